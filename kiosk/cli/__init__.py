@@ -1,0 +1,99 @@
+"""The `kiosk` command: one entry point, one sub-command module each.
+
+Every sub-command module exposes `register(subparsers)` and keeps heavy imports inside its
+handler, so `kiosk --help` and the kiosk's cold start stay fast. A handler returns an exit code.
+Bad input raises `CliError` (or `ConfigError`), printed as one line with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+# One line per sub-command module. Order is the order in `kiosk --help`.
+COMMAND_MODULES = [
+    "kiosk.cli.config_cmd",
+]
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """Bad input on the command line: printed as one line, exit code 2."""
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="kiosk.toml to use (default: $KIOSK_CONFIG, else built-in demo defaults)",
+    )
+    return common
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_command(
+    subparsers: Any, name: str, handler: Handler, help: str, **kwargs: Any
+) -> argparse.ArgumentParser:
+    """Add a sub-command that accepts the global options (`--config`) too."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help, description=help, parents=[_common_options()], **kwargs
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(
+        prog="kiosk",
+        description="Một Cửa Kiosk — one-stop-shop counter kiosk.",
+        parents=[_common_options()],
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def load_config_from_args(args: argparse.Namespace) -> Any:
+    """The validated configuration named by `--config` / $KIOSK_CONFIG (or the demo defaults)."""
+    from kiosk.config import load_config
+
+    return load_config(getattr(args, "config", None))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from kiosk.config import ConfigError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        # Plain `kiosk` runs the kiosk, as on the kiosk PC's autostart.
+        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+        handler = args.handler
+    try:
+        return handler(args)
+    except (CliError, ConfigError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,248 @@
+"""kiosk.toml: loading and validation.
+
+Each table is a frozen dataclass; a field's metadata holds its validator and the one-line
+description of what is allowed. Validation is generic: an unknown table or key, a value of the
+wrong type, or a value the validator refuses raises `ConfigError` naming the key, the value and
+what is allowed. The built-in defaults serve demo mode.
+
+To add a key: add a field (with a default) to its table's dataclass, and `allowed(...)` metadata
+when the type alone does not say what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_ENV = "KIOSK_CONFIG"
+DATA_DIR_ENV = "KIOSK_DATA_DIR"
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message is one line naming the key and what is allowed."""
+
+
+Validator = Callable[[Any], bool]
+
+
+def allowed(check: Validator, description: str) -> dict[str, Any]:
+    return {"check": check, "allowed": description}
+
+
+def _matches(pattern: str) -> Validator:
+    compiled = re.compile(pattern)
+    return lambda value: isinstance(value, str) and compiled.fullmatch(value) is not None
+
+
+def _between(low: float, high: float) -> Validator:
+    return lambda value: low <= value <= high
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    name: str = "UBND xã Demo"
+    unit_code: str = field(
+        default="000.00.12.H56",
+        metadata=allowed(
+            _matches(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}"),
+            "a unit code like 000.00.12.H56 (V1V2V3.Z1Z2.Y1Y2.MX1X2)",
+        ),
+    )
+    address: str = "Xã Demo, Tỉnh Demo"
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    language: str = field(default="vi", metadata=allowed(lambda v: v in ("vi", "en"), "vi or en"))
+    idle_timeout_s: int = field(
+        default=90, metadata=allowed(_between(15, 3600), "whole seconds from 15 to 3600")
+    )
+    idle_countdown_s: int = field(
+        default=20, metadata=allowed(_between(5, 120), "whole seconds from 5 to 120")
+    )
+    fullscreen: bool = True
+    address_form: str = field(
+        default="Bác",
+        metadata=allowed(lambda v: v in ("Bác", "Anh/Chị", "Quý khách"), "Bác, Anh/Chị or Quý khách"),
+    )
+    animations: bool = True
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    card_reader: str = field(
+        default="simulator",
+        metadata=allowed(
+            _matches(r"simulator|pcsc(:.+)?|pn532:.+"),
+            "simulator, pcsc, pcsc:READER NAME or pn532:PORT (e.g. pn532:/dev/ttyUSB0)",
+        ),
+    )
+    camera: int | str = field(
+        default="sample",
+        metadata=allowed(
+            lambda v: (isinstance(v, int) and v >= 0) or (isinstance(v, str) and v != ""),
+            "a camera index (0, 1, …), a video file or folder path, or sample",
+        ),
+    )
+    printer: str = field(
+        default="pdf:",
+        metadata=allowed(
+            _matches(r"pdf:.*|escpos:.+|system(:.+)?"),
+            "pdf:DIR (empty DIR: the data folder), escpos:PORT or system[:NAME]",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    database_url: str = ""  # empty: SQLite file kiosk.db in data_dir
+    data_dir: str = ""  # empty: the platform's per-user data folder
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    url: str = field(
+        default="",
+        metadata=allowed(
+            _matches(r"(https?://.+)?"), "empty (demo: a local portal is started) or an http(s) URL"
+        ),
+    )
+    timeout_s: float = field(
+        default=10.0, metadata=allowed(_between(0.5, 120), "seconds from 0.5 to 120")
+    )
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    trust_store: str = ""  # empty: <data_dir>/trust
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    office: OfficeConfig = field(default_factory=OfficeConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    portal: PortalConfig = field(default_factory=PortalConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    source: str = "built-in defaults"
+
+    @property
+    def data_dir(self) -> Path:
+        if self.storage.data_dir:
+            return Path(self.storage.data_dir).expanduser()
+        if os.environ.get(DATA_DIR_ENV):
+            return Path(os.environ[DATA_DIR_ENV]).expanduser()
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("mot-cua-kiosk", appauthor=False))
+
+    @property
+    def database_url(self) -> str:
+        return self.storage.database_url or f"sqlite:///{self.data_dir / 'kiosk.db'}"
+
+    @property
+    def trust_store(self) -> Path:
+        return Path(self.security.trust_store) if self.security.trust_store else self.data_dir / "trust"
+
+    @property
+    def print_dir(self) -> Path:
+        spec = self.devices.printer
+        if spec.startswith("pdf:") and spec[4:]:
+            return Path(spec[4:]).expanduser()
+        return self.data_dir / "prints"
+
+
+_TABLES: dict[str, type] = {
+    f.name: f.type if isinstance(f.type, type) else typing.get_type_hints(KioskConfig)[f.name]
+    for f in dataclasses.fields(KioskConfig)
+    if f.name != "source"
+}
+
+
+def _type_ok(value: Any, annotation: Any) -> bool:
+    if isinstance(annotation, types.UnionType):
+        return any(_type_ok(value, arg) for arg in typing.get_args(annotation))
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, annotation)
+
+
+def _type_name(annotation: Any) -> str:
+    if isinstance(annotation, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(annotation))
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}.get(
+        annotation, str(annotation)
+    )
+
+
+def _build_table(table: str, cls: type, values: Any) -> Any:
+    if not isinstance(values, dict):
+        raise ConfigError(f"[{table}] must be a table, got {values!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigError(
+                f"unknown key [{table}].{key}; allowed keys: {', '.join(sorted(fields))}"
+            )
+        meta = fields[key].metadata
+        description = meta.get("allowed", _type_name(hints[key]))
+        if not _type_ok(value, hints[key]) or ("check" in meta and not meta["check"](value)):
+            raise ConfigError(f"bad value for [{table}].{key}: {value!r}; allowed: {description}")
+    return cls(**values)
+
+
+def parse_config(text: str, source: str = "<string>") -> KioskConfig:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source} is not valid TOML: {exc}") from None
+    tables: dict[str, Any] = {}
+    for name, values in document.items():
+        if name not in _TABLES:
+            raise ConfigError(f"unknown table [{name}] in {source}; allowed: {', '.join(_TABLES)}")
+        tables[name] = _build_table(name, _TABLES[name], values)
+    return KioskConfig(**tables, source=source)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> KioskConfig:
+    """Load `path`, else $KIOSK_CONFIG, else the built-in (demo) defaults."""
+    chosen = path or os.environ.get(CONFIG_ENV)
+    if not chosen:
+        return KioskConfig()
+    file = Path(chosen)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {file} is not UTF-8 text") from None
+    return parse_config(text, str(file))
+
+
+def config_as_toml(config: KioskConfig) -> str:
+    """The effective configuration as TOML (for `kiosk config show`)."""
+    lines: list[str] = []
+    for table in _TABLES:
+        lines.append(f"[{table}]")
+        for key, value in dataclasses.asdict(getattr(config, table)).items():
+            if isinstance(value, bool):
+                rendered = "true" if value else "false"
+            elif isinstance(value, int | float):
+                rendered = str(value)
+            else:
+                rendered = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            lines.append(f"{key} = {rendered}")
+        lines.append("")
+    return "\n".join(lines)
