@@ -1,0 +1,9 @@
+"""Card transports: the only card code that does I/O.
+
+`base.CardTransport` is the contract; `simulated.SimulatedTransport` relays to the software chip;
+`pcsc` and `pn532` talk to real readers (imported lazily: their libraries are optional).
+"""
+
+from devices.card.transports.base import SHORT_APDU_MAX, CardTransport, LinkCounters
+
+__all__ = ["SHORT_APDU_MAX", "CardTransport", "LinkCounters"]
