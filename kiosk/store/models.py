@@ -1,0 +1,152 @@
+"""SQLAlchemy 2 models of the kiosk's local store.
+
+Personal data never sits in plain columns: a dossier's form values and the citizen's details are
+in `Dossier.payload_sealed` (AES-GCM, sealed by the dossier service); other tables hold masked IDs
+only. Every schema change goes through an Alembic migration in `kiosk/store/migrations/versions`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class KioskSession(Base):
+    """One citizen's visit, from the welcome screen to goodbye. No personal data."""
+
+    __tablename__ = "kiosk_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    journey: Mapped[str] = mapped_column(String(32), default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(32), default="open")  # completed|cancelled|timeout
+    step_timings: Mapped[str] = mapped_column(Text, default="{}")  # JSON {step: seconds}
+    practice: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Consent(Base):
+    """The citizen's explicit answer to the consent screen (Decree 356/2025)."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("kiosk_sessions.id", ondelete="CASCADE"))
+    text_version: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_reference: Mapped[str] = mapped_column(String(40), unique=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("kiosk_sessions.id", ondelete="SET NULL")
+    )
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    masked_id: Mapped[str] = mapped_column(String(16), default="")
+    id_lookup: Mapped[str] = mapped_column(String(64), default="", index=True)  # keyed ID hash
+    payload_sealed: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted form values + identity
+    status: Mapped[str] = mapped_column(String(24), default="received")
+    portal_code: Mapped[str | None] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fee_vnd: Mapped[int] = mapped_column(Integer, default=0)
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # or a sealed file at `path`
+    path: Mapped[str | None] = mapped_column(String(400))
+    dossier: Mapped[Dossier] = relationship(back_populates="attachments")
+
+
+class OutboxEntry(Base):
+    """A dossier waiting to reach the portal. Lifecycle: pending → sending → accepted |
+    rejected | needs_staff. Committed in the same transaction as its dossier."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), unique=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Receipt(Base):
+    __tablename__ = "receipts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))  # receipt|slip|activation|offline|queue
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    printer: Mapped[str] = mapped_column(String(120), default="")
+    location: Mapped[str] = mapped_column(String(400), default="")
+    state: Mapped[str] = mapped_column(String(16), default="printed")  # printed|queued|failed
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained log of journey steps and staff actions. Masked IDs only."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    session_id: Mapped[str] = mapped_column(String(36), default="")
+    actor: Mapped[str] = mapped_column(String(60))  # "citizen", "system", "staff:<username>"
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, never personal data
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16), default="officer")  # officer|supervisor
+    secret_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt$hash
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
