@@ -71,7 +71,9 @@ class UiConfig:
     fullscreen: bool = True
     address_form: str = field(
         default="Bác",
-        metadata=allowed(lambda v: v in ("Bác", "Anh/Chị", "Quý khách"), "Bác, Anh/Chị or Quý khách"),
+        metadata=allowed(
+            lambda v: v in ("Bác", "Anh/Chị", "Quý khách"), "Bác, Anh/Chị or Quý khách"
+        ),
     )
     animations: bool = True
 
@@ -151,7 +153,11 @@ class KioskConfig:
 
     @property
     def trust_store(self) -> Path:
-        return Path(self.security.trust_store) if self.security.trust_store else self.data_dir / "trust"
+        return (
+            Path(self.security.trust_store)
+            if self.security.trust_store
+            else self.data_dir / "trust"
+        )
 
     @property
     def print_dir(self) -> Path:

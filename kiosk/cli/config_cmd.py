@@ -24,5 +24,7 @@ def _show(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "config", lambda a: _check(a), "validate or show kiosk.toml")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add_command(actions, "check", _check, "validate the configuration (exit 2 with one line if bad)")
+    add_command(
+        actions, "check", _check, "validate the configuration (exit 2 with one line if bad)"
+    )
     add_command(actions, "show", _show, "print the effective configuration as TOML")

@@ -125,7 +125,9 @@ class DossierService(Protocol):
 
     def prefill(self, procedure: Procedure, identity: CitizenIdentity) -> DossierDraft: ...
 
-    def capture_document(self, draft: DossierDraft, document: str, progress: Progress) -> Attachment:
+    def capture_document(
+        self, draft: DossierDraft, document: str, progress: Progress
+    ) -> Attachment:
         """Photograph one paper with the camera (edges found, flattened, enhanced)."""
 
     def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
