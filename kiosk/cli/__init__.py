@@ -16,6 +16,11 @@ from typing import Any, NoReturn
 
 # One line per sub-command module. Order is the order in `kiosk --help`.
 COMMAND_MODULES = [
+    "kiosk.cli.run",
+    "kiosk.cli.simulate",
+    "kiosk.cli.journey",
+    "kiosk.cli.db",
+    "kiosk.cli.audit",
     "kiosk.cli.config_cmd",
 ]
 

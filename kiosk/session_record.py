@@ -1,0 +1,81 @@
+"""Records each session for staff and audit: the session row, the consent answer, one audit
+event per accepted journey event, and the outcome with per-step timings. No personal data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.audit import AuditLog
+from kiosk.journey.context import JourneyContext
+from kiosk.journey.engine import JourneyEngine, Transition
+from kiosk.journey.events import EventType
+from kiosk.journey.steps import StepId
+from kiosk.store import Store
+from kiosk.store.models import Consent, KioskSession
+
+CONSENT_TEXT_VERSION = "consent-vi-2026-01"
+
+
+class SessionRecorder:
+    def __init__(self, store: Store, audit: AuditLog) -> None:
+        self.store = store
+        self.audit = audit
+
+    def attach(self, engine: JourneyEngine) -> None:
+        engine.add_listener(self.on_transition)
+        engine.add_session_closer(self.on_close)
+
+    def on_transition(self, transition: Transition, ctx: JourneyContext) -> None:
+        event = transition.event
+        if transition.old is StepId.WELCOME and transition.new is StepId.CONSENT:
+            with self.store.session() as session:
+                session.add(
+                    KioskSession(
+                        id=ctx.session_id,
+                        journey=ctx.journey.value if ctx.journey else "",
+                        practice=ctx.practice,
+                    )
+                )
+        if event.type in (EventType.CONSENTED, EventType.DECLINED):
+            with self.store.session() as session:
+                session.add(
+                    Consent(
+                        session_id=ctx.session_id,
+                        text_version=CONSENT_TEXT_VERSION,
+                        answer=event.type is EventType.CONSENTED,
+                    )
+                )
+        detail: dict[str, str] = {"from": transition.old.value, "to": transition.new.value}
+        if "code" in event.data:
+            detail["code"] = str(event.data["code"])
+        if event.type is EventType.STAFF_OVERRIDE:
+            detail["reason"] = str(event.data.get("reason", ""))
+        if ctx.identity is not None and transition.new is not StepId.WELCOME:
+            detail["citizen"] = ctx.identity.masked_id
+        actor = _actor(event.type, event.data, ctx)
+        self.audit.append(actor, event.type.value, detail, session_id=transition.session_id)
+
+    def on_close(self, ctx: JourneyContext, outcome: str) -> None:
+        with self.store.session() as session:
+            row = session.get(KioskSession, ctx.session_id)
+            if row is None:
+                return
+            row.ended_at = datetime.now(UTC)
+            row.outcome = outcome
+            row.step_timings = json.dumps({k: round(v, 3) for k, v in ctx.timings.items()})
+
+
+def _actor(event_type: EventType, data: dict[str, object], ctx: JourneyContext) -> str:
+    if event_type in (EventType.STAFF_TAKEOVER, EventType.STAFF_OVERRIDE):
+        return f"staff:{data.get('staff', '')}"
+    if ctx.staff:
+        return f"staff:{ctx.staff}"
+    return "citizen"
+
+
+def attach_recorder(runtime: Any) -> Any:
+    """An engine hook that records sessions and audit events into the runtime's store."""
+    recorder = SessionRecorder(runtime.store, AuditLog(runtime.store))
+    return recorder.attach
