@@ -26,6 +26,8 @@ JOURNEY_MIX = [
 ]
 END_STEPS = {StepId.DONE, StepId.ACCOUNT_DONE, StepId.STATUS_LIST}
 MAX_EVENTS = 200
+LEAVING = {EventType.CANCELLED, EventType.IDLE_TIMEOUT, EventType.FINISHED, EventType.BACK}
+HELP_STEPS = {StepId.ERROR, StepId.STAFF_HELP, StepId.CARD_PAUSED, StepId.GOODBYE}
 
 
 @dataclass
@@ -77,6 +79,8 @@ def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:
     def watch(transition: Transition, ctx: Any) -> None:
         event = transition.event
         step = transition.old.value
+        if event.type in LEAVING or transition.old in HELP_STEPS:
+            return  # walking away or being helped is not a step passing
         if event.type is EventType.UNAVAILABLE:
             results[step] = "not_built"
         elif event.type in (EventType.FAILED, EventType.FACE_FAILED):
