@@ -4,8 +4,6 @@ Every failure the card code can raise is a `CardError`; each carries a stable `c
 maps to one citizen text and one staff text (`kiosk.services.card.ERROR_TEXTS`).
 """
 
-# ruff: noqa: N818  -- the names are the contract (CardNotPresent, CardAccessDenied, ...)
-
 from __future__ import annotations
 
 
