@@ -57,6 +57,16 @@ class OfficeConfig:
         ),
     )
     address: str = "Xã Demo, Tỉnh Demo"
+    fee_bank_bin: str = field(
+        default="970415",
+        metadata=allowed(_matches(r"\d{6}"), "the 6-digit NAPAS BIN of the bank receiving fees"),
+    )
+    fee_account: str = field(
+        default="KIOSKDEMO0001",
+        metadata=allowed(
+            _matches(r"[0-9A-Za-z]{1,19}"), "the fee account number: 1 to 19 letters or digits"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,27 @@ class PortalConfig:
 @dataclass(frozen=True)
 class SecurityConfig:
     trust_store: str = ""  # empty: <data_dir>/trust
+    machine_key: str = field(
+        default="file",
+        metadata=allowed(
+            lambda v: v in ("file", "dpapi"),
+            "file (a root-only key file) or dpapi (Windows data protection)",
+        ),
+    )
+    machine_key_file: str = ""  # empty: <data_dir>/keys/machine.key
+    retention_days: int = field(
+        default=90, metadata=allowed(_between(1, 3650), "whole days from 1 to 3650")
+    )
+    draft_ttl_minutes: int = field(
+        default=30, metadata=allowed(_between(1, 1440), "whole minutes from 1 to 1440")
+    )
+    staff_lockout_minutes: int = field(
+        default=15, metadata=allowed(_between(1, 1440), "whole minutes from 1 to 1440")
+    )
+    trust_expiry_warn_days: int = field(
+        default=60, metadata=allowed(_between(1, 3650), "whole days from 1 to 3650")
+    )
+    log_dir: str = ""  # empty: <data_dir>/logs
 
 
 @dataclass(frozen=True)
@@ -158,6 +189,18 @@ class KioskConfig:
             if self.security.trust_store
             else self.data_dir / "trust"
         )
+
+    @property
+    def machine_key_file(self) -> Path:
+        if self.security.machine_key_file:
+            return Path(self.security.machine_key_file).expanduser()
+        return self.data_dir / "keys" / "machine.key"
+
+    @property
+    def log_dir(self) -> Path:
+        if self.security.log_dir:
+            return Path(self.security.log_dir).expanduser()
+        return self.data_dir / "logs"
 
     @property
     def print_dir(self) -> Path:
