@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "kiosk.cli.db",
     "kiosk.cli.audit",
     "kiosk.cli.config_cmd",
+    "kiosk.cli.vietqr",
+    "kiosk.cli.workdays",
 ]
 
 EXIT_BAD_INPUT = 2
