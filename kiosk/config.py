@@ -130,6 +130,37 @@ class PortalConfig:
     timeout_s: float = field(
         default=10.0, metadata=allowed(_between(0.5, 120), "seconds from 0.5 to 120")
     )
+    retries: int = field(default=4, metadata=allowed(_between(1, 10), "tries per request, 1 to 10"))
+    client_id: str = ""  # OAuth2 client credentials; empty with an empty url: the demo client
+    client_secret: str = ""
+    client_cert: str = ""  # PEM file: TLS client-certificate authentication instead of OAuth2
+    client_key: str = ""  # PEM key of client_cert (empty: inside client_cert)
+    ca_bundle: str = ""  # PEM CA bundle for the portal's certificate (empty: system CAs)
+
+
+@dataclass(frozen=True)
+class OutboxConfig:
+    """Offline guardrails and the sync worker (MOSIP-style: hard limits when offline too long)."""
+
+    soft_limit_count: int = field(
+        default=20, metadata=allowed(_between(1, 100000), "unsent dossiers, 1 to 100000")
+    )
+    soft_limit_minutes: int = field(
+        default=60, metadata=allowed(_between(1, 100000), "minutes the oldest waits, 1 to 100000")
+    )
+    hard_limit_count: int = field(
+        default=500, metadata=allowed(_between(1, 100000), "unsent dossiers, 1 to 100000")
+    )
+    hard_limit_hours: int = field(
+        default=72, metadata=allowed(_between(1, 10000), "hours the oldest waits, 1 to 10000")
+    )
+    sync_interval_s: float = field(
+        default=5.0, metadata=allowed(_between(0.05, 3600), "seconds from 0.05 to 3600")
+    )
+    submit_wait_s: float = field(
+        default=3.0,
+        metadata=allowed(_between(0, 60), "seconds a citizen waits for the portal code, 0 to 60"),
+    )
 
 
 @dataclass(frozen=True)
@@ -166,6 +197,7 @@ class KioskConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     portal: PortalConfig = field(default_factory=PortalConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
     source: str = "built-in defaults"
 
     @property
