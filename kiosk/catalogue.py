@@ -7,8 +7,6 @@ the whole file before writing `FILE.sha256`. Loading refuses a file whose hash d
 its seal (`CatalogueTampered`) or that does not validate (`CatalogueInvalid`).
 """
 
-# ruff: noqa: N818  -- error names say what happened (CatalogueTampered, CatalogueInvalid)
-
 from __future__ import annotations
 
 import hashlib
@@ -111,11 +109,10 @@ class FeeRule:
 
 @dataclass(frozen=True)
 class SameDayRule:
-    """Same-day procedures: received before `cutoff` → result the same day at `result_time`,
-    after it → the next working day (DOMAIN.md §6)."""
+    """Same-day procedures: received before `cutoff` → result the same working day, after it →
+    the next working day (DOMAIN.md §6; Decree 61/2018/NĐ-CP art. 19)."""
 
     cutoff: time
-    result_time: time
 
 
 @dataclass(frozen=True)
@@ -147,19 +144,12 @@ class ProcedureSpec:
         )
 
     def due_at(self, received_at: datetime, working_days: WorkingDays) -> datetime:
-        """When the result is due, by the legal time and the same-day rule."""
-        if self.same_day is not None:
-            if received_at.timetz().replace(tzinfo=None) < self.same_day.cutoff:
-                due = received_at
-            else:
-                due = working_days.add(received_at, 1)
-            return due.replace(
-                hour=self.same_day.result_time.hour,
-                minute=self.same_day.result_time.minute,
-                second=0,
-                microsecond=0,
-            )
-        return working_days.add(received_at, self.processing_days)
+        """When the result is due: the legal time in working days, or the same-day rule."""
+        if self.same_day is None:
+            return working_days.add(received_at, self.processing_days)
+        if received_at.timetz().replace(tzinfo=None) >= self.same_day.cutoff:
+            return working_days.add(received_at, 1)
+        return working_days.add(received_at, 0)
 
 
 @dataclass(frozen=True)
@@ -315,12 +305,8 @@ def _procedure(entry: Any, index: int) -> ProcedureSpec:
         rule = entry["same_day"]
         if not isinstance(rule, dict):
             raise CatalogueInvalid(f"{where}.same_day must be an object")
-        same_day = SameDayRule(
-            cutoff=_time(_str(rule, "cutoff", f"{where}.same_day"), f"{where}.same_day.cutoff"),
-            result_time=_time(
-                _str(rule, "result_time", f"{where}.same_day"), f"{where}.same_day.result_time"
-            ),
-        )
+        cutoff = _str(rule, "cutoff", f"{where}.same_day")
+        same_day = SameDayRule(cutoff=_time(cutoff, f"{where}.same_day.cutoff"))
     processing_days = _int(entry, "processing_days", where)
     if same_day is not None and processing_days != 0:
         raise CatalogueInvalid(f"{where}: a same_day rule needs processing_days 0")
