@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -112,6 +113,7 @@ class OutboxEntry(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")  # refusal / why staff (0002)
 
 
 class Receipt(Base):
@@ -150,3 +152,17 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DraftRow(Base):
+    """A resumable dossier draft (migration 0002): one per citizen and procedure, sealed with the
+    owner's keyed ID hash and the procedure as associated data; dropped when it expires."""
+
+    __tablename__ = "dossier_drafts"
+    __table_args__ = (UniqueConstraint("id_lookup", "procedure_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id_lookup: Mapped[str] = mapped_column(String(64))
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
