@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "kiosk.cli.db",
     "kiosk.cli.audit",
     "kiosk.cli.config_cmd",
+    "kiosk.cli.keys",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
 ]

@@ -1,0 +1,35 @@
+"""Typed errors of encryption at rest. Messages never contain key material or personal data."""
+
+from __future__ import annotations
+
+
+class CryptoError(Exception):
+    """Base class: something about keys or sealed data is wrong."""
+
+
+class MachineKeyError(CryptoError):
+    """The machine key cannot be used."""
+
+
+class MachineKeyMissing(MachineKeyError):
+    """Sealed data or a keyring exists but the machine key that wraps it is gone."""
+
+
+class MachineKeyInsecure(MachineKeyError):
+    """The machine key file is readable by other users or owned by someone else."""
+
+
+class KeyringError(CryptoError):
+    """The keyring file is unreadable, malformed, or was wrapped by another machine key."""
+
+
+class SealError(CryptoError):
+    """A sealed value cannot be opened."""
+
+
+class SealedDataCorrupt(SealError):
+    """The sealed value was changed, truncated, or sealed for another purpose (AAD mismatch)."""
+
+
+class UnknownDataKey(SealError):
+    """The sealed value names a data key the keyring does not hold (rotated away or foreign)."""

@@ -1,0 +1,157 @@
+"""The keyring: data keys (current and not yet retired), the lookup key and the audit-anchor key,
+each wrapped by the machine key, in one JSON file written atomically.
+
+```
+{"format": 1, "machine_key": "file", "current": "9f3a01c2",
+ "data_keys": {"9f3a01c2": "<base64 wrapped>"}, "lookup_key": "...", "anchor_key": "..."}
+```
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.crypto.errors import KeyringError, MachineKeyMissing
+from kiosk.crypto.machine_key import KEY_BYTES, DpapiMachineKey, FileMachineKey, MachineKey
+
+FORMAT = 1
+KEY_ID_BYTES = 4
+
+
+@dataclass
+class Keyring:
+    machine_key: MachineKey
+    path: Path
+    current: bytes  # key id of the data key that seals new values
+    data_keys: dict[bytes, bytes] = field(repr=False)
+    lookup_key: bytes = field(repr=False, default=b"")
+    anchor_key: bytes = field(repr=False, default=b"")
+
+    def __repr__(self) -> str:  # never show key material
+        return f"Keyring({self.path}, current={self.current.hex()}, keys={len(self.data_keys)})"
+
+    @property
+    def current_key(self) -> bytes:
+        return self.data_keys[self.current]
+
+    @classmethod
+    def create(cls, machine_key: MachineKey, path: Path) -> Keyring:
+        kid = secrets.token_bytes(KEY_ID_BYTES)
+        ring = cls(
+            machine_key,
+            path,
+            kid,
+            {kid: secrets.token_bytes(KEY_BYTES)},
+            secrets.token_bytes(KEY_BYTES),
+            secrets.token_bytes(KEY_BYTES),
+        )
+        ring.save()
+        return ring
+
+    @classmethod
+    def load(cls, machine_key: MachineKey, path: Path) -> Keyring:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("format") != FORMAT:
+                raise KeyringError(f"keyring {path} has unknown format {document.get('format')!r}")
+            if document.get("machine_key") != machine_key.kind:
+                raise KeyringError(
+                    f"keyring {path} is wrapped by machine key {document.get('machine_key')!r}, "
+                    f"but the configuration says {machine_key.kind!r}"
+                )
+            current = bytes.fromhex(document["current"])
+            data_keys = {
+                bytes.fromhex(kid): machine_key.unwrap(_b64(wrapped), f"data:{kid}")
+                for kid, wrapped in document["data_keys"].items()
+            }
+            lookup = machine_key.unwrap(_b64(document["lookup_key"]), "lookup")
+            anchor = machine_key.unwrap(_b64(document["anchor_key"]), "anchor")
+        except FileNotFoundError:
+            raise KeyringError(f"keyring {path} is missing") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise KeyringError(f"keyring {path} is malformed ({type(exc).__name__})") from None
+        if current not in data_keys:
+            raise KeyringError(f"keyring {path} names a current key it does not hold")
+        return cls(machine_key, path, current, data_keys, lookup, anchor)
+
+    def save(self) -> None:
+        mk = self.machine_key
+        document = {
+            "format": FORMAT,
+            "machine_key": mk.kind,
+            "current": self.current.hex(),
+            "data_keys": {
+                kid.hex(): _text(mk.wrap(key, f"data:{kid.hex()}"))
+                for kid, key in self.data_keys.items()
+            },
+            "lookup_key": _text(mk.wrap(self.lookup_key, "lookup")),
+            "anchor_key": _text(mk.wrap(self.anchor_key, "anchor")),
+        }
+        write_atomically(self.path, json.dumps(document, indent=1).encode("utf-8"))
+
+    def add_data_key(self) -> bytes:
+        """A new data key becomes current; older ones stay until `retire_others`."""
+        kid = secrets.token_bytes(KEY_ID_BYTES)
+        while kid in self.data_keys:
+            kid = secrets.token_bytes(KEY_ID_BYTES)
+        self.data_keys[kid] = secrets.token_bytes(KEY_BYTES)
+        self.current = kid
+        self.save()
+        return kid
+
+    def retire_others(self) -> list[bytes]:
+        retired = [kid for kid in self.data_keys if kid != self.current]
+        for kid in retired:
+            del self.data_keys[kid]
+        self.save()
+        return retired
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write to a temporary file next to `path`, fsync, then rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporary, path)
+
+
+def machine_key_for(kind: str, key_file: Path, create: bool) -> MachineKey:
+    if kind == "dpapi":
+        return DpapiMachineKey()
+    if not key_file.exists() and create:
+        return FileMachineKey.create(key_file)
+    return FileMachineKey.load(key_file)
+
+
+def open_keyring(kind: str, key_file: Path, keyring_file: Path) -> Keyring:
+    """Open the keyring; on a fresh kiosk (neither key file nor keyring) create both.
+
+    A keyring without its machine key is an error, never a reason to start over: the data it
+    protects would be lost without anyone deciding so.
+    """
+    if keyring_file.exists():
+        if kind == "file" and not key_file.exists():
+            raise MachineKeyMissing(
+                f"machine key file {key_file} is missing but keyring {keyring_file} exists: "
+                "restore the key file (sealed data cannot be opened without it)"
+            )
+        return Keyring.load(machine_key_for(kind, key_file, create=False), keyring_file)
+    return Keyring.create(machine_key_for(kind, key_file, create=True), keyring_file)
+
+
+def _b64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _text(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

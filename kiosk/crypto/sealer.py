@@ -1,0 +1,132 @@
+"""Sealing personal data (AES-256-GCM, envelope per value) and keyed hashes for ID lookups.
+
+A sealed value:
+```
+"MCK1" | key id (4) | wrapped value key (12 nonce + 32 key + 16 tag) | nonce (12) | ciphertext+tag
+```
+The value key is fresh for every value and wrapped by the data key named by the key id (AAD:
+magic + key id). The value itself is encrypted with AAD = magic + the caller's AAD, so a value
+sealed for one dossier does not open as another's. Rotation replaces only the wrapped value key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from kiosk.crypto.errors import SealedDataCorrupt, UnknownDataKey
+from kiosk.crypto.keyring import KEY_ID_BYTES, Keyring, open_keyring, write_atomically
+from kiosk.crypto.machine_key import KEY_BYTES, NONCE_BYTES
+
+MAGIC = b"MCK1"
+TAG_BYTES = 16
+WRAPPED_KEY_BYTES = NONCE_BYTES + KEY_BYTES + TAG_BYTES
+HEADER_BYTES = len(MAGIC) + KEY_ID_BYTES + WRAPPED_KEY_BYTES
+OVERHEAD = HEADER_BYTES + NONCE_BYTES + TAG_BYTES
+
+
+def is_sealed(value: object) -> bool:
+    return isinstance(value, bytes | bytearray | memoryview) and bytes(value[:4]) == MAGIC
+
+
+def key_id_of(blob: bytes) -> bytes:
+    return blob[len(MAGIC) : len(MAGIC) + KEY_ID_BYTES]
+
+
+class Sealer:
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+
+    def __repr__(self) -> str:
+        return f"Sealer({self.keyring!r})"
+
+    # --- values ------------------------------------------------------------------------------
+
+    def seal(self, data: bytes, aad: bytes) -> bytes:
+        kid = self.keyring.current
+        value_key = secrets.token_bytes(KEY_BYTES)
+        head = MAGIC + kid
+        wrap_nonce = secrets.token_bytes(NONCE_BYTES)
+        wrapped = wrap_nonce + AESGCM(self.keyring.current_key).encrypt(wrap_nonce, value_key, head)
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return head + wrapped + nonce + AESGCM(value_key).encrypt(nonce, data, MAGIC + aad)
+
+    def open(self, blob: bytes, aad: bytes) -> bytes:
+        value_key = self._value_key(blob)
+        body = blob[HEADER_BYTES:]
+        try:
+            return AESGCM(value_key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], MAGIC + aad)
+        except (InvalidTag, ValueError):
+            raise SealedDataCorrupt("sealed value was changed or belongs elsewhere") from None
+
+    def rewrap(self, blob: bytes) -> bytes:
+        """The same value with its value key wrapped by the current data key (for rotation)."""
+        if key_id_of(blob) == self.keyring.current:
+            return blob
+        value_key = self._value_key(blob)
+        head = MAGIC + self.keyring.current
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        wrapped = nonce + AESGCM(self.keyring.current_key).encrypt(nonce, value_key, head)
+        return head + wrapped + blob[HEADER_BYTES:]
+
+    def _value_key(self, blob: bytes) -> bytes:
+        if len(blob) < OVERHEAD or not blob.startswith(MAGIC):
+            raise SealedDataCorrupt("not a sealed value (too short or wrong format)")
+        kid = key_id_of(blob)
+        data_key = self.keyring.data_keys.get(kid)
+        if data_key is None:
+            raise UnknownDataKey(f"sealed with data key {kid.hex()}, which this keyring lacks")
+        wrapped = blob[len(MAGIC) + KEY_ID_BYTES : HEADER_BYTES]
+        try:
+            return AESGCM(data_key).decrypt(
+                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], MAGIC + kid
+            )
+        except InvalidTag:
+            raise SealedDataCorrupt("the sealed value's key was changed") from None
+
+    # --- files -------------------------------------------------------------------------------
+
+    def seal_file(self, path: Path, data: bytes, aad: bytes) -> None:
+        """Write `data` sealed to `path` (atomically; owner-only permissions)."""
+        write_atomically(path, self.seal(data, aad))
+
+    def open_file(self, path: Path, aad: bytes) -> bytes:
+        return self.open(path.read_bytes(), aad)
+
+    # --- keyed hashes ------------------------------------------------------------------------
+
+    def lookup_hash(self, id_number: str) -> str:
+        """Keyed hash of an ID number for `Dossier.id_lookup`: finds a citizen's dossiers without
+        storing the number; useless to anyone without this kiosk's keyring. 64 hex digits."""
+        normalized = unicodedata.normalize("NFKC", id_number).strip().replace(" ", "")
+        return hmac.new(
+            self.keyring.lookup_key, b"id-number:" + normalized.encode("utf-8"), hashlib.sha256
+        ).hexdigest()
+
+    def anchor_mac(self, message: bytes) -> str:
+        """MAC for the audit anchor (so a rewritten audit log cannot be re-anchored)."""
+        key = self.keyring.anchor_key
+        return hmac.new(key, b"audit-anchor:" + message, hashlib.sha256).hexdigest()
+
+
+def keyring_path(config: Any) -> Path:
+    return Path(config.data_dir) / "keys" / "keyring.json"
+
+
+def open_sealer(config: Any) -> Sealer:
+    """The kiosk's Sealer for a `KioskConfig` (creates the keys on a fresh kiosk)."""
+    return Sealer(
+        open_keyring(config.security.machine_key, config.machine_key_file, keyring_path(config))
+    )
+
+
+def attachment_dir(config: Any) -> Path:
+    """Where sealed attachment files live (`Attachment.path` is relative to it)."""
+    return Path(config.data_dir) / "attachments"
