@@ -1,1 +1,1 @@
-"""PySide6 screens. The only package that imports Qt; it talks to the rest only through the journey."""
+"""PySide6 screens: the only package importing Qt; it reaches the rest only via the journey."""

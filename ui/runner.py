@@ -1,0 +1,61 @@
+"""Runs a step's work on Qt's thread pool and brings the result back to the GUI thread, so the
+screen never freezes during a chip read, a face match or a submission."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from kiosk.journey.engine import JourneyEngine, WorkItem
+from kiosk.journey.events import Event
+
+
+class _Signals(QObject):
+    finished = Signal(object, object)  # WorkItem, Event
+    progress = Signal(object, float, str)  # WorkItem, fraction, key
+
+
+class _Job(QRunnable):
+    def __init__(self, engine: JourneyEngine, item: WorkItem, signals: _Signals) -> None:
+        super().__init__()
+        self.engine, self.item, self.signals = engine, item, signals
+
+    def run(self) -> None:
+        event = self.engine.run(
+            self.item, lambda fraction, key: self.signals.progress.emit(self.item, fraction, key)
+        )
+        self.signals.finished.emit(self.item, event)
+
+
+class QtRunner(QObject):
+    """Starts pending work after every transition; feeds results back into the engine."""
+
+    progressed = Signal(float, str)
+
+    def __init__(self, engine: JourneyEngine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.pool = QThreadPool.globalInstance()
+        self.signals = _Signals()
+        self.signals.finished.connect(self._finished)
+        self.signals.progress.connect(self._progress)
+        self.busy: WorkItem | None = None
+
+    def kick(self) -> None:
+        item = self.engine.pending_work()
+        if item is None or (self.busy is not None and self.busy == item):
+            return
+        self.busy = item
+        self.pool.start(_Job(self.engine, item, self.signals))
+
+    def _finished(self, item: WorkItem, event: Event) -> None:
+        if self.busy == item:
+            self.busy = None
+        self.engine.complete_work(item, event)
+
+    def _progress(self, item: WorkItem, fraction: float, key: str) -> None:
+        if item.generation == self.engine.generation:
+            self.engine.ctx.progress = (fraction, key)
+            self.progressed.emit(fraction, key)
+
+    def wait_idle(self, msecs: int = 5000) -> bool:
+        return self.pool.waitForDone(msecs)
