@@ -5,8 +5,6 @@ A form is the list of `FieldSpec`s of a procedure (from the catalogue). Values t
 `FieldProblem` per bad field, each naming the field and saying why in Vietnamese.
 """
 
-# ruff: noqa: N818  -- FormInvalid says what happened
-
 from __future__ import annotations
 
 import re

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import ssl
@@ -51,6 +52,12 @@ class RetryPolicy:
 
     def delay(self, retry: int, rng: random.Random) -> float:
         return rng.uniform(0.0, min(self.cap_s, self.base_s * (2**retry)))
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one serialisation of a request body (sorted keys, UTF-8): a retried submission is
+    byte-for-byte the first one, which is what the portal's idempotency check compares."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 # --- typed answers ----------------------------------------------------------------------------
@@ -264,8 +271,8 @@ class PortalClient:
             "POST",
             "/v1/dossiers",
             "submitDossier",
-            json=dict(submission),
-            headers={"Idempotency-Key": idempotency_key},
+            content=canonical_json(submission),
+            headers={"Idempotency-Key": idempotency_key, "Content-Type": "application/json"},
             idempotent=True,
         )
         data = self._decode(response, "submitDossier", expect=(200, 201))
