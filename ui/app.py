@@ -1,8 +1,11 @@
-"""Starting the kiosk: Qt application, fonts, runtime (store, services), the window."""
+"""Starting the kiosk: Qt application and fonts, the welcome screen at once, then the runtime
+(store and migrations, devices, local portal) on a worker thread, so the citizen sees the kiosk
+within a second of power-on. A choice made before the runtime is ready waits for it."""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from kiosk.config import KioskConfig
 
@@ -14,12 +17,10 @@ def run_kiosk(
     exit_when_ready: bool = False,
     english: bool = False,
 ) -> int:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
     from PySide6.QtWidgets import QApplication
 
     from kiosk.journey.engine import JourneyEngine
-    from kiosk.services.wiring import open_runtime
-    from kiosk.session_record import attach_recorder
     from kiosk.startup_clock import elapsed_ms
     from ui import theme
     from ui.main_window import ActivityFilter, MainWindow
@@ -28,9 +29,7 @@ def run_kiosk(
     app.setApplicationName("Một Cửa Kiosk")
     theme.load_fonts()
     app.setFont(theme.font(theme.BODY_PX))
-    runtime = open_runtime(config, demo=demo)
-    engine = JourneyEngine(runtime.services)
-    attach_recorder(runtime)(engine)
+    engine = JourneyEngine(services=None)  # type: ignore[arg-type]  # set once the runtime is up
     language = "en" if english or config.ui.language == "en" else "vi"
     window = MainWindow(engine, config, language)
     app.installEventFilter(ActivityFilter(window))
@@ -39,17 +38,57 @@ def run_kiosk(
         window.show()
     else:
         window.showFullScreen()
-    if exit_when_ready:
 
-        def ready() -> None:
-            print(f"ready: welcome screen in {elapsed_ms():.0f} ms")
+    class _Loaded(QObject):
+        done = Signal(object)
+
+    loaded = _Loaded()
+    holder: dict[str, Any] = {}
+    welcome_ms: list[float] = []
+
+    class _OpenRuntime(QRunnable):
+        def run(self) -> None:
+            from kiosk.services.wiring import open_runtime
+
+            try:
+                loaded.done.emit(open_runtime(config, demo=demo))
+            except Exception as exc:  # shown to staff on screen and in the log
+                loaded.done.emit(exc)
+
+    def on_loaded(result: object) -> None:
+        if isinstance(result, Exception):
+            window.runtime_failed(result)
+            if exit_when_ready:
+                print(f"not ready: {result}", file=sys.stderr)
+                app.exit(1)
+            return
+        from kiosk.session_record import attach_recorder
+
+        holder["runtime"] = result
+        engine.services = result.services  # type: ignore[attr-defined]
+        attach_recorder(result)(engine)
+        window.runtime_ready()
+        if exit_when_ready:
+            print(
+                f"ready: welcome screen in {welcome_ms[0]:.0f} ms, "
+                f"services ready in {elapsed_ms():.0f} ms"
+            )
             app.quit()
 
-        QTimer.singleShot(0, ready)  # after the first paint of the welcome screen
+    loaded.done.connect(on_loaded)
+
+    def after_first_paint() -> None:
+        welcome_ms.append(elapsed_ms())
+        QThreadPool.globalInstance().start(_OpenRuntime())
+
+    QTimer.singleShot(0, after_first_paint)
     try:
         code = app.exec()
     finally:
-        engine.end_session("shutdown")
-        window.runner.wait_idle(2000)
-        runtime.close()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        runtime = holder.get("runtime")
+        if runtime is not None:
+            engine.end_session("shutdown")
+            window.runner.wait_idle(2000)
+            runtime.close()
     return code

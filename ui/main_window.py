@@ -67,6 +67,8 @@ class MainWindow(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
         self.screens: dict[StepId, Screen] = {}
+        self.ready = engine.services is not None
+        self.waiting: list[Event] = []
         self.runner = QtRunner(engine)
         self.runner.progressed.connect(lambda *_: self.refresh())
         engine.add_listener(self._on_transition)
@@ -114,7 +116,24 @@ class MainWindow(QWidget):
         return self.screens[self.engine.state]
 
     def dispatch(self, event: Event) -> None:
+        if not self.ready:  # a tap in the first second after power-on waits for the runtime
+            self.waiting.append(event)
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            return
         self.engine.dispatch(event)
+
+    def runtime_ready(self) -> None:
+        self.ready = True
+        self.unsetCursor()
+        waiting, self.waiting = self.waiting, []
+        for event in waiting:
+            self.engine.dispatch(event)
+
+    def runtime_failed(self, error: Exception) -> None:
+        log.error("the kiosk could not start its services: %s", error)
+        screen = self.current_screen()
+        screen.title.setText("Máy đang bảo trì. Bác vui lòng đến quầy cán bộ.")
+        screen.header.progress.setText(f"Lỗi khởi động: {type(error).__name__}")
 
     def _on_transition(self, transition: Transition, ctx: object) -> None:
         if transition.new is transition.old:
