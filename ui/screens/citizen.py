@@ -20,7 +20,6 @@ from kiosk.journey.steps import StepId
 from kiosk.journey.texts import button
 from kiosk.journey.view import StepView
 from ui import theme
-from ui.qr_image import qr_image
 from ui.screens.base import Screen
 from ui.screens.keypad import Keypad
 from ui.widgets import BigButton, label, pictogram
@@ -245,6 +244,8 @@ class FeeScreen(InstructionScreen):
     def render(self, view: StepView) -> None:
         self.amount.setText(view.big_text)
         if view.qr_payload:
+            from ui.qr_image import qr_image  # OpenCV costs 0.25 s: not on the start-up path
+
             # ≈ 300 px: fits beside the text at 1366×768, large enough for a phone camera.
             self.qr.setPixmap(QPixmap.fromImage(qr_image(view.qr_payload, 5)))
         else:
