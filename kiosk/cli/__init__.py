@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "kiosk.cli.audit",
     "kiosk.cli.config_cmd",
     "kiosk.cli.keys",
+    "kiosk.cli.staff",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
 ]

@@ -1,0 +1,111 @@
+"""`kiosk staff add|list|disable`: staff accounts (PIN or password, officer or supervisor)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from kiosk.cli import CliError, add_command, load_config_from_args
+
+
+def _directory(args: argparse.Namespace) -> Any:
+    from datetime import timedelta
+
+    from kiosk.audit import AuditLog
+    from kiosk.staff import StaffDirectory
+    from kiosk.store import open_store
+
+    config = load_config_from_args(args)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(config.database_url)
+    lockout = timedelta(minutes=config.security.staff_lockout_minutes)
+    return StaffDirectory(store, AuditLog(store), lockout=lockout)
+
+
+def _read_secret(args: argparse.Namespace) -> str:
+    if args.pin_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for the PIN: use --pin-stdin")
+    import getpass
+
+    first = getpass.getpass("PIN or password: ")
+    if getpass.getpass("again: ") != first:
+        raise CliError("the two entries differ")
+    return first
+
+
+def _add(args: argparse.Namespace) -> int:
+    from kiosk.staff import BadStaffInput
+
+    directory = _directory(args)
+    try:
+        info = directory.add(args.username, _read_secret(args), args.role, args.name)
+    except BadStaffInput as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        directory.store.close()
+    print(f"added {info.username} ({info.role.value})")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    directory = _directory(args)
+    try:
+        accounts = directory.accounts()
+    finally:
+        directory.store.close()
+    if args.json:
+        rows = [
+            {
+                "username": a.username,
+                "name": a.display_name,
+                "role": a.role.value,
+                "disabled": a.disabled,
+                "locked_until": a.locked_until.isoformat() if a.locked_until else None,
+            }
+            for a in accounts
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not accounts:
+        print("no staff accounts (add one: kiosk staff add USERNAME --role supervisor)")
+    for a in accounts:
+        state = "disabled" if a.disabled else "active"
+        if a.locked_until:
+            state += f", locked until {a.locked_until:%Y-%m-%d %H:%M} UTC"
+        print(f"{a.username:20} {a.role.value:10} {state:10} {a.display_name}")
+    return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    from kiosk.staff import BadStaffInput
+
+    directory = _directory(args)
+    try:
+        directory.disable(args.username)
+    except BadStaffInput as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        directory.store.close()
+    print(f"disabled {args.username}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = add_command(subparsers, "staff", _list, "staff accounts (officers, supervisors)")
+    parser.set_defaults(json=False)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    add = add_command(actions, "add", _add, "add an account; asks for its PIN or password")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["officer", "supervisor"], default="officer")
+    add.add_argument("--name", default="", help="display name, e.g. 'Trần Thị Bình'")
+    add.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from one line of standard input"
+    )
+    listing = add_command(actions, "list", _list, "list accounts with role and state")
+    listing.add_argument("--json", action="store_true")
+    disable = add_command(actions, "disable", _disable, "disable an account (it can no longer log in)")
+    disable.add_argument("username")
