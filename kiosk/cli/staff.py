@@ -107,5 +107,5 @@ def register(subparsers: Any) -> None:
     )
     listing = add_command(actions, "list", _list, "list accounts with role and state")
     listing.add_argument("--json", action="store_true")
-    disable = add_command(actions, "disable", _disable, "disable an account (it can no longer log in)")
+    disable = add_command(actions, "disable", _disable, "disable an account (no more logins)")
     disable.add_argument("username")
