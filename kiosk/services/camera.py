@@ -1,0 +1,362 @@
+"""The journey's camera services: the card's QR, the face check against the chip photo, and
+document photos, on top of `devices.camera`.
+
+Wiring: `CameraQrScanner(config.devices.camera, guidance)` for `Services.qr`,
+`CameraFaceVerifier(config.devices.camera, guidance)` for `Services.face`, and
+`CameraDocumentCapture(config.devices.camera, guidance)` for whoever implements
+`DossierService.capture_document`. `guidance(key)` is called each time what the citizen should
+do changes (for the voice); `progress(fraction, key)` on every processed frame with the same keys
+(texts in `GUIDANCE_TEXTS`). `preview(frame)` (optional) receives every processed BGR frame for
+the UI's mirror. In demo mode the camera spec is `sample`: the sample camera plays the demo
+citizen's card and face, and its simulated citizen follows the guidance.
+
+Privacy: frames, the chip photo's pixels and every embedding live only inside one call and are
+released before it returns; nothing biometric is logged or written.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services.protocols import FaceResult, Progress, ServiceError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+Guidance = Callable[[str], None]
+Preview = Callable[["np.ndarray"], None]
+
+FACE_TIMEOUT_S = 45.0
+DOCUMENT_TIMEOUT_S = 60.0
+QR_TILT_HINT_AFTER = 0.3  # share of the QR time after which the citizen is asked to tilt the card
+
+# key -> (Vietnamese for the citizen, English)
+GUIDANCE_TEXTS: dict[str, tuple[str, str]] = {
+    "show_card_qr": (
+        "{You} đưa mã QR của thẻ vào trong khung.",
+        "Hold the card's QR code inside the frame.",
+    ),
+    "tilt_card": (
+        "{You} nghiêng thẻ một chút cho đỡ loá, và giữ yên.",
+        "Tilt the card a little against the glare, and hold it still.",
+    ),
+    "not_card_qr": (
+        "Mã này không phải mã trên thẻ căn cước. {You} đưa đúng mặt thẻ có mã QR.",
+        "That is not an ID card QR code. Show the side of the card with its QR code.",
+    ),
+    "look_at_camera": ("{You} nhìn thẳng vào camera.", "Look straight at the camera."),
+    "move_closer": ("{You} lại gần camera hơn một chút.", "Come a little closer to the camera."),
+    "move_back": ("{You} lùi ra xa camera một chút.", "Move back a little from the camera."),
+    "too_dark": ("Chỗ này hơi tối. {You} nhìn về phía đèn.", "It is too dark. Face the light."),
+    "too_bright": (
+        "Ảnh bị loá. {You} tránh ánh đèn chiếu thẳng.",
+        "Too much glare. Avoid direct light.",
+    ),
+    "hold_still": ("{You} giữ yên đầu một chút.", "Hold your head still for a moment."),
+    "one_person_only": (
+        "Chỉ một người đứng trước camera thôi ạ. Người đi cùng vui lòng lùi ra sau.",
+        "Only one person in front of the camera, please. Others please step back.",
+    ),
+    "blink": ("{You} chớp mắt một lần.", "Blink once."),
+    "turn_left": (
+        "{You} quay đầu sang trái, rồi nhìn lại camera.",
+        "Turn your head to your left, then back.",
+    ),
+    "turn_right": (
+        "{You} quay đầu sang phải, rồi nhìn lại camera.",
+        "Turn your head to your right, then back.",
+    ),
+    "camera_reconnecting": (
+        "Camera đang được kết nối lại, {you} chờ một chút.",
+        "The camera is reconnecting, please wait.",
+    ),
+    "place_document": (
+        "{You} đặt giấy tờ nằm phẳng dưới camera.",
+        "Lay the paper flat under the camera.",
+    ),
+    "hold_document_still": ("{You} giữ yên giấy tờ, máy đang chụp.", "Keep the paper still."),
+    "done": ("Xong rồi ạ.", "Done."),
+}
+
+# code -> (citizen text in Vietnamese, staff text); merged into kiosk.errors.CATALOGUE.
+ERROR_TEXTS: dict[str, tuple[str, str]] = {
+    "camera_unavailable": (
+        "Camera của máy đang không hoạt động. Cán bộ sẽ giúp {you} xác minh.",
+        "No camera could be opened ([devices] camera in kiosk.toml): check the cable; verify the "
+        "citizen in person.",
+    ),
+    "camera_image_unreadable": (
+        "Máy không đọc được ảnh. Cán bộ sẽ giúp {you}.",
+        "An image could not be decoded (corrupt JPEG/PNG).",
+    ),
+    "chip_photo_unusable": (
+        "Không dùng được ảnh trong thẻ để so khuôn mặt. Cán bộ sẽ giúp {you} xác minh.",
+        "The DG2 photo has no single detectable face: verify the citizen in person.",
+    ),
+    "face_not_found": (
+        "Máy chưa thấy rõ khuôn mặt của {you}. {You} nhìn thẳng vào camera và thử lại nhé.",
+        "No usable frontal face in front of the camera before the time ran out.",
+    ),
+    "face_several": (
+        "Máy thấy nhiều người cùng lúc. Chỉ một người đứng trước camera thôi ạ.",
+        "More than one face of similar size in view.",
+    ),
+    "face_mismatch": (
+        "Khuôn mặt chưa khớp với ảnh trong thẻ. {You} bỏ kính, nhìn thẳng và thử lại nhé.",
+        "Face score below the threshold against the chip photo (old photo, glasses, light?).",
+    ),
+    "face_changed": (
+        "Máy thấy người trước camera đã thay đổi. {You} thử lại từ đầu nhé.",
+        "The face after the liveness challenge differs from the face before it.",
+    ),
+    "liveness_no_blink": (
+        "Máy chưa thấy {you} chớp mắt. {You} thử lại nhé.",
+        "Liveness: no blink within the time (possible printed photo).",
+    ),
+    "liveness_no_turn": (
+        "Máy chưa thấy {you} quay đầu. {You} thử lại nhé.",
+        "Liveness: the requested head turn was not seen within the time.",
+    ),
+    "liveness_incomplete": (
+        "Chưa kiểm tra xong. {You} thử lại nhé.",
+        "Liveness: the challenge did not finish before the time ran out.",
+    ),
+    "liveness_flat": (
+        "Máy cần thấy khuôn mặt thật. {You} thử lại nhé.",
+        "Liveness: the head turns moved the landmarks like a flat picture (photo or screen "
+        "held up?). Check in person.",
+    ),
+    "liveness_screen": (
+        "Máy cần thấy khuôn mặt thật, không qua màn hình. {You} thử lại nhé.",
+        "Liveness: a display's pixel pattern (moiré) was seen on the face. Check in person.",
+    ),
+    "liveness_glare": (
+        "Ảnh bị loá. {You} tránh ánh đèn chiếu thẳng và thử lại nhé.",
+        "Liveness: strong glare on the face (glossy print or screen?).",
+    ),
+    "qr_not_found": (
+        "Máy chưa đọc được mã QR trên thẻ. Cán bộ sẽ giúp {you} nhập thông tin.",
+        "No card QR decoded before the time ran out: enter the ID number by hand.",
+    ),
+    "document_not_found": (
+        "Máy chưa thấy rõ tờ giấy. {You} đặt giấy nằm phẳng, trọn trong khung.",
+        "No page with four clear edges was found.",
+    ),
+}
+
+_CARD_QR = re.compile(r"\d{12}\|")
+
+
+def is_card_qr(text: str) -> bool:
+    """A CCCD QR starts with the 12-digit ID and has at least 7 `|`-separated fields
+    (DOMAIN.md §3); other QR codes (payments, links) are refused."""
+    return bool(_CARD_QR.match(text)) and text.count("|") >= 6
+
+
+class _Reporter:
+    """Sends progress on every frame and the guidance callback only when the key changes."""
+
+    def __init__(self, progress: Progress, guidance: Guidance | None, listener: Any) -> None:
+        self.progress = progress
+        self.guidance = guidance
+        self.listener = listener
+        self.last = ""
+
+    def __call__(self, fraction: float, key: str) -> None:
+        self.progress(max(0.0, min(1.0, fraction)), key)
+        if self.listener is not None:
+            self.listener.hear(key)
+        if key != self.last:
+            self.last = key
+            if self.guidance is not None:
+                self.guidance(key)
+
+
+class _CameraService:
+    def __init__(
+        self, camera: int | str, guidance: Guidance | None = None, *, preview: Preview | None = None
+    ) -> None:
+        self.camera = camera
+        self.guidance = guidance
+        self.preview = preview
+
+    def _start(self, purpose: str) -> tuple[Any, Any]:
+        """An opened capture worker for `purpose`, and the source if it is a simulated person."""
+        from devices.camera.capture import CaptureWorker
+        from devices.camera.errors import CameraUnavailable
+        from devices.camera.sources import Listener, open_source
+
+        try:
+            source = open_source(self.camera, purpose)
+            worker = CaptureWorker(source)
+            worker.start()
+        except CameraUnavailable as exc:
+            raise ServiceError(str(exc), code="camera_unavailable") from None
+        return worker, source if isinstance(source, Listener) else None
+
+    def _next(self, worker: Any, after: int, report: _Reporter, fraction: float) -> Any:
+        frame = worker.next_frame(after, timeout_s=0.5)
+        if frame is None and not worker.connected:
+            report(fraction, "camera_reconnecting")
+        if frame is not None and self.preview is not None:
+            self.preview(frame.image)
+        return frame
+
+
+class CameraQrScanner(_CameraService):
+    """`QrScanner`: decodes the card's QR from camera frames (zxing-cpp by default)."""
+
+    def __init__(
+        self,
+        camera: int | str,
+        guidance: Guidance | None = None,
+        *,
+        decoder: str = "",
+        preview: Preview | None = None,
+    ) -> None:
+        super().__init__(camera, guidance, preview=preview)
+        self.decoder_name = decoder
+
+    def scan_card_qr(self, timeout_s: float, progress: Progress) -> str:
+        from devices.camera.qr import DEFAULT_DECODER, make_decoder
+
+        decoder = make_decoder(self.decoder_name or DEFAULT_DECODER)
+        worker, listener = self._start("qr")
+        report = _Reporter(progress, self.guidance, listener)
+        started = time.monotonic()
+        number = -1
+        try:
+            while (elapsed := time.monotonic() - started) < timeout_s:
+                fraction = elapsed / timeout_s
+                frame = self._next(worker, number, report, fraction)
+                if frame is None:
+                    continue
+                number = frame.number
+                text = decoder.decode(frame.image)
+                if text and is_card_qr(text):
+                    report(1.0, "done")
+                    return text
+                if text:
+                    report(fraction, "not_card_qr")
+                elif frame.quality.too_dark:
+                    report(fraction, "too_dark")
+                elif fraction >= QR_TILT_HINT_AFTER:
+                    report(fraction, "tilt_card")
+                else:
+                    report(fraction, "show_card_qr")
+            raise ServiceError("no card QR decoded in time", code="qr_not_found")
+        finally:
+            worker.stop()
+
+
+class CameraFaceVerifier(_CameraService):
+    """`FaceVerifier`: liveness challenge in random order, then 1:1 match with the chip photo."""
+
+    def __init__(
+        self,
+        camera: int | str,
+        guidance: Guidance | None = None,
+        *,
+        timeout_s: float = FACE_TIMEOUT_S,
+        per_challenge_s: float = 8.0,
+        preview: Preview | None = None,
+        model: Any = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(camera, guidance, preview=preview)
+        self.timeout_s = timeout_s
+        self.per_challenge_s = per_challenge_s
+        self._model = model
+        self._rng = rng
+        self.onlooker_seen = False  # of the last verify(): a second face was in view
+
+    def model(self) -> Any:
+        """The face model, loaded on first use (about 2 s, ~100 MB) and kept for later citizens."""
+        if self._model is None:
+            from devices.camera.face import DlibFaceModel
+
+            self._model = DlibFaceModel()
+        return self._model
+
+    def verify(self, chip_photo: bytes, progress: Progress) -> FaceResult:
+        from devices.camera.errors import ImageUnreadable, NoFaceFound, SeveralFaces
+        from devices.camera.liveness import LivenessChallenge
+        from devices.camera.sources import decode_image
+        from devices.camera.verification import FaceCheck
+
+        model = self.model()
+        challenge = LivenessChallenge(rng=self._rng, per_challenge_s=self.per_challenge_s)
+        try:  # the chip photo's pixels are dropped at once: only its embedding stays in `check`
+            check = FaceCheck(model, decode_image(chip_photo), challenge)
+        except (ImageUnreadable, NoFaceFound, SeveralFaces) as exc:
+            raise ServiceError(str(exc), code="chip_photo_unusable") from None
+        worker = None
+        try:
+            worker, listener = self._start("face")
+            report = _Reporter(progress, self.guidance, listener)
+            started = time.monotonic()
+            number = -1
+            fraction = 0.0
+            while time.monotonic() - started < self.timeout_s and not check.done:
+                frame = self._next(worker, number, report, fraction)
+                if frame is None:
+                    continue
+                number = frame.number
+                verdict = check.process(frame.image, frame.at)
+                fraction = verdict.fraction
+                report(fraction, verdict.guidance)
+            outcome = check.outcome()
+            self.onlooker_seen = check.onlooker_seen
+            log.info(
+                "face check: match=%s live=%s reason=%s",
+                outcome.match,
+                outcome.live,
+                outcome.reason,
+            )
+            return FaceResult(
+                match=outcome.match,
+                score=round(outcome.score, 4),
+                threshold=outcome.threshold,
+                live=outcome.live,
+                reason=outcome.reason,
+            )
+        finally:
+            check.release()
+            if worker is not None:
+                worker.stop()
+
+
+class CameraDocumentCapture(_CameraService):
+    """Photographs one paper: waits until a page lies still, then flattens and enhances it."""
+
+    def capture(self, progress: Progress, timeout_s: float = DOCUMENT_TIMEOUT_S) -> bytes:
+        """The page as a grey JPEG; raises `ServiceError(document_not_found)` on timeout."""
+        from devices.camera.document import SteadyCapture, encode_jpeg, enhance, flatten
+
+        worker, listener = self._start("document")
+        report = _Reporter(progress, self.guidance, listener)
+        steady = SteadyCapture()
+        started = time.monotonic()
+        number = -1
+        try:
+            while (elapsed := time.monotonic() - started) < timeout_s:
+                fraction = elapsed / timeout_s
+                frame = self._next(worker, number, report, fraction)
+                if frame is None:
+                    continue
+                number = frame.number
+                state, corners = steady.update(frame.image)
+                if state == "capture" and corners is not None:
+                    report(1.0, "done")
+                    return encode_jpeg(enhance(flatten(frame.image, corners)))
+                report(fraction, "place_document" if state == "no_page" else "hold_document_still")
+            raise ServiceError("no steady page in time", code="document_not_found")
+        finally:
+            worker.stop()
