@@ -27,6 +27,7 @@ SEAL_SUFFIX = ".sha256"
 FORMAT = 1
 RECEIPT_FORMS = ("01", "CT04")
 ONLINE_LEVELS = ("full", "partial", "none")  # toàn trình / một phần / at the counter only
+DOCUMENT_SOURCES = ("form", "camera", "counter")
 FEE_KINDS = ("free", "fixed", "by_channel", "per_page", "free_within_days")
 IDENTITY_ATTRIBUTES = frozenset(
     f.name for f in fields(CitizenIdentity) if f.name not in ("photo_jpeg", "source")
@@ -53,7 +54,7 @@ class CatalogueTampered(CatalogueError):
 class DocumentSpec:
     key: str
     name: str
-    capture: bool = False  # photographed by the kiosk's document camera
+    source: str = "camera"  # form: the kiosk's own declaration | camera: photographed | counter
     required: bool = True
 
 
@@ -339,10 +340,13 @@ def _document(entry: Any, where: str) -> DocumentSpec:
         raise CatalogueInvalid(f"{where}.documents entries must be objects")
     key = _str(entry, "key", f"{where}.documents")
     at = f"{where}.documents.{key}"
+    source = _str(entry, "source", at)
+    if source not in DOCUMENT_SOURCES:
+        raise CatalogueInvalid(f"{at}.source must be one of {DOCUMENT_SOURCES}")
     return DocumentSpec(
         key=key,
         name=_str(entry, "name", at),
-        capture=_bool(entry, "capture", at, False),
+        source=source,
         required=_bool(entry, "required", at, True),
     )
 

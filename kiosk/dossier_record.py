@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.crypto import Sealer, SealError
 from kiosk.identity import CitizenIdentity
 from kiosk.outbox import Outbox
-from kiosk.sealed_box import SealedBox, SealedDataError
 from kiosk.services.protocols import Attachment
 from kiosk.store.models import Attachment as AttachmentRow
 from kiosk.store.models import Dossier
@@ -50,7 +50,7 @@ class DossierInput:
 
 def write_dossier(
     session: Session,
-    box: SealedBox,
+    box: Sealer,
     outbox: Outbox,
     identity: CitizenIdentity,
     dossier: DossierInput,
@@ -79,7 +79,9 @@ def write_dossier(
         procedure_code=dossier.procedure_code,
         masked_id=identity.masked_id,
         id_lookup=box.lookup_hash(identity.id_number),
-        payload_sealed=box.seal(json.dumps(payload).encode("utf-8"), f"dossier:{reference}"),
+        payload_sealed=box.seal(
+            json.dumps(payload).encode("utf-8"), f"dossier:{reference}".encode()
+        ),
         status="queued",
         received_at=dossier.received_at,
         due_at=dossier.due_at,
@@ -93,7 +95,7 @@ def write_dossier(
                 content_type=attachment.content_type,
                 size=len(attachment.data),
                 sha256=digest,
-                data_sealed=box.seal(attachment.data, f"attachment:{reference}:{digest}"),
+                data_sealed=box.seal(attachment.data, f"attachment:{reference}:{digest}".encode()),
             )
         )
     session.add(row)
@@ -102,20 +104,20 @@ def write_dossier(
     return row
 
 
-def submission_for(session: Session, box: SealedBox, dossier_id: int) -> dict[str, Any]:
-    """The portal request body of a stored dossier (raises SealedDataError if it is damaged)."""
+def submission_for(session: Session, box: Sealer, dossier_id: int) -> dict[str, Any]:
+    """The portal request body of a stored dossier (raises SealError if it is damaged)."""
     dossier = session.get_one(Dossier, dossier_id)
     reference = dossier.kiosk_reference
-    payload = json.loads(box.open(dossier.payload_sealed, f"dossier:{reference}"))
+    payload = json.loads(box.open(dossier.payload_sealed, f"dossier:{reference}".encode()))
     attachments = []
     query = select(AttachmentRow).where(AttachmentRow.dossier_id == dossier_id)
     rows = session.scalars(query.order_by(AttachmentRow.id)).all()
     for row in rows:
         if row.data_sealed is None:
-            raise SealedDataError(f"attachment {row.id} of {reference} has no data")
-        data = box.open(row.data_sealed, f"attachment:{reference}:{row.sha256}")
+            raise SealError(f"attachment {row.id} of {reference} has no data")
+        data = box.open(row.data_sealed, f"attachment:{reference}:{row.sha256}".encode())
         if hashlib.sha256(data).hexdigest() != row.sha256:
-            raise SealedDataError(f"attachment {row.id} of {reference} does not match its hash")
+            raise SealError(f"attachment {row.id} of {reference} does not match its hash")
         attachments.append(
             {
                 "name": row.name,
@@ -126,4 +128,3 @@ def submission_for(session: Session, box: SealedBox, dossier_id: int) -> dict[st
         )
     payload["attachments"] = attachments
     return dict(payload)
-

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from kiosk.crypto import Sealer
 from kiosk.identity import CitizenIdentity
-from kiosk.sealed_box import SealedBox
 from kiosk.services.protocols import Attachment, DossierDraft, Procedure
 from kiosk.store import Store
 from kiosk.store.models import DraftRow
@@ -33,7 +33,7 @@ class DraftStore:
     def __init__(
         self,
         store: Store,
-        box: SealedBox,
+        box: Sealer,
         ttl: timedelta,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
@@ -43,8 +43,8 @@ class DraftStore:
         self._clock = clock
 
     @staticmethod
-    def _purpose(owner: str, procedure_code: str) -> str:
-        return f"draft:{owner}:{procedure_code}"
+    def _purpose(owner: str, procedure_code: str) -> bytes:
+        return f"draft:{owner}:{procedure_code}".encode()
 
     def save(self, identity: CitizenIdentity, draft: DossierDraft) -> None:
         owner = self._box.lookup_hash(identity.id_number)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.crypto import Sealer, SealError
 from kiosk.dossier_record import submission_for
 from kiosk.outbox import UNSENT, Claim, Outbox
 from kiosk.portal.client import PortalClient
@@ -29,7 +30,6 @@ from kiosk.portal.errors import (
     PortalRejected,
     PortalTLSError,
 )
-from kiosk.sealed_box import SealedBox, SealedDataError
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class SyncWorker:
         self,
         outbox: Outbox,
         client: PortalClient,
-        box: SealedBox,
+        box: Sealer,
         *,
         interval_s: float = 5.0,
         threads: int = 1,
@@ -108,7 +108,7 @@ class SyncWorker:
         try:
             with self.outbox.store.session() as session:
                 submission = submission_for(session, self.box, claim.dossier_id)
-        except SealedDataError as exc:
+        except SealError as exc:
             self.outbox.mark_needs_staff(claim, DAMAGED_TEXT, str(exc))
             report.needs_staff += 1
             self._notify()

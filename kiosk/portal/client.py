@@ -258,11 +258,11 @@ class PortalClient:
         body = _Body(self._call("POST", path, "requestOtp", expect=(202,)), "requestOtp")
         return OtpSent(expires_in=body.integer("expires_in"), sent_to=body.text("sent_to"))
 
-    def verify_otp(self, account_id: str, otp: str, password: str) -> AccountInfo:
+    def verify_otp(self, account_id: str, otp: str, password: str | None = None) -> AccountInfo:
+        """Verify the OTP; with `password` the account's password is set too."""
         path = f"/v1/accounts/{account_id}/otp/verify"
-        data = self._call(
-            "POST", path, "verifyOtp", json={"otp": otp, "password": password}, expect=(200,)
-        )
+        body = {"otp": otp, **({"password": password} if password else {})}
+        data = self._call("POST", path, "verifyOtp", json=body, expect=(200,))
         return _account(_Body(data, "verifyOtp"))
 
     def submit_dossier(self, submission: Mapping[str, Any], idempotency_key: str) -> DossierReceipt:

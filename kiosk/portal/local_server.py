@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from kiosk.accounts import mask_phone, password_problems
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -202,23 +204,6 @@ _ID_NUMBER = re.compile(r"\d{12}")
 _PHONE = re.compile(r"0[35789]\d{8}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _UNIT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
-
-
-def password_problem(password: str) -> str | None:
-    """Portal password rule (DOMAIN.md §5): ≥ 8 characters with upper, lower, digit, special."""
-    if len(password) < 8:
-        return "Mật khẩu cần ít nhất 8 ký tự."
-    if not re.search(r"[A-Z]", password) or not re.search(r"[a-z]", password):
-        return "Mật khẩu cần có cả chữ hoa và chữ thường."
-    if not re.search(r"\d", password):
-        return "Mật khẩu cần có ít nhất một chữ số."
-    if not re.search(r"[^A-Za-z0-9]", password):
-        return "Mật khẩu cần có ít nhất một ký tự đặc biệt (ví dụ @, #, !)."
-    return None
-
-
-def _mask_phone(phone: str) -> str:
-    return phone[:2] + "*" * (len(phone) - 4) + phone[-2:] if len(phone) > 4 else "****"
 
 
 class PortalApi:
@@ -499,7 +484,7 @@ class PortalApi:
                 "INSERT INTO sms (phone, text, sent_at) VALUES (?, ?, ?)",
                 (row["phone"], f"Ma xac thuc dang ky tai khoan DVC: {otp}", _now().isoformat()),
             )
-            return {"expires_in": OTP_LIFETIME_S, "sent_to": _mask_phone(row["phone"])}
+            return {"expires_in": OTP_LIFETIME_S, "sent_to": mask_phone(row["phone"])}
 
         return self.db.transaction(work)
 
@@ -524,20 +509,24 @@ class PortalApi:
                     "UPDATE otps SET attempts = attempts + 1 WHERE account_id = ?", (account_id,)
                 )
                 return Refusal(422, "otp_invalid", "Mã xác thực không đúng.")
-            problem = password_problem(password)
-            if problem:
-                return Refusal(422, "password_weak", problem)
-            salt = secrets.token_bytes(16)
-            digest = hashlib.scrypt(password.encode(), salt=salt, n=2**12, r=8, p=1)
+            problems = password_problems(password) if password else []
+            if problems:
+                return Refusal(422, "password_weak", " ".join(problems))
+            password_hash = None
+            if password:
+                salt = secrets.token_bytes(16)
+                digest = hashlib.scrypt(password.encode(), salt=salt, n=2**12, r=8, p=1)
+                password_hash = f"scrypt${salt.hex()}${digest.hex()}"
             db.execute(
                 "UPDATE accounts SET status = 'active', password_hash = ? WHERE account_id = ?",
-                (f"scrypt${salt.hex()}${digest.hex()}", account_id),
+                (password_hash, account_id),
             )
             db.execute("DELETE FROM otps WHERE account_id = ?", (account_id,))
             return {
                 "account_id": account_id,
                 "username": account["id_number"],
                 "status": "active",
+                "password_set": password_hash is not None,
             }
 
         result = self.db.transaction(work)

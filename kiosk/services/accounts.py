@@ -1,0 +1,213 @@
+"""`AccountService`: guided public-service account registration through the portal.
+
+Flow: `request_otp` registers the account (ID, name, date of birth from the card; the phone the
+citizen typed) and has the portal send an OTP; `set_password` (optional, checked against the
+rules) is sent with `verify_otp`; without it the citizen sets the password at first sign-in.
+A citizen without a phone gets `register_without_phone` → an `ActivationSlip` to print.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TypeVar
+
+from kiosk.accounts import ActivationSlip, mobile_number, old_enough, password_problems
+from kiosk.errors import ErrorText, register
+from kiosk.identity import CitizenIdentity, mask_id
+from kiosk.portal.client import PortalClient
+from kiosk.portal.errors import PortalRejected
+from kiosk.services.protocols import ServiceError
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+T = TypeVar("T")
+
+ERROR_TEXTS: dict[str, ErrorText] = {
+    "phone_invalid": ErrorText(
+        "Số điện thoại chưa đúng.",
+        "{You} nhập số di động 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09.",
+        "The phone number is not a Vietnamese mobile number.",
+        "The phone number is not valid.",
+    ),
+    "account_too_young": ErrorText(
+        "Người dưới 14 tuổi chưa tự đăng ký tài khoản được.",
+        "Cha mẹ hoặc người giám hộ đăng ký giúp; cán bộ sẽ hướng dẫn {you}.",
+        "Citizens under 14 cannot register an account themselves.",
+        "Citizens under 14 cannot register themselves.",
+    ),
+    "account_exists": ErrorText(
+        "Số định danh này đã có tài khoản dịch vụ công.",
+        "{You} dùng chức năng «Quên mật khẩu» hoặc nhờ cán bộ giúp.",
+        "The portal already has an active account for this ID number.",
+        "An account already exists.",
+    ),
+    "otp_invalid": ErrorText(
+        "Mã xác thực chưa đúng.",
+        "{You} xem lại tin nhắn và nhập đúng 6 chữ số.",
+        "Wrong OTP (the portal counts attempts).",
+        "The code is not correct.",
+    ),
+    "otp_expired": ErrorText(
+        "Mã xác thực đã hết hạn.",
+        "{You} bấm «Gửi lại mã» để nhận mã mới.",
+        "OTP expired: request a new one.",
+        "The code has expired.",
+    ),
+    "otp_attempts_exceeded": ErrorText(
+        "Nhập sai mã quá nhiều lần.",
+        "{You} bấm «Gửi lại mã», hoặc nhờ cán bộ giúp.",
+        "Too many wrong OTPs for this registration.",
+        "Too many wrong codes.",
+    ),
+    "password_weak": ErrorText(
+        "Mật khẩu chưa đủ mạnh.",
+        "Mật khẩu cần ít nhất 8 ký tự, có chữ hoa, chữ thường, chữ số và ký tự đặc biệt.",
+        "Password does not meet the portal's rules.",
+        "The password is too weak.",
+    ),
+    "account_not_started": ErrorText(
+        "Chưa có yêu cầu đăng ký cho số điện thoại này.",
+        "{You} nhập lại số điện thoại để nhận mã.",
+        "verify_otp called without a prior request_otp for this citizen and phone.",
+        "No registration was started for this phone.",
+    ),
+    "portal_unavailable": ErrorText(
+        "Chưa kết nối được Cổng dịch vụ công.",
+        "{You} thử lại sau ít phút, hoặc nhờ cán bộ giúp.",
+        "Portal unreachable (connection refused/dropped or 5xx) after retries.",
+        "The portal cannot be reached.",
+    ),
+    "portal_timeout": ErrorText(
+        "Cổng dịch vụ công trả lời quá chậm.",
+        "{You} thử lại sau ít phút, hoặc nhờ cán bộ giúp.",
+        "Portal did not answer within [portal] timeout_s after retries.",
+        "The portal is too slow to answer.",
+    ),
+    "portal_tls": ErrorText(
+        "Máy chưa kết nối an toàn được với Cổng dịch vụ công.",
+        "{You} vui lòng chờ cán bộ kiểm tra.",
+        "TLS handshake failed: check the portal certificate, [portal] ca_bundle, the clock.",
+        "A secure connection to the portal failed.",
+    ),
+    "portal_auth": ErrorText(
+        "Máy chưa được Cổng dịch vụ công cho phép kết nối.",
+        "{You} vui lòng chờ cán bộ kiểm tra.",
+        "The portal refused the kiosk's credentials: check [portal] client_id/secret/cert.",
+        "The portal refused this machine.",
+    ),
+    "portal_protocol": ErrorText(
+        "Cổng dịch vụ công trả lời không như mong đợi.",
+        "{You} vui lòng chờ cán bộ kiểm tra.",
+        "Malformed answer from the portal (not JSON / missing keys): see the kiosk log.",
+        "The portal gave an unexpected answer.",
+    ),
+    "portal_not_found": ErrorText(
+        "Cổng dịch vụ công không tìm thấy thông tin này.",
+        "{You} vui lòng chờ cán bộ kiểm tra.",
+        "The portal answered 404 for this account or dossier.",
+        "The portal did not find it.",
+    ),
+}
+register(ERROR_TEXTS)
+
+PORTAL_CODES = {"otp_invalid", "otp_expired", "otp_attempts_exceeded", "password_weak",
+                "account_exists", "phone_invalid"}  # fmt: skip
+
+
+class AccountError(ServiceError):
+    """A registration step failed for a reason the citizen can act on."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code, code=code)
+        self.detail = detail
+
+
+def _today() -> date:
+    return datetime.now(UTC).astimezone(VIETNAM).date()
+
+
+class KioskAccountService:
+    def __init__(self, client: PortalClient, today: Callable[[], date] = _today) -> None:
+        self.client = client
+        self._today = today
+        self._lock = threading.Lock()
+        self._started: dict[tuple[str, str], str] = {}  # (ID, phone) → portal account id
+        self._passwords: dict[str, str] = {}  # ID → chosen password, until verify_otp
+
+    def request_otp(self, identity: CitizenIdentity, phone: str) -> None:
+        number = mobile_number(phone)
+        if number is None:
+            raise AccountError("phone_invalid")
+        self._check_age(identity)
+        key = (identity.id_number, number)
+        with self._lock:
+            account_id = self._started.get(key)
+        if account_id is None:
+            account = self._portal(
+                lambda: self.client.register_account(
+                    identity.id_number, identity.full_name, identity.date_of_birth, number
+                )
+            )
+            account_id = account.account_id
+            with self._lock:
+                self._started[key] = account_id
+        self._portal(lambda: self.client.request_otp(account_id))
+
+    def set_password(self, identity: CitizenIdentity, password: str) -> list[str]:
+        """Check the password against the rules; keep it for `verify_otp` if it passes."""
+        problems = password_problems(password)
+        if not problems:
+            with self._lock:
+                self._passwords[identity.id_number] = password
+        return problems
+
+    def verify_otp(self, identity: CitizenIdentity, phone: str, otp: str) -> str:
+        number = mobile_number(phone) or phone
+        with self._lock:
+            account_id = self._started.get((identity.id_number, number))
+            password = self._passwords.get(identity.id_number)
+        if account_id is None:
+            raise AccountError("account_not_started")
+        account = self._portal(lambda: self.client.verify_otp(account_id, otp.strip(), password))
+        with self._lock:
+            self._started.pop((identity.id_number, number), None)
+            self._passwords.pop(identity.id_number, None)
+        return mask_id(account.username)
+
+    def register_without_phone(self, identity: CitizenIdentity) -> ActivationSlip:
+        """For a citizen without a phone: an activation code to print instead of an SMS."""
+        self._check_age(identity)
+        account = self._portal(
+            lambda: self.client.register_account(
+                identity.id_number, identity.full_name, identity.date_of_birth, None
+            )
+        )
+        if not account.activation_code:
+            raise AccountError("portal_protocol", "portal gave no activation code for a slip")
+        return ActivationSlip.for_account(
+            identity.id_number,
+            identity.full_name,
+            account.activation_code,
+            account.activation_expires_at,
+        )
+
+    def forget(self, identity: CitizenIdentity) -> None:
+        """End of session: drop what this service held for the citizen."""
+        with self._lock:
+            self._passwords.pop(identity.id_number, None)
+            for key in [k for k in self._started if k[0] == identity.id_number]:
+                del self._started[key]
+
+    def _check_age(self, identity: CitizenIdentity) -> None:
+        if not old_enough(identity.date_of_birth, self._today()):
+            raise AccountError("account_too_young")
+
+    @staticmethod
+    def _portal(call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except PortalRejected as exc:
+            if exc.reject_code in PORTAL_CODES:
+                raise AccountError(exc.reject_code, exc.reason) from None
+            raise

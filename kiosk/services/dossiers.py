@@ -1,0 +1,263 @@
+"""`DossierService` for the journey: catalogue, prefilled forms, drafts, submission via the outbox.
+
+Wiring (see the report of issue 6):
+
+    box = open_sealer(config)                        # kiosk.crypto: the machine's keyring
+    outbox = Outbox(store, config.outbox)
+    client = portal_client_for(config, local_portal_url)
+    sync = SyncWorker(outbox, client, box, interval_s=config.outbox.sync_interval_s).start()
+    dossiers = KioskDossierService(store, catalogue_for_data_dir(config.data_dir), outbox, box,
+                                   unit_code=config.office.unit_code, sync=sync,
+                                   drafts=DraftStore(store, box, timedelta(minutes=...)),
+                                   submit_wait_s=config.outbox.submit_wait_s)
+
+Document capture: a document whose catalogue source is `form` becomes the declaration (the form's
+values as JSON); `camera` needs the camera helper's document capture (`document_capture`
+argument) and raises `NotBuilt("document capture")` until it is wired; `counter` papers
+(originals shown to the officer) are handled by staff: `NotBuilt("counter documents")`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+
+from kiosk.catalogue import Catalogue, ProcedureSpec
+from kiosk.crypto import Sealer
+from kiosk.dossier_record import DossierInput, write_dossier
+from kiosk.drafts import DraftStore
+from kiosk.errors import ErrorText, register
+from kiosk.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
+from kiosk.identity import CitizenIdentity
+from kiosk.outbox import GuardrailLevel, Outbox, OutboxFull, OutboxState
+from kiosk.services.protocols import (
+    Attachment,
+    DossierDraft,
+    NotBuilt,
+    Procedure,
+    Progress,
+    ServiceError,
+    SubmitResult,
+    WorkingDays,
+)
+from kiosk.store import Store
+from kiosk.sync import SyncWorker
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+DocumentCapture = Callable[[str, Progress], Attachment]
+
+ERROR_TEXTS: dict[str, ErrorText] = {
+    "form_invalid": ErrorText(
+        "Tờ khai còn chỗ chưa đúng.",
+        "{You} xem dòng được tô đỏ và sửa lại giúp nhé.",
+        "Form validation failed: the screen lists each field and why.",
+        "Some fields of the form need correcting.",
+    ),
+    "documents_missing": ErrorText(
+        "Hồ sơ còn thiếu giấy tờ bắt buộc.",
+        "{You} chụp đủ các giấy tờ trong danh sách, hoặc nhờ cán bộ giúp.",
+        "A required document of the procedure has no attachment.",
+        "A required document is missing.",
+    ),
+    "outbox_full": ErrorText(
+        "Máy tạm thời chưa nhận thêm hồ sơ.",
+        "{You} vui lòng nộp hồ sơ tại quầy, cán bộ sẽ giúp {you}.",
+        "Offline hard limit reached: too many dossiers unsent or waiting too long. Restore the "
+        "portal connection and run `kiosk sync`; `kiosk outbox` lists them.",
+        "The machine cannot accept more dossiers for now.",
+    ),
+    "portal_rejected": ErrorText(
+        "Cổng dịch vụ công chưa nhận hồ sơ này.",
+        "{You} đọc lý do trên màn hình; cán bộ sẽ hướng dẫn {you} bổ sung.",
+        "The portal refused the dossier: its reason is shown and kept in `kiosk outbox`.",
+        "The portal did not accept this dossier.",
+    ),
+    "catalogue_invalid": ErrorText(
+        "Máy chưa tải được danh sách thủ tục.",
+        "{You} vui lòng chờ cán bộ kiểm tra.",
+        "The procedure catalogue file does not validate: see `kiosk catalogue check`.",
+        "The list of procedures could not be loaded.",
+    ),
+    "catalogue_tampered": ErrorText(
+        "Máy chưa tải được danh sách thủ tục.",
+        "{You} vui lòng chờ cán bộ kiểm tra.",
+        "procedures.json does not match its seal: a supervisor must review the edit and run "
+        "`kiosk catalogue seal FILE`.",
+        "The list of procedures could not be loaded.",
+    ),
+}
+register(ERROR_TEXTS)
+
+
+class DossierRejected(ServiceError):
+    """The portal refused the dossier while the citizen waited; `reason` is the portal's."""
+
+    code = "portal_rejected"
+
+    def __init__(self, kiosk_reference: str, reason: str) -> None:
+        super().__init__(f"portal refused {kiosk_reference}: {reason}", code="portal_rejected")
+        self.kiosk_reference = kiosk_reference
+        self.reason = reason
+
+
+def _default_working_days() -> WorkingDays:
+    from kiosk.workdays import WorkingCalendar
+
+    return WorkingCalendar.load()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class KioskDossierService:
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        outbox: Outbox,
+        box: Sealer,
+        *,
+        unit_code: str,
+        working_days: WorkingDays | None = None,
+        sync: SyncWorker | None = None,
+        drafts: DraftStore | None = None,
+        document_capture: DocumentCapture | None = None,
+        submit_wait_s: float = 3.0,
+        channel: str = "online",
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.catalogue = catalogue
+        self.outbox = outbox
+        self.box = box
+        self.unit_code = unit_code
+        self.working_days = working_days or _default_working_days()
+        self.sync = sync
+        self.drafts = drafts
+        self.document_capture = document_capture
+        self.submit_wait_s = submit_wait_s
+        self.channel = channel
+        self._clock = clock
+
+    # --- DossierService ------------------------------------------------------------------------
+
+    def procedures(self) -> list[Procedure]:
+        return [spec.to_procedure() for spec in self.catalogue.procedures]
+
+    def spec(self, procedure: Procedure | str) -> ProcedureSpec:
+        return self.catalogue.get(procedure if isinstance(procedure, str) else procedure.code)
+
+    def prefill(self, procedure: Procedure, identity: CitizenIdentity) -> DossierDraft:
+        """The citizen's unexpired draft of this procedure if any, else a form filled from the
+        card. (The journey has checked card + face before calling this.)"""
+        if self.drafts is not None:
+            resumed = self.drafts.resume(identity, procedure)
+            if resumed is not None:
+                return resumed
+        return DossierDraft(procedure, prefill(self.spec(procedure).fields, identity))
+
+    def capture_document(
+        self, draft: DossierDraft, document: str, progress: Progress
+    ) -> Attachment:
+        spec = self.spec(draft.procedure)
+        found = next((d for d in spec.documents if d.name == document), None)
+        if found is None:
+            raise ServiceError(f"{document!r} is not a document of {spec.code}")
+        if found.source == "form":
+            return self.declaration(draft)
+        if found.source == "counter":
+            raise NotBuilt("counter documents")  # originals are shown to the officer
+        if self.document_capture is None:
+            raise NotBuilt("document capture")
+        attachment = self.document_capture(document, progress)
+        attachment.name = document
+        return attachment
+
+    def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
+        spec = self.spec(draft.procedure)
+        guard = self.outbox.guardrail()
+        if guard.level is GuardrailLevel.HARD:
+            raise OutboxFull(guard.staff_text)
+        received_at = self._clock().astimezone(VIETNAM)
+        problems = self.validate(draft, received_at)
+        if problems:
+            raise FormInvalid(problems)
+        missing = [
+            d.name
+            for d in spec.documents
+            if d.required
+            and d.source == "camera"
+            and not any(a.name == d.name for a in draft.attachments)
+        ]
+        if missing:
+            raise ServiceError(f"missing documents: {', '.join(missing)}", code="documents_missing")
+        values = clean_values(spec.fields, draft.values)
+        due_at = spec.due_at(received_at, self.working_days)
+        record = DossierInput(
+            procedure_code=spec.code,
+            unit_code=self.unit_code,
+            values=values,
+            attachments=list(draft.attachments),
+            received_at=received_at.astimezone(UTC),
+            due_at=due_at.astimezone(UTC),
+            fee_vnd=spec.fee.amount(values, received_at.date(), self.channel),
+        )
+        with self.store.session() as session:  # dossier + attachments + outbox: one commit
+            row = write_dossier(session, self.box, self.outbox, identity, record)
+            kiosk_reference = row.kiosk_reference
+        if self.drafts is not None:
+            self.drafts.discard(identity, spec.code)
+        portal_code = self._wait_for_portal(kiosk_reference, guard.level)
+        return SubmitResult(
+            kiosk_reference=kiosk_reference,
+            portal_code=portal_code,
+            received_at=received_at,
+            due_at=due_at,
+            queued_offline=portal_code is None,
+        )
+
+    # --- more for the form screen --------------------------------------------------------------
+
+    def validate(self, draft: DossierDraft, at: datetime | None = None) -> list[FieldProblem]:
+        """Every field problem of the draft, in Vietnamese (empty: ready to submit)."""
+        today = (at or self._clock().astimezone(VIETNAM)).date()
+        return validate_form(self.spec(draft.procedure).fields, draft.values, today)
+
+    def fee_for(self, draft: DossierDraft) -> int:
+        """The fee for this draft's values (certified copies: by pages and copies)."""
+        spec = self.spec(draft.procedure)
+        today = self._clock().astimezone(VIETNAM).date()
+        return spec.fee.amount(clean_values(spec.fields, draft.values), today, self.channel)
+
+    def save_draft(self, draft: DossierDraft, identity: CitizenIdentity) -> None:
+        if self.drafts is None:
+            raise NotBuilt("dossier drafts")
+        self.drafts.save(identity, draft)
+
+    def declaration(self, draft: DossierDraft) -> Attachment:
+        """The procedure's declaration (tờ khai): the form's labelled values as JSON."""
+        spec = self.spec(draft.procedure)
+        content = {
+            "procedure": spec.code,
+            "name": spec.name,
+            "fields": [
+                {"key": f.key, "label": f.label, "value": draft.values.get(f.key, "")}
+                for f in spec.fields
+            ],
+        }
+        name = next((d.name for d in spec.documents if d.source == "form"), "Tờ khai")
+        data = json.dumps(content, ensure_ascii=False, indent=1).encode("utf-8")
+        return Attachment(name, "application/json", data)
+
+    def _wait_for_portal(self, kiosk_reference: str, level: GuardrailLevel) -> str | None:
+        if self.sync is None:
+            return None
+        self.sync.wake()
+        if level is not GuardrailLevel.OK or self.submit_wait_s <= 0:
+            return None  # offline for a while already: don't make the citizen wait
+        state, portal_code, reason = self.sync.wait_for(kiosk_reference, self.submit_wait_s)
+        if state == OutboxState.REJECTED.value:
+            raise DossierRejected(kiosk_reference, reason)
+        return portal_code if state == OutboxState.ACCEPTED.value else None
