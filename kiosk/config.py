@@ -86,6 +86,14 @@ class UiConfig:
         ),
     )
     animations: bool = True
+    voice: str = field(
+        default="north",
+        metadata=allowed(lambda v: v in ("north", "south"), "north or south (voice variant)"),
+    )
+    volume: int = field(default=80, metadata=allowed(_between(0, 100), "0 to 100 (per cent)"))
+    staff_pin_taps: int = field(
+        default=5, metadata=allowed(_between(3, 10), "3 to 10 taps in the top-left corner")
+    )
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,64 @@ def step_text(step: StepId, language: str = "vi", form: str = "Bác") -> tuple[s
 def button(key: str, language: str = "vi") -> str:
     vi, en = BUTTONS[key]
     return en if language == "en" else vi
+
+
+# Guidance keys that devices report through a step's progress callback, as spoken sentences.
+GUIDANCE: dict[str, str] = {
+    "move_closer": "{You} lại gần camera hơn một chút.",
+    "look_at_camera": "{You} nhìn thẳng vào camera.",
+    "blink": "{You} chớp mắt một lần.",
+    "turn_left": "{You} quay đầu sang trái.",
+    "turn_right": "{You} quay đầu sang phải.",
+    "too_dark": "Chỗ này hơi tối, {you} đứng gần đèn hơn.",
+    "one_person_only": "Chỉ một người đứng trước camera thôi ạ.",
+    "reading": "Đang đọc thẻ… {You} giữ yên thẻ nhé.",
+    "hold_still": "{You} giữ yên nhé.",
+    "fee_ready": "Máy đang chờ tiền lệ phí.",
+}
+
+# Fixed sentences the screens say besides the steps' own (each has a pre-rendered voice clip).
+PHRASES: dict[str, str] = {
+    "more_time": "{You} cần thêm thời gian không?",
+    "is_it_right": "Đúng không ạ?",
+    "staff_called": "Đã báo cán bộ, {you} chờ một chút.",
+    "no_dossiers": "Máy chưa thấy hồ sơ nào của {you}.",
+    "correct_field": "{You} chạm từng chữ để sửa, xong thì chạm nút Lưu.",
+    "onlooker": "Có người đứng gần. Máy tạm che thông tin của {you}.",
+    "practice": "Đây là làm thử với thẻ mẫu. Không có hồ sơ nào được gửi đi.",
+    "queued_offline": "Hồ sơ đã được nhận và máy sẽ gửi đi ngay khi có mạng.",
+    "reprint": "Máy in chưa in được: {you} báo cán bộ để in lại phiếu.",
+    "tap_to_show": "Chạm vào số để xem đầy đủ.",
+}
+PHRASES_EN: dict[str, str] = {
+    "more_time": "Do you need more time?",
+    "is_it_right": "Is this right?",
+    "staff_called": "Staff have been called. Please wait a moment.",
+    "no_dossiers": "No dossier of yours was found.",
+    "correct_field": "Touch the letters to correct it, then touch Save.",
+    "onlooker": "Someone is standing close. Your details are hidden for now.",
+    "practice": "This is a practice run with the sample card. Nothing is sent.",
+    "queued_offline": "Your dossier was received and will be sent as soon as there is a network.",
+    "reprint": "The printer did not print: ask the staff to reprint your receipt.",
+    "tap_to_show": "Touch the number to see it in full.",
+}
+BUTTONS.update(
+    {
+        "save": ("Lưu", "Save"),
+        "cancel": ("Huỷ", "Cancel"),
+        "show": ("Xem", "Show"),
+    }
+)
+
+
+def phrase(key: str, language: str = "vi", form: str = "Bác") -> str:
+    if language == "en":
+        return PHRASES_EN[key]
+    return address(PHRASES[key], form)
+
+
+def guidance(key: str, language: str = "vi", form: str = "Bác") -> str:
+    """The spoken guidance for a device's progress key ("" for keys without guidance)."""
+    if language == "en" or key not in GUIDANCE:
+        return ""
+    return address(GUIDANCE[key], form)
