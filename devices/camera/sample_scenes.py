@@ -34,6 +34,17 @@ TURN_FRAMES = (0.3, 0.6, 1.0, 1.0, 1.0, 1.0, 0.6, 0.3, 0.0, 0.0)
 REACTION_FRAMES = 3  # a person needs a moment to react to an instruction
 
 
+def demo_face_photo() -> Path:
+    """The demo citizen's face: the photo of the card simulator's first citizen (the one the demo
+    reads), else `DEMO_FACE`."""
+    try:
+        from devices.card.simulator import demo_citizens
+    except ImportError:
+        return FACES_DIR / DEMO_FACE
+    name = getattr(demo_citizens()[0], "photo", DEMO_FACE)
+    return FACES_DIR / (name if isinstance(name, str) else DEMO_FACE)
+
+
 def portrait_frame(photo: np.ndarray, size: tuple[int, int] = FRAME_SIZE) -> np.ndarray:
     """A photo scaled to the frame height and centred on a plain wall colour."""
     width, height = size
@@ -111,7 +122,7 @@ class SampleCamera:
         self.purpose = purpose if purpose in ("face", "qr", "document") else "face"
         self.name = f"sample camera ({self.purpose})"
         self.fps = 15.0
-        self._photo_path = photo or FACES_DIR / DEMO_FACE
+        self._photo_path = photo or demo_face_photo()
         self._rng = random.Random(seed)
         self._noise = np.random.default_rng(seed)
         self._base: np.ndarray | None = None

@@ -22,13 +22,12 @@ CARD_SIZE_MM = (85.6, 53.98)  # ISO/IEC 7810 ID-1
 
 
 def demo_qr_text() -> str:
-    """The demo citizen's QR text: from the card simulator when it offers one, else DOMAIN §3's."""
+    """The demo citizen's QR text: from the card simulator's first citizen, else DOMAIN §3's."""
     try:
-        from devices.card.simulator import demo_citizens  # type: ignore[attr-defined]
+        from devices.card.simulator import demo_citizens
     except ImportError:
         return EXAMPLE_QR_TEXT
-    citizens = list(demo_citizens())
-    text = getattr(citizens[0], "qr_text", None) if citizens else None
+    text = getattr(demo_citizens()[0], "qr_text", None)
     return text if isinstance(text, str) and text else EXAMPLE_QR_TEXT
 
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "kiosk.cli.journey",
     "kiosk.cli.db",
     "kiosk.cli.audit",
+    "kiosk.cli.camera",
     "kiosk.cli.config_cmd",
     "kiosk.cli.keys",
     "kiosk.cli.staff",
