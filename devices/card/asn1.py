@@ -104,3 +104,7 @@ def der_utf8(value: str) -> bytes:
 
 def der_printable(value: str) -> bytes:
     return encode_tlv(PRINTABLE_STRING, value.encode("ascii"))
+
+
+def der_null() -> bytes:
+    return encode_tlv(NULL, b"")

@@ -142,6 +142,13 @@ class SecureMessaging:
         mac = self._mac(do87 + do99)
         return do87 + do99 + encode_tlv(0x8E, mac) + sw.to_bytes(2, "big")
 
+    def response_length(self, data_length: int) -> int:
+        """Bytes of a protected response carrying `data_length` plain bytes (SW included)."""
+        if not data_length:
+            return 4 + 10 + 2
+        value = 1 + data_length + self.block - data_length % self.block
+        return 1 + len(encode_length(value)) + value + 4 + 10 + 2
+
     # --- internals ------------------------------------------------------------------------------
 
     def _iv(self) -> bytes:

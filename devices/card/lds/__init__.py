@@ -1,0 +1,55 @@
+"""The Logical Data Structure (ICAO 9303-10): elementary files, their tags and file identifiers,
+and parsers for the ones the kiosk reads.
+
+Files are recognised by their leading tag, never by their name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devices.card.errors import ParseError
+
+
+@dataclass(frozen=True)
+class LdsFile:
+    name: str  # "COM", "DG1", …, "SOD"
+    tag: int
+    fid: int
+    sfi: int
+
+
+FILES = (
+    LdsFile("COM", 0x60, 0x011E, 0x1E),
+    LdsFile("DG1", 0x61, 0x0101, 0x01),
+    LdsFile("DG2", 0x75, 0x0102, 0x02),
+    LdsFile("DG3", 0x63, 0x0103, 0x03),
+    LdsFile("DG11", 0x6B, 0x010B, 0x0B),
+    LdsFile("DG12", 0x6C, 0x010C, 0x0C),
+    LdsFile("DG13", 0x6D, 0x010D, 0x0D),
+    LdsFile("DG14", 0x6E, 0x010E, 0x0E),
+    LdsFile("DG15", 0x6F, 0x010F, 0x0F),
+    LdsFile("SOD", 0x77, 0x011D, 0x1D),
+)
+BY_NAME = {f.name: f for f in FILES}
+BY_TAG = {f.tag: f for f in FILES}
+
+EF_CARD_ACCESS = 0x011C
+EF_ATR_INFO = 0x2F01
+LDS1_AID = bytes.fromhex("A0000002471001")
+
+
+def data_group_number(name: str) -> int:
+    if not name.startswith("DG"):
+        raise ParseError(f"{name} is not a data group")
+    return int(name[2:])
+
+
+def identify(data: bytes) -> LdsFile:
+    """Which LDS file this is, by its leading tag (60 COM, 61 DG1, 75 DG2, …, 77 SOD)."""
+    if not data:
+        raise ParseError("empty file")
+    known = BY_TAG.get(data[0])
+    if known is None:
+        raise ParseError(f"unknown leading tag {data[0]:02X} (not an LDS file)")
+    return known

@@ -1,0 +1,34 @@
+"""DG15 (ICAO 9303-10 §4.7.15): the Active Authentication public key (SubjectPublicKeyInfo)."""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from devices.card.errors import ParseError
+from devices.card.tlv import encode_tlv, parse_prefix
+
+AaPublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
+
+
+def parse_dg15(data: bytes) -> AaPublicKey:
+    outer = parse_prefix(data)
+    if outer.tag != 0x6F:
+        raise ParseError(f"DG15 must start with tag 6F, found {outer.tag:X}")
+    spki = outer.children()
+    if not spki:
+        raise ParseError("DG15 is empty")
+    try:
+        key = serialization.load_der_public_key(spki[0].raw)
+    except (ValueError, TypeError) as exc:
+        raise ParseError(f"DG15 public key does not load: {exc}") from exc
+    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        raise ParseError("DG15 key is neither RSA nor EC")
+    return key
+
+
+def encode_dg15(key: AaPublicKey) -> bytes:
+    spki = key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return encode_tlv(0x6F, spki)

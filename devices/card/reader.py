@@ -1,0 +1,445 @@
+"""Reading a chip over any `CardTransport`: access control, secure messaging, adaptive file reads,
+resume after a slip, chip and active authentication.
+
+Strategy (issue 3 §2): PACE when EF.CardAccess offers a mapping we implement (CAN first, else the
+MRZ password), otherwise BAC; the method that worked first is remembered per card type (keyed by
+the EF.CardAccess content). Reads start at 0xDF bytes under secure messaging, step down on
+6700/6Cxx, and use extended length only once the reader declares it and the card has answered one
+extended read. When the card slips, the reader waits for it (up to `resume_timeout_s`),
+re-establishes the session and continues each file from its last offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from devices.card.access_key import AccessKeys, CanKey, MrzKey
+from devices.card.active_auth import AuthResult, active_authentication
+from devices.card.apdu import CommandAPDU, ResponseAPDU, raise_for_status
+from devices.card.bac import bac
+from devices.card.chip_auth import chip_authentication
+from devices.card.errors import (
+    CardAccessDenied,
+    CardError,
+    CardNotPresent,
+    CardRemoved,
+    FileNotFound,
+    ProtocolError,
+    ResponseMacInvalid,
+    SecureMessagingError,
+    TransportError,
+    UnsupportedCommand,
+    WrongLength,
+)
+from devices.card.exchange import Exchange, drive
+from devices.card.lds import BY_NAME, EF_CARD_ACCESS, LDS1_AID, LdsFile
+from devices.card.pace import SUPPORTED_MAPPINGS, pace
+from devices.card.secure_messaging import SecureMessaging
+from devices.card.security_infos import SecurityInfos, parse_security_infos
+from devices.card.tlv import total_length
+from devices.card.transports.base import SHORT_APDU_MAX, CardTransport
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_FILES = ("COM", "DG1", "DG2", "DG13", "DG14", "DG15", "SOD")
+SHORT_BLOCK = 0xDF  # 223: the largest block whose protected answer fits a short response
+STEP_DOWN = (0xDF, 0xA0, 0x80, 0x40, 0x20)
+EXTENDED_BLOCK = 0x7000
+Progress = Callable[[float, str], None]
+
+
+class AccessMemory:
+    """Which access method and read mode worked first, per card type (in memory)."""
+
+    def __init__(self) -> None:
+        self.method: dict[str, str] = {}
+        self.extended: dict[str, bool] = {}
+        self.sfi: dict[str, bool] = {}
+
+
+@dataclass
+class ReadStats:
+    apdus: int = 0
+    resumes: int = 0
+    protocol_s: float = 0.0  # reader-side CPU: crypto + parsing (time outside transmit)
+    link_s: float = 0.0  # time inside transport.transmit (the link and the card)
+    access_s: float = 0.0  # access control, wall clock
+    files_s: float = 0.0
+
+
+@dataclass
+class ChipRead:
+    """Raw result of a chip read: files by name (COM, DG1, …, SOD) and authentication results."""
+
+    files: dict[str, bytes]
+    access_method: str  # PACE-CAN | PACE-MRZ | BAC
+    card_access: SecurityInfos | None
+    active_authentication: AuthResult = field(default_factory=lambda: AuthResult("NOT_RUN"))
+    chip_authentication: AuthResult = field(default_factory=lambda: AuthResult("NOT_RUN"))
+    stats: ReadStats = field(default_factory=ReadStats)
+    absent: list[str] = field(default_factory=list)  # files the card does not have / refuses
+
+
+class ChipReader:
+    def __init__(
+        self,
+        transport: CardTransport,
+        *,
+        memory: AccessMemory | None = None,
+        random: Callable[[int], bytes] = os.urandom,
+        resume_timeout_s: float = 30.0,
+        poll_s: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        chip_authentication: bool = True,
+        active_authentication: bool = True,
+    ) -> None:
+        self.transport = transport
+        self.memory = memory or AccessMemory()
+        self.random = random
+        self.resume_timeout_s = resume_timeout_s
+        self.poll_s = poll_s
+        self.sleep = sleep
+        self.clock = clock
+        self.do_ca = chip_authentication
+        self.do_aa = active_authentication
+        self.stats = ReadStats()
+        self._sm: SecureMessaging | None = None
+        self._card_type = ""
+        self._card_access: SecurityInfos | None = None
+        self._card_access_raw: bytes | None = None
+        self._method = ""
+        self._keys: AccessKeys | None = None
+        self._block = SHORT_BLOCK
+        self._ca_done: tuple[object, object] | None = None
+
+    # --- the whole read ---------------------------------------------------------------------
+
+    def read(
+        self,
+        keys: AccessKeys,
+        files: tuple[str, ...] = DEFAULT_FILES,
+        progress: Progress | None = None,
+    ) -> ChipRead:
+        started = time.perf_counter()
+        self.stats = ReadStats()
+        self._keys = keys
+        report = progress or (lambda fraction, key: None)
+        report(0.0, "card_connecting")
+        self._transmit_or_resume(self._open_session)
+        self.stats.access_s = time.perf_counter() - started
+        result = ChipRead({}, self._method, self._card_access, stats=self.stats)
+        report(0.15, "card_access_ok")
+        order = [name for name in files if name in BY_NAME]
+        if "DG14" in order:  # DG14 first, so chip authentication protects the rest
+            order.remove("DG14")
+            order.insert(0, "DG14")
+        buffers: dict[str, bytes] = {}
+        files_started = time.perf_counter()
+        for index, name in enumerate(order):
+            content = self._transmit_or_resume(partial(self._read_file, BY_NAME[name], buffers))
+            if content is None:
+                result.absent.append(name)
+            else:
+                result.files[name] = content
+            if name == "DG14" and content is not None and self.do_ca:
+                result.chip_authentication = self._transmit_or_resume(
+                    partial(self._chip_authenticate, content)
+                )
+            report(0.15 + 0.8 * (index + 1) / len(order), f"card_read_{name.lower()}")
+        self.stats.files_s = time.perf_counter() - files_started
+        if self.do_aa and "DG15" in result.files:
+            result.active_authentication = self._transmit_or_resume(
+                partial(self._active_authenticate, result.files)
+            )
+        elif self.do_aa:
+            result.active_authentication = AuthResult("NOT_SUPPORTED", "the card has no DG15")
+        total = time.perf_counter() - started
+        self.stats.protocol_s = total - self.stats.link_s
+        report(1.0, "card_read_done")
+        return result
+
+    # --- transmission, secure messaging, resume ---------------------------------------------
+
+    def _send(self, command: bytes) -> bytes:
+        """One exchange, protected when a session is open; raises for card-level errors only
+        via the callers' status checks (SM errors raise here)."""
+        wire = self._sm.protect(command) if self._sm is not None else command
+        t0 = time.perf_counter()
+        try:
+            response = self.transport.transmit(wire)
+        finally:
+            self.stats.link_s += time.perf_counter() - t0
+            self.stats.apdus += 1
+        if self._sm is None:
+            return response
+        plain = self._sm.unprotect(response)
+        if len(response) == 2 and response != b"\x90\x00":  # bare SW: the card dropped SM
+            self._sm = None
+        return plain
+
+    def _transmit_or_resume(self, action: Callable[[], T]) -> T:
+        deadline: float | None = None
+        while True:
+            try:
+                return action()
+            except (CardRemoved, TransportError, ResponseMacInvalid, SecureMessagingError) as exc:
+                if isinstance(exc, TransportError) and not self._recoverable(exc):
+                    raise
+                now = self.clock()
+                deadline = deadline if deadline is not None else now + self.resume_timeout_s
+                log.info("card exchange failed (%s); resuming", exc.__class__.__name__)
+                self._wait_and_reopen(deadline)
+                self.stats.resumes += 1
+
+    def _recoverable(self, exc: TransportError) -> bool:
+        return True  # link hiccups and reader-buffer overflows: a fresh session may succeed
+
+    def _wait_and_reopen(self, deadline: float) -> None:
+        self._sm = None
+        self.transport.disconnect()
+        while True:
+            try:
+                self.transport.connect()
+                break
+            except CardNotPresent:
+                if self.clock() >= deadline:
+                    raise CardRemoved("the card did not come back in time") from None
+                self.sleep(self.poll_s)
+        self._open_session()
+
+    # --- access control -----------------------------------------------------------------------
+
+    def _open_session(self) -> None:
+        assert self._keys is not None
+        self._sm = None
+        self.transport.connect()
+        if self._card_access_raw is None:
+            self._card_access_raw = self._read_card_access()
+            raw = self._card_access_raw
+            self._card_type = hashlib.sha256(raw).hexdigest()[:16] if raw else "no-card-access"
+            try:
+                self._card_access = parse_security_infos(raw) if raw else None
+            except CardError as exc:
+                log.warning("EF.CardAccess does not parse (%s); using BAC", exc)
+                self._card_access = None
+        methods = self._methods()
+        last_error: CardError | None = None
+        for method in methods:
+            try:
+                self._authenticate(method)
+            except (UnsupportedCommand, ProtocolError) as exc:
+                log.info("%s not possible on this card (%s)", method, exc.__class__.__name__)
+                last_error = exc
+                self.transport.disconnect()
+                self.transport.connect()
+                continue
+            self._method = method
+            self.memory.method.setdefault(self._card_type, method)
+            if self._ca_done is not None:
+                self._redo_chip_authentication()
+            return
+        raise last_error or CardAccessDenied(0x6300, "no access method is possible")
+
+    def _methods(self) -> list[str]:
+        assert self._keys is not None
+        keys = self._keys
+        available: list[str] = []
+        pace_ok = self._card_access is not None and (
+            self._card_access.preferred_pace(SUPPORTED_MAPPINGS) is not None
+        )
+        if pace_ok and keys.can is not None:
+            available.append("PACE-CAN")
+        if pace_ok and keys.mrz is not None:
+            available.append("PACE-MRZ")
+        if keys.mrz is not None:
+            available.append("BAC")
+        remembered = self.memory.method.get(self._card_type)
+        if remembered in available:
+            available.remove(remembered)
+            available.insert(0, remembered)
+        if not available:
+            raise CardAccessDenied(0x6300, "the card needs an MRZ key (BAC) and none is known")
+        return available
+
+    def _authenticate(self, method: str) -> None:
+        assert self._keys is not None
+        if method.startswith("PACE"):
+            assert self._card_access is not None
+            info = self._card_access.preferred_pace(SUPPORTED_MAPPINGS)
+            assert info is not None
+            key: MrzKey | CanKey | None = self._keys.can if method == "PACE-CAN" else self._keys.mrz
+            assert key is not None
+            self._sm = self._drive_plain(pace(key, info, self.random))
+            raise_for_status(ResponseAPDU.decode(self._send(_select_aid())).sw)
+        else:
+            assert self._keys.mrz is not None
+            raise_for_status(ResponseAPDU.decode(self._send(_select_aid())).sw)
+            self._sm = self._drive_plain(bac(self._keys.mrz.information, self.random))
+
+    def _drive_plain(self, step: Exchange[SecureMessaging]) -> SecureMessaging:
+        self._sm = None
+        return drive(step, self._send)
+
+    def _read_card_access(self) -> bytes | None:
+        """EF.CardAccess by its file identifier (the CCCD refuses SELECT MF), plain."""
+        select = CommandAPDU(0x00, 0xA4, 0x02, 0x0C, EF_CARD_ACCESS.to_bytes(2, "big"))
+        sw = ResponseAPDU.decode(self._send(select.encode())).sw
+        if sw != 0x9000:
+            return None
+        content = b""
+        while True:
+            answer = ResponseAPDU.decode(
+                self._send(
+                    CommandAPDU(
+                        0x00, 0xB0, len(content) >> 8, len(content) & 0xFF, le=SHORT_BLOCK
+                    ).encode()
+                )
+            )
+            if answer.sw not in (0x9000, 0x6282):
+                return content or None
+            content += answer.data
+            wanted = total_length(content)
+            if not answer.data or (wanted is not None and len(content) >= wanted):
+                return content[:wanted] if wanted else content
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def _read_file(self, lds: LdsFile, buffers: dict[str, bytes]) -> bytes | None:
+        buffer = buffers.get(lds.name, b"")
+        use_sfi = not buffer and self.memory.sfi.get(self._card_type, True)
+        if not use_sfi:
+            try:
+                self._check(self._send(_select_ef(lds.fid)))
+            except (FileNotFound, CardAccessDenied):
+                return None
+        total: int | None = total_length(buffer) if buffer else None
+        while total is None or len(buffer) < total:
+            remaining = None if total is None else total - len(buffer)
+            extended = self._extended_allowed() and (remaining is None or remaining > self._block)
+            want = EXTENDED_BLOCK if extended else self._block
+            if remaining is not None:
+                want = min(want, remaining)
+            try:
+                if use_sfi:
+                    data = self._read_binary_sfi(lds.sfi, want)
+                    use_sfi = False
+                else:
+                    data = self._read_binary(len(buffer), want, extended)
+            except (FileNotFound, CardAccessDenied):
+                return None
+            except UnsupportedCommand:
+                if not use_sfi:
+                    raise
+                self.memory.sfi[self._card_type] = False
+                use_sfi = False
+                self._check(self._send(_select_ef(lds.fid)))
+                continue
+            except WrongLength as exc:
+                self._step_down(exc, extended, want)
+                if use_sfi and not buffer:
+                    continue
+                continue
+            if extended:
+                self.memory.extended[self._card_type] = True
+            if not data:
+                break
+            buffer += data
+            buffers[lds.name] = buffer
+            if total is None:
+                total = total_length(buffer)
+        return buffer[:total] if total is not None else buffer
+
+    def _read_binary_sfi(self, sfi: int, want: int) -> bytes:
+        command = CommandAPDU(0x00, 0xB0, 0x80 | sfi, 0x00, le=want)
+        return self._check(self._send(command.encode()))
+
+    def _read_binary(self, offset: int, want: int, extended: bool) -> bytes:
+        if offset > 0x7FFF:
+            raise ProtocolError("offsets above 32767 need READ BINARY B1, not supported")
+        command = CommandAPDU(0x00, 0xB0, offset >> 8, offset & 0xFF, le=want, extended=extended)
+        return self._check(self._send(command.encode()))
+
+    def _check(self, response: bytes) -> bytes:
+        answer = ResponseAPDU.decode(response)
+        answer.check()
+        return answer.data
+
+    def _extended_allowed(self) -> bool:
+        if self.transport.max_apdu_len <= SHORT_APDU_MAX:
+            return False
+        return self.memory.extended.get(self._card_type, True)
+
+    def _step_down(self, exc: WrongLength, extended: bool, tried: int) -> None:
+        if extended:
+            log.info("card refused an extended read; using short reads")
+            self.memory.extended[self._card_type] = False
+            return
+        if exc.exact_length and exc.exact_length < tried:
+            self._block = exc.exact_length
+            return
+        smaller = [b for b in STEP_DOWN if b < tried]
+        if not smaller:
+            raise exc
+        self._block = smaller[0]
+
+    # --- chip and active authentication ------------------------------------------------------
+
+    def _chip_authenticate(self, dg14: bytes) -> AuthResult:
+        from devices.card.lds.dg14 import parse_dg14
+
+        try:
+            infos = parse_dg14(dg14)
+        except CardError as exc:
+            return AuthResult("FAILED", f"DG14 does not parse: {exc}")
+        if not infos.chip_authentication or not infos.chip_authentication_keys:
+            return AuthResult("NOT_SUPPORTED", "DG14 offers no chip authentication")
+        info, key = infos.chip_authentication[0], infos.chip_authentication_keys[0]
+        try:
+            self._sm = drive(chip_authentication(info, key, self.random), self._send)
+        except (UnsupportedCommand, CardAccessDenied, ProtocolError) as exc:
+            self._sm = None
+            self._open_session()
+            return AuthResult("FAILED", f"chip authentication refused: {exc}")
+        self._ca_done = (info, key)
+        # the chip proves its key by answering the next protected command with good MACs
+        self._check(self._send(_select_aid()))
+        return AuthResult(
+            "SUCCEEDED", f"{info.key_agreement} {info.cipher}: the chip holds the DG14 key"
+        )
+
+    def _redo_chip_authentication(self) -> None:
+        assert self._ca_done is not None
+        info, key = self._ca_done
+        self._sm = drive(chip_authentication(info, key, self.random), self._send)  # type: ignore[arg-type]
+
+    def _active_authenticate(self, files: dict[str, bytes]) -> AuthResult:
+        from devices.card.lds.dg14 import parse_dg14
+        from devices.card.lds.dg15 import parse_dg15
+
+        try:
+            key = parse_dg15(files["DG15"])
+            algorithm = None
+            if "DG14" in files:
+                aa = parse_dg14(files["DG14"]).active_authentication
+                algorithm = aa[0].signature_algorithm if aa else None
+        except CardError as exc:
+            return AuthResult("FAILED", f"DG15/DG14 do not parse: {exc}")
+        result: AuthResult = drive(active_authentication(key, algorithm, self.random), self._send)
+        return result
+
+
+def _select_aid() -> bytes:
+    return CommandAPDU(0x00, 0xA4, 0x04, 0x0C, LDS1_AID).encode()
+
+
+def _select_ef(fid: int) -> bytes:
+    return CommandAPDU(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big")).encode()
