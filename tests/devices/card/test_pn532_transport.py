@@ -12,9 +12,8 @@ from devices.card.transports.base import CardTransport
 from devices.card.transports.pn532 import Pn532Transport
 from devices.card.transports.pn532_frames import MI_BIT, Command, Modulation
 from devices.card.transports.simulated import LinkFaults, SimulatedTransport
+from tests.devices.card.echo_chip import SW_OK, EchoChip
 from tests.devices.card.pn532_emulator import EmulatedCard, Pn532Emulator
-
-SW_OK = b"\x90\x00"
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = 2.0) -> bool:
@@ -24,24 +23,6 @@ def wait_until(condition: Callable[[], bool], timeout_s: float = 2.0) -> bool:
             return False
         time.sleep(0.005)
     return True
-
-
-class EchoChip:
-    """A chip that answers READ BINARY with Le bytes of a pattern and echoes any other command."""
-
-    def __init__(self) -> None:
-        self.received: list[bytes] = []
-        self.power_ons = 0
-
-    def power_on(self) -> None:
-        self.power_ons += 1
-
-    def process(self, apdu: bytes) -> bytes:
-        self.received.append(apdu)
-        if apdu[1:2] == b"\xb0":
-            le = apdu[-1] or 256
-            return bytes(i & 0xFF for i in range(le)) + SW_OK
-        return apdu + SW_OK
 
 
 @pytest.fixture
