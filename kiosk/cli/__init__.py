@@ -27,6 +27,9 @@ COMMAND_MODULES = [
     "kiosk.cli.staff",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
+    "kiosk.cli.catalogue",
+    "kiosk.cli.portal",
+    "kiosk.cli.sync",
 ]
 
 EXIT_BAD_INPUT = 2
