@@ -1,0 +1,5 @@
+"""Printers: ESC/POS thermal printers on a serial port, and a folder of files for demo mode.
+
+`printing` renders; a printer here only carries bytes and reports typed errors
+(`PaperOut`, `CoverOpen`, `PrinterOffline`, `PrinterFault`). No Qt, no `kiosk`.
+"""

@@ -1,0 +1,42 @@
+"""Demo-mode printer: writes each job's renderings (PDF, PNG, ESC/POS bytes) into a folder."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from devices.printer.base import ESCPOS, PDF, PNG, PrintJob, PrintResult
+from devices.printer.errors import PrinterOffline
+
+SUFFIXES = {PDF: ".pdf", PNG: ".png", ESCPOS: ".escpos"}
+
+
+class FolderPrinter:
+    """Writes `<time>-<name>.pdf|.png|.escpos` into `folder` (created when missing)."""
+
+    formats = frozenset(SUFFIXES)
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def print_job(self, job: PrintJob) -> PrintResult:
+        renderings = {PDF: job.pdf, PNG: job.png, ESCPOS: job.escpos}
+        stem = f"{datetime.now():%Y%m%d-%H%M%S%f}-{job.kind}-{job.file_stem}"
+        written: list[Path] = []
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for kind, data in renderings.items():
+                if data is None:
+                    continue
+                path = self.folder / (stem + SUFFIXES[kind])
+                partial = path.with_suffix(path.suffix + ".part")
+                partial.write_bytes(data)
+                os.replace(partial, path)
+                written.append(path)
+        except OSError as exc:
+            raise PrinterOffline(f"cannot write to {self.folder}: {exc.strerror}") from None
+        if not written:
+            raise PrinterOffline(f"job {job.name!r} has nothing to print")
+        main = next((p for p in written if p.suffix == ".pdf"), written[0])
+        return PrintResult(where=str(main))

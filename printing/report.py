@@ -1,0 +1,182 @@
+"""The staff's daily report (A4 PDF): dossiers per procedure, successes and failures, the average
+time of each journey step, and device incidents, with bar charts. Counts only, no personal data."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from printing import fonts, wording
+from printing.model import DailyReport
+from printing.receipt import wrap
+
+PAGE_W, PAGE_H = A4
+LEFT, RIGHT, TOP, BOTTOM = 18 * mm, 18 * mm, 16 * mm, 16 * mm
+WIDTH = PAGE_W - LEFT - RIGHT
+SUCCESS = colors.HexColor("#2E7D32")
+FAILURE = colors.HexColor("#C62828")
+NEUTRAL = colors.HexColor("#1565C0")
+TITLE = "BÁO CÁO HOẠT ĐỘNG KI-ỐT TRONG NGÀY"
+
+
+def _minutes_seconds(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60} phút {whole % 60:02d} giây" if whole >= 60 else f"{whole} giây"
+
+
+def report_text(report: DailyReport) -> list[str]:
+    """The report's text lines (besides chart axis labels), in order."""
+    succeeded = sum(p.succeeded for p in report.procedures)
+    failed = sum(p.failed for p in report.procedures)
+    lines = [
+        report.office_name.upper(),
+        TITLE,
+        f"Ngày {report.day:%d/%m/%Y} — lập lúc {wording.short_moment(report.generated_at)}",
+        f"Tổng số hồ sơ: {succeeded + failed} — thành công: {succeeded}, không thành công: {failed}",
+        "1. Hồ sơ theo thủ tục (xanh: thành công, đỏ: không thành công)",
+    ]
+    lines += [f"{p.name}: {p.succeeded} thành công, {p.failed} không thành công" for p in
+              report.procedures]  # fmt: skip
+    lines.append("2. Thời gian trung bình mỗi bước của người dân (giây)")
+    lines += [f"{s.step}: {_minutes_seconds(s.average_s)} ({s.samples} lượt)" for s in
+              report.step_times]  # fmt: skip
+    lines.append("3. Sự cố thiết bị")
+    if report.incidents:
+        lines += [
+            f"{i.at:%H:%M} {i.device}: {i.description} ({i.code})" for i in report.incidents
+        ]
+    else:
+        lines.append("Không có sự cố.")
+    lines += list(report.notes)
+    return [fonts.nfc(line) for line in lines]
+
+
+class _Page:
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.y = PAGE_H - TOP
+
+    def need(self, height: float) -> None:
+        if self.y - height < BOTTOM:
+            self.canvas.showPage()
+            self.y = PAGE_H - TOP
+
+    def text(self, text: str, size: float = 11, bold: bool = False, centre: bool = False) -> None:
+        font = fonts.BOLD if bold else fonts.REGULAR
+        for line in wrap(fonts.nfc(text), font, size, WIDTH):
+            self.need(size * 1.5)
+            self.y -= size * 1.5
+            self.canvas.setFont(font, size)
+            if centre:
+                self.canvas.drawCentredString(LEFT + WIDTH / 2, self.y, line)
+            else:
+                self.canvas.drawString(LEFT, self.y, line)
+
+    def drawing(self, drawing: Drawing) -> None:
+        self.need(drawing.height + 4 * mm)
+        self.y -= drawing.height + 2 * mm
+        renderPDF.draw(drawing, self.canvas, LEFT, self.y)
+        self.y -= 2 * mm
+
+
+def _bar_chart(
+    labels: list[str], series: list[list[float]], fills: list[colors.Color], stacked: bool
+) -> Drawing:
+    label_w = 62 * mm
+    row_h = 8 * mm
+    height = max(1, len(labels)) * row_h + 14 * mm
+    drawing = Drawing(WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = label_w, 10 * mm
+    chart.width, chart.height = WIDTH - label_w - 8 * mm, height - 14 * mm
+    chart.data = series
+    chart.categoryAxis.categoryNames = [fonts.nfc(label) for label in labels]
+    chart.categoryAxis.reverseDirection = True  # first item on top
+    chart.categoryAxis.labels.fontName = fonts.REGULAR
+    chart.categoryAxis.labels.fontSize = 9
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -3
+    chart.valueAxis.labels.fontName = fonts.REGULAR
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    chart.barSpacing = 1
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+    for i, fill in enumerate(fills):
+        chart.bars[i].fillColor = fill
+        chart.bars[i].strokeColor = None
+    drawing.add(chart)
+    return drawing
+
+
+def _legend(items: list[tuple[str, colors.Color]]) -> Drawing:
+    drawing = Drawing(WIDTH, 6 * mm)
+    x = 62 * mm
+    for label, fill in items:
+        drawing.add(Rect(x, 1 * mm, 4 * mm, 4 * mm, fillColor=fill, strokeColor=None))
+        text = fonts.nfc(label)
+        drawing.add(String(x + 6 * mm, 1.6 * mm, text, fontName=fonts.REGULAR, fontSize=9))
+        x += 12 * mm + len(text) * 1.8 * mm
+    return drawing
+
+
+def render(canvas: Canvas, report: DailyReport) -> None:
+    fonts.register_pdf_fonts()
+    text = report_text(report)
+    page = _Page(canvas)
+    page.text(text[0], 11, bold=True, centre=True)
+    page.text(text[1], 16, bold=True, centre=True)
+    page.text(text[2], 11, centre=True)
+    page.y -= 3 * mm
+    page.text(text[3], 12, bold=True)
+    page.y -= 2 * mm
+    page.text(text[4], 12, bold=True)
+    if report.procedures:
+        page.drawing(
+            _bar_chart(
+                [p.name for p in report.procedures],
+                [[p.succeeded for p in report.procedures], [p.failed for p in report.procedures]],
+                [SUCCESS, FAILURE],
+                stacked=True,
+            )
+        )
+        page.drawing(_legend([("Thành công", SUCCESS), ("Không thành công", FAILURE)]))
+    for line in text[5 : 5 + len(report.procedures)]:
+        page.text(line, 10)
+    page.y -= 3 * mm
+    page.need(12 * 1.5 + 40 * mm)
+    page.text(text[5 + len(report.procedures)], 12, bold=True)
+    if report.step_times:
+        page.drawing(
+            _bar_chart(
+                [s.step for s in report.step_times],
+                [[s.average_s for s in report.step_times]],
+                [NEUTRAL],
+                stacked=False,
+            )
+        )
+    start = 6 + len(report.procedures)
+    for line in text[start : start + len(report.step_times)]:
+        page.text(line, 10)
+    page.y -= 3 * mm
+    page.need(12 * 1.5 + 3 * 10 * 1.5)  # keep the heading with its first lines
+    for i, line in enumerate(text[start + len(report.step_times) :]):
+        page.text(line, 12 if i == 0 else 10, bold=i == 0)
+    canvas.showPage()
+
+
+def report_pdf(report: DailyReport) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(fonts.nfc(f"{TITLE.capitalize()} {report.day:%d/%m/%Y}"))
+    canvas.setAuthor(fonts.nfc(report.office_name))
+    render(canvas, report)
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,231 @@
+"""80 mm thermal slips as 1-bit raster images: large type, Vietnamese drawn by our own font.
+
+Printing Vietnamese as a picture avoids the printer's code pages (TCVN-3, CP1258 and friends vary
+by model): every printer that prints a raster prints the diacritics right. 576 dots is the
+printable width of an 80 mm head at 203 dpi (8 dots per mm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PIL import Image, ImageDraw, ImageFont
+
+from printing import fonts, qr, wording
+from printing.model import ActivationSlip, OfflineSlip, QueueTicket, ReceiptData
+
+DOTS_80MM = 576
+MARGIN = 8
+NORMAL, LARGE, HUGE = 30, 38, 48
+
+
+@dataclass
+class _Slip:
+    """A slip under construction: blocks of pixels stacked top to bottom."""
+
+    width: int
+    blocks: list[Image.Image] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # every text drawn, in order (for tests)
+
+    @property
+    def inner(self) -> int:
+        return self.width - 2 * MARGIN
+
+    def text(self, text: str, size: int = NORMAL, bold: bool = False, centre: bool = False) -> None:
+        text = fonts.nfc(text)
+        self.texts.append(text)
+        font = fonts.raster_font(size, bold)
+        for line in _wrap(text, font, self.inner):
+            self._line(line, font, size, centre)
+
+    def fitted(self, text: str, largest: int, smallest: int = NORMAL, bold: bool = True) -> None:
+        """One centred line in the largest size that fits the width (wrapped if none does)."""
+        text = fonts.nfc(text)
+        for size in range(largest, smallest - 1, -2):
+            font = fonts.raster_font(size, bold)
+            if font.getlength(text) <= self.inner:
+                self.texts.append(text)
+                self._line(text, font, size, centre=True)
+                return
+        self.text(text, smallest, bold, centre=True)
+
+    def inverted(self, text: str, size: int = NORMAL) -> None:
+        """White bold text on a black band: the warnings."""
+        text = fonts.nfc(text)
+        self.texts.append(text)
+        font = fonts.raster_font(size, True)
+        lines = _wrap(text, font, self.inner - 16)
+        line_h = int(size * 1.4)
+        band = Image.new("1", (self.width, line_h * len(lines) + 16), 0)
+        draw = ImageDraw.Draw(band)
+        for i, line in enumerate(lines):
+            x = (self.width - font.getlength(line)) / 2
+            draw.text((x, 8 + i * line_h), line, font=font, fill=1)
+        self.blocks.append(band)
+        self.space(8)
+
+    def rule(self) -> None:
+        block = Image.new("1", (self.width, 18), 1)
+        ImageDraw.Draw(block).line((MARGIN, 8, self.width - MARGIN, 8), fill=0, width=3)
+        self.blocks.append(block)
+
+    def space(self, pixels: int) -> None:
+        self.blocks.append(Image.new("1", (self.width, pixels), 1))
+
+    def qr(self, payload: str, caption: str) -> None:
+        rows = len(qr.matrix(payload))
+        module = max(3, min(8, (self.width * 2 // 3) // (rows + 2 * qr.QUIET_ZONE)))
+        code = qr.image(payload, module)
+        block = Image.new("1", (self.width, code.height), 1)
+        block.paste(code, ((self.width - code.width) // 2, 0))
+        self.blocks.append(block)
+        self.text(caption, NORMAL - 4, centre=True)
+
+    def _line(self, line: str, font: ImageFont.FreeTypeFont, size: int, centre: bool) -> None:
+        height = int(size * 1.4)
+        block = Image.new("1", (self.width, height), 1)
+        x = (self.width - font.getlength(line)) / 2 if centre else MARGIN
+        ImageDraw.Draw(block).text((x, int(size * 0.1)), line, font=font, fill=0)
+        self.blocks.append(block)
+
+    def image(self) -> Image.Image:
+        self.space(24)
+        height = sum(b.height for b in self.blocks)
+        out = Image.new("1", (self.width, height), 1)
+        y = 0
+        for block in self.blocks:
+            out.paste(block, (0, y))
+            y += block.height
+        return out
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if font.getlength(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while font.getlength(word) > width:
+            cut = len(word) - 1
+            while cut > 1 and font.getlength(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A rendered slip: the raster and the texts it carries (in reading order)."""
+
+    image: Image.Image
+    texts: tuple[str, ...]
+
+
+def _finish(slip: _Slip, printed_at: datetime | None) -> Slip:
+    if printed_at is not None:
+        slip.text(f"In lúc {wording.short_moment(printed_at)}", NORMAL - 8, centre=True)
+    return Slip(slip.image(), tuple(slip.texts))
+
+
+def _steps(slip: _Slip, title: str, steps: Iterable[str]) -> None:
+    steps = list(steps)
+    if steps:
+        slip.text(title, NORMAL, bold=True)
+        for step in steps:
+            slip.text(f"• {step}")
+
+
+def receipt_slip(
+    data: ReceiptData, width: int = DOTS_80MM, printed_at: datetime | None = None
+) -> Slip:
+    """The appointment slip: dossier code, return date and time, fee, next steps, QR."""
+    slip = _Slip(width)
+    slip.text(data.office_name.upper(), NORMAL, bold=True, centre=True)
+    slip.fitted("GIẤY HẸN TRẢ KẾT QUẢ", LARGE)
+    slip.rule()
+    slip.text("Mã tham chiếu ki-ốt:" if data.kiosk_reference else "Mã hồ sơ:", centre=True)
+    slip.fitted(data.dossier_code, HUGE)
+    if data.kiosk_reference:
+        slip.inverted("Chưa phải mã hồ sơ chính thức. Cán bộ sẽ báo mã chính thức.")
+    slip.text(data.request, NORMAL, centre=True)
+    slip.rule()
+    slip.text("Ngày trả kết quả:", centre=True)
+    slip.fitted(f"{wording.weekday(data.due_at)}, {data.due_at:%d/%m/%Y}", HUGE)
+    slip.fitted(f"lúc {data.due_at:%H:%M}", LARGE)
+    slip.text(f"Tại: {data.result_place}", centre=True)
+    slip.rule()
+    if data.fee_vnd == 0:
+        slip.text("Phí, lệ phí: không thu", LARGE, bold=True, centre=True)
+    else:
+        state = "đã nộp" if data.fee_paid else "chưa nộp"
+        slip.text(f"Phí: {wording.money(data.fee_vnd)} ({state})", LARGE, bold=True, centre=True)
+    slip.space(6)
+    _steps(slip, "Việc tiếp theo:", data.next_steps)
+    slip.space(10)
+    slip.qr(data.lookup_payload, "Quét mã để tra cứu hồ sơ")
+    return _finish(slip, printed_at)
+
+
+def activation_slip(
+    data: ActivationSlip, width: int = DOTS_80MM, printed_at: datetime | None = None
+) -> Slip:
+    slip = _Slip(width)
+    slip.text(data.office_name.upper(), NORMAL, bold=True, centre=True)
+    slip.fitted("TÀI KHOẢN ĐÃ KÍCH HOẠT", LARGE)
+    slip.rule()
+    slip.text("Tên đăng nhập:", centre=True)
+    slip.fitted(data.username, HUGE)
+    slip.text(f"Số điện thoại: {data.phone}", centre=True)
+    slip.text(f"Lúc {wording.short_moment(data.issued_at)}", centre=True)
+    slip.rule()
+    _steps(slip, "Các bước tiếp theo:", data.steps)
+    slip.inverted("Không đưa mật khẩu cho bất kỳ ai, kể cả cán bộ.")
+    if data.qr_payload:
+        slip.qr(data.qr_payload, "Quét mã để mở trang hướng dẫn")
+    return _finish(slip, printed_at)
+
+
+def offline_slip(
+    data: OfflineSlip, width: int = DOTS_80MM, printed_at: datetime | None = None
+) -> Slip:
+    """The portal was unreachable: the kiosk keeps the dossier and sends it later."""
+    slip = _Slip(width)
+    slip.text(data.office_name.upper(), NORMAL, bold=True, centre=True)
+    slip.fitted("ĐÃ NHẬN HỒ SƠ", LARGE)
+    slip.inverted("Hồ sơ sẽ được gửi lên hệ thống khi có mạng. Bác không cần làm lại.")
+    slip.text("Mã tham chiếu ki-ốt:", centre=True)
+    slip.fitted(data.kiosk_reference, HUGE)
+    slip.text(data.procedure_name, centre=True)
+    slip.text(f"Nhận lúc {wording.short_moment(data.received_at)}", centre=True)
+    if data.due_at is not None:
+        slip.text("Ngày hẹn trả (dự kiến):", centre=True)
+        slip.fitted(f"{wording.weekday(data.due_at)}, {data.due_at:%d/%m/%Y}", LARGE)
+    slip.rule()
+    slip.text("Cán bộ sẽ báo mã hồ sơ chính thức qua tin nhắn hoặc khi Bác đến nhận kết quả.")
+    slip.qr(data.qr_payload or data.kiosk_reference, "Quét mã để tra cứu hồ sơ")
+    return _finish(slip, printed_at)
+
+
+def queue_ticket(
+    data: QueueTicket, width: int = DOTS_80MM, printed_at: datetime | None = None
+) -> Slip:
+    slip = _Slip(width)
+    slip.text(data.office_name.upper(), NORMAL, bold=True, centre=True)
+    slip.text("SỐ THỨ TỰ CỦA BÁC", NORMAL, centre=True)
+    slip.fitted(data.number, 150, HUGE)
+    slip.text(data.service, LARGE, bold=True, centre=True)
+    slip.text(f"Đang có {data.waiting_ahead} người chờ trước Bác.", centre=True)
+    slip.text(f"Lấy số lúc {wording.short_moment(data.issued_at)}", centre=True)
+    slip.rule()
+    slip.text("Xin Bác ngồi chờ, khi nghe gọi số thì mời đến quầy.", centre=True)
+    return _finish(slip, printed_at)
