@@ -1,0 +1,231 @@
+"""The journey engine: every transition of the table, the journeys end to end, and the rules
+handled once for all steps (cancel, idle, card removal, stale work, overrides, wiping)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from kiosk.journey.context import Journey
+from kiosk.journey.engine import HeadlessRunner, JourneyEngine
+from kiosk.journey.events import Event, EventType
+from kiosk.journey.steps import StepId
+from kiosk.journey.table import (
+    AFTER_IDENTITY,
+    AFTER_IDENTITY_TARGETS,
+    RESUME,
+    SKIP,
+    all_transitions,
+    mermaid,
+)
+from kiosk.services.unavailable import UnavailableQr
+from tests.kiosk.journey.fakes import FakeFace, fake_services
+from tests.sample_session import RESIDENCE, sample_identity
+
+
+def engine_at(state: StepId, journey: Journey = Journey.SUBMIT) -> JourneyEngine:
+    engine = JourneyEngine(fake_services())
+    engine.state = state
+    ctx = engine.ctx
+    ctx.journey = journey
+    ctx.identity = sample_identity()
+    ctx.procedures = [RESIDENCE]
+    ctx.failed_step = StepId.FACE_CHECK.value
+    ctx.resume_step = StepId.CARD_READ.value
+    return engine
+
+
+def event_for(event_type: EventType) -> Event:
+    data = {
+        EventType.PROCEDURE_CHOSEN: {"code": RESIDENCE.code},
+        EventType.STAFF_OVERRIDE: {"staff": "lan", "reason": "old chip photo, checked in person"},
+        EventType.PHONE_ENTERED: {"phone": "0912345678"},
+        EventType.OTP_ENTERED: {"otp": "123456"},
+        EventType.FAILED: {"code": "internal"},
+    }.get(event_type, {})
+    return Event(event_type, data)
+
+
+def expected(target: object, engine: JourneyEngine, state: StepId) -> StepId:
+    if target == AFTER_IDENTITY:
+        return AFTER_IDENTITY_TARGETS[engine.ctx.journey.value]  # type: ignore[union-attr]
+    if target == RESUME:
+        return StepId(engine.ctx.resume_step)  # type: ignore[arg-type]
+    if target == SKIP:
+        return AFTER_IDENTITY_TARGETS[engine.ctx.journey.value]  # type: ignore[union-attr]
+    if target == "STAY":
+        return state
+    assert isinstance(target, StepId)
+    return target
+
+
+TRANSITIONS = all_transitions()
+
+
+@pytest.mark.parametrize(
+    ("state", "event_type", "target"),
+    TRANSITIONS,
+    ids=[f"{s.value}-{e.value}" for s, e, _ in TRANSITIONS],
+)
+def test_every_transition_of_the_table_is_taken(state, event_type, target):
+    engine = engine_at(state)
+    want = expected(target, engine, state)
+    # The form goes field by field: CONFIRMED leaves from the last field, BACK from the first.
+    if state is StepId.FORM:
+        engine.ctx.draft = engine.services.dossiers.prefill(RESIDENCE, engine.ctx.identity)
+        last = len(RESIDENCE.fields) - 1
+        engine.ctx.field_index = last if event_type is EventType.CONFIRMED else 0
+    assert engine.dispatch(event_for(event_type)) is True
+    assert engine.state is want
+
+
+def test_every_step_is_reachable_and_has_a_way_out():
+    states = {s for s, _, _ in TRANSITIONS}
+    targets = {t for _, _, t in TRANSITIONS if isinstance(t, StepId)}
+    targets |= set(AFTER_IDENTITY_TARGETS.values())
+    assert set(StepId) - {StepId.WELCOME} <= targets
+    assert states == set(StepId)
+
+
+def test_a_step_ignores_events_it_does_not_take():
+    engine = engine_at(StepId.CONSENT)
+    assert engine.dispatch(Event(EventType.PAID)) is False
+    assert engine.state is StepId.CONSENT
+
+
+def run_journey(engine: JourneyEngine, answers: list[Event]) -> list[StepId]:
+    runner = HeadlessRunner(engine)
+    seen = [engine.state]
+    for answer in answers:
+        assert engine.dispatch(answer), f"{engine.state} refused {answer}"
+        runner.settle()
+        seen.append(engine.state)
+    return seen
+
+
+def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
+    services = fake_services()
+    engine = JourneyEngine(services)
+    seen = run_journey(
+        engine,
+        [
+            Event(EventType.CHOSE_SUBMIT),
+            Event(EventType.CONSENTED),
+            Event(EventType.PROCEDURE_CHOSEN, {"code": RESIDENCE.code}),
+            *[Event(EventType.CONFIRMED)] * len(RESIDENCE.fields),
+            Event(EventType.CONFIRMED),  # review
+        ],
+    )
+    assert seen[-1] is StepId.DONE
+    assert StepId.FACE_CHECK not in seen[-1:]  # automatic steps ran through
+    assert len(services.dossiers.submitted) == 1  # type: ignore[attr-defined]
+    assert engine.ctx.receipt_location == "/tmp/receipt.pdf"
+    assert len(engine.ctx.draft.attachments) == len(RESIDENCE.documents)  # type: ignore[union-attr]
+
+
+def test_form_confirms_one_field_at_a_time_and_keeps_corrections():
+    engine = engine_at(StepId.CHOOSE_PROCEDURE)
+    engine.dispatch(Event(EventType.PROCEDURE_CHOSEN, {"code": RESIDENCE.code}))
+    engine.dispatch(Event(EventType.CORRECTED, {"field": "full_name", "value": "Lê Thị Hoa"}))
+    assert engine.ctx.draft.values["full_name"] == "Lê Thị Hoa"  # type: ignore[union-attr]
+    engine.dispatch(Event(EventType.CONFIRMED))
+    assert (engine.state, engine.ctx.field_index) == (StepId.FORM, 1)
+    engine.dispatch(Event(EventType.BACK))
+    assert (engine.state, engine.ctx.field_index) == (StepId.FORM, 0)
+
+
+def test_account_journey_creates_the_account_after_the_otp():
+    engine = JourneyEngine(fake_services())
+    seen = run_journey(
+        engine,
+        [
+            Event(EventType.CHOSE_ACCOUNT),
+            Event(EventType.CONSENTED),
+            Event(EventType.PHONE_ENTERED, {"phone": "0912345678"}),
+            Event(EventType.OTP_ENTERED, {"otp": "123456"}),
+        ],
+    )
+    assert seen[-1] is StepId.ACCOUNT_DONE
+    assert engine.ctx.account_username == "001095012345"
+
+
+def test_face_gets_three_tries_then_staff_and_an_override_needs_a_reason():
+    engine = JourneyEngine(fake_services(face=FakeFace([False, False, False])))
+    run_journey(engine, [Event(EventType.CHOSE_STATUS), Event(EventType.CONSENTED)])
+    assert engine.state is StepId.STAFF_HELP
+    assert engine.ctx.face_tries == 3
+    assert engine.ctx.error_code == "face_tries_exhausted"
+    assert engine.dispatch(Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": " "})) is False
+    assert engine.dispatch(
+        Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": "ảnh trong thẻ đã cũ"})
+    )
+    assert engine.state is StepId.STATUS_LIST
+    assert engine.ctx.overrides == [
+        {"step": "face_check", "staff": "lan", "reason": "ảnh trong thẻ đã cũ"}
+    ]
+
+
+def test_a_service_not_built_hands_over_to_staff_and_says_which():
+    services = fake_services()
+    services.qr = UnavailableQr()
+    engine = JourneyEngine(services)
+    run_journey(engine, [Event(EventType.CHOSE_SUBMIT), Event(EventType.CONSENTED)])
+    assert engine.state is StepId.STAFF_HELP
+    assert engine.ctx.unavailable_feature == "card QR scan"
+    assert engine.ctx.identity is None
+
+
+def test_card_removed_pauses_and_card_returned_resumes_the_same_step():
+    engine = engine_at(StepId.REVIEW)
+    engine.dispatch(Event(EventType.CARD_REMOVED))
+    assert engine.state is StepId.CARD_PAUSED
+    engine.dispatch(Event(EventType.CARD_RETURNED))
+    assert engine.state is StepId.REVIEW
+
+
+def test_a_result_that_arrives_after_cancel_is_dropped():
+    engine = JourneyEngine(fake_services())
+    engine.dispatch(Event(EventType.CHOSE_SUBMIT))
+    engine.dispatch(Event(EventType.CONSENTED))
+    item = engine.pending_work()
+    assert item is not None and item.step is StepId.QR_SCAN
+    engine.dispatch(Event(EventType.CANCELLED))
+    assert engine.complete_work(item, Event(EventType.QR_READ)) is False
+    assert engine.state is StepId.WELCOME
+
+
+@pytest.mark.parametrize("leave", [EventType.CANCELLED, EventType.IDLE_TIMEOUT])
+def test_leaving_mid_journey_wipes_every_personal_datum(leave):
+    services = fake_services()
+    engine = JourneyEngine(services)
+    run_journey(engine, [Event(EventType.CHOSE_SUBMIT), Event(EventType.CONSENTED)])
+    assert engine.state is StepId.CHOOSE_PROCEDURE
+    identity = engine.ctx.identity
+    assert identity is not None
+    ref = weakref.ref(identity)
+    engine.dispatch(Event(leave))
+    assert engine.state is StepId.WELCOME
+    assert engine.ctx.identity is None and engine.ctx.qr_text is None
+    assert identity.full_name == "" and identity.photo_jpeg is None  # wiped in place too
+    del identity
+    services.card.identities.clear()  # type: ignore[attr-defined]  # the fake keeps its own
+    gc.collect()
+    assert ref() is None
+
+
+def test_session_outcome_is_reported_to_closers():
+    engine = JourneyEngine(fake_services())
+    outcomes: list[str] = []
+    engine.add_session_closer(lambda ctx, outcome: outcomes.append(outcome))
+    engine.dispatch(Event(EventType.CHOSE_STATUS))
+    engine.dispatch(Event(EventType.IDLE_TIMEOUT))
+    assert outcomes == ["timeout"]
+
+
+def test_mermaid_diagram_names_every_step():
+    text = mermaid()
+    assert text.startswith("stateDiagram-v2")
+    for step in StepId:
+        assert step.value in text

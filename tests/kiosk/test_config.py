@@ -1,0 +1,81 @@
+"""kiosk.toml validation: defaults serve demo mode; every bad key or value is one clear line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.config import ConfigError, KioskConfig, load_config, parse_config
+
+
+def test_defaults_serve_demo_mode():
+    config = KioskConfig()
+    assert config.devices.card_reader == "simulator"
+    assert config.devices.camera == "sample"
+    assert config.portal.url == ""
+
+
+def test_a_full_config_is_read_with_its_types(tmp_path):
+    file = tmp_path / "kiosk.toml"
+    file.write_text(
+        '[office]\nname = "UBND xã Tân Hiệp"\nunit_code = "000.00.31.H56"\n'
+        '[ui]\nlanguage = "en"\nidle_timeout_s = 60\nfullscreen = false\n'
+        '[devices]\ncard_reader = "pn532:/dev/ttyUSB0"\ncamera = 1\nprinter = "escpos:/dev/ttyS0"\n'
+        f'[storage]\ndata_dir = "{tmp_path}"\n[portal]\nurl = "https://dvc.example.vn"\n',
+        encoding="utf-8",
+    )
+    config = load_config(file)
+    assert config.office.name == "UBND xã Tân Hiệp"
+    assert config.ui.idle_timeout_s == 60 and config.ui.fullscreen is False
+    assert config.devices.camera == 1
+    assert config.database_url == f"sqlite:///{tmp_path / 'kiosk.db'}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[ui]\nfoo = 1\n", "unknown key [ui].foo; allowed keys:"),
+        ("[nope]\n", "unknown table [nope]"),
+        ('[ui]\nidle_timeout_s = "soon"\n', "bad value for [ui].idle_timeout_s: 'soon'"),
+        ("[ui]\nidle_timeout_s = 5\n", "allowed: whole seconds from 15 to 3600"),
+        ('[ui]\nlanguage = "fr"\n', "bad value for [ui].language: 'fr'; allowed: vi or en"),
+        ('[devices]\nprinter = "lpt1"\n', "bad value for [devices].printer: 'lpt1'"),
+        ('[devices]\ncard_reader = "nfc"\n', "allowed: simulator, pcsc"),
+        ("[ui]\nfullscreen = 1\n", "allowed: true or false"),
+        ('[office]\nunit_code = "H56"\n', "a unit code like 000.00.12.H56"),
+        ("[ui\n", "is not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key_the_value_and_what_is_allowed(text, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_config_file_exits_2_with_one_line_and_no_traceback(tmp_path):
+    file = tmp_path / "kiosk.toml"
+    file.write_text("[ui]\nidle_timeout_s = -1\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(file), "config", "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "[ui].idle_timeout_s: -1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_comes_from_the_environment_when_no_option_is_given(tmp_path, monkeypatch):
+    file = tmp_path / "k.toml"
+    file.write_text('[ui]\naddress_form = "Anh/Chị"\n', encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(file))
+    assert load_config().ui.address_form == "Anh/Chị"
+
+
+def test_missing_config_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        load_config(tmp_path / "absent.toml")
