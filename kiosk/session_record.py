@@ -77,5 +77,7 @@ def _actor(event_type: EventType, data: dict[str, object], ctx: JourneyContext) 
 
 def attach_recorder(runtime: Any) -> Any:
     """An engine hook that records sessions and audit events into the runtime's store."""
-    recorder = SessionRecorder(runtime.store, AuditLog(runtime.store))
+    from kiosk.audit_anchor import open_audit_log
+
+    recorder = SessionRecorder(runtime.store, open_audit_log(runtime.config, runtime.store))
     return recorder.attach

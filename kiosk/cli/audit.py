@@ -9,12 +9,16 @@ from kiosk.cli import add_command, load_config_from_args
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.audit import AuditLog
+    from kiosk.audit_anchor import AnchorInvalid, open_audit_log
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    verdict = AuditLog(open_store(config.database_url)).verify()
+    try:
+        verdict = open_audit_log(config, open_store(config.database_url)).verify()
+    except AnchorInvalid as exc:
+        print(f"audit log cannot be trusted: {exc}")
+        return 1
     if verdict.ok:
         print(f"audit log intact: {verdict.entries} entries")
         return 0

@@ -41,7 +41,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    from kiosk.audit import AuditLog
+    from kiosk.audit_anchor import open_audit_log
     from kiosk.crypto.rotation import rotate_data_key
     from kiosk.crypto.sealer import attachment_dir
     from kiosk.store import open_store
@@ -50,7 +50,7 @@ def _rotate(args: argparse.Namespace) -> int:
     store = open_store(config.database_url)
     try:
         report = rotate_data_key(sealer, store, attachment_dir(config))
-        AuditLog(store).append(
+        open_audit_log(config, store, sealer).append(
             "admin:cli",
             "keys_rotated",
             {"key": report.new_key_id, "values": report.values, "files": report.files},

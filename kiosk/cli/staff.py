@@ -13,7 +13,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 def _directory(args: argparse.Namespace) -> Any:
     from datetime import timedelta
 
-    from kiosk.audit import AuditLog
+    from kiosk.audit_anchor import open_audit_log
     from kiosk.staff import StaffDirectory
     from kiosk.store import open_store
 
@@ -21,7 +21,7 @@ def _directory(args: argparse.Namespace) -> Any:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(config.database_url)
     lockout = timedelta(minutes=config.security.staff_lockout_minutes)
-    return StaffDirectory(store, AuditLog(store), lockout=lockout)
+    return StaffDirectory(store, open_audit_log(config, store), lockout=lockout)
 
 
 def _read_secret(args: argparse.Namespace) -> str:
