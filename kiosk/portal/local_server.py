@@ -662,6 +662,26 @@ class _PortalHttpServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.api = api
         self.faults = faults
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        """A stopped portal is gone: kept-alive connections must not go on being served."""
+        with self._open_lock:
+            connections, self._open = list(self._open), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 # --- running it -------------------------------------------------------------------------------
@@ -703,7 +723,7 @@ class LocalPortal:
 
     def start(self) -> LocalPortal:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="local-portal", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="local-portal", daemon=True
         )
         self._thread.start()
         return self
@@ -717,6 +737,7 @@ class LocalPortal:
             self._thread.join(timeout=5)
             self._thread = None
         self._server.server_close()
+        self._server.close_open_connections()
         self.db.close()
 
     # --- for demo mode and tests ---
