@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "kiosk.cli.config_cmd",
     "kiosk.cli.keys",
     "kiosk.cli.staff",
+    "kiosk.cli.retention",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
     "kiosk.cli.catalogue",

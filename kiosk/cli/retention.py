@@ -1,0 +1,112 @@
+"""`kiosk retention purge|forget`: delete personal data that is no longer needed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any
+
+from kiosk.cli import CliError, add_command, load_config_from_args
+
+
+def _open(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    from datetime import timedelta
+
+    from kiosk.audit_anchor import open_audit_log
+    from kiosk.crypto import open_sealer
+    from kiosk.crypto.errors import CryptoError
+    from kiosk.crypto.sealer import attachment_dir
+    from kiosk.retention import Retention
+    from kiosk.store import open_store
+
+    config = load_config_from_args(args)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        sealer = open_sealer(config)
+    except CryptoError as exc:
+        raise CliError(str(exc)) from None
+    store = open_store(config.database_url)
+    retention = Retention(
+        store,
+        open_audit_log(config, store, sealer),
+        attachment_dir(config),
+        timedelta(days=config.security.retention_days),
+    )
+    return config, sealer, retention
+
+
+def _purge(args: argparse.Namespace) -> int:
+    config, _, retention = _open(args)
+    try:
+        report = retention.purge(dry_run=args.dry_run)
+    finally:
+        retention.store.close()
+    if args.json:
+        print(json.dumps(report.__dict__))
+    else:
+        verb = "would delete" if args.dry_run else "deleted"
+        print(
+            f"{verb} {report.dossiers} dossier(s) accepted more than "
+            f"{config.security.retention_days} days ago, {report.drafts} expired draft(s), "
+            f"{report.files} attachment file(s)"
+        )
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from kiosk.retention import RetentionError
+
+    if args.id_stdin:
+        id_number = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        import getpass
+
+        id_number = getpass.getpass("ID number (12 digits, not echoed): ").strip()
+    else:
+        raise CliError("no terminal to ask for the ID number: use --id-stdin")
+    if not re.fullmatch(r"\d{12}", id_number):
+        raise CliError("the ID number must be 12 digits")
+    _, sealer, retention = _open(args)
+    try:
+        report = retention.forget_citizen(
+            sealer, id_number, args.staff, args.reason, include_unsent=args.withdraw
+        )
+    except RetentionError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        retention.store.close()
+    if args.json:
+        print(json.dumps(report.__dict__))
+    else:
+        print(
+            f"citizen {report.masked_id}: deleted {report.dossiers} dossier(s), "
+            f"{report.drafts} draft(s), {report.files} file(s); kept {report.kept_unsent} "
+            "dossier(s) not yet accepted by the portal"
+            + ("" if args.withdraw else " (use --withdraw to delete those too)")
+        )
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = add_command(
+        subparsers, "retention", _purge, "delete personal data that is no longer needed"
+    )
+    parser.set_defaults(json=False, dry_run=False)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    purge = add_command(
+        actions, "purge", _purge, "delete dossiers synced longer ago than retention_days"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    purge.add_argument("--json", action="store_true")
+    forget = add_command(
+        actions, "forget", _forget, "forget one citizen (the ID number is asked, never an argument)"
+    )
+    forget.add_argument("--reason", required=True, help="why (recorded in the audit log)")
+    forget.add_argument("--staff", default="cli", help="supervisor username for the audit log")
+    forget.add_argument(
+        "--withdraw", action="store_true", help="also delete dossiers not yet sent (withdraws them)"
+    )
+    forget.add_argument("--id-stdin", action="store_true", help="read the ID number from stdin")
+    forget.add_argument("--json", action="store_true")
