@@ -37,7 +37,7 @@ LEFT, RIGHT, TOP, BOTTOM = 20 * mm, 15 * mm, 14 * mm, 14 * mm
 WIDTH = PAGE_W - LEFT - RIGHT
 QR_SIZE = 30 * mm
 BODY_SIZE = 13.0
-LEADING = 1.45
+LEADING = 1.4
 
 
 @dataclass(frozen=True)
@@ -296,9 +296,9 @@ def _title(w: _Writer, data: ReceiptData, copy: int) -> None:
 def _kiosk_reference_box(w: _Writer) -> None:
     c = w.canvas
     inner = WIDTH - 8 * mm
-    lines_bold = wrap(fonts.nfc(KIOSK_REFERENCE_WARNING), fonts.BOLD, BODY_SIZE, inner)
-    lines_plain = wrap(fonts.nfc(KIOSK_REFERENCE_EXPLANATION), fonts.REGULAR, 11, inner)
-    height = (len(lines_bold) * BODY_SIZE + len(lines_plain) * 11) * LEADING + 5 * mm
+    lines_bold = wrap(fonts.nfc(KIOSK_REFERENCE_WARNING), fonts.BOLD, 12, inner)
+    lines_plain = wrap(fonts.nfc(KIOSK_REFERENCE_EXPLANATION), fonts.REGULAR, 10.5, inner)
+    height = (len(lines_bold) * 12 + len(lines_plain) * 10.5) * LEADING + 5 * mm
     c.saveState()
     c.setLineWidth(2.5)
     c.setFillGray(0.9)
@@ -306,12 +306,12 @@ def _kiosk_reference_box(w: _Writer) -> None:
     c.restoreState()
     w.y -= 2 * mm
     for line in lines_bold:
-        w.y -= BODY_SIZE * LEADING
-        c.setFont(fonts.BOLD, BODY_SIZE)
+        w.y -= 12 * LEADING
+        c.setFont(fonts.BOLD, 12)
         c.drawString(LEFT + 4 * mm, w.y, line)
     for line in lines_plain:
-        w.y -= 11 * LEADING
-        c.setFont(fonts.REGULAR, 11)
+        w.y -= 10.5 * LEADING
+        c.setFont(fonts.REGULAR, 10.5)
         c.drawString(LEFT + 4 * mm, w.y, line)
     w.y -= 5 * mm
 
@@ -358,7 +358,7 @@ def _signatures(w: _Writer, data: ReceiptData) -> None:
         w.y = top
         w.centred(title, fonts.BOLD, 11.5, x, WIDTH / 2)
         w.centred("(Ký và ghi rõ họ tên)", fonts.REGULAR, 10, x, WIDTH / 2)
-        w.y -= 16 * mm
+        w.y -= 13 * mm
         if name:
             w.centred(name, fonts.BOLD, 11.5, x, WIDTH / 2)
 
@@ -367,11 +367,11 @@ def _vietqr(w: _Writer, data: ReceiptData) -> None:
     if not (data.vietqr_payload and data.fee_vnd and not data.fee_paid):
         return
     c = w.canvas
-    size = 32 * mm
-    if w.y - size - 6 * mm < BOTTOM:
+    size = 28 * mm
+    if w.y - size - 4 * mm < BOTTOM:
         c.showPage()
         w.y = PAGE_H - TOP
-    w.y -= 4 * mm
+    w.y -= 2 * mm
     qr.draw(c, data.vietqr_payload, LEFT, w.y - size, size)
     text_x = LEFT + size + 5 * mm
     line_y = w.y - 8 * mm

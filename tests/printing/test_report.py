@@ -1,0 +1,42 @@
+"""The staff's daily report PDF."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from printing.report import report_pdf, report_text
+from printing.samples import sample_report
+from tests.printing.pdf_tools import needs_poppler, page_count, pdf_text, words
+
+
+@needs_poppler
+def test_report_text_equals_the_source_plus_chart_labels() -> None:
+    report = sample_report()
+    pdf = report_pdf(report)
+    extracted = sum((words(pdf_text(pdf, p)) for p in range(1, page_count(pdf) + 1)), words(""))
+    expected = words(report_text(report))
+    assert expected - extracted == words("")  # every line of the report is there
+    chart_only = extracted - expected  # what is left: chart axes, category names and legend
+    assert words([p.name for p in report.procedures]) - chart_only == words("")
+    assert words("Thành công Không thành công") - chart_only == words("")
+
+
+def test_totals_add_up_successes_and_failures() -> None:
+    assert "Tổng số hồ sơ: 71 — thành công: 61, không thành công: 10" in report_text(
+        sample_report()
+    )
+
+
+def test_a_day_without_incidents_says_so() -> None:
+    report = dataclasses.replace(sample_report(), incidents=())
+    assert report_text(report)[-1] == "Không có sự cố."
+
+
+def test_average_times_read_in_minutes_and_seconds() -> None:
+    assert "Điền tờ khai: 1 phút 35 giây (50 lượt)" in report_text(sample_report())
+
+
+@needs_poppler
+def test_an_empty_day_still_renders_a_report() -> None:
+    empty = dataclasses.replace(sample_report(), procedures=(), step_times=(), incidents=())
+    assert "Tổng số hồ sơ: 0" in pdf_text(report_pdf(empty), 1)
