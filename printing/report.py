@@ -39,7 +39,8 @@ def report_text(report: DailyReport) -> list[str]:
         report.office_name.upper(),
         TITLE,
         f"Ngày {report.day:%d/%m/%Y} — lập lúc {wording.short_moment(report.generated_at)}",
-        f"Tổng số hồ sơ: {succeeded + failed} — thành công: {succeeded}, không thành công: {failed}",
+        f"Tổng số hồ sơ: {succeeded + failed} — thành công: {succeeded}, "
+        f"không thành công: {failed}",
         "1. Hồ sơ theo thủ tục (xanh: thành công, đỏ: không thành công)",
     ]
     lines += [f"{p.name}: {p.succeeded} thành công, {p.failed} không thành công" for p in
@@ -49,9 +50,7 @@ def report_text(report: DailyReport) -> list[str]:
               report.step_times]  # fmt: skip
     lines.append("3. Sự cố thiết bị")
     if report.incidents:
-        lines += [
-            f"{i.at:%H:%M} {i.device}: {i.description} ({i.code})" for i in report.incidents
-        ]
+        lines += [f"{i.at:%H:%M} {i.device}: {i.description} ({i.code})" for i in report.incidents]
     else:
         lines.append("Không có sự cố.")
     lines += list(report.notes)
