@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "kiosk.cli.keys",
     "kiosk.cli.staff",
     "kiosk.cli.retention",
+    "kiosk.cli.trust",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
     "kiosk.cli.catalogue",
