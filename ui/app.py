@@ -10,6 +10,26 @@ from typing import Any
 from kiosk.config import KioskConfig
 
 
+def staff_directory(runtime: Any) -> Any:
+    """The staff accounts that open the staff panel: the runtime's, when wiring provides one
+    (`Services.extras["staff"]`), else a directory over the runtime's store. None when the
+    staff module is not available: the PIN pad then refuses to open anything."""
+    given = runtime.services.extras.get("staff")
+    if given is not None:
+        return given
+    try:
+        from datetime import timedelta
+
+        from kiosk.audit_anchor import open_audit_log
+        from kiosk.staff import StaffDirectory
+    except ImportError:
+        return None
+    lockout = timedelta(minutes=runtime.config.security.staff_lockout_minutes)
+    return StaffDirectory(
+        runtime.store, open_audit_log(runtime.config, runtime.store), lockout=lockout
+    )
+
+
 def run_kiosk(
     config: KioskConfig,
     demo: bool,
@@ -67,7 +87,10 @@ def run_kiosk(
         holder["runtime"] = result
         engine.services = result.services  # type: ignore[attr-defined]
         attach_recorder(result)(engine)
-        window.runtime_ready()
+        from ui.voice import Voice
+
+        voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100)
+        window.runtime_ready(staff=staff_directory(result), voice=voice)
         if exit_when_ready:
             print(
                 f"ready: welcome screen in {welcome_ms[0]:.0f} ms, "

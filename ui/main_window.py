@@ -1,50 +1,57 @@
-"""The kiosk window: shows the screen of the engine's current step, nothing else decides."""
+"""The kiosk window: shows the screen of the engine's current step, speaks it, watches for idle
+time, a removed card and the staff gesture. Nothing here decides where the journey goes."""
 
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import KioskConfig
-from kiosk.errors import address
 from kiosk.journey.engine import JourneyEngine, Transition
 from kiosk.journey.events import Event, EventType
 from kiosk.journey.steps import StepId
-from kiosk.journey.texts import button
-from kiosk.journey.view import view_for
+from kiosk.journey.table import CARD_HELD_STEPS, OVERRIDABLE
+from kiosk.journey.texts import button, phrase
+from kiosk.journey.view import StepView, view_for
+from kiosk.services.protocols import NotBuilt
 from ui import theme
 from ui.runner import QtRunner
-from ui.screens.base import Screen
+from ui.screens.base import Screen, ScreenOptions
 from ui.screens.citizen import SCREENS
+from ui.staff_panel import CornerTaps, PanelState, PinPad, StaffAuthenticator, StaffPanel
+from ui.voice import Voice
 from ui.widgets import BigButton, label
 
 log = logging.getLogger(__name__)
 
 GOODBYE_AFTER_MS = 10_000
+CARD_POLL_MS = 1000
+CARD_ABSENT_READS = 2  # two readings in a row without the card: it was taken, not a glitch
 
 
 class IdleOverlay(QWidget):
     """ "Bác cần thêm thời gian không?" with a countdown, over the current screen."""
 
-    def __init__(self, parent: QWidget, config: KioskConfig, language: str) -> None:
+    def __init__(self, parent: QWidget, question: str, language: str) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
+        self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.language = language
         column = QVBoxLayout(self)
         column.setContentsMargins(
             theme.MARGIN * 2, theme.MARGIN * 2, theme.MARGIN * 2, theme.MARGIN
         )
-        question = (
-            "{You} cần thêm thời gian không?" if language == "vi" else "Do you need more time?"
-        )
+        column.setSpacing(32)
         column.addStretch(1)
-        column.addWidget(
-            label(address(question, config.ui.address_form), theme.TITLE_PX, QFont.Weight.Bold)
-        )
+        self.question = label(question, theme.TITLE_PX, QFont.Weight.Bold)
+        column.addWidget(self.question)
         self.countdown = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold)
+        self.countdown.setAccessibleName("countdown")
         column.addWidget(self.countdown)
         self.more_time = BigButton(button("more_time", language), "clock", primary=True)
         self.more_time.setMinimumHeight(theme.BUTTON_HEIGHT + 40)
@@ -52,16 +59,58 @@ class IdleOverlay(QWidget):
         column.addStretch(1)
         self.hide()
 
+    def set_seconds(self, seconds: int) -> None:
+        unit = "giây" if self.language == "vi" else "s"
+        self.countdown.setText(f"{max(seconds, 0)} {unit}")
+
+
+class _CardSignals(QObject):
+    present = Signal(int, bool)  # engine generation, card on the reader
+
+
+class _CardPoll(QRunnable):
+    def __init__(self, window: MainWindow, generation: int) -> None:
+        super().__init__()
+        self.card = window.engine.services.card
+        self.signals = window.card_signals
+        self.generation = generation
+
+    def run(self) -> None:
+        try:
+            present = bool(self.card.card_present())
+        except NotBuilt:
+            return
+        except Exception:
+            log.exception("card presence check failed")
+            return
+        self.signals.present.emit(self.generation, present)
+
 
 class MainWindow(QWidget):
-    def __init__(self, engine: JourneyEngine, config: KioskConfig, language: str = "vi") -> None:
+    def __init__(
+        self,
+        engine: JourneyEngine,
+        config: KioskConfig,
+        language: str = "vi",
+        voice: Voice | None = None,
+        staff: StaffAuthenticator | None = None,
+        watch_card: bool = True,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.config = config
         self.language = language
+        self.form = config.ui.address_form
         self.setWindowTitle("Một Cửa Kiosk")
         self.setStyleSheet(theme.stylesheet())
         self.setAccessibleName("Một Cửa Kiosk")
+        self.options = ScreenOptions(
+            animations=config.ui.animations,
+            form=self.form,
+            preview=engine.services.extras.get("preview") if engine.services else None,
+        )
+        # Silent until the kiosk gives it a real voice (the audio stack loads after start-up).
+        self.voice = voice or Voice(audio=False, live_tts=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
@@ -69,10 +118,15 @@ class MainWindow(QWidget):
         self.screens: dict[StepId, Screen] = {}
         self.ready = engine.services is not None
         self.waiting: list[Event] = []
+        self.shown: StepId | None = None
+        self.view: StepView | None = None
+        self.said = ""  # the last text given to the voice (to say changes only)
+        self.shown_at = self.spoken_at = 0.0  # perf_counter of the last screen change / speech
         self.runner = QtRunner(engine)
         self.runner.progressed.connect(lambda *_: self.refresh())
         engine.add_listener(self._on_transition)
-        self.idle = IdleOverlay(self, config, language)
+        # idle
+        self.idle = IdleOverlay(self, phrase("more_time", language, self.form), language)
         self.idle.more_time.clicked.connect(self.reset_idle)
         self.idle_timer = QTimer(self, singleShot=True)
         self.idle_timer.timeout.connect(self._idle_warning)
@@ -81,50 +135,107 @@ class MainWindow(QWidget):
         self.countdown_left = 0
         self.goodbye_timer = QTimer(self, singleShot=True)
         self.goodbye_timer.timeout.connect(lambda: self.dispatch(Event(EventType.FINISHED)))
+        # card taken off the reader mid-journey
+        self.card_signals = _CardSignals()
+        self.card_signals.present.connect(self._card_presence)
+        self.card_absent_reads = 0
+        self.card_poll_busy = False
+        self.card_timer = QTimer(self, interval=CARD_POLL_MS)
+        self.card_timer.timeout.connect(self._poll_card)
+        if watch_card:
+            self.card_timer.start()
+        # staff
+        self.corner = CornerTaps(taps=config.ui.staff_pin_taps)
+        self.pin_pad = PinPad(staff)
+        self.pin_pad.setParent(self)
+        self.pin_pad.hide()
+        self.pin_pad.accepted.connect(self._staff_in)
+        self.pin_pad.closed.connect(self.pin_pad.hide)
+        self.staff_panel = StaffPanel()
+        self.staff_panel.setParent(self)
+        self.staff_panel.hide()
+        self.staff_panel.event.connect(self._staff_event)
+        self.staff_panel.mute.connect(self._set_muted)
+        self.staff_panel.volume.connect(self._set_volume)
+        self.staff_panel.closed.connect(self.staff_panel.hide)
         self.show_step(engine.state)
 
     # --- screens -----------------------------------------------------------------------------
 
     def screen_for(self, step: StepId) -> Screen:
         if step not in self.screens:  # built on first use: a fast start to the welcome screen
-            screen = SCREENS[step](self.language)
+            screen = SCREENS[step](self.language, self.options)
             screen.intent.connect(self.dispatch)
             screen.call_staff.connect(self.call_staff)
+            screen.replay.connect(lambda: self.voice.replay())
+            screen.pressed.connect(lambda: self.voice.stop())
             self.screens[step] = screen
             self.stack.addWidget(screen)
         return self.screens[step]
 
+    def _view(self, step: StepId) -> StepView:
+        return view_for(step, self.engine.ctx, self.language, self.form)
+
     def show_step(self, step: StepId) -> None:
+        started = time.perf_counter()
+        if self.shown is not None and self.shown is not step:
+            self.screens[self.shown].leave()
         screen = self.screen_for(step)
-        screen.show_view(
-            view_for(step, self.engine.ctx, self.language, self.config.ui.address_form)
-        )
+        self.view = self._view(step)
+        screen.show_view(self.view)
         self.stack.setCurrentWidget(screen)
+        self.shown = step
+        self.shown_at = started
+        self._say(self.view.say)
         self.reset_idle()
         self.goodbye_timer.stop()
+        self.card_absent_reads = 0
         if step is StepId.GOODBYE:
             self.goodbye_timer.start(GOODBYE_AFTER_MS)
+        self._update_staff_panel()
         self.runner.kick()
 
     def refresh(self) -> None:
         step = self.engine.state
-        self.screens[step].show_view(
-            view_for(step, self.engine.ctx, self.language, self.config.ui.address_form)
-        )
+        old = self.view
+        self.view = self._view(step)
+        self.screens[step].show_view(self.view)
+        if self.view.say != (old.say if old else ""):
+            self._say(self.view.say)  # the form moved to its next field
+        elif self.view.guidance and (old is None or self.view.guidance != old.guidance):
+            self._say(self.view.guidance)  # the camera asks something new
+        self._update_staff_panel()
+
+    def _say(self, text: str) -> None:
+        self.said = text
+        self.voice.say(text)
+        self.spoken_at = time.perf_counter()
 
     def current_screen(self) -> Screen:
         return self.screens[self.engine.state]
 
     def dispatch(self, event: Event) -> None:
+        self.voice.stop()  # never talk over the citizen's own action
         if not self.ready:  # a tap in the first second after power-on waits for the runtime
             self.waiting.append(event)
             self.setCursor(Qt.CursorShape.BusyCursor)
             return
         self.engine.dispatch(event)
 
-    def runtime_ready(self) -> None:
+    def runtime_ready(
+        self, staff: StaffAuthenticator | None = None, voice: Voice | None = None
+    ) -> None:
+        """The services are up: take their preview feed, staff directory and voice, then run
+        what the citizen tapped meanwhile."""
         self.ready = True
         self.unsetCursor()
+        if self.engine.services is not None:
+            self.options.preview = self.engine.services.extras.get("preview")
+        if staff is not None:
+            self.pin_pad.set_directory(staff)
+        if voice is not None:
+            self.voice.stop()
+            self.voice = voice
         waiting, self.waiting = self.waiting, []
         for event in waiting:
             self.engine.dispatch(event)
@@ -143,60 +254,177 @@ class MainWindow(QWidget):
             self.show_step(transition.new)
 
     def call_staff(self) -> None:
+        """Large print on the current screen, and said aloud: the officer has been asked."""
         screen = self.current_screen()
-        screen.header.progress.setText(
-            "Đã báo cán bộ, Bác chờ một chút."
-            if self.language == "vi"
-            else "Staff have been called."
-        )
+        text = phrase("staff_called", self.language, self.form)
+        screen.banner.setText(text)
+        screen.banner.show()
+        self._say(text)
         log.info("citizen called staff at step %s", self.engine.state.value)
 
     # --- idle --------------------------------------------------------------------------------
 
     def reset_idle(self) -> None:
+        was_asking = self.idle.isVisible()
         self.countdown_timer.stop()
         self.idle.hide()
         if self.engine.state is StepId.WELCOME:
             self.idle_timer.stop()
         else:
-            self.idle_timer.start(self.config.ui.idle_timeout_s * 1000)
+            self.idle_timer.start(int(self.config.ui.idle_timeout_s * 1000))
+        if was_asking:
+            self._say(self.view.say if self.view else "")
 
     def _idle_warning(self) -> None:
-        if self.engine.pending_work() is not None:  # the kiosk is working, not the citizen idle
-            self.idle_timer.start(self.config.ui.idle_timeout_s * 1000)
+        busy = self.engine.pending_work() is not None
+        if busy or self.staff_panel.isVisible() or self.engine.ctx.staff:
+            # the kiosk is working (or an officer is here), not the citizen idle
+            self.idle_timer.start(int(self.config.ui.idle_timeout_s * 1000))
             return
         self.countdown_left = self.config.ui.idle_countdown_s
         self.idle.setGeometry(self.rect())
-        self.idle.countdown.setText(str(self.countdown_left))
+        self.idle.set_seconds(self.countdown_left)
         self.idle.show()
         self.idle.raise_()
+        self._say(self.idle.question.text())
         self.countdown_timer.start()
 
     def _tick(self) -> None:
         self.countdown_left -= 1
-        self.idle.countdown.setText(str(max(self.countdown_left, 0)))
+        self.idle.set_seconds(self.countdown_left)
         if self.countdown_left <= 0:
             self.countdown_timer.stop()
             self.idle.hide()
             self.dispatch(Event(EventType.IDLE_TIMEOUT))
 
+    # --- the card ----------------------------------------------------------------------------
+
+    def _poll_card(self) -> None:
+        state = self.engine.state
+        watching = state in CARD_HELD_STEPS or state is StepId.CARD_PAUSED
+        if not watching or self.engine.services is None or self.card_poll_busy:
+            return
+        if self.engine.pending_work() is not None:  # the step's own work may use the reader
+            return
+        self.card_poll_busy = True
+        QThreadPool.globalInstance().start(_CardPoll(self, self.engine.generation))
+
+    def _card_presence(self, generation: int, present: bool) -> None:
+        self.card_poll_busy = False
+        if generation != self.engine.generation:
+            return  # the journey moved on while the reader was asked
+        state = self.engine.state
+        if state is StepId.CARD_PAUSED and present:
+            self.dispatch(Event(EventType.CARD_RETURNED))
+        elif state in CARD_HELD_STEPS:
+            self.card_absent_reads = 0 if present else self.card_absent_reads + 1
+            if self.card_absent_reads >= CARD_ABSENT_READS:
+                self.dispatch(Event(EventType.CARD_REMOVED))
+
+    # --- staff -------------------------------------------------------------------------------
+
+    def corner_tap(self, x: int, y: int) -> None:
+        if self.corner.tap(x, y):
+            self.open_pin_pad()
+
+    def open_pin_pad(self) -> None:
+        self.pin_pad.start()
+        self.pin_pad.setGeometry(self.rect())
+        self.pin_pad.show()
+        self.pin_pad.raise_()
+
+    def _staff_in(self, account: Any) -> None:
+        self.pin_pad.hide()
+        self.staff_panel.open_for(account, self.panel_state())
+        self.staff_panel.setGeometry(self.rect())
+        self.staff_panel.show()
+        self.staff_panel.raise_()
+        self.idle.hide()
+        self.countdown_timer.stop()
+
+    def panel_state(self) -> PanelState:
+        ctx = self.engine.ctx
+        failed = StepId(ctx.failed_step) if ctx.failed_step else None
+        view = self.view or self._view(self.engine.state)
+        return PanelState(
+            step=self.engine.state.value,
+            title=view.title,
+            staff_text=view.staff_text,
+            taken_over=ctx.staff is not None,
+            can_override=self.engine.state is StepId.STAFF_HELP and failed in OVERRIDABLE,
+            muted=self.voice.muted,
+            volume=self.voice.volume,
+            devices=self.device_status(),
+        )
+
+    def device_status(self) -> list[tuple[str, str]]:
+        """Which services are real and which are stand-ins (not built yet)."""
+        services = self.engine.services
+        if services is None:
+            return [("thiết bị", "đang khởi động")]
+        names = {
+            "card": "đầu đọc thẻ",
+            "qr": "camera (mã QR)",
+            "face": "camera (khuôn mặt)",
+            "printer": "máy in",
+            "payments": "thanh toán",
+        }
+        return [
+            (
+                label_vi,
+                "chưa có"
+                if type(getattr(services, key)).__name__.startswith("Unavailable")
+                else "sẵn sàng",
+            )
+            for key, label_vi in names.items()
+        ]
+
+    def _update_staff_panel(self) -> None:
+        if self.staff_panel.isVisible():
+            self.staff_panel.show_state(self.panel_state())
+
+    def _staff_event(self, event: Event) -> None:
+        if not self.engine.dispatch(event):
+            log.info("staff action %s not taken at %s", event.type.value, self.engine.state.value)
+        self._update_staff_panel()
+
+    def _set_muted(self, muted: bool) -> None:
+        self.voice.set_muted(muted)
+        self._update_staff_panel()
+
+    def _set_volume(self, volume: float) -> None:
+        self.voice.set_volume(volume)
+        self._update_staff_panel()
+
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
-        self.idle.setGeometry(self.rect())
+        for overlay in (self.idle, self.pin_pad, self.staff_panel):
+            overlay.setGeometry(self.rect())
         super().resizeEvent(event)  # type: ignore[arg-type]
 
 
 class ActivityFilter(QObject):
-    """Any touch, click or key press counts as the citizen being there."""
+    """Any touch, click or key press counts as the citizen being there; presses in the top-left
+    corner also feed the staff gesture."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self._last_press: tuple[int, int] | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (
-            event.type()
-            in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
-            and not self.window.idle.isVisible()
+        if event.type() not in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.TouchBegin,
+            QEvent.Type.KeyPress,
         ):
+            return False
+        if not self.window.idle.isVisible():
             self.window.reset_idle()
+        if isinstance(event, QMouseEvent) and isinstance(watched, QWidget):
+            # A press that a child ignores goes on to its parent: count it once.
+            stamp = (event.timestamp(), id(event))
+            if watched.window() is self.window and stamp != self._last_press:
+                self._last_press = stamp
+                point = self.window.mapFromGlobal(event.globalPosition().toPoint())
+                self.window.corner_tap(point.x(), point.y())
         return False

@@ -41,14 +41,6 @@ SHAPE_KEY = {shaped: key for (_base, key), shaped in SHAPES.items()}
 SHAPED_VOWELS = set("ăâêôơư")
 
 
-def _split(ch: str) -> tuple[str, str]:
-    """'ấ' → ('â', '\u0301'): the letter without its tone, and the tone mark (or '')."""
-    decomposed = unicodedata.normalize("NFD", ch)
-    tone = "".join(c for c in decomposed if c in TONE_MARKS)
-    rest = "".join(c for c in decomposed if c not in TONE_MARKS)
-    return unicodedata.normalize("NFC", rest), tone
-
-
 def _join(letter: str, tone: str) -> str:
     return unicodedata.normalize("NFC", letter + tone)
 
@@ -197,9 +189,12 @@ class TelexBuffer:
         bases = [letter.base for letter in self._word]
         indices = [i for i, b in enumerate(bases) if b in VOWELS]
         # "qu" and "gi" (before another vowel): the u / i belongs to the consonant.
-        if len(indices) > 1 and indices[0] == 1 and bases[0] in ("q", "g"):
-            if (bases[0], bases[1]) in (("q", "u"), ("g", "i")):
-                indices = indices[1:]
+        if (
+            len(indices) > 1
+            and indices[0] == 1
+            and (bases[0], bases[1]) in (("q", "u"), ("g", "i"))
+        ):
+            indices = indices[1:]
         return indices
 
     def _tone_index(self) -> int | None:

@@ -31,6 +31,13 @@ BUTTON_GAP = 60
 MARGIN = 48
 PICTOGRAM = 160
 ICON = 56
+DOT = 18  # progress dots
+KEY_HEIGHT = 76  # on-screen keyboard keys (a correction, not a main choice): ≥ 72
+MIN_KEY = 72
+CHOICE_WIDTH = 300  # the bottom bar's action buttons
+CHOICE_GAP_MIN = 57  # 15 mm on a 21.5" 1080p panel: between the citizen's main choices
+PREVIEW = (480, 360)  # camera preview with its guide
+ANIMATION_MS = 2400  # one loop of "place the card" / "look at the camera"
 
 # Palette: dark text on light background; one accent; green only for success, red for errors.
 BACKGROUND = "#FAFAF7"
@@ -42,6 +49,7 @@ SUCCESS = "#1B5E20"
 ERROR = "#A4161A"
 SURFACE = "#FFFFFF"
 BORDER = "#0B3D91"
+NOTICE = "#FFF4CC"  # pale yellow behind "practice" and "staff called" banners
 MIN_CONTRAST = 7.0
 
 
@@ -107,4 +115,15 @@ def stylesheet() -> str:
         height: 28px; color: {TEXT}; text-align: center; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 8px; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; background: {BACKGROUND}; }}
+    QPushButton[reveal="true"] {{ color: {TEXT}; background: {SURFACE};
+        border: 3px dashed {BORDER}; text-align: left; }}
+    QPushButton[key="true"] {{ text-align: center; padding: 4px; }}
+    QLabel[role="banner"] {{ color: {TEXT}; background: {NOTICE}; border: 3px solid {BORDER};
+        border-radius: 12px; padding: 8px 20px; }}
+    QWidget#overlay {{ background: {BACKGROUND}; }}
+    QWidget#staff {{ background: {SURFACE}; }}
+    QWidget#staff QLabel, QWidget#staff QRadioButton, QWidget#staff QCheckBox {{
+        color: {TEXT}; }}
+    QLineEdit {{ color: {TEXT}; background: {SURFACE}; border: 2px solid {BORDER};
+        border-radius: 8px; padding: 6px; }}
     """

@@ -8,8 +8,10 @@ from datetime import date, datetime
 
 from kiosk.errors import address, lookup
 from kiosk.journey.context import Journey, JourneyContext
+from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
-from kiosk.journey.texts import step_text
+from kiosk.journey.table import target_for
+from kiosk.journey.texts import guidance, step_text
 
 PROGRESS: dict[Journey, list[StepId]] = {
     Journey.SUBMIT: [
@@ -53,7 +55,8 @@ SAME_AS = {
 @dataclass(frozen=True)
 class Row:
     label: str
-    value: str
+    value: str  # shown (masked where onlookers could read it)
+    reveal: str = field(default="", repr=False)  # the full value, shown only when tapped
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class StepView:
     can_go_back: bool = True
     field_position: tuple[int, int] = (0, 0)  # FORM: (index + 1, count)
     practice: bool = False
+    field_key: str = ""  # FORM: the key of the field being confirmed (for a correction)
+    guidance: str = ""  # what the device asks now ("Bác chớp mắt một lần."), from progress_key
+    onlooker: bool = False  # the camera sees someone else close: hide every personal datum
+    error_code: str = ""  # ERROR / STAFF_HELP: the catalogue code (the screen's pictogram)
 
 
 def money(vnd: int) -> str:
@@ -92,6 +99,9 @@ def long_date(day: date | datetime) -> str:
 def clock(moment: datetime) -> str:
     return f"{moment.hour} giờ {moment.minute:02d}" if moment.minute else f"{moment.hour} giờ"
 
+
+# Progress keys with which the camera says someone else is in view: personal data is hidden.
+ONLOOKER_KEYS = ("onlooker", "one_person_only")
 
 NO_BACK = {
     StepId.WELCOME,
@@ -123,9 +133,12 @@ def view_for(
         value = ctx.draft.values.get(f.key, "")
         extra["rows"] = (Row(f.label, value),)
         extra["field_position"] = (index + 1, len(fields))
+        extra["field_key"] = f.key
         say = address(f"{f.label}: {value}. Đúng không ạ?", form) if language == "vi" else say
     elif step is StepId.REVIEW and ctx.draft is not None:
         rows = [Row("Thủ tục", ctx.draft.procedure.name)]
+        if ctx.identity is not None:
+            rows.append(Row("Số căn cước", ctx.identity.masked_id, ctx.identity.id_number))
         rows += [Row(f.label, ctx.draft.values.get(f.key, "")) for f in ctx.draft.procedure.fields]
         rows.append(Row("Giấy tờ đã chụp", str(len(ctx.draft.attachments))))
         extra["rows"] = tuple(rows)
@@ -150,7 +163,9 @@ def view_for(
     elif step is StepId.STATUS_LIST:
         extra["rows"] = tuple(Row(s.procedure_name, s.status) for s in ctx.statuses)
     elif step is StepId.ACCOUNT_DONE and ctx.identity is not None:
-        extra["rows"] = (Row("Tên đăng nhập", ctx.identity.masked_id),)
+        extra["rows"] = (
+            Row("Tên đăng nhập", ctx.identity.masked_id, ctx.identity.id_number),
+        )
     elif step in (StepId.ERROR, StepId.STAFF_HELP):
         error = lookup(ctx.error_code)
         if step is StepId.ERROR or ctx.error_code not in (None, "unavailable"):
@@ -158,6 +173,7 @@ def view_for(
             extra["remedy"] = address(error.remedy, form) if language == "vi" else ""
         feature = f" ({ctx.unavailable_feature})" if ctx.unavailable_feature else ""
         extra["staff_text"] = error.staff + feature
+        extra["error_code"] = ctx.error_code or ""
     return StepView(
         step=step,
         title=title,
@@ -166,8 +182,10 @@ def view_for(
         step_total=total,
         progress=ctx.progress[0],
         progress_key=ctx.progress[1],
-        can_go_back=step not in NO_BACK,
+        can_go_back=step not in NO_BACK and target_for(step, EventType.BACK) is not None,
         practice=ctx.practice,
+        guidance=guidance(ctx.progress[1], language, form),
+        onlooker=ctx.progress[1] in ONLOOKER_KEYS or bool(ctx.extras.get("onlooker")),
         **extra,  # type: ignore[arg-type]
     )
 

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.journey.events import Event, EventType
-from kiosk.journey.texts import button
+from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView
 from ui import theme
-from ui.widgets import BigButton, Frame, Header, label
+from ui.widgets import BigButton, Frame, Header, label, pictogram
+
+
+@dataclass
+class ScreenOptions:
+    """What every screen needs from the configuration (one shared instance: the preview feed
+    arrives once the runtime is up)."""
+
+    animations: bool = True
+    form: str = "Bác"  # form of address
+    preview: Any = None  # a camera preview feed (see ui.camera_preview), or None
 
 
 class Screen(QWidget):
@@ -18,22 +38,42 @@ class Screen(QWidget):
 
     intent = Signal(object)  # kiosk.journey.events.Event
     call_staff = Signal()
+    replay = Signal()
+    pressed = Signal()  # any button of the screen: the voice stops talking over the citizen
     pictogram_name = "home"
 
-    def __init__(self, language: str = "vi") -> None:
+    def __init__(self, language: str = "vi", options: ScreenOptions | None = None) -> None:
         super().__init__()
         self.language = language
+        self.options = options or ScreenOptions()
+        self.view: StepView | None = None
         self.setObjectName("screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.frame = Frame(self)
-        self.header = Header(button("call_staff", language))
+        self.header = Header(button("call_staff", language), button("replay", language))
         self.header.call_staff.connect(self.call_staff)
+        self.header.replay.connect(self.replay)
         self.frame.addWidget(self.header)
+        self.banner = label("", theme.SMALL_PX, QFont.Weight.Medium, role="banner")
+        self.banner.hide()
+        self.frame.addWidget(self.banner)
         self.title = label("", theme.TITLE_PX, QFont.Weight.Bold)
         self.title.setAccessibleName("title")
         self.frame.addWidget(self.title)
-        self.body = QVBoxLayout()
+        # The body, or (when someone stands too close) a cover that hides every personal datum.
+        self.pages = QStackedWidget()
+        self.body_host = QWidget()
+        self.body = QVBoxLayout(self.body_host)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(24)
-        self.frame.addLayout(self.body, 1)
+        self.pages.addWidget(self.body_host)
+        self.cover = QWidget()
+        cover_row = QHBoxLayout(self.cover)
+        cover_row.addWidget(pictogram("warning"), 0, Qt.AlignmentFlag.AlignTop)
+        self.cover_text = label(phrase("onlooker", language, self.options.form), theme.TITLE_PX)
+        cover_row.addWidget(self.cover_text, 1)
+        self.pages.addWidget(self.cover)
+        self.frame.addWidget(self.pages, 1)
         self.bottom = QHBoxLayout()
         self.bottom.setSpacing(theme.BUTTON_GAP)
         self.back_button = BigButton(button("back", language), "back")
@@ -44,6 +84,8 @@ class Screen(QWidget):
         self.frame.addLayout(self.bottom)
         self.instruction: QLabel | None = None
         self.build()
+        for widget in self.findChildren(QAbstractButton):
+            widget.pressed.connect(self.pressed)
 
     def build(self) -> None:
         """Subclasses add their body and action buttons here."""
@@ -55,18 +97,36 @@ class Screen(QWidget):
         self, text_key: str, pictogram: str, event_type: EventType, primary: bool = True
     ) -> BigButton:
         widget = BigButton(button(text_key, self.language), pictogram, primary)
+        widget.setMinimumWidth(theme.CHOICE_WIDTH)
         widget.clicked.connect(lambda: self.emit(event_type))
         self.bottom.addWidget(widget)
         return widget
 
+    def main_choices(self) -> list[BigButton]:
+        """The citizen's main choices on this screen (kept ≥ 15 mm apart): the bottom bar."""
+        found = []
+        for index in range(self.bottom.count()):
+            widget = self.bottom.itemAt(index).widget()
+            if isinstance(widget, BigButton) and widget.isVisible():
+                found.append(widget)
+        return found
+
     def show_view(self, view: StepView) -> None:
+        self.view = view
         word = "Bước" if self.language == "vi" else "Step"
         self.header.set_progress(view.step_number, view.step_total, word)
         self.title.setText(view.title)
         self.back_button.setVisible(view.can_go_back)
+        self.banner.setVisible(view.practice)
+        if view.practice:
+            self.banner.setText(phrase("practice", self.language, self.options.form))
         if self.instruction is not None:
             self.instruction.setText(view.say)
+        self.pages.setCurrentWidget(self.cover if view.onlooker else self.body_host)
         self.render(view)
 
     def render(self, view: StepView) -> None:
         """Subclasses show the step-specific parts of the view."""
+
+    def leave(self) -> None:
+        """The screen is no longer shown (stop previews, put values back under their mask)."""

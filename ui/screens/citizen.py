@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
 
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
-from kiosk.journey.texts import button
+from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView
 from ui import theme
+from ui.animation import LookAtCameraAnimation, PlaceCardAnimation
+from ui.camera_preview import CameraPreview
 from ui.screens.base import Screen
+from ui.screens.keyboard import VietnameseKeyboard
 from ui.screens.keypad import Keypad
-from ui.widgets import BigButton, label, pictogram
+from ui.widgets import BigButton, RevealButton, label, pictogram
 
 
 class InstructionScreen(Screen):
@@ -31,9 +34,10 @@ class InstructionScreen(Screen):
     def build(self) -> None:
         self.row = row = QHBoxLayout()
         row.setSpacing(40)
-        self.picture = pictogram(self.pictogram_name)
+        self.picture = self.make_picture()
         row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
+        column.setSpacing(16)
         self.instruction = label("", theme.BODY_PX)
         self.instruction.setAccessibleName("instruction")
         column.addWidget(self.instruction)
@@ -44,6 +48,9 @@ class InstructionScreen(Screen):
         self.body.addLayout(row, 1)
         self.build_actions()
 
+    def make_picture(self) -> QWidget:
+        return pictogram(self.pictogram_name)
+
     def build_actions(self) -> None:
         pass
 
@@ -52,7 +59,7 @@ class WelcomeScreen(Screen):
     def build(self) -> None:
         grid = QGridLayout()
         grid.setHorizontalSpacing(theme.BUTTON_GAP)
-        grid.setVerticalSpacing(36)
+        grid.setVerticalSpacing(theme.BUTTON_GAP)
         choices = [
             ("submit", "document", EventType.CHOSE_SUBMIT),
             ("account", "phone", EventType.CHOSE_ACCOUNT),
@@ -69,6 +76,9 @@ class WelcomeScreen(Screen):
         self.body.addStretch(1)
         self.body.addLayout(grid)
         self.body.addStretch(1)
+
+    def main_choices(self) -> list[BigButton]:
+        return list(self.choice_buttons.values())
 
 
 class ConsentScreen(InstructionScreen):
@@ -92,39 +102,54 @@ class WaitingScreen(InstructionScreen):
         self.bar.setRange(0, 100)
         self.bar.setTextVisible(False)
         self.bar.setMinimumHeight(32)
+        self.bar.setAccessibleName("tiến độ")
         self.extra.addWidget(self.bar)
-        self.status = label("", theme.BODY_PX, QFont.Weight.Medium, role="muted")
+        # What the device asks right now ("Bác chớp mắt một lần."), large: it changes.
+        self.status = label("", theme.TITLE_PX - 4, QFont.Weight.DemiBold)
+        self.status.setAccessibleName("guidance")
         self.extra.addWidget(self.status)
+        self.extra.addStretch(1)
 
     def render(self, view: StepView) -> None:
         self.bar.setValue(int(view.progress * 100))
-        self.status.setText(GUIDANCE.get(view.progress_key, "") if self.language == "vi" else "")
+        self.status.setText(view.guidance)
 
 
-# Guidance keys reported by the devices through the step's progress callback.
-GUIDANCE = {
-    "move_closer": "Bác lại gần camera hơn một chút.",
-    "look_at_camera": "Bác nhìn thẳng vào camera.",
-    "blink": "Bác chớp mắt một lần.",
-    "turn_left": "Bác quay đầu sang trái.",
-    "turn_right": "Bác quay đầu sang phải.",
-    "too_dark": "Chỗ này hơi tối, Bác đứng gần đèn hơn.",
-    "one_person_only": "Chỉ một người đứng trước camera thôi ạ.",
-    "reading": "Đang đọc thẻ… Bác giữ yên thẻ nhé.",
-    "hold_still": "Bác giữ yên nhé.",
-}
+class CameraScreen(WaitingScreen):
+    """A step that looks through the camera: the live picture with its guide, when the camera
+    service offers one, beside the instruction."""
+
+    guide = "face"
+
+    def build_actions(self) -> None:
+        super().build_actions()
+        self.preview = CameraPreview(self.guide)
+        self.row.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        self.preview.attach(self.options.preview)
+
+    def leave(self) -> None:
+        self.preview.detach()
 
 
-class QrScreen(WaitingScreen):
+class QrScreen(CameraScreen):
     pictogram_name = "qr"
+    guide = "card"
 
 
 class CardScreen(WaitingScreen):
     pictogram_name = "card"
 
+    def make_picture(self) -> QWidget:
+        return PlaceCardAnimation(self.options.animations)
 
-class FaceScreen(WaitingScreen):
+
+class FaceScreen(CameraScreen):
     pictogram_name = "face"
+
+    def make_picture(self) -> QWidget:
+        return LookAtCameraAnimation(self.options.animations)
 
 
 class DocumentsScreen(WaitingScreen):
@@ -143,7 +168,7 @@ class ChooseProcedureScreen(Screen):
     def build(self) -> None:
         self.list_host = QWidget()
         self.list_layout = QVBoxLayout(self.list_host)
-        self.list_layout.setSpacing(28)
+        self.list_layout.setSpacing(theme.BUTTON_GAP)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.list_host)
@@ -151,21 +176,28 @@ class ChooseProcedureScreen(Screen):
         self.procedure_buttons: list[BigButton] = []
 
     def render(self, view: StepView) -> None:
-        for old in self.procedure_buttons:
-            old.deleteLater()
+        while self.list_layout.count():
+            item = self.list_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         self.procedure_buttons = []
         for code, text in view.choices:
             widget = BigButton(text, "document")
             widget.clicked.connect(
                 lambda _=False, c=code: self.emit(EventType.PROCEDURE_CHOSEN, code=c)
             )
+            widget.pressed.connect(self.pressed)
             self.list_layout.addWidget(widget)
             self.procedure_buttons.append(widget)
         self.list_layout.addStretch(1)
 
+    def main_choices(self) -> list[BigButton]:
+        return [*self.procedure_buttons, *super().main_choices()]
+
 
 class RowsScreen(InstructionScreen):
-    """Labelled values, large: a form field to confirm, the review, statuses, the result."""
+    """Labelled values, large: a form field to confirm, the review, statuses, the result.
+    A value that identifies the citizen (the ID number) stays masked until tapped."""
 
     big_px = theme.TITLE_PX
 
@@ -179,46 +211,93 @@ class RowsScreen(InstructionScreen):
         scroll.setWidgetResizable(True)
         scroll.setWidget(host)
         self.extra.addWidget(scroll, 1)
-        self.row_labels: list[QLabel] = []
+        self.row_widgets: list[QWidget] = []
+        self.reveal_buttons: list[RevealButton] = []
 
     def render(self, view: StepView) -> None:
-        for old in self.row_labels:
+        for old in self.row_widgets:
+            self.rows_host.removeWidget(old)
             old.deleteLater()
-        self.row_labels = []
+        self.row_widgets, self.reveal_buttons = [], []
         for index, row in enumerate(view.rows):
             caption = label(row.label, theme.SMALL_PX, role="muted")
-            value = label(row.value or "—", self.big_px, QFont.Weight.DemiBold)
+            value: QWidget
+            if row.reveal:
+                value = RevealButton(row.label, row.value, row.reveal, self.big_px)
+                value.pressed.connect(self.pressed)
+                self.reveal_buttons.append(value)
+            else:
+                value = label(row.value or "—", self.big_px, QFont.Weight.DemiBold)
             if self.big_px > theme.BODY_PX:  # big values get their own line under the caption
                 self.rows_host.addWidget(caption, index * 2, 0, 1, 2)
                 self.rows_host.addWidget(value, index * 2 + 1, 0, 1, 2)
             else:
                 self.rows_host.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
                 self.rows_host.addWidget(value, index, 1)
-            self.row_labels += [caption, value]
+            self.row_widgets += [caption, value]
+        # Values sit right under their captions; the spare room goes below the last one.
+        last = self.rows_host.rowCount()
+        for index in range(last):
+            self.rows_host.setRowStretch(index, 0)
+        self.rows_host.setRowStretch(last, 1)
+
+    def leave(self) -> None:
+        for widget in self.reveal_buttons:
+            widget.hide_value()
 
 
 class FormScreen(RowsScreen):
+    """One prefilled field at a time, read aloud: "Đúng" moves on, "Sửa" opens the keyboard."""
+
     pictogram_name = "edit"
+
+    def build(self) -> None:
+        super().build()
+        # The keyboard covers the whole screen while a value is corrected.
+        self.keyboard = VietnameseKeyboard(self.language, self.options.form)
+        self.keyboard.setParent(self)
+        self.keyboard.hide()
+        self.keyboard.saved.connect(self._save_correction)
+        self.keyboard.cancelled.connect(self.close_keyboard)
 
     def build_actions(self) -> None:
         super().build_actions()
-        self.note = label("", theme.BODY_PX, role="muted")
-        self.extra.addWidget(self.note)
-        self.fix = self.add_action("fix", "edit", EventType.CORRECTED, primary=False)
-        self.fix.clicked.disconnect()
-        self.fix.clicked.connect(self._ask_staff_to_fix)
+        self.fix = BigButton(button("fix", self.language), "edit")
+        self.fix.setMinimumWidth(theme.CHOICE_WIDTH)
+        self.fix.clicked.connect(self.open_keyboard)
+        self.bottom.addWidget(self.fix)
         self.yes = self.add_action("yes", "check", EventType.CONFIRMED)
 
-    def _ask_staff_to_fix(self) -> None:
-        # Correcting a value needs the staff keyboard (the journey UI issue); say so plainly.
-        self.note.setText("Bác bấm nút Gọi cán bộ, cán bộ sẽ sửa giúp Bác.")
+    def open_keyboard(self) -> None:
+        if self.view is None or not self.view.rows:
+            return
+        row = self.view.rows[0]
+        self.keyboard.start(row.label, row.value)
+        self.keyboard.setGeometry(self.rect())
+        self.keyboard.show()
+        self.keyboard.raise_()
+
+    def close_keyboard(self) -> None:
+        self.keyboard.hide()
+
+    def _save_correction(self, value: str) -> None:
+        self.close_keyboard()
+        if self.view is not None and self.view.field_key:
+            self.emit(EventType.CORRECTED, field=self.view.field_key, value=value)
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        self.keyboard.setGeometry(self.rect())
+        super().resizeEvent(event)  # type: ignore[arg-type]
 
     def render(self, view: StepView) -> None:
-        self.note.setText("")
         super().render(view)
         index, count = view.field_position
         if count:
             self.title.setText(f"{view.title} ({index}/{count})")
+
+    def leave(self) -> None:
+        super().leave()
+        self.close_keyboard()
 
 
 class ReviewScreen(RowsScreen):
@@ -235,7 +314,9 @@ class FeeScreen(InstructionScreen):
 
     def build_actions(self) -> None:
         self.amount = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold)
+        self.amount.setAccessibleName("lệ phí")
         self.extra.addWidget(self.amount)
+        self.extra.addStretch(1)
         self.qr = QLabel()
         self.qr.setAccessibleName("VietQR")
         self.row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
@@ -271,8 +352,8 @@ class StatusScreen(RowsScreen):
 
     def render(self, view: StepView) -> None:
         super().render(view)
-        if not view.rows and self.language == "vi":
-            self.instruction.setText("Máy chưa thấy hồ sơ nào của Bác.")  # type: ignore[union-attr]
+        if not view.rows and self.instruction is not None:
+            self.instruction.setText(phrase("no_dossiers", self.language, self.options.form))
 
 
 class AccountDoneScreen(DoneScreen):
@@ -290,6 +371,7 @@ class NumberEntryScreen(InstructionScreen):
     def build_actions(self) -> None:
         self.keypad = Keypad(*self.length)
         self.extra.addWidget(self.keypad.display)
+        self.extra.addStretch(1)
         self.row.addWidget(self.keypad)
         self.next = self.add_action("next", "check", self.event_type)
         self.next.clicked.disconnect()
@@ -303,6 +385,7 @@ class NumberEntryScreen(InstructionScreen):
 
     def render(self, view: StepView) -> None:
         self.keypad.clear()
+        self.next.setEnabled(False)
 
 
 class PhoneScreen(NumberEntryScreen):
@@ -316,16 +399,49 @@ class OtpScreen(NumberEntryScreen):
     data_key = "otp"
 
 
+# Which pictogram shows what went wrong: by the error code's first word.
+ERROR_PICTOGRAMS = {
+    "card": "card",
+    "chip": "card",
+    "qr": "qr",
+    "face": "face",
+    "camera": "face",
+    "payment": "money",
+    "printer": "printer",
+    "paper": "printer",
+    "portal": "clock",
+    "otp": "phone",
+    "phone": "phone",
+}
+
+
 class ErrorScreen(InstructionScreen):
+    """What happened (one sentence), a pictogram of the thing concerned, and what to do now."""
+
     pictogram_name = "warning"
+
+    def make_picture(self) -> QWidget:
+        host = QWidget()
+        host.setFixedSize(theme.PICTOGRAM, theme.PICTOGRAM + 80)
+        column = QVBoxLayout(host)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.thing = pictogram("warning", theme.PICTOGRAM)
+        column.addWidget(self.thing)
+        column.addStretch(1)
+        return host
 
     def build_actions(self) -> None:
         self.remedy = label("", theme.BODY_PX, QFont.Weight.DemiBold)
+        self.remedy.setAccessibleName("remedy")
         self.extra.addWidget(self.remedy)
-        self.retry = self.add_action("retry", "back", EventType.RETRY)
+        self.extra.addStretch(1)
+        self.retry = self.add_action("retry", "retry", EventType.RETRY)
 
     def render(self, view: StepView) -> None:
         self.remedy.setText(view.remedy)
+        self.remedy.setVisible(bool(view.remedy))
+        code = (view.error_code or "").split("_")[0]
+        self.thing.load(theme.pictogram_path(ERROR_PICTOGRAMS.get(code, "warning")))
 
 
 class StaffHelpScreen(ErrorScreen):
@@ -333,11 +449,20 @@ class StaffHelpScreen(ErrorScreen):
 
     def build_actions(self) -> None:
         self.remedy = label("", theme.BODY_PX, QFont.Weight.DemiBold)
+        self.remedy.setAccessibleName("remedy")
         self.extra.addWidget(self.remedy)
+        self.extra.addStretch(1)
+
+    def render(self, view: StepView) -> None:
+        super().render(view)
+        self.thing.load(theme.pictogram_path("staff"))
 
 
 class CardPausedScreen(InstructionScreen):
     pictogram_name = "card"
+
+    def make_picture(self) -> QWidget:
+        return PlaceCardAnimation(self.options.animations)
 
 
 class GoodbyeScreen(InstructionScreen):

@@ -1,0 +1,61 @@
+"""Every fixed sentence the kiosk speaks, for the pre-rendered voice clips. No Qt here: the clip
+generator (tools/voice/generate.py) and the stale-clip test use it too.
+
+A screen's spoken text is split into sentences; each fixed sentence has its own clip, so a text
+that mixes fixed sentences with variable ones (a name, an amount) still plays its fixed parts from
+clips and hands only the variable ones to live text-to-speech.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from kiosk.errors import CATALOGUE, ErrorText, address
+from kiosk.journey.texts import GUIDANCE, PHRASES, TEXTS
+
+ADDRESS_FORMS = ("Bác", "Anh/Chị", "Quý khách")
+# The two voice variants a setting picks from: espeak-ng voice names.
+VARIANTS = {"north": "vi", "south": "vi-vn-x-south"}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a spoken text into sentences ("Xin chào! Bác …" → ["Xin chào!", "Bác …"])."""
+    return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+
+
+def clip_key(variant: str, text: str) -> str:
+    """The clip's file stem: stable for the same sentence and voice variant."""
+    return hashlib.sha256(f"{variant}\n{text}".encode()).hexdigest()[:16]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def spoken_form(text: str) -> str:
+    """What the synthesiser reads: "Anh/Chị" is said "Anh Chị", "…" as a pause."""
+    return text.replace("Anh/Chị", "Anh Chị").replace("/", " ").replace("…", ".")
+
+
+def _templates(catalogue: dict[str, ErrorText]) -> Iterable[str]:
+    for text in TEXTS.values():
+        yield text.say
+    yield from GUIDANCE.values()
+    yield from PHRASES.values()
+    for error in catalogue.values():
+        yield error.citizen
+        yield error.remedy
+
+
+def fixed_prompts(catalogue: dict[str, ErrorText] | None = None) -> list[str]:
+    """Every fixed sentence, in every form of address, without duplicates, in a stable order."""
+    seen: dict[str, None] = {}
+    for template in _templates(CATALOGUE if catalogue is None else catalogue):
+        for form in ADDRESS_FORMS:
+            for sentence in sentences(address(template, form)):
+                seen.setdefault(sentence, None)
+    return list(seen)
