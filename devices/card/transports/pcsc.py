@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -145,6 +146,8 @@ def _present(scard: ModuleType, event_state: int) -> bool:
 class PcscTransport:
     """One PC/SC reader slot; `CardTransport`."""
 
+    STALE_PRESENCE_S = 1.5  # pcsc-lite polls card presence every 0.4 s
+
     def __init__(
         self,
         reader_name: str | None = None,
@@ -163,15 +166,21 @@ class PcscTransport:
         self._context: _Context | None = None
         self._card: Any = None
         self._pci: Any = None
+        self._fresh = False  # connected and no APDU sent since
+        self._lost_since: float | None = None  # when the card last left mid-exchange
+        self._lost_events: int | None = None  # pcscd's event counter for the reader then
         self._lock = threading.RLock()
 
     # --- CardTransport ---
 
     def connect(self) -> None:
         with self._lock:
+            if self._card is not None and self._fresh:
+                return  # connected and untouched since: the card is as fresh as a reset makes it
             context = self._ensure_context()
             scard = context.scard
             reader = self._resolve(context)
+            self._check_not_stale(context, reader)
             if self._card is not None:
                 self._release_card(scard.SCARD_RESET_CARD)
             share = scard.SCARD_SHARE_EXCLUSIVE if self.exclusive else scard.SCARD_SHARE_SHARED
@@ -188,6 +197,7 @@ class PcscTransport:
             )
             self.atr = self._read_atr(scard)
             self._check_extended_length(scard)
+            self._fresh = True
             log.info("PC/SC: card connected in %s", reader)
 
     def transmit(self, apdu: bytes) -> bytes:
@@ -199,20 +209,21 @@ class PcscTransport:
                     f"command of {len(apdu)} bytes exceeds the reader's {self.max_apdu_len}"
                 )
             scard = self._context.scard
+            self._fresh = False
             hresult, response = scard.SCardTransmit(self._card, self._pci, list(apdu))
             if hresult != scard.SCARD_S_SUCCESS:
                 error = _fail(scard, hresult, "the card exchange failed")
                 if not isinstance(error, CardRemoved) and not self._card_there(scard):
                     error = CardRemoved(str(error))  # the exchange broke because the card left
                 if isinstance(error, CardRemoved):
-                    self._release_card(scard.SCARD_LEAVE_CARD)
+                    self._lost(scard)
                 raise error
             answer = bytes(response)
             if len(answer) < 2:
                 # A cut-off answer (vpcd and some readers report success with no bytes when the
                 # card leaves mid-exchange): the session is lost either way, so resume as after
                 # a slip.
-                self._release_card(scard.SCARD_LEAVE_CARD)
+                self._lost(scard)
                 raise CardRemoved(f"the card's answer was cut off after {len(answer)} bytes")
             self.counters.record(apdu, answer)
             return answer
@@ -285,6 +296,30 @@ class PcscTransport:
         hresult = scard.SCardDisconnect(card, disposition)
         if hresult not in (scard.SCARD_S_SUCCESS, scard.SCARD_W_REMOVED_CARD):
             log.debug("SCardDisconnect: %s", scard.SCardGetErrorMessage(hresult))
+
+    def _lost(self, scard: ModuleType) -> None:
+        """The card left mid-exchange: drop the handle and remember pcscd's event counter, so
+        that `connect()` waits until pcscd has seen the card go (it polls presence)."""
+        self._release_card(scard.SCARD_LEAVE_CARD)
+        self._lost_since = time.monotonic()
+        self._lost_events = None
+        if self._context is not None and self.reader is not None:
+            try:
+                self._lost_events = self._context.state(self.reader)[0] >> 16
+            except CardError as exc:
+                log.debug("PC/SC: no state after the card left: %s", exc)
+
+    def _check_not_stale(self, context: _Context, reader: str) -> None:
+        """After a slip, pcscd may still report the old card for up to one polling period; a
+        connection then would be to a card that is gone. Until pcscd's event counter moves (or
+        `STALE_PRESENCE_S` passes: the card never left), say there is no card yet."""
+        if self._lost_since is None:
+            return
+        events = context.state(reader)[0] >> 16
+        waited = time.monotonic() - self._lost_since
+        if events == self._lost_events and waited < self.STALE_PRESENCE_S:
+            raise CardNotPresent("the reader has not yet seen the card leave")
+        self._lost_since = None
 
     def _card_there(self, scard: ModuleType) -> bool:
         if self._context is None or self.reader is None:

@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from devices.card.access_key import AccessKeys, CanKey
 from devices.card.errors import CardNotPresent, CardRemoved, ReaderNotFound, TransportError
+from devices.card.reader import ChipReader
+from devices.card.simulator import demo_card, demo_citizens
 from devices.card.transports import pcsc
 from devices.card.transports.base import CardTransport
 from devices.card.transports.pcsc import CardEvent, PcscMonitor, PcscTransport
@@ -237,3 +240,35 @@ def test_card_slip_raises_card_removed_and_the_read_resumes_when_it_returns(
             assert reader.transmit(bytes.fromhex("00B0000020")) == bytes(range(32)) + SW_OK
     finally:
         card.remove()
+
+
+def test_full_read_of_a_simulated_card_through_pcscd(pcscd: None) -> None:
+    chip = demo_card(1)
+    card = VirtualCard(SimulatedTransport(chip, max_apdu_len=70000))
+    card.insert()
+    try:
+        with PcscTransport(VPCD_READER) as reader:
+            assert reader.wait_for_card(5.0)
+            result = ChipReader(reader).read(AccessKeys(can=CanKey(demo_citizens()[1].can)))
+    finally:
+        card.remove()
+    assert result.files["DG1"] == chip.profile.files[0x0101]
+    assert result.files["DG2"] == chip.profile.files[0x0102]
+    assert result.active_authentication.status == "SUCCEEDED"
+
+
+def test_read_resumes_after_the_card_slips_mid_dg2_through_pcscd(pcscd: None) -> None:
+    chip = demo_card(1)
+    faults = LinkFaults(remove_at_byte=9000, absent_connects=0)
+    card = VirtualCard(SimulatedTransport(chip, max_apdu_len=70000, faults=faults))
+    card.insert()
+    try:
+        with PcscTransport(VPCD_READER) as reader:
+            assert reader.wait_for_card(5.0)
+            result = ChipReader(reader, poll_s=0.05).read(
+                AccessKeys(can=CanKey(demo_citizens()[1].can))
+            )
+    finally:
+        card.remove()
+    assert result.stats.resumes >= 1
+    assert result.files["DG2"] == chip.profile.files[0x0102]

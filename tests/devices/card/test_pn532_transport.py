@@ -7,7 +7,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from devices.card.access_key import AccessKeys, CanKey
 from devices.card.errors import CardNotPresent, CardRemoved, ReaderNotFound, TransportError
+from devices.card.reader import ChipReader
+from devices.card.simulator import demo_card, demo_citizens
 from devices.card.transports.base import CardTransport
 from devices.card.transports.pn532 import Pn532Transport
 from devices.card.transports.pn532_frames import MI_BIT, Command, Modulation
@@ -254,3 +257,37 @@ def test_apdu_longer_than_the_reader_allows_is_refused_before_the_link(
     with pytest.raises(TransportError, match="exceeds"):
         reader.transmit(bytes(300))
     assert emulator.log.data_exchanges() == []
+
+
+# --- a whole card read: the protocol code over the serial link to the simulated chip ---
+
+DG1_FID, DG2_FID = 0x0101, 0x0102
+
+
+def test_full_read_of_a_simulated_card_through_the_serial_link() -> None:
+    chip = demo_card(0)
+    card = SimulatedTransport(chip, max_apdu_len=70000)
+    with Pn532Emulator(EmulatedCard(card)) as emulator:
+        reader = Pn532Transport(emulator.port, ack_timeout_s=0.2)
+        try:
+            result = ChipReader(reader).read(AccessKeys(can=CanKey(demo_citizens()[0].can)))
+        finally:
+            reader.close()
+    assert result.files["DG1"] == chip.profile.files[DG1_FID]
+    assert result.files["DG2"] == chip.profile.files[DG2_FID]
+    assert result.chip_authentication.status == "SUCCEEDED"
+    assert reader.counters.exchanges == result.stats.apdus
+
+
+def test_read_resumes_after_the_card_slips_mid_dg2_on_the_serial_link() -> None:
+    chip = demo_card(0)
+    card = SimulatedTransport(chip, faults=LinkFaults(remove_at_byte=9000, absent_connects=2))
+    with Pn532Emulator(EmulatedCard(card)) as emulator:
+        reader = Pn532Transport(emulator.port, ack_timeout_s=0.2)
+        try:
+            chip_reader = ChipReader(reader, poll_s=0.01)
+            result = chip_reader.read(AccessKeys(can=CanKey(demo_citizens()[0].can)))
+        finally:
+            reader.close()
+    assert result.stats.resumes == 1
+    assert result.files["DG2"] == chip.profile.files[DG2_FID]

@@ -96,6 +96,7 @@ class VirtualCard:
                 time.sleep(0.05)  # vpcd not listening yet
                 continue
             sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._socket = sock
             try:
                 self._serve(sock)
@@ -141,6 +142,10 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
         if not chunk:
             raise EOFError
         data += chunk
+        if hasattr(socket, "TCP_QUICKACK"):
+            # vpcd writes the length and the APDU separately; acknowledge at once, or Nagle on its
+            # side waits for our delayed ACK (40 ms per APDU on Linux)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
     return data
 
 
