@@ -13,7 +13,8 @@ per-year table, `workdays.json` next to this module, and staff can replace a yea
 Return time (`WorkingCalendar.add`): N working days after reception, at the same time of day; a
 dossier received outside office hours counts from the next opening. A same-day procedure (N = 0)
 is due at closing time the same day — unless it was received after 15:00 (or on a day off), then
-the next working day (Decree 61/2018/NĐ-CP, art. 19).
+the next working day (Decree 61/2018/NĐ-CP, art. 19). Naive times are taken as office (Vietnam)
+time; aware times are converted to UTC+7 first.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from kiosk import lunar
 TABLE_FILE = Path(__file__).with_name("workdays.json")
 OVERRIDE_FILE_NAME = "workdays.json"
 SAME_DAY_CUTOFF = time(15, 0)
+VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 class WorkdaysTableError(ValueError):
@@ -230,6 +232,8 @@ class WorkingCalendar:
         """When a dossier received at `start` with a legal time of `days` working days is due."""
         if days < 0:
             raise ValueError(f"working days must be 0 or more, got {days}")
+        if start.tzinfo is not None:  # office hours are Vietnam's: count in UTC+7
+            start = start.astimezone(VIETNAM)
         day, clock = start.date(), start.timetz()
         if days == 0:
             if not (self.is_working_day(day) and clock.replace(tzinfo=None) < self.same_day_cutoff):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -76,6 +76,13 @@ def test_time_zone_of_the_reception_time_is_kept(calendar: WorkingCalendar) -> N
     vietnam = timezone(timedelta(hours=7))
     due = calendar.add(datetime(2026, 3, 2, 9, 0, tzinfo=vietnam), 1)
     assert due == datetime(2026, 3, 3, 9, 0, tzinfo=vietnam)
+
+
+def test_aware_time_in_utc_is_counted_in_vietnam_time(calendar: WorkingCalendar) -> None:
+    received = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)  # 15:30 in Hà Nội: after the cutoff
+    assert calendar.add(received, 0) == datetime(
+        2026, 3, 3, 17, 0, tzinfo=timezone(timedelta(hours=7))
+    )
 
 
 def test_negative_days_are_refused(calendar: WorkingCalendar) -> None:

@@ -1,0 +1,91 @@
+"""`PaymentService` for the journey: the fee as a dynamic VietQR, confirmed by the portal.
+
+Wiring:
+
+    payments = VietQrPaymentService.from_config(config, payment_status=portal.payment_status)
+
+`payment_status(reference) -> bool` is the portal's payment-status call: True once the fee for
+`reference` is paid, e.g. `lambda code: client.fee_status(code).paid` with
+`kiosk.portal.client.PortalClient`. The QR carries the office's fee account
+(`[office] fee_bank_bin`, `fee_account`), the amount, and the reference as the transfer purpose
+so the bank statement and the portal can match it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from kiosk.config import KioskConfig
+from kiosk.errors import ErrorText, register
+from kiosk.services.protocols import FeeRequest, Procedure, ServiceError
+from kiosk.vietqr import PURPOSE_MAX, VietQr, VietQrError, ascii_purpose, build
+
+log = logging.getLogger(__name__)
+
+PaymentStatus = Callable[[str], bool]
+
+ERROR_TEXTS: dict[str, ErrorText] = {
+    "payment_qr_invalid": ErrorText(
+        "Máy chưa tạo được mã nộp phí.",
+        "{You} có thể nộp tiền mặt tại quầy; cán bộ sẽ giúp {you}.",
+        "The VietQR for the fee could not be built: check [office] fee_bank_bin / fee_account.",
+        "The payment code could not be made.",
+    ),
+    "payment_status_unavailable": ErrorText(
+        "Máy chưa kiểm tra được tiền lệ phí.",
+        "{You} chờ một chút rồi thử lại, hoặc nộp tiền mặt tại quầy.",
+        "The portal's payment-status call failed (network or portal error): see the kiosk log.",
+        "The payment could not be checked.",
+    ),
+}
+register(ERROR_TEXTS)
+
+
+def transfer_purpose(reference: str) -> str:
+    """The reference as VietQR purpose text: ASCII, at most 25 characters (its tail if longer,
+    which keeps the date and daily sequence of a dossier code)."""
+    text = reference if reference.isascii() else ascii_purpose(reference)
+    return "".join(c for c in text if c.isprintable())[-PURPOSE_MAX:]
+
+
+class VietQrPaymentService:
+    def __init__(self, bank_bin: str, account: str, payment_status: PaymentStatus) -> None:
+        self.bank_bin = bank_bin
+        self.account = account
+        self._payment_status = payment_status
+
+    @classmethod
+    def from_config(
+        cls, config: KioskConfig, payment_status: PaymentStatus
+    ) -> VietQrPaymentService:
+        return cls(config.office.fee_bank_bin, config.office.fee_account, payment_status)
+
+    def request(self, procedure: Procedure, reference: str) -> FeeRequest:
+        """The fee for `procedure` as a VietQR; a free procedure gets an empty payload."""
+        if procedure.fee_vnd <= 0:
+            return FeeRequest(amount_vnd=0, vietqr_payload="", reference=reference)
+        try:
+            payload = build(
+                VietQr(
+                    bank_bin=self.bank_bin,
+                    account=self.account,
+                    amount=procedure.fee_vnd,
+                    purpose=transfer_purpose(reference),
+                )
+            )
+        except VietQrError as exc:
+            raise ServiceError(str(exc), code="payment_qr_invalid") from None
+        return FeeRequest(amount_vnd=procedure.fee_vnd, vietqr_payload=payload, reference=reference)
+
+    def is_paid(self, request: FeeRequest) -> bool:
+        """Whether the portal has the fee. Portal failures propagate as the portal client's typed
+        `ServiceError`s (portal_unavailable, portal_timeout, ...); an OS-level network error
+        becomes `payment_status_unavailable`."""
+        if request.amount_vnd <= 0:
+            return True
+        try:
+            return bool(self._payment_status(request.reference))
+        except OSError as exc:
+            log.warning("payment status call failed: %s", type(exc).__name__)
+            raise ServiceError(str(exc), code="payment_status_unavailable") from exc

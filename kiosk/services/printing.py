@@ -1,0 +1,253 @@
+"""`ReceiptPrinter` for the journey: the A4 receipt and the thermal slip, through the print queue.
+
+Wiring:
+
+    printer = printer_for(config)            # or ui.system_printer.SystemPrinter(...) for system:
+    receipts = KioskReceiptPrinter(config, printer, PrintQueue(config.data_dir / "print_queue"),
+                                   payments=payments)   # the PaymentService, for fee and VietQR
+
+Every job is kept in the queue first (files in `<data_dir>/print_queue`, see
+`devices.printer.queue`), then sent. When the printer fails (paper out, cover open, offline) the
+job stays pending and `print_receipt` raises `ReceiptNotPrinted` with the printer's error code:
+the journey shows the citizen the dossier code and asks them to see staff; staff reprint from the
+queue (`reprint`, `pending`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrintJob
+from devices.printer.errors import PrinterError
+from devices.printer.folder import FolderPrinter
+from devices.printer.queue import PrintQueue, QueuedJob
+from kiosk.config import KioskConfig
+from kiosk.errors import ErrorText, register
+from kiosk.identity import CitizenIdentity, mask_id
+from kiosk.services.protocols import (
+    DossierDraft,
+    NotBuilt,
+    PaymentService,
+    ServiceError,
+    SubmitResult,
+)
+from printing.model import FORM_CT04, OfflineSlip, ReceiptData
+
+log = logging.getLogger(__name__)
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+ERROR_TEXTS: dict[str, ErrorText] = {
+    "printer_paper_out": ErrorText(
+        "Máy in đã hết giấy nên chưa in được giấy hẹn.",
+        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
+        "Printer out of paper: load a new roll, then reprint the pending job from the print queue.",
+        "The printer is out of paper.",
+    ),
+    "printer_cover_open": ErrorText(
+        "Nắp máy in đang mở nên chưa in được giấy hẹn.",
+        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
+        "Printer cover open: close it, then reprint the pending job from the print queue.",
+        "The printer cover is open.",
+    ),
+    "printer_offline": ErrorText(
+        "Máy in chưa sẵn sàng nên chưa in được giấy hẹn.",
+        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
+        "Printer not answering (unplugged, off, wrong port in [devices] printer): check it, "
+        "then reprint the pending job from the print queue.",
+        "The printer is not ready.",
+    ),
+    "printer_fault": ErrorText(
+        "Máy in đang bị lỗi nên chưa in được giấy hẹn.",
+        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
+        "Printer reports an error (cutter jam, overheated head): clear it, switch the printer "
+        "off and on, then reprint the pending job.",
+        "The printer has a fault.",
+    ),
+    "printer_error": ErrorText(
+        "Chưa in được giấy hẹn.",
+        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
+        "The print job failed: see the kiosk log, then reprint the pending job.",
+        "The receipt could not be printed.",
+    ),
+}
+register(ERROR_TEXTS)
+
+
+class ReceiptNotPrinted(ServiceError):
+    """The receipt is kept in the print queue; the printer's error code says why it did not
+    print."""
+
+    def __init__(self, error: PrinterError, dossier_code: str, job_id: str) -> None:
+        super().__init__(f"receipt {dossier_code} not printed: {error}", code=error.code)
+        self.dossier_code = dossier_code
+        self.job_id = job_id
+
+
+def printer_for(config: KioskConfig) -> Printer:
+    """The printer `[devices] printer` names, except `system` (a Qt adapter the UI provides)."""
+    spec = config.devices.printer
+    if spec.startswith("pdf:"):
+        return FolderPrinter(config.print_dir)
+    if spec.startswith("escpos:"):
+        from devices.printer.escpos_serial import EscPosSerialPrinter
+
+        port, _, baud = spec[len("escpos:") :].partition("@")
+        return EscPosSerialPrinter(port, int(baud) if baud.isdigit() else 115200)
+    raise NotBuilt("system printer (ui.system_printer.SystemPrinter is wired by the UI)")
+
+
+def place_name(address: str) -> str:
+    """`Xã Demo, Tỉnh Demo` → `Demo`: the locality written before ", ngày … tháng … năm …"."""
+    first = address.split(",")[0].strip()
+    for prefix in ("Thị trấn ", "Phường ", "Xã ", "thị trấn ", "phường ", "xã "):
+        if first.startswith(prefix):
+            return first[len(prefix) :]
+    return first
+
+
+def mask_phone(phone: str) -> str:
+    """`0912345678` → `091****678`."""
+    digits = "".join(c for c in phone if c.isdigit())
+    return digits[:3] + "*" * (len(digits) - 6) + digits[-3:] if len(digits) >= 7 else digits
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(VIETNAM) if moment.tzinfo is not None else moment
+
+
+class KioskReceiptPrinter:
+    """Renders and prints receipts; keeps every job so staff can reprint any of them."""
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        printer: Printer,
+        queue: PrintQueue,
+        *,
+        payments: PaymentService | None = None,
+        kiosk_name: str = "Ki-ốt tự phục vụ",
+    ) -> None:
+        self.config = config
+        self.printer = printer
+        self.queue = queue
+        self.payments = payments
+        self.kiosk_name = kiosk_name
+
+    def receipt_data(
+        self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
+    ) -> ReceiptData:
+        office = self.config.office
+        procedure = draft.procedure
+        code = result.portal_code or result.kiosk_reference
+        fee_paid, vietqr = False, ""
+        if procedure.fee_vnd > 0 and self.payments is not None:
+            request = self.payments.request(procedure, code)
+            fee_paid = self.payments.is_paid(request)
+            vietqr = "" if fee_paid else request.vietqr_payload
+        ct04 = procedure.receipt_form == FORM_CT04
+        values = draft.values
+        return ReceiptData(
+            office_name=office.name,
+            unit=f"Bộ phận Một cửa {office.name}",
+            place=place_name(office.address),
+            dossier_code=code,
+            kiosk_reference=result.portal_code is None,
+            citizen_name=identity.full_name,
+            address=values.get("address") or identity.place_of_residence,
+            phone=mask_phone(values.get("phone", "")),
+            email=values.get("email", ""),
+            request=procedure.name,
+            documents=procedure.documents or tuple(a.name for a in draft.attachments),
+            sets=1,
+            processing_days=procedure.processing_days,
+            received_at=_local(result.received_at),
+            due_at=_local(result.due_at),
+            result_place=f"Bộ phận Một cửa {office.name}",
+            fee_vnd=procedure.fee_vnd,
+            fee_paid=fee_paid,
+            # CT04 asks for the personal ID number; Mẫu 01 does not, so it is printed masked.
+            id_number=identity.id_number if ct04 else mask_id(identity.id_number),
+            vietqr_payload=vietqr,
+            form=procedure.receipt_form,
+            receiver=self.kiosk_name,
+            next_steps=_next_steps(procedure.fee_vnd > 0 and not fee_paid),
+        )
+
+    def render(self, data: ReceiptData, offline: bool = False) -> PrintJob:
+        """The job in the forms this printer takes (A4 PDF, slip PNG, slip ESC/POS)."""
+        formats = self.printer.formats
+        pdf = png = escpos = None
+        if PDF in formats:
+            from printing.receipt import receipt_pdf
+
+            pdf = receipt_pdf(data)
+        if PNG in formats or ESCPOS in formats:
+            import io
+
+            from printing import slip as slips
+
+            now = datetime.now(VIETNAM).replace(tzinfo=None)
+            if offline:
+                slip = slips.offline_slip(
+                    OfflineSlip(
+                        data.office_name,
+                        data.dossier_code,
+                        data.request,
+                        data.received_at,
+                        data.due_at,
+                        data.lookup_payload,
+                    ),
+                    printed_at=now,
+                )
+            else:
+                slip = slips.receipt_slip(data, printed_at=now)
+            if PNG in formats:
+                buffer = io.BytesIO()
+                slip.image.save(buffer, format="PNG", optimize=False)
+                png = buffer.getvalue()
+            if ESCPOS in formats:
+                from printing.escpos import encode
+
+                escpos = encode(slip.image)
+        return PrintJob(data.dossier_code, "receipt", pdf=pdf, png=png, escpos=escpos)
+
+    def print_receipt(
+        self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
+    ) -> str:
+        data = self.receipt_data(draft, identity, result)
+        job_id = self.queue.add(self.render(data, offline=result.queued_offline))
+        try:
+            printed = self.queue.send(job_id, self.printer)
+        except PrinterError as exc:
+            log.warning("receipt job %s kept for reprint: %s", job_id, exc.code)
+            raise ReceiptNotPrinted(exc, data.dossier_code, job_id) from exc
+        if printed.paper_near_end:
+            log.warning("printer paper near end")
+        return printed.where
+
+    # --- staff ------------------------------------------------------------------------------
+
+    def pending(self) -> list[QueuedJob]:
+        return self.queue.pending()
+
+    def reprint(self, job_id: str) -> str:
+        """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`."""
+        try:
+            return self.queue.send(job_id, self.printer).where
+        except PrinterError as exc:
+            raise ReceiptNotPrinted(exc, self.queue.info(job_id).name, job_id) from exc
+
+
+def _next_steps(fee_due: bool) -> tuple[str, ...]:
+    steps = []
+    if fee_due:
+        steps.append("Nộp phí bằng mã VietQR trên giấy hẹn hoặc tại quầy.")
+    steps.append("Mang giấy hẹn và thẻ căn cước khi đến nhận kết quả.")
+    steps.append("Tra cứu tình trạng hồ sơ: quét mã QR trên giấy này.")
+    return tuple(steps)
+
+
+def print_queue_for(config: KioskConfig) -> PrintQueue:
+    return PrintQueue(Path(config.data_dir) / "print_queue")

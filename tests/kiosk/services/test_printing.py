@@ -1,0 +1,163 @@
+"""The kiosk's ReceiptPrinter: receipt data from the journey, printing through the queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from devices.printer.base import PrintJob, PrintResult
+from devices.printer.errors import PaperOut, PrinterError
+from devices.printer.folder import FolderPrinter
+from devices.printer.queue import PENDING, PRINTED, PrintQueue
+from kiosk import errors, vietqr
+from kiosk.config import KioskConfig
+from kiosk.identity import CitizenIdentity
+from kiosk.services.payment import VietQrPaymentService
+from kiosk.services.printing import (
+    ERROR_TEXTS,
+    KioskReceiptPrinter,
+    ReceiptNotPrinted,
+    mask_phone,
+    place_name,
+)
+from kiosk.services.protocols import DossierDraft, Procedure, SubmitResult
+
+PROCEDURE = Procedure(
+    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", 8000, 1,
+    documents=("Tờ khai cấp bản sao trích lục hộ tịch",),
+)  # fmt: skip
+RESIDENCE = Procedure("2.001", "Đăng ký thường trú", "Công an xã", 20000, 7, receipt_form="CT04")
+IDENTITY = CitizenIdentity("001095012345", "Nguyễn Thị Hằng", None, place_of_residence="Thôn Đông")
+RESULT = SubmitResult(
+    kiosk_reference="K-000.00.12.H56-250815-0007",
+    portal_code="000.00.12.H56-250815-0007",
+    received_at=datetime(2025, 8, 15, 2, 30, tzinfo=UTC),  # 09:30 in Hà Nội
+    due_at=datetime(2025, 8, 18, 2, 30, tzinfo=UTC),
+    queued_offline=False,
+)
+
+
+class _Recorder:
+    formats = frozenset({"pdf", "png", "escpos"})
+
+    def __init__(self, error: PrinterError | None = None) -> None:
+        self.error = error
+        self.jobs: list[PrintJob] = []
+
+    def print_job(self, job: PrintJob) -> PrintResult:
+        if self.error is not None:
+            raise self.error
+        self.jobs.append(job)
+        return PrintResult("recorder")
+
+
+def _printer(tmp_path: Path, printer: object, paid: bool = False) -> KioskReceiptPrinter:
+    payments = VietQrPaymentService("970415", "KIOSKDEMO0001", lambda _ref: paid)
+    return KioskReceiptPrinter(
+        KioskConfig(),
+        printer,
+        PrintQueue(tmp_path / "queue"),
+        payments=payments,  # type: ignore[arg-type]
+    )
+
+
+def test_receipt_data_comes_from_draft_identity_and_result(tmp_path: Path) -> None:
+    draft = DossierDraft(PROCEDURE, {"phone": "0912345678"})
+    data = _printer(tmp_path, _Recorder()).receipt_data(draft, IDENTITY, RESULT)
+    assert data.dossier_code == "000.00.12.H56-250815-0007" and not data.kiosk_reference
+    assert (data.citizen_name, data.address, data.phone) == (
+        "Nguyễn Thị Hằng",
+        "Thôn Đông",
+        "091****678",
+    )
+    assert data.id_number == "001******345"  # Mẫu 01: masked
+    assert data.received_at == datetime(2025, 8, 15, 9, 30, tzinfo=data.received_at.tzinfo)
+    assert data.place == "Demo"
+
+
+def test_unpaid_fee_prints_a_vietqr_for_the_dossier(tmp_path: Path) -> None:
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    assert not data.fee_paid
+    assert vietqr.parse(data.vietqr_payload).amount == 8000
+
+
+def test_paid_fee_prints_no_vietqr(tmp_path: Path) -> None:
+    data = _printer(tmp_path, _Recorder(), paid=True).receipt_data(
+        DossierDraft(PROCEDURE), IDENTITY, RESULT
+    )
+    assert data.fee_paid and data.vietqr_payload == ""
+
+
+def test_without_a_portal_code_the_kiosk_reference_is_printed_as_such(tmp_path: Path) -> None:
+    offline = SubmitResult(RESULT.kiosk_reference, None, RESULT.received_at, RESULT.due_at, True)
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, offline)
+    assert data.dossier_code == "K-000.00.12.H56-250815-0007" and data.kiosk_reference
+
+
+def test_ct04_prints_the_full_id_number(tmp_path: Path) -> None:
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(RESIDENCE), IDENTITY, RESULT)
+    assert (data.form, data.id_number) == ("CT04", "001095012345")
+
+
+def test_print_receipt_sends_pdf_png_and_escpos_and_keeps_the_job(tmp_path: Path) -> None:
+    recorder = _Recorder()
+    where = _printer(tmp_path, recorder).print_receipt(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    assert where == "recorder"
+    [job] = recorder.jobs
+    assert job.pdf and job.pdf.startswith(b"%PDF") and job.png and job.escpos
+    assert [j.state for j in PrintQueue(tmp_path / "queue").jobs()] == [PRINTED]
+
+
+def test_folder_printer_gets_only_files(tmp_path: Path) -> None:
+    where = _printer(tmp_path, FolderPrinter(tmp_path / "prints")).print_receipt(
+        DossierDraft(PROCEDURE), IDENTITY, RESULT
+    )
+    assert Path(where).read_bytes().startswith(b"%PDF")
+
+
+def test_paper_out_keeps_the_job_pending_and_raises_with_the_printer_code(tmp_path: Path) -> None:
+    receipts = _printer(tmp_path, _Recorder(PaperOut()))
+    with pytest.raises(ReceiptNotPrinted) as raised:
+        receipts.print_receipt(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    assert raised.value.code == "printer_paper_out"
+    assert raised.value.dossier_code == "000.00.12.H56-250815-0007"
+    assert [j.state for j in receipts.pending()] == [PENDING]
+
+
+def test_staff_reprint_after_paper_is_loaded_prints_the_kept_job(tmp_path: Path) -> None:
+    recorder = _Recorder(PaperOut())
+    receipts = _printer(tmp_path, recorder)
+    with pytest.raises(ReceiptNotPrinted) as raised:
+        receipts.print_receipt(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    recorder.error = None
+    assert receipts.reprint(raised.value.job_id) == "recorder"
+    assert receipts.pending() == []
+    assert recorder.jobs[0].name == "000.00.12.H56-250815-0007"
+
+
+def test_every_printer_error_code_has_citizen_and_staff_texts() -> None:
+    from devices.printer import errors as printer_errors
+
+    codes = {
+        cls.code for cls in vars(printer_errors).values()
+        if isinstance(cls, type) and issubclass(cls, printer_errors.PrinterError)
+    }  # fmt: skip
+    assert codes <= set(ERROR_TEXTS)
+    for code in codes:
+        text = errors.lookup(code)
+        assert text.citizen and text.remedy and text.staff
+
+
+@pytest.mark.parametrize(
+    ("address", "place"),
+    [("Xã Demo, Tỉnh Demo", "Demo"), ("Phường Bến Nghé, TP. Hồ Chí Minh", "Bến Nghé"),
+     ("Thị trấn Phong Điền", "Phong Điền")],
+)  # fmt: skip
+def test_place_name_drops_the_unit_word(address: str, place: str) -> None:
+    assert place_name(address) == place
+
+
+def test_phone_is_masked_on_the_receipt() -> None:
+    assert mask_phone("0912 345 678") == "091****678"
