@@ -3,7 +3,8 @@ the picture by itself once the page lies still. Pages are saved as JPEG or as on
 
 The page is found as the largest convex four-sided outline (Canny edges, then an Otsu mask for a
 light page on a darker desk as a fallback); the perspective is undone to the page's own aspect
-ratio; uneven light is divided out and the contrast stretched, leaving a grey page.
+ratio (squared up to A4 when within 12 % of it); uneven light is divided out and the contrast
+stretched, leaving a grey page.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ MIN_PAGE_AREA = 0.12  # share of the frame
 STEADY_FRAMES = 8  # frames the page must lie still before auto-capture (~0.5 s at 15 fps)
 STEADY_TOLERANCE = 0.012  # corner movement allowed per frame, as a share of the frame diagonal
 A4_POINTS = (595.0, 842.0)
+A4_RATIO = 297 / 210
+A4_SNAP = 0.12  # a flattened page within 12 % of A4's proportions is made exactly A4
+MAX_PAGE_AREA = 0.97  # a "page" filling the whole frame is the frame itself (blank picture)
 
 
 def order_corners(points: np.ndarray) -> np.ndarray:
@@ -42,9 +46,13 @@ def order_corners(points: np.ndarray) -> np.ndarray:
 
 def _quadrilateral(mask: np.ndarray, min_area: float) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    frame_area = mask.shape[0] * mask.shape[1]
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
-        if cv2.contourArea(contour) < min_area:
+        area = cv2.contourArea(contour)
+        if area < min_area:
             break
+        if area > MAX_PAGE_AREA * frame_area:
+            continue
         hull = cv2.convexHull(contour)
         outline = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
         if len(outline) == 4 and cv2.isContourConvex(outline):
@@ -71,7 +79,11 @@ def flatten(frame: np.ndarray, corners: np.ndarray, long_side: int = 1600) -> np
     bottom = np.linalg.norm(corners[2] - corners[3])
     left = np.linalg.norm(corners[3] - corners[0])
     right = np.linalg.norm(corners[2] - corners[1])
-    width, height = max(top, bottom), max(left, right)
+    width, height = (top + bottom) / 2, (left + right) / 2
+    ratio = height / width
+    for paper in (A4_RATIO, 1 / A4_RATIO):  # most dossier papers are A4: square them up to it
+        if abs(ratio / paper - 1) < A4_SNAP:
+            height = width * paper
     scale = long_side / max(width, height)
     out_w, out_h = max(1, round(width * scale)), max(1, round(height * scale))
     target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
