@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "kiosk.cli.staff",
     "kiosk.cli.retention",
     "kiosk.cli.trust",
+    "kiosk.cli.receipt",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
     "kiosk.cli.catalogue",

@@ -1,0 +1,136 @@
+"""`kiosk receipt`: render a sample receipt, slip or report; list and reprint the print queue.
+
+kiosk receipt --sample [--kind KIND] [--format pdf|escpos|png] --out FILE
+kiosk receipt --list [--json]
+kiosk receipt --reprint JOB_ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli import CliError, add_command, load_config_from_args
+
+A4_KINDS = ("receipt", "kiosk-reference", "ct04", "report")
+SLIP_KINDS = ("receipt", "kiosk-reference", "ct04", "activation", "offline", "ticket")
+
+
+def _sample_bytes(kind: str, fmt: str) -> bytes:
+    from printing import samples
+
+    if fmt == "pdf":
+        if kind not in A4_KINDS:
+            raise CliError(f"--kind {kind} is a thermal slip: use --format png or escpos")
+        if kind == "report":
+            from printing.report import report_pdf
+
+            return report_pdf(samples.sample_report())
+        from printing.receipt import receipt_pdf
+
+        return receipt_pdf(_sample_receipt(kind))
+    if kind not in SLIP_KINDS:
+        raise CliError(f"--kind {kind} is an A4 document: use --format pdf")
+    from printing import slip
+
+    if kind == "activation":
+        image = slip.activation_slip(samples.sample_activation()).image
+    elif kind == "offline":
+        image = slip.offline_slip(samples.sample_offline()).image
+    elif kind == "ticket":
+        image = slip.queue_ticket(samples.sample_ticket()).image
+    else:
+        image = slip.receipt_slip(_sample_receipt(kind)).image
+    if fmt == "escpos":
+        from printing.escpos import encode
+
+        return encode(image)
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _sample_receipt(kind: str) -> Any:
+    from printing import samples
+    from printing.model import FORM_CT04
+
+    if kind == "ct04":
+        return samples.sample_receipt(form=FORM_CT04)
+    return samples.sample_receipt(kiosk_reference=kind == "kiosk-reference")
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.list or args.reprint:
+        return _queue(args)
+    if not args.sample:
+        raise CliError("give --sample (with --out FILE), --list or --reprint JOB_ID")
+    if not args.out:
+        raise CliError("--sample needs --out FILE")
+    data = _sample_bytes(args.kind, args.format)
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror}") from None
+    print(str(out))
+    return 0
+
+
+def _queue(args: argparse.Namespace) -> int:
+    from kiosk.services.printing import print_queue_for
+
+    config = load_config_from_args(args)
+    queue = print_queue_for(config)
+    if args.list:
+        jobs = queue.jobs()
+        if args.json:
+            rows = [
+                {"job_id": j.job_id, "name": j.name, "kind": j.kind, "state": j.state,
+                 "reason": j.reason, "created_at": j.created_at.isoformat(), "attempts": j.attempts}
+                for j in jobs
+            ]  # fmt: skip
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            for j in jobs:
+                print(f"{j.job_id}  {j.state:<8} {j.reason or '-':<18} {j.kind:<10} {j.name}")
+        return 0
+    from devices.printer.errors import PrinterError
+    from devices.printer.queue import UnknownJob
+    from kiosk.services.printing import printer_for
+    from kiosk.services.protocols import NotBuilt
+
+    try:
+        where = queue.send(args.reprint, printer_for(config)).where
+    except UnknownJob:
+        raise CliError(f"no print job {args.reprint!r} (see kiosk receipt --list)") from None
+    except (PrinterError, NotBuilt) as exc:
+        raise CliError(f"not printed: {exc}") from None
+    print(where)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = add_command(
+        subparsers, "receipt", _run, "render a sample receipt/slip/report, or reprint a kept job"
+    )
+    parser.add_argument("--sample", action="store_true", help="render the built-in sample")
+    parser.add_argument(
+        "--kind",
+        choices=sorted(set(A4_KINDS) | set(SLIP_KINDS)),
+        default="receipt",
+        help="which sample (default: receipt)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("pdf", "escpos", "png"),
+        default="pdf",
+        help="pdf: the A4 document; png / escpos: the 80 mm thermal slip",
+    )
+    parser.add_argument("--out", metavar="FILE", help="where to write the rendering")
+    parser.add_argument("--list", action="store_true", help="list the print queue")
+    parser.add_argument("--reprint", metavar="JOB_ID", help="print a kept job again")
+    parser.add_argument("--json", action="store_true", help="with --list: print JSON")
