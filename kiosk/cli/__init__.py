@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "kiosk.cli.staff",
     "kiosk.cli.retention",
     "kiosk.cli.trust",
+    "kiosk.cli.doctor",
     "kiosk.cli.receipt",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
