@@ -119,7 +119,7 @@ def test_a_crashing_check_fails_without_hiding_the_others(ctx: DoctorContext) ->
         raise RuntimeError("boom")
 
     results = run_checks(ctx, [check_broken, doctor.check_disk])
-    assert [r.status for r in results][0] is Status.FAIL
+    assert results[0].status is Status.FAIL
     assert results[1].name == "disk" and exit_code(results) == 1
 
 
