@@ -1,0 +1,60 @@
+"""`kiosk receipt --sample [--kind] [--format pdf|escpos|png] --out FILE` and the queue commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+
+def _kiosk(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **({"KIOSK_DATA_DIR": str(data_dir)} if data_dir else {})}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "receipt", *args],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+
+
+def test_sample_pdf_is_the_two_copy_receipt(tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    done = _kiosk("--sample", "--format", "pdf", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF") and out.read_bytes().count(b"/Type /Page\n") == 2
+
+
+def test_sample_png_is_the_80mm_slip(tmp_path: Path) -> None:
+    out = tmp_path / "r.png"
+    assert _kiosk("--sample", "--format", "png", "--out", str(out)).returncode == 0
+    with Image.open(out) as image:
+        assert image.width == 576
+
+
+def test_sample_escpos_is_a_printer_job(tmp_path: Path) -> None:
+    out = tmp_path / "r.bin"
+    assert (
+        _kiosk("--sample", "--kind", "ticket", "--format", "escpos", "--out", str(out)).returncode
+        == 0
+    )
+    assert out.read_bytes().startswith(b"\x1b@\x1dv0")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(), ("--sample",), ("--sample", "--kind", "ticket", "--format", "pdf", "--out", "x"),
+     ("--sample", "--format", "docx", "--out", "x"), ("--sample", "--out", "/nonexistent/dir/x"),
+     ("--reprint", "nonexistent")],
+)  # fmt: skip
+def test_bad_input_exits_2_with_one_line(args: tuple[str, ...], tmp_path: Path) -> None:
+    done = _kiosk(*args, data_dir=tmp_path)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_list_of_an_empty_queue_is_an_empty_json_list(tmp_path: Path) -> None:
+    done = _kiosk("--list", "--json", data_dir=tmp_path)
+    assert (done.returncode, json.loads(done.stdout)) == (0, [])
