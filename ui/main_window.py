@@ -276,7 +276,7 @@ class MainWindow(QWidget):
             self._say(self.view.say if self.view else "")
 
     def _idle_warning(self) -> None:
-        busy = self.engine.pending_work() is not None
+        busy = self.runner.busy is not None
         if busy or self.staff_panel.isVisible() or self.engine.ctx.staff:
             # the kiosk is working (or an officer is here), not the citizen idle
             self.idle_timer.start(int(self.config.ui.idle_timeout_s * 1000))
@@ -304,7 +304,7 @@ class MainWindow(QWidget):
         watching = state in CARD_HELD_STEPS or state is StepId.CARD_PAUSED
         if not watching or self.engine.services is None or self.card_poll_busy:
             return
-        if self.engine.pending_work() is not None:  # the step's own work may use the reader
+        if self.runner.busy is not None:  # the step's own work may be using the reader
             return
         self.card_poll_busy = True
         QThreadPool.globalInstance().start(_CardPoll(self, self.engine.generation))

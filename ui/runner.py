@@ -39,10 +39,15 @@ class QtRunner(QObject):
         self.signals.finished.connect(self._finished)
         self.signals.progress.connect(self._progress)
         self.busy: WorkItem | None = None
+        # A step whose work ended with an in-place event (the list is loaded, the code is sent)
+        # stays in the same generation: its work must not start again.
+        self.completed_generation = -1
 
     def kick(self) -> None:
         item = self.engine.pending_work()
         if item is None or (self.busy is not None and self.busy == item):
+            return
+        if item.generation == self.completed_generation:
             return
         self.busy = item
         self.pool.start(_Job(self.engine, item, self.signals))
@@ -50,6 +55,7 @@ class QtRunner(QObject):
     def _finished(self, item: WorkItem, event: Event) -> None:
         if self.busy == item:
             self.busy = None
+        self.completed_generation = item.generation
         self.engine.complete_work(item, event)
 
     def _progress(self, item: WorkItem, fraction: float, key: str) -> None:

@@ -174,8 +174,12 @@ class ChooseProcedureScreen(Screen):
         scroll.setWidget(self.list_host)
         self.body.addWidget(scroll, 1)
         self.procedure_buttons: list[BigButton] = []
+        self.choices: tuple[tuple[str, str], ...] = ()
 
     def render(self, view: StepView) -> None:
+        if view.choices == self.choices:
+            return  # the same list: keep the buttons (a finger may be on one)
+        self.choices = view.choices
         while self.list_layout.count():
             item = self.list_layout.takeAt(0)
             if item.widget() is not None:
@@ -441,7 +445,9 @@ class ErrorScreen(InstructionScreen):
         self.remedy.setText(view.remedy)
         self.remedy.setVisible(bool(view.remedy))
         code = (view.error_code or "").split("_")[0]
-        self.thing.load(theme.pictogram_path(ERROR_PICTOGRAMS.get(code, "warning")))
+        name = ERROR_PICTOGRAMS.get(code, "warning")
+        self.thing.load(theme.pictogram_path(name))
+        self.thing.setProperty("pictogram", name)
 
 
 class StaffHelpScreen(ErrorScreen):
@@ -456,6 +462,7 @@ class StaffHelpScreen(ErrorScreen):
     def render(self, view: StepView) -> None:
         super().render(view)
         self.thing.load(theme.pictogram_path("staff"))
+        self.thing.setProperty("pictogram", "staff")
 
 
 class CardPausedScreen(InstructionScreen):

@@ -1,0 +1,22 @@
+"""Acting like a person at the kiosk: tap what is on screen, wait for the next screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton
+
+from kiosk.journey.steps import StepId
+
+
+def tap(qtbot, widget: QAbstractButton) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(widget.isVisible, timeout=2000)  # a new button is shown by the next loop
+    assert widget.isEnabled(), widget.text()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def wait_for(qtbot, window, step: StepId, timeout: int = 3000) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.engine.state is step and window.shown is step, timeout=timeout)
+
+
+def screen(window):  # type: ignore[no-untyped-def]
+    return window.screens[window.engine.state]

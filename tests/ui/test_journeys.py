@@ -1,0 +1,116 @@
+"""Whole journeys walked by tapping the screen like a person (fake services behind)."""
+
+from __future__ import annotations
+
+from kiosk.journey.steps import StepId
+from tests.ui.person import screen, tap, wait_for
+
+
+def _identify(qtbot, kiosk, choice: str) -> None:  # type: ignore[no-untyped-def]
+    tap(qtbot, screen(kiosk).choice_buttons[choice])
+    wait_for(qtbot, kiosk, StepId.CONSENT)
+    tap(qtbot, screen(kiosk).agree)
+
+
+def test_a_dossier_is_submitted_by_tapping_alone_with_one_field_corrected_on_the_keyboard(
+    qtbot, kiosk
+):
+    _identify(qtbot, kiosk, "submit")
+    wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
+    qtbot.waitUntil(lambda: len(screen(kiosk).procedure_buttons) == 2)
+    tap(qtbot, screen(kiosk).procedure_buttons[0])
+    wait_for(qtbot, kiosk, StepId.FORM)
+    form = screen(kiosk)
+    tap(qtbot, form.yes)  # name
+    tap(qtbot, form.yes)  # date of birth
+    tap(qtbot, form.fix)  # the residence changed: correct it on the Vietnamese keyboard
+    keyboard = form.keyboard
+    assert keyboard.isVisible()
+    for _ in range(len("Thôn 1, Xã Đông Hưng, Tỉnh Thái Bình")):
+        tap(qtbot, keyboard.keys["backspace"])
+    for key in "Thoon 2":
+        tap(qtbot, keyboard.keys["shift"]) if key == "T" else None
+        tap(qtbot, keyboard.keys["space" if key == " " else key.lower()])
+    tap(qtbot, keyboard.save)
+    assert not keyboard.isVisible()
+    assert kiosk.engine.ctx.draft.values["place_of_residence"] == "Thôn 2"
+    assert form.view.rows[0].value == "Thôn 2"
+    tap(qtbot, form.yes)
+    wait_for(qtbot, kiosk, StepId.REVIEW)
+    tap(qtbot, screen(kiosk).send)
+    wait_for(qtbot, kiosk, StepId.DONE, timeout=5000)
+    submitted = kiosk.engine.services.dossiers.submitted
+    assert submitted[0].values["place_of_residence"] == "Thôn 2"
+    assert screen(kiosk).view.big_text == "000.00.12.H56-260423-0001"
+    tap(qtbot, screen(kiosk).done)
+    wait_for(qtbot, kiosk, StepId.GOODBYE)
+    tap(qtbot, screen(kiosk).finish)
+    wait_for(qtbot, kiosk, StepId.WELCOME)
+    assert kiosk.engine.ctx.identity is None  # the session was wiped
+
+
+def test_an_account_is_created_typing_only_the_phone_number_and_the_code(qtbot, kiosk):
+    _identify(qtbot, kiosk, "account")
+    wait_for(qtbot, kiosk, StepId.ACCOUNT_PHONE)
+    phone = screen(kiosk)
+    assert not phone.next.isEnabled()
+    for digit in "0912345678":
+        tap(qtbot, phone.keypad.keys[digit])
+    tap(qtbot, phone.next)
+    wait_for(qtbot, kiosk, StepId.ACCOUNT_OTP)
+    assert kiosk.engine.services.accounts.phones == ["0912345678"]
+    otp = screen(kiosk)
+    for digit in "123456":
+        tap(qtbot, otp.keypad.keys[digit])
+    tap(qtbot, otp.next)
+    wait_for(qtbot, kiosk, StepId.ACCOUNT_DONE)
+    username = screen(kiosk).reveal_buttons[0]
+    assert username.text() == "001******345"
+    tap(qtbot, username)
+    assert username.text() == "001095012345"
+
+
+def test_the_status_journey_lists_the_citizens_dossiers(qtbot, kiosk):
+    _identify(qtbot, kiosk, "status")
+    wait_for(qtbot, kiosk, StepId.STATUS_LIST)
+    qtbot.waitUntil(lambda: bool(screen(kiosk).view.rows))
+    assert screen(kiosk).view.rows[0].value == "Đã có kết quả"
+    tap(qtbot, screen(kiosk).done)
+    wait_for(qtbot, kiosk, StepId.GOODBYE)
+
+
+def test_practice_rehearses_card_and_camera_with_a_banner_and_sends_nothing(qtbot, kiosk):
+    tap(qtbot, screen(kiosk).choice_buttons["practice"])
+    wait_for(qtbot, kiosk, StepId.CONSENT)
+    assert screen(kiosk).banner.isVisible()
+    assert "làm thử" in screen(kiosk).banner.text()
+    tap(qtbot, screen(kiosk).agree)
+    wait_for(qtbot, kiosk, StepId.GOODBYE)
+    assert kiosk.engine.services.dossiers.submitted == []
+
+
+def test_declining_consent_ends_politely_at_goodbye(qtbot, kiosk):
+    tap(qtbot, screen(kiosk).choice_buttons["submit"])
+    wait_for(qtbot, kiosk, StepId.CONSENT)
+    tap(qtbot, screen(kiosk).disagree)
+    wait_for(qtbot, kiosk, StepId.GOODBYE)
+
+
+def test_back_returns_to_the_previous_screen(qtbot, kiosk):
+    tap(qtbot, screen(kiosk).choice_buttons["submit"])
+    wait_for(qtbot, kiosk, StepId.CONSENT)
+    tap(qtbot, screen(kiosk).back_button)
+    wait_for(qtbot, kiosk, StepId.WELCOME)
+
+
+def test_cancelling_the_keyboard_leaves_the_value_unchanged(qtbot, kiosk):
+    _identify(qtbot, kiosk, "submit")
+    wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
+    qtbot.waitUntil(lambda: len(screen(kiosk).procedure_buttons) == 2)
+    tap(qtbot, screen(kiosk).procedure_buttons[0])
+    wait_for(qtbot, kiosk, StepId.FORM)
+    form = screen(kiosk)
+    tap(qtbot, form.fix)
+    tap(qtbot, form.keyboard.keys["a"])
+    tap(qtbot, form.keyboard.cancel)
+    assert kiosk.engine.ctx.draft.values["full_name"] == "Nguyễn Văn An"
