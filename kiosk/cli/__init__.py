@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "kiosk.cli.retention",
     "kiosk.cli.trust",
     "kiosk.cli.doctor",
+    "kiosk.cli.watchdog",
     "kiosk.cli.receipt",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
