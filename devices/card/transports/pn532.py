@@ -234,6 +234,7 @@ class Pn532Transport:
         self._link: Pn532Link | None = None
         self._fresh = False  # the target was activated by card_present() and not used yet
         self._lost = False  # the card left during an exchange; transmit raises CardRemoved
+        self._field_used = False  # a card was activated since the RF field was last reset
         self._lock = threading.RLock()
 
     # --- CardTransport ---
@@ -245,7 +246,9 @@ class Pn532Transport:
                 self._fresh = False
                 self._lost = False
                 return
-            if self.target is not None:
+            if self._field_used:
+                # A card activated before (even one released with InRelease, which HALTs it)
+                # must lose power to answer polling again, with no applet selected.
                 self._guard(lambda: self._rf_field_reset(link))
             self.target = self._guard(lambda: self._list_target(link))
             self._fresh = False
@@ -372,6 +375,7 @@ class Pn532Transport:
         """RF field off (RFConfiguration item 0x01, §7.3.1): every card in the field loses power."""
         link.call(Command.RF_CONFIGURATION, rf_field(on=False), 1.0)
         self.target = None
+        self._field_used = False
 
     def _list_target(self, link: Pn532Link) -> Target | None:
         for modulation in self.modulations:
@@ -380,6 +384,7 @@ class Pn532Transport:
             )
             targets = parse_in_list_passive_target(params, modulation)
             usable = [t for t in targets if t.iso14443_4]
+            self._field_used = self._field_used or bool(targets)
             if usable:
                 return usable[0]
             if targets:

@@ -102,6 +102,7 @@ class Pn532Emulator:
         self._awake = False
         self._active = False  # a target is activated (Tg 1)
         self._field_on = False
+        self._halted = False  # released with InRelease: HALT state until the field goes off
         self._chained_in = bytearray()
         self._chained_out = b""
         self._last_answer = b""
@@ -191,12 +192,14 @@ class Pn532Emulator:
             if params[:2] == b"\x01\x00":
                 self._field_on = False
                 self._active = False
+                self._halted = False
             return encode_response(code)
         if code == Command.IN_LIST_PASSIVE_TARGET:
             return encode_response(code, self._list(params))
         if code == Command.IN_DATA_EXCHANGE:
             return encode_response(code, self._exchange(params))
         if code in (Command.IN_RELEASE, Command.IN_DESELECT):
+            self._halted = self._halted or self._active
             self._active = False
             return encode_response(code, b"\x00")
         if code == Command.DIAGNOSE and params[:1] == b"\x06":
@@ -207,8 +210,8 @@ class Pn532Emulator:
     def _list(self, params: bytes) -> bytes:
         self._field_on = True
         card = self.card
-        if card is None or len(params) < 2 or params[1] != card.modulation:
-            return b"\x00"
+        if card is None or len(params) < 2 or params[1] != card.modulation or self._halted:
+            return b"\x00"  # a HALTed card does not answer polling
         try:
             card.transport.connect()
         except CardNotPresent:

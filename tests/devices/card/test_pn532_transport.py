@@ -225,6 +225,16 @@ def test_connect_again_power_cycles_the_field_so_the_card_starts_fresh(
     assert emulator.log.codes().count(Command.RF_CONFIGURATION) == 2  # retries, then field off
 
 
+def test_connect_after_disconnect_wakes_the_released_card_with_a_field_reset(
+    reader: Pn532Transport, emulator: Pn532Emulator, chip: EchoChip
+) -> None:
+    reader.connect()
+    reader.disconnect()  # InRelease: the card is HALTed and ignores polling
+    reader.connect()
+    assert reader.transmit(b"\x00\x84\x00\x00\x08") == b"\x00\x84\x00\x00\x08" + SW_OK
+    assert chip.power_ons == 2
+
+
 def test_disconnect_releases_the_target_and_transmit_then_fails(
     reader: Pn532Transport, emulator: Pn532Emulator
 ) -> None:
