@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from devices.card.apdu import CommandAPDU, ResponseAPDU
@@ -32,7 +33,7 @@ def chip_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[Curve, tuple[int, i
 
     try:
         key = load_der_public_key(info.subject_public_key_info)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ProtocolError(f"chip authentication key does not load: {exc}") from exc
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise ProtocolError("only ECDH chip authentication is supported")

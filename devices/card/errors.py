@@ -37,6 +37,12 @@ class TransportError(CardError):
     code = "card_transport"
 
 
+class ReaderBufferOverflow(TransportError):
+    """The reader could not carry the card's answer (its buffer is smaller than the response)."""
+
+    code = "card_reader_buffer"
+
+
 class ReaderNotFound(TransportError):
     """The configured reader is not connected."""
 

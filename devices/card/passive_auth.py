@@ -73,7 +73,7 @@ def _document_signer(sod: SecurityObject, signer: SignerInfo) -> x509.Certificat
     for raw in sod.certificates:
         try:
             certificates.append(x509.load_der_x509_certificate(raw))
-        except ValueError as exc:
+        except (ValueError, UnsupportedAlgorithm) as exc:
             raise ParseError(f"SOD certificate does not load: {exc}") from exc
     if not certificates:
         raise ParseError("SOD carries no document signer certificate")
@@ -138,12 +138,18 @@ def passive_authentication(
     tampered = [name for name, r in results.items() if r == MISMATCH]
     signer = sod.signers[0]
     algorithm_name = describe(signer.signature_algorithm)
+    ds: x509.Certificate | None
     try:
         ds = _document_signer(sod, signer)
         ok, why = _sod_signature_ok(signer, sod, ds.public_key())
-    except CardError as exc:
-        ds, ok, why = None, False, str(exc)
-    ds_name = ds.subject.rfc4514_string() if ds is not None else ""
+        ds_name = ds.subject.rfc4514_string()
+    except (CardError, ValueError, UnsupportedAlgorithm) as exc:
+        ds, ok, why, ds_name = (
+            None,
+            False,
+            f"the DS certificate or signature is unusable: {exc}",
+            "",
+        )
 
     def result(status: PaStatus, reason: str, csca: str = "") -> PassiveAuthResult:
         return PassiveAuthResult(status, reason, results, algorithm_name, ds_name, csca)

@@ -32,6 +32,7 @@ from devices.card.errors import (
     CardRemoved,
     FileNotFound,
     ProtocolError,
+    ReaderBufferOverflow,
     ResponseMacInvalid,
     SecureMessagingError,
     TransportError,
@@ -53,6 +54,7 @@ DEFAULT_FILES = ("COM", "DG1", "DG2", "DG13", "DG14", "DG15", "SOD")
 SHORT_BLOCK = 0xDF  # 223: the largest block whose protected answer fits a short response
 STEP_DOWN = (0xDF, 0xA0, 0x80, 0x40, 0x20)
 EXTENDED_BLOCK = 0x7000
+MAX_RESUMES = 20  # per action; a slip that keeps recurring ends the read
 Progress = Callable[[float, str], None]
 
 
@@ -188,20 +190,30 @@ class ChipReader:
 
     def _transmit_or_resume(self, action: Callable[[], T]) -> T:
         deadline: float | None = None
+        attempts = 0
         while True:
             try:
                 return action()
             except (CardRemoved, TransportError, ResponseMacInvalid, SecureMessagingError) as exc:
-                if isinstance(exc, TransportError) and not self._recoverable(exc):
-                    raise
+                attempts += 1
                 now = self.clock()
                 deadline = deadline if deadline is not None else now + self.resume_timeout_s
+                if attempts > MAX_RESUMES or now >= deadline:
+                    raise
+                if isinstance(exc, ReaderBufferOverflow):
+                    self._shrink_for_reader()
                 log.info("card exchange failed (%s); resuming", exc.__class__.__name__)
                 self._wait_and_reopen(deadline)
                 self.stats.resumes += 1
 
-    def _recoverable(self, exc: TransportError) -> bool:
-        return True  # link hiccups and reader-buffer overflows: a fresh session may succeed
+    def _shrink_for_reader(self) -> None:
+        """The reader cannot carry answers this big: no extended length, smaller blocks."""
+        if self._extended_allowed():
+            self.memory.extended[self._card_type] = False
+            return
+        smaller = [b for b in STEP_DOWN if b < self._block]
+        if smaller:
+            self._block = smaller[0]
 
     def _wait_and_reopen(self, deadline: float) -> None:
         self._sm = None

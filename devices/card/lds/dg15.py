@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -20,7 +21,7 @@ def parse_dg15(data: bytes) -> AaPublicKey:
         raise ParseError("DG15 is empty")
     try:
         key = serialization.load_der_public_key(spki[0].raw)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ParseError(f"DG15 public key does not load: {exc}") from exc
     if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
         raise ParseError("DG15 key is neither RSA nor EC")

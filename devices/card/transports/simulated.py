@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from devices.card.errors import CardNotPresent, CardRemoved, TransportError
+from devices.card.errors import CardNotPresent, CardRemoved, ReaderBufferOverflow, TransportError
 from devices.card.transports.base import SHORT_APDU_MAX, LinkCounters
 
 
@@ -76,7 +76,7 @@ class SimulatedTransport:
         response = self.chip.process(apdu)
         limit = self.faults.max_response_len
         if limit is not None and len(response) > limit:
-            raise TransportError(f"response of {len(response)} bytes overflows the reader buffer")
+            raise ReaderBufferOverflow(f"response of {len(response)} bytes overflows the reader")
         self._count(len(response))
         self.counters.record(apdu, response)
         return response
