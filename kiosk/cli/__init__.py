@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "kiosk.cli.db",
     "kiosk.cli.audit",
     "kiosk.cli.camera",
+    "kiosk.cli.card",
     "kiosk.cli.config_cmd",
     "kiosk.cli.keys",
     "kiosk.cli.staff",
