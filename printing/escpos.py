@@ -20,8 +20,12 @@ def encode(
     qr_module: int = 8,
     cut: bool = True,
     feed_lines: int = 4,
+    band_height: int = 2048,
 ) -> bytes:
-    """The job for one slip: initialise, the raster, a native QR if asked, feed and cut."""
+    """The job for one slip: initialise, the raster, a native QR if asked, feed and cut.
+
+    A raster taller than `band_height` dots is sent in bands (GS v 0 allows up to 2303 rows on
+    Epson TM printers; lower it for printers with a small buffer)."""
     from escpos.printer import Dummy
 
     printer = Dummy()
@@ -30,7 +34,7 @@ def encode(
     media = {"width": {"pixels": image.width, "mm": round(image.width / DOTS_PER_MM)}, "dpi": 203}
     printer.profile.profile_data = {**printer.profile.profile_data, "media": media}
     printer._raw(INITIALIZE)
-    printer.image(image, impl="bitImageRaster", center=False, fragment_height=960)
+    printer.image(image, impl="bitImageRaster", center=False, fragment_height=band_height)
     if native_qr is not None:
         printer.set(align="center")
         printer.qr(native_qr, native=True, size=qr_module, center=False)

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from printing import fonts, qr, wording
+from printing import fonts, qr, raster_text, wording
 from printing.model import ActivationSlip, OfflineSlip, QueueTicket, ReceiptData
 
 DOTS_80MM = 576
@@ -36,18 +36,16 @@ class _Slip:
     def text(self, text: str, size: int = NORMAL, bold: bool = False, centre: bool = False) -> None:
         text = fonts.nfc(text)
         self.texts.append(text)
-        font = fonts.raster_font(size, bold)
-        for line in _wrap(text, font, self.inner):
-            self._line(line, font, size, centre)
+        for line in _wrap(text, size, bold, self.inner):
+            self._line(line, size, bold, centre)
 
     def fitted(self, text: str, largest: int, smallest: int = NORMAL, bold: bool = True) -> None:
         """One centred line in the largest size that fits the width (wrapped if none does)."""
         text = fonts.nfc(text)
         for size in range(largest, smallest - 1, -2):
-            font = fonts.raster_font(size, bold)
-            if font.getlength(text) <= self.inner:
+            if raster_text.width(text, size, bold) <= self.inner:
                 self.texts.append(text)
-                self._line(text, font, size, centre=True)
+                self._line(text, size, bold, centre=True)
                 return
         self.text(text, smallest, bold, centre=True)
 
@@ -55,14 +53,12 @@ class _Slip:
         """White bold text on a black band: the warnings."""
         text = fonts.nfc(text)
         self.texts.append(text)
-        font = fonts.raster_font(size, True)
-        lines = _wrap(text, font, self.inner - 16)
+        lines = _wrap(text, size, True, self.inner - 16)
         line_h = int(size * 1.4)
         band = Image.new("1", (self.width, line_h * len(lines) + 16), 0)
-        draw = ImageDraw.Draw(band)
         for i, line in enumerate(lines):
-            x = (self.width - font.getlength(line)) / 2
-            draw.text((x, 8 + i * line_h), line, font=font, fill=1)
+            x = (self.width - raster_text.width(line, size, True)) / 2
+            raster_text.draw(band, x, 8 + i * line_h + int(size * 0.1), line, size, True, ink=1)
         self.blocks.append(band)
         self.space(8)
 
@@ -83,11 +79,11 @@ class _Slip:
         self.blocks.append(block)
         self.text(caption, NORMAL - 4, centre=True)
 
-    def _line(self, line: str, font: ImageFont.FreeTypeFont, size: int, centre: bool) -> None:
+    def _line(self, line: str, size: int, bold: bool, centre: bool) -> None:
         height = int(size * 1.4)
         block = Image.new("1", (self.width, height), 1)
-        x = (self.width - font.getlength(line)) / 2 if centre else MARGIN
-        ImageDraw.Draw(block).text((x, int(size * 0.1)), line, font=font, fill=0)
+        x = (self.width - raster_text.width(line, size, bold)) / 2 if centre else MARGIN
+        raster_text.draw(block, x, int(size * 0.1), line, size, bold)
         self.blocks.append(block)
 
     def image(self) -> Image.Image:
@@ -101,19 +97,22 @@ class _Slip:
         return out
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _wrap(text: str, size: int, bold: bool, width: int) -> list[str]:
+    def measure(part: str) -> float:
+        return raster_text.width(part, size, bold)
+
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if font.getlength(candidate) <= width:
+        if measure(candidate) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        while font.getlength(word) > width:
+        while measure(word) > width:
             cut = len(word) - 1
-            while cut > 1 and font.getlength(word[:cut]) > width:
+            while cut > 1 and measure(word[:cut]) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]

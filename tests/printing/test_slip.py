@@ -120,3 +120,24 @@ def test_escpos_job_starts_with_init_carries_the_raster_and_ends_with_a_cut() ->
 def test_native_qr_is_sent_as_gs_paren_k_when_asked() -> None:
     data = encode(receipt_slip(sample_receipt()).image, native_qr="000.00.12.H56-250815-0007")
     assert b"\x1d(k\x1c\x001P0000.00.12.H56-250815-0007" in data
+
+
+def test_cached_glyph_text_measures_like_pillows_own_basic_layout() -> None:
+    from printing import raster_text
+
+    line = "Nguyễn Thị Hằng — Phí: 8.000 đồng (chưa nộp)"
+    for bold in (False, True):
+        expected = fonts.raster_font(30, bold).getlength(line)
+        assert abs(raster_text.width(line, 30, bold) - expected) < 1.0
+
+
+def test_cached_glyph_text_draws_the_same_pixels_as_pillow() -> None:
+    from printing import raster_text
+
+    line = "Giấy hẹn trả kết quả"
+    ours = Image.new("1", (500, 50), 1)
+    raster_text.draw(ours, 4, 2, line, 30)
+    pillows = Image.new("1", (500, 50), 1)
+    ImageDraw.Draw(pillows).text((4, 2), line, font=fonts.raster_font(30), fill=0)
+    differing = sum(a != b for a, b in zip(ours.tobytes(), pillows.tobytes(), strict=True))
+    assert differing <= len(ours.tobytes()) // 100  # sub-pixel pen rounding only
