@@ -1,0 +1,123 @@
+"""The journey's camera services (`kiosk.services.camera`) over the sample camera and files."""
+
+import itertools
+import random
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.camera.errors import CameraError
+from devices.camera.synthetic import demo_qr_text, qr_image
+from kiosk.errors import CATALOGUE, register
+from kiosk.services.camera import (
+    ERROR_TEXTS,
+    GUIDANCE_TEXTS,
+    CameraDocumentCapture,
+    CameraFaceVerifier,
+    CameraQrScanner,
+    is_card_qr,
+)
+from kiosk.services.protocols import ServiceError
+from tests.devices.camera.conftest import photo_bytes
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+
+    def __call__(self, fraction: float, key: str) -> None:
+        self.calls.append((fraction, key))
+
+    @property
+    def keys(self) -> set[str]:
+        return {key for _, key in self.calls}
+
+
+def test_qr_scanner_reads_the_demo_card_from_the_sample_camera():
+    assert CameraQrScanner("sample").scan_card_qr(10.0, _Recorder()) == demo_qr_text()
+
+
+def test_qr_scanner_ignores_a_qr_that_is_not_an_id_card_and_times_out(tmp_path):
+    payment = qr_image("00020101021238570010A000000727", module_px=8)
+    cv2.imwrite(str(tmp_path / "payment.png"), payment)
+    progress = _Recorder()
+    with pytest.raises(ServiceError) as raised:
+        CameraQrScanner(str(tmp_path)).scan_card_qr(0.6, progress)
+    assert raised.value.code == "qr_not_found"
+    assert "not_card_qr" in progress.keys
+
+
+def test_card_qr_text_starts_with_the_12_digit_id_and_has_seven_fields():
+    # DOMAIN.md §3
+    assert is_card_qr("001095012345|123456789|Nguyễn Văn An|17031995|Nam|Thôn 1|20052021")
+    assert not is_card_qr("https://example.org/|a|b|c|d|e|f")
+    assert not is_card_qr("001095012345|only|three")
+
+
+def test_missing_camera_is_reported_as_camera_unavailable(tmp_path):
+    with pytest.raises(ServiceError) as raised:
+        CameraQrScanner(str(tmp_path / "no-camera.mp4")).scan_card_qr(1.0, _Recorder())
+    assert raised.value.code == "camera_unavailable"
+
+
+def test_face_verifier_matches_and_finds_live_the_simulated_demo_citizen(face_model):
+    spoken: list[str] = []
+    progress = _Recorder()
+    verifier = CameraFaceVerifier("sample", spoken.append, model=face_model, rng=random.Random(2))
+    result = verifier.verify(photo_bytes("obama.jpg"), progress)
+    assert result.match and result.live and result.reason == ""
+    assert result.threshold == face_model.threshold
+    assert {"blink", "turn_left", "turn_right"} <= set(spoken)
+    assert all(a != b for a, b in itertools.pairwise(spoken))  # only on change
+
+
+def test_face_verifier_reports_no_face_when_nobody_stands_in_front(tmp_path, face_model):
+    cv2.imwrite(str(tmp_path / "empty.png"), np.full((480, 640, 3), 150, np.uint8))
+    verifier = CameraFaceVerifier(str(tmp_path), model=face_model, timeout_s=0.5)
+    progress = _Recorder()
+    result = verifier.verify(photo_bytes("obama.jpg"), progress)
+    assert not result.match and result.reason == "face_not_found"
+    assert "look_at_camera" in progress.keys
+
+
+def test_chip_photo_without_a_usable_face_is_reported_for_staff(face_model):
+    blank = cv2.imencode(".jpg", np.full((480, 360, 3), 200, np.uint8))[1].tobytes()
+    with pytest.raises(ServiceError) as raised:
+        CameraFaceVerifier("sample", model=face_model).verify(blank, _Recorder())
+    assert raised.value.code == "chip_photo_unusable"
+
+
+def test_document_capture_returns_a_jpeg_of_the_page_once_it_lies_still():
+    data = CameraDocumentCapture("sample").capture(_Recorder(), timeout_s=10.0)
+    page = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    assert data[:2] == b"\xff\xd8" and page.ndim == 2
+    assert page.shape[0] > page.shape[1]  # portrait A4
+
+
+def test_every_camera_error_and_liveness_reason_has_citizen_and_staff_text():
+    codes = {cls.code for cls in CameraError.__subclasses__()}
+    codes |= {
+        "face_mismatch",
+        "face_changed",
+        "chip_photo_unusable",
+        "liveness_no_blink",
+        "liveness_no_turn",
+        "liveness_flat",
+        "liveness_screen",
+        "liveness_glare",
+        "liveness_incomplete",
+    }
+    assert codes <= set(ERROR_TEXTS)
+    assert all(citizen and staff for citizen, staff in ERROR_TEXTS.values())
+
+
+def test_error_texts_merge_into_the_kiosk_catalogue():
+    register(ERROR_TEXTS)
+    assert CATALOGUE["liveness_flat"].staff == ERROR_TEXTS["liveness_flat"][1]
+
+
+def test_every_guidance_key_the_face_check_can_give_has_a_text():
+    keys = {"look_at_camera", "move_closer", "move_back", "too_dark", "too_bright"}
+    keys |= {"hold_still", "one_person_only", "blink", "turn_left", "turn_right", "done"}
+    assert keys <= set(GUIDANCE_TEXTS)
