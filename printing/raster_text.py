@@ -28,7 +28,7 @@ class Glyph:
 def glyph(char: str, size: int, bold: bool) -> Glyph:
     font = fonts.raster_font(size, bold)
     advance = font.getlength(char)
-    left, top, right, bottom = font.getbbox(char)
+    left, top, right, bottom = (int(v) for v in font.getbbox(char))
     if right <= left or bottom <= top:
         return Glyph(None, 0, 0, advance)
     mask = Image.new("1", (right - left, bottom - top), 0)
