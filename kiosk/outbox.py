@@ -196,14 +196,18 @@ class Outbox:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def claim(self) -> Claim | None:
-        """Atomically move the oldest due pending entry to `sending` (one UPDATE … RETURNING)."""
+    def now(self) -> datetime:
+        return self._clock()
+
+    def claim(self, due_by: datetime | None = None) -> Claim | None:
+        """Atomically move the oldest pending entry due by `due_by` (default: now) to `sending`
+        (one UPDATE … RETURNING, so two workers never claim the same entry)."""
         now = self._clock()
         due = (
             select(OutboxEntry.id)
             .where(
                 OutboxEntry.state == OutboxState.PENDING.value,
-                OutboxEntry.next_attempt_at <= now,
+                OutboxEntry.next_attempt_at <= (due_by or now),
             )
             .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
             .limit(1)

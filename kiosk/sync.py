@@ -94,8 +94,9 @@ class SyncWorker:
             self.recover()
         report = SyncReport()
         sent = 0
+        started = self.outbox.now()  # an entry deferred during this pass waits for the next
         while limit is None or sent < limit:
-            claim = self.outbox.claim()
+            claim = self.outbox.claim(due_by=started)
             if claim is None:
                 break
             report.add(self.send(claim))

@@ -74,7 +74,9 @@ def test_a_file_without_its_seal_is_refused(copy):
 def test_resealing_after_a_supervisor_edit_makes_the_file_load_again(copy):
     edit(copy, lambda d: d["procedures"][8]["fee"].update(amount_vnd=150000))
     seal_catalogue(copy)
-    assert load_catalogue(copy).get("driving_licence_renewal").fee.amount({}, date.today()) == 150000
+    assert (
+        load_catalogue(copy).get("driving_licence_renewal").fee.amount({}, date.today()) == 150000
+    )
 
 
 def test_sealing_refuses_a_file_that_does_not_validate(copy):
@@ -119,7 +121,13 @@ def test_identity_fields_are_prefilled_from_the_card():
 # (DOMAIN.md §6, Circular 226/2016/TT-BTC).
 @pytest.mark.parametrize(
     ("pages", "copies", "fee"),
-    [("1", "1", 2000), ("2", "1", 4000), ("3", "1", 5000), ("10", "2", 24000), ("500", "1", 200000)],
+    [
+        ("1", "1", 2000),
+        ("2", "1", 4000),
+        ("3", "1", 5000),
+        ("10", "2", 24000),
+        ("500", "1", 200000),
+    ],
 )
 def test_certified_copy_fee_follows_the_page_rule(pages, copies, fee):
     rule = load_catalogue().get("certified_copy").fee
@@ -158,7 +166,11 @@ def test_permanent_residence_takes_seven_working_days():
 
 def test_catalogue_maps_to_the_journey_procedure_contract():
     procedure = load_catalogue().get("temporary_residence").to_procedure()
-    assert (procedure.fee_vnd, procedure.processing_days, procedure.receipt_form) == (7000, 3, "CT04")
+    assert (procedure.fee_vnd, procedure.processing_days, procedure.receipt_form) == (
+        7000,
+        3,
+        "CT04",
+    )
     assert procedure.fields[0].prefill_from == "full_name"
 
 

@@ -38,7 +38,11 @@ def identity() -> CitizenIdentity:
         (FieldSpec("a", "Điện thoại", kind="phone"), "0123456789", "số di động có 10 chữ số"),
         (FieldSpec("a", "Số định danh", kind="id_number"), "12345", "đúng 12 chữ số"),
         (FieldSpec("a", "Ngày sinh", kind="date"), "31/02/2000", "ngày/tháng/năm"),
-        (FieldSpec("a", "Ngày mất", kind="date", not_future=True), "06/01/2026", "sau ngày hôm nay"),
+        (
+            FieldSpec("a", "Ngày mất", kind="date", not_future=True),
+            "06/01/2026",
+            "sau ngày hôm nay",
+        ),
         (FieldSpec("a", "Số trang", kind="number", min_value=1), "0", "không được nhỏ hơn 1"),
         (FieldSpec("a", "Số trang", kind="number"), "ba", "cần là một số"),
         (FieldSpec("a", "Giới tính", kind="choice", choices=("Nam", "Nữ")), "X", "Nam, Nữ"),

@@ -49,7 +49,10 @@ def test_a_damaged_attachment_is_refused_with_a_reason(client):
     body["attachments"][0]["data_base64"] = "cGFnZQ=="[:-2] + "ZQ=="
     with pytest.raises(PortalRejected) as caught:
         client.submit_dossier(body, KEY)
-    assert caught.value.reject_code == "attachment_corrupt" and "Giấy chứng sinh" in caught.value.reason
+    assert (
+        caught.value.reject_code == "attachment_corrupt"
+        and "Giấy chứng sinh" in caught.value.reason
+    )
 
 
 def test_an_unknown_procedure_is_refused(client):
