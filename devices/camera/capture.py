@@ -4,7 +4,8 @@ The worker reads the source at the source's own rate (a webcam blocks in `read`;
 scenes are paced to their `fps`). After `lost_after_s` without a frame the camera counts as
 unplugged: `CameraEvent("disconnected")` is emitted, and the worker tries to reopen it every
 `retry_every_s` until it answers (`CameraEvent("reconnected")`). Consumers take frames with
-`next_frame()`, which never returns the same frame twice.
+`next_frame()`, which never returns the same frame twice; `on_frame` sees every frame at the
+camera's rate, from the capture thread (the UI's live mirror, whatever the analysis costs).
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ class CaptureWorker:
         source: FrameSource,
         on_event: Callable[[CameraEvent], None] | None = None,
         *,
+        on_frame: Callable[[CapturedFrame], None] | None = None,
         lost_after_s: float = 1.0,
         retry_every_s: float = 1.0,
     ) -> None:
         self.source = source
         self._on_event = on_event
+        self._on_frame = on_frame
         self.lost_after_s = lost_after_s
         self.retry_every_s = retry_every_s
         self.events: list[CameraEvent] = []
@@ -143,6 +146,8 @@ class CaptureWorker:
             with self._condition:
                 self._latest = frame
                 self._condition.notify_all()
+            if self._on_frame is not None:
+                self._on_frame(frame)
             spare = period - (time.monotonic() - started)
             if spare > 0:
                 self._stop.wait(spare)

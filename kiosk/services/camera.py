@@ -6,9 +6,10 @@ Wiring: `CameraQrScanner(config.devices.camera, guidance)` for `Services.qr`,
 `CameraDocumentCapture(config.devices.camera, guidance)` for whoever implements
 `DossierService.capture_document`. `guidance(key)` is called each time what the citizen should
 do changes (for the voice); `progress(fraction, key)` on every processed frame with the same keys
-(texts in `GUIDANCE_TEXTS`). `preview(frame)` (optional) receives every processed BGR frame for
-the UI's mirror. In demo mode the camera spec is `sample`: the sample camera plays the demo
-citizen's card and face, and its simulated citizen follows the guidance.
+(texts in `GUIDANCE_TEXTS`). `preview(frame)` (optional) receives every BGR frame at the camera's
+rate, from the capture thread, for the UI's mirror (analysis runs on the caller's thread). In demo
+mode the camera spec is `sample`: the sample camera plays the demo citizen's card and face, and
+its simulated citizen follows the guidance.
 
 Privacy: frames, the chip photo's pixels and every embedding live only inside one call and are
 released before it returns; nothing biometric is logged or written.
@@ -195,7 +196,10 @@ class _CameraService:
 
         try:
             source = open_source(self.camera, purpose)
-            worker = CaptureWorker(source)
+            preview = self.preview
+            worker = CaptureWorker(
+                source, on_frame=(lambda frame: preview(frame.image)) if preview else None
+            )
             worker.start()
         except CameraUnavailable as exc:
             raise ServiceError(str(exc), code="camera_unavailable") from None
@@ -205,8 +209,6 @@ class _CameraService:
         frame = worker.next_frame(after, timeout_s=0.5)
         if frame is None and not worker.connected:
             report(fraction, "camera_reconnecting")
-        if frame is not None and self.preview is not None:
-            self.preview(frame.image)
         return frame
 
 

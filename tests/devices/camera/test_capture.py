@@ -77,3 +77,14 @@ def test_each_frame_carries_its_measured_quality():
     with CaptureWorker(_PluggableCamera()) as worker:
         frame = worker.next_frame()
     assert frame.quality.brightness == float(frame.image.mean())
+
+
+def test_on_frame_sees_every_frame_even_when_nobody_takes_them():
+    seen = []
+    worker = CaptureWorker(_PluggableCamera(), on_frame=lambda frame: seen.append(frame.number))
+    worker.start()
+    try:
+        assert _wait_for(lambda: len(seen) >= 5)
+    finally:
+        worker.stop()
+    assert seen[:5] == [0, 1, 2, 3, 4]
