@@ -1,4 +1,4 @@
-"""The procedure catalogue: sealed data file, validation, fee rules and legal times (DOMAIN.md §6)."""
+"""The procedure catalogue: sealed data file, validation, fees, legal times (DOMAIN.md §6)."""
 
 from __future__ import annotations
 

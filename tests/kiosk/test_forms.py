@@ -1,4 +1,4 @@
-"""Form fields: typed validation with Vietnamese messages naming the field, prefill from the card."""
+"""Form fields: typed validation, Vietnamese messages naming the field, prefill from the card."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sync worker against a real local portal: exactly once, through faults, restarts and outages."""
+"""The sync worker and a real local portal: exactly once, through faults, restarts, outages."""
 
 from __future__ import annotations
 

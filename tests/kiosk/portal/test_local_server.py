@@ -101,9 +101,7 @@ def test_a_dropped_request_was_processed_before_the_connection_closed(tmp_path):
     portal = start_local_portal(tmp_path / "p.db")
     c = make_client(portal.url, attempts=1)
     try:
-        c.health()
-        c.dossier_status  # token fetched below before the faults start
-        c._access_token()
+        c._access_token()  # the token is fetched before the faults start
         portal.faults.drop_rate = 1.0
         with pytest.raises(PortalUnavailable, match="dropped"):
             c.submit_dossier(submission(), KEY)
