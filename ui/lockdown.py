@@ -24,14 +24,33 @@ Key = Qt.Key
 
 # Keys swallowed whatever the modifiers: switching tasks, menus, full screen, help, closing.
 ALWAYS = {
-    Key.Key_Meta, Key.Key_Super_L, Key.Key_Super_R, Key.Key_Menu, Key.Key_F1, Key.Key_F11,
-    Key.Key_Launch0, Key.Key_Launch1, Key.Key_Print, Key.Key_SysReq, Key.Key_Close,
-    Key.Key_Sleep, Key.Key_PowerOff, Key.Key_Suspend, Key.Key_Hibernate,
+    Key.Key_Meta,
+    Key.Key_Super_L,
+    Key.Key_Super_R,
+    Key.Key_Menu,
+    Key.Key_F1,
+    Key.Key_F11,
+    Key.Key_Launch0,
+    Key.Key_Launch1,
+    Key.Key_Print,
+    Key.Key_SysReq,
+    Key.Key_Close,
+    Key.Key_Sleep,
+    Key.Key_PowerOff,
+    Key.Key_Suspend,
+    Key.Key_Hibernate,
 }
 # With Ctrl: close tab/window, quit, print, new window, task switching.
 WITH_CTRL = {
-    Key.Key_W, Key.Key_Q, Key.Key_P, Key.Key_N, Key.Key_T, Key.Key_Tab, Key.Key_Escape,
-    Key.Key_F4, Key.Key_Backtab,
+    Key.Key_W,
+    Key.Key_Q,
+    Key.Key_P,
+    Key.Key_N,
+    Key.Key_T,
+    Key.Key_Tab,
+    Key.Key_Escape,
+    Key.Key_F4,
+    Key.Key_Backtab,
 }
 
 

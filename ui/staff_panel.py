@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -276,6 +277,8 @@ class StaffPanel(QWidget):
             choice = QRadioButton(reason)
             choice.setFont(theme.font(px))
             choice.setMinimumHeight(48)
+            # Only the circle and the words take a touch: keep the widget as wide as they are.
+            choice.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             choice.setAccessibleName(reason)
             self.reasons.addButton(choice, index)
             box.addWidget(choice)
