@@ -54,17 +54,14 @@ def chip_authentication(
         raise ProtocolError(f"chip authentication {info.protocol} is not supported")
     curve, public = chip_key(key_info)
     secret_key = random_scalar(curve, random)
-    ephemeral = curve.encode_point(curve.multiply(secret_key, curve.generator))
+    ephemeral = curve.encode_point(curve.multiply_generator(secret_key))
     data = encode_tlv(0x80, encode_oid_value(info.protocol))
     if key_info.key_id is not None:
         data += encode_tlv(0x84, key_info.key_id.to_bytes(1, "big"))
     ResponseAPDU.decode((yield CommandAPDU(0x00, 0x22, 0x41, 0xA4, data).encode())).check()
     body = encode_tlv(0x7C, encode_tlv(0x80, ephemeral))
     ResponseAPDU.decode((yield CommandAPDU(0x00, 0x86, 0x00, 0x00, body, le=256).encode())).check()
-    shared = curve.multiply(secret_key, public)
-    if shared is None:
-        raise ProtocolError("chip authentication produced the point at infinity")
-    secret = shared[0].to_bytes(curve.byte_length, "big")
+    secret = curve.shared_x(secret_key, public)
     cipher = info.cipher
     return SecureMessaging(
         derive_key(secret, ENC, cipher), derive_key(secret, MAC, cipher), 0, cipher

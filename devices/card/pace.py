@@ -65,7 +65,7 @@ def mapped_generator(curve: Curve, nonce: bytes, h: Point) -> Point:
     """G' = s·G + H (§4.4.3.3.1)."""
     if h is None:
         raise AuthenticationFailed("PACE mapping produced the point at infinity")
-    return curve.add(curve.multiply(int.from_bytes(nonce, "big"), curve.generator), h)
+    return curve.add(curve.multiply_generator(int.from_bytes(nonce, "big")), h)
 
 
 def auth_token(params: PaceParameters, ks_mac: bytes, public_key: bytes) -> bytes:
@@ -128,7 +128,7 @@ def pace(
     nonce = ciphers.decrypt(_mac_cipher(params), k_pi, z)
 
     sk_map = random_scalar(curve, random)
-    pk_map = curve.encode_point(curve.multiply(sk_map, curve.generator))
+    pk_map = curve.encode_point(curve.multiply_generator(sk_map))
     pk_map_ic = curve.decode_point(
         dynamic_object((yield general_authenticate(0x81, pk_map, last=False)), 0x82)
     )
@@ -140,10 +140,7 @@ def pace(
     pk_ic = curve.decode_point(pk_ic_raw)
     if curve.encode_point(pk_ic) == pk_pcd:
         raise AuthenticationFailed("the chip echoed our ephemeral key")
-    shared = curve.multiply(sk_eph, pk_ic)
-    if shared is None:
-        raise AuthenticationFailed("PACE key agreement produced the point at infinity")
-    secret = shared[0].to_bytes(curve.byte_length, "big")
+    secret = curve.shared_x(sk_eph, pk_ic)
     ks_enc = derive_key(secret, ENC, params.cipher)
     ks_mac = derive_key(secret, MAC, params.cipher)
 

@@ -248,10 +248,10 @@ class SimulatedChip:
             if state.step == 1:
                 pcd_map = curve.decode_point(inner[0x81])
                 sk_map = random_scalar(curve, self.random)
-                pk_map = curve.encode_point(curve.multiply(sk_map, curve.generator))
+                pk_map = curve.encode_point(curve.multiply_generator(sk_map))
                 shared = curve.multiply(sk_map, pcd_map)
                 generator = curve.add(
-                    curve.multiply(int.from_bytes(state.nonce, "big"), curve.generator), shared
+                    curve.multiply_generator(int.from_bytes(state.nonce, "big")), shared
                 )
                 if generator is None:
                     raise SecureMessagingError(0x6300)
@@ -265,9 +265,7 @@ class SimulatedChip:
                 public = curve.multiply(state.secret_key, state.generator)
                 state.public_key = curve.encode_point(public)
                 state.pcd_key = inner[0x83]
-                shared = curve.multiply(state.secret_key, pcd_key)
-                assert shared is not None
-                secret = shared[0].to_bytes(curve.byte_length, "big")
+                secret = curve.shared_x(state.secret_key, pcd_key)
                 state.ks_enc = derive_key(secret, ENC, state.params.cipher)
                 state.ks_mac = derive_key(secret, MAC, state.params.cipher)
                 state.step = 3
@@ -293,9 +291,7 @@ class SimulatedChip:
             reader_key = curve.decode_point(inner[0x80])
         except (KeyError, CardError):
             return b"", 0x6A80
-        shared = curve.multiply(key.private_numbers().private_value, reader_key)
-        assert shared is not None
-        secret = shared[0].to_bytes(curve.byte_length, "big")
+        secret = curve.shared_x(key.private_numbers().private_value, reader_key)
         cipher = "AES128" if self.ca_protocol.endswith(".2") else "3DES"
         self._ca_next = SecureMessaging(
             derive_key(secret, ENC, cipher), derive_key(secret, MAC, cipher), 0, cipher

@@ -60,3 +60,15 @@ def test_decoding_a_point_off_the_curve_is_refused() -> None:
     bad[-1] ^= 1
     with pytest.raises(ProtocolError):
         BP256.decode_point(bytes(bad))
+
+
+@pytest.mark.parametrize("parameter_id", [12, 13, 15, 16])
+def test_openssl_fast_paths_agree_with_our_arithmetic(parameter_id: int) -> None:
+    curve = STANDARDIZED_CURVES[parameter_id]
+    scalar, other = 0xC0FFEE1234567890ABCDEF, 0x1D2C3B4A59687F
+    assert curve.multiply_generator(scalar) == curve.multiply(scalar, curve.generator)
+    peer = curve.multiply(other, curve.generator)
+    assert peer is not None
+    ours = curve.multiply(scalar, peer)
+    assert ours is not None
+    assert curve.shared_x(scalar, peer) == ours[0].to_bytes(curve.byte_length, "big")
