@@ -90,7 +90,7 @@ def sample_activation() -> ActivationSlip:
         phone="091****678",
         issued_at=datetime(2025, 8, 15, 9, 40),
         steps=(
-            "Tải ứng dụng VNeID trên điện thoại.",
+            "Vào trang dichvucong.gov.vn (quét mã bên dưới).",
             "Đăng nhập bằng số định danh và mật khẩu đã nhận qua tin nhắn.",
             "Đổi mật khẩu ngay lần đầu đăng nhập.",
         ),

@@ -39,6 +39,17 @@ class _Slip:
         for line in _wrap(text, size, bold, self.inner):
             self._line(line, size, bold, centre)
 
+    def bullet(self, text: str, size: int = NORMAL) -> None:
+        """`• text`, wrapped lines indented under the text (not under the bullet)."""
+        text = fonts.nfc(text)
+        self.texts.append(f"• {text}")
+        indent = round(raster_text.width("• ", size))
+        for i, line in enumerate(_wrap(text, size, False, self.inner - indent)):
+            if i == 0:
+                self._line(f"• {line}", size, False, False)
+            else:
+                self._line(line, size, False, False, indent=indent)
+
     def fitted(self, text: str, largest: int, smallest: int = NORMAL, bold: bool = True) -> None:
         """One centred line in the largest size that fits the width (wrapped if none does)."""
         text = fonts.nfc(text)
@@ -79,10 +90,10 @@ class _Slip:
         self.blocks.append(block)
         self.text(caption, NORMAL - 4, centre=True)
 
-    def _line(self, line: str, size: int, bold: bool, centre: bool) -> None:
+    def _line(self, line: str, size: int, bold: bool, centre: bool, indent: int = 0) -> None:
         height = int(size * 1.4)
         block = Image.new("1", (self.width, height), 1)
-        x = (self.width - raster_text.width(line, size, bold)) / 2 if centre else MARGIN
+        x = (self.width - raster_text.width(line, size, bold)) / 2 if centre else MARGIN + indent
         raster_text.draw(block, x, int(size * 0.1), line, size, bold)
         self.blocks.append(block)
 
@@ -141,7 +152,7 @@ def _steps(slip: _Slip, title: str, steps: Iterable[str]) -> None:
     if steps:
         slip.text(title, NORMAL, bold=True)
         for step in steps:
-            slip.text(f"• {step}")
+            slip.bullet(step)
 
 
 def receipt_slip(

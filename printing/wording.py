@@ -16,8 +16,8 @@ def clock_and_day(moment: datetime) -> str:
 
 
 def short_moment(moment: datetime) -> str:
-    """`09:30 15/08/2025`, for slips."""
-    return f"{moment:%H:%M} {moment:%d/%m/%Y}"
+    """`09:30 ngày 15/08/2025`, for slips."""
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
 
 
 def place_and_date(place: str, day: date) -> str:

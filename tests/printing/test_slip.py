@@ -63,7 +63,7 @@ def test_inverted_warning_band_is_black_with_white_text() -> None:
 
 def test_printed_time_is_added_when_given() -> None:
     slip = receipt_slip(sample_receipt(), printed_at=datetime(2025, 8, 15, 9, 31))
-    assert slip.texts[-1] == "In lúc 09:31 15/08/2025"
+    assert slip.texts[-1] == "In lúc 09:31 ngày 15/08/2025"
 
 
 @pytest.mark.parametrize(
