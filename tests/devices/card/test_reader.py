@@ -141,3 +141,36 @@ def test_access_keys_need_a_can_or_an_mrz_key() -> None:
         AccessKeys()
     assert MrzKey("095012345", "950317", "350317").information.endswith("7")
     assert CanKey("012345").can == "012345"
+
+
+@pytest.mark.parametrize(
+    ("protocol", "parameter_id"),
+    [
+        ("0.4.0.127.0.7.2.2.4.2.1", 13),  # ECDH-GM, 3DES secure messaging
+        ("0.4.0.127.0.7.2.2.4.2.4", 16),  # ECDH-GM, AES-256 on brainpoolP384r1
+        ("0.4.0.127.0.7.2.2.4.2.2", 12),  # ECDH-GM, AES-128 on NIST P-256
+    ],
+    ids=["3DES bp256", "AES256 bp384", "AES128 P-256"],
+)
+def test_pace_works_with_other_standardized_parameters(protocol: str, parameter_id: int) -> None:
+    from devices.card import asn1
+
+    info = asn1.der_seq(asn1.der_oid(protocol), asn1.der_int(2), asn1.der_int(parameter_id))
+    card = replace(profile(ca=False), files={**profile(ca=False).files, 0x011C: asn1.der_set(info)})
+    result = _reader(transport(card)).read(KEYS, ("DG1",))
+    assert result.access_method == "PACE-CAN"
+    assert result.files["DG1"] == card.files[0x0101]
+
+
+def test_a_card_without_sfi_reads_is_read_after_select() -> None:
+    card = replace(profile(), sfi_reads=False)
+    memory = AccessMemory()
+    result = _reader(transport(card), memory=memory).read(KEYS, ("COM", "DG1"))
+    assert result.files["DG1"] == card.files[0x0101]
+    assert memory.sfi and not any(memory.sfi.values())
+
+
+def test_a_slow_card_is_waited_for() -> None:
+    t = transport(link=LinkFaults(delay_s=0.01))
+    result = _reader(t).read(KEYS, ("DG1",))
+    assert result.files["DG1"] == profile().files[0x0101] and result.stats.link_s >= 0.01 * 8
