@@ -66,7 +66,7 @@ def test_6cxx_carries_the_exact_length_the_card_wants() -> None:
 
 @pytest.mark.parametrize("sw", [0x9000, 0x6282, 0x6110])
 def test_success_and_warnings_do_not_raise(sw: int) -> None:
-    raise_for_status(sw)
+    assert raise_for_status(sw) is None
 
 
 def test_response_splits_data_and_status_word() -> None:

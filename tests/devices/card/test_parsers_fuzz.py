@@ -45,7 +45,7 @@ def _sample(name: str) -> bytes:
     return content[:3000] if name == "DG2" else content  # a cut DG2 keeps the run fast
 
 
-def _only_typed_errors(parser: Callable[[bytes], Any], data: bytes) -> None:
+def check_only_typed_errors(parser: Callable[[bytes], Any], data: bytes) -> None:
     with contextlib.suppress(CardError):  # typed errors are the allowed outcome
         parser(data)
 
@@ -73,31 +73,31 @@ def mutated(draw: st.DrawFn, original: bytes) -> bytes:
 @FUZZ
 @given(data=st.binary(max_size=300))
 def test_parsers_raise_only_typed_errors_on_random_bytes(name: str, data: bytes) -> None:
-    _only_typed_errors(PARSERS[name][0], bytes((BY_NAME[name].tag,)) + data)
+    check_only_typed_errors(PARSERS[name][0], bytes((BY_NAME[name].tag,)) + data)
 
 
 @pytest.mark.parametrize("name", sorted(PARSERS))
 @FUZZ
 @given(data=st.data())
 def test_parsers_raise_only_typed_errors_on_mutated_files(name: str, data: st.DataObject) -> None:
-    _only_typed_errors(PARSERS[name][0], data.draw(mutated(_sample(name))))
+    check_only_typed_errors(PARSERS[name][0], data.draw(mutated(_sample(name))))
 
 
 @FUZZ
 @given(data=st.binary(max_size=200))
 def test_tlv_apdu_and_security_infos_raise_only_typed_errors(data: bytes) -> None:
-    _only_typed_errors(lambda d: list(iter_tlv(d)), data)
-    _only_typed_errors(CommandAPDU.decode, data)
-    _only_typed_errors(ResponseAPDU.decode, data)
-    _only_typed_errors(parse_security_infos, b"\x31" + data)
-    _only_typed_errors(certificates_in, data)
+    check_only_typed_errors(lambda d: list(iter_tlv(d)), data)
+    check_only_typed_errors(CommandAPDU.decode, data)
+    check_only_typed_errors(ResponseAPDU.decode, data)
+    check_only_typed_errors(parse_security_infos, b"\x31" + data)
+    check_only_typed_errors(certificates_in, data)
 
 
 @FUZZ
 @given(text=st.text(alphabet=st.characters(max_codepoint=0x1EFF), max_size=120))
 def test_mrz_and_qr_parsers_raise_only_typed_errors(text: str) -> None:
-    _only_typed_errors(parse_mrz, text)  # type: ignore[arg-type]
-    _only_typed_errors(parse_qr, text)  # type: ignore[arg-type]
+    check_only_typed_errors(parse_mrz, text)  # type: ignore[arg-type]
+    check_only_typed_errors(parse_qr, text)  # type: ignore[arg-type]
 
 
 @FUZZ
@@ -105,8 +105,8 @@ def test_mrz_and_qr_parsers_raise_only_typed_errors(text: str) -> None:
 def test_mutated_qr_and_mrz_text_raise_only_typed_errors(text: st.DataObject) -> None:
     qr = text.draw(mutated(CITIZEN.qr_text.encode())).decode("utf-8", "replace")
     mrz = text.draw(mutated(CITIZEN.mrz_text.encode())).decode("ascii", "replace")
-    _only_typed_errors(parse_qr, qr)  # type: ignore[arg-type]
-    _only_typed_errors(parse_mrz, mrz)  # type: ignore[arg-type]
+    check_only_typed_errors(parse_qr, qr)  # type: ignore[arg-type]
+    check_only_typed_errors(parse_mrz, mrz)  # type: ignore[arg-type]
 
 
 @settings(max_examples=60, deadline=None)
