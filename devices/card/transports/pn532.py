@@ -23,12 +23,14 @@ from devices.card.errors import (
     CardNotPresent,
     CardRemoved,
     ProtocolError,
+    ReaderBufferOverflow,
     ReaderNotFound,
     TransportError,
 )
 from devices.card.transports.base import SHORT_APDU_MAX, LinkCounters
 from devices.card.transports.pn532_frames import (
     ACK_FRAME,
+    BUFFER_STATUSES,
     CARD_GONE_STATUSES,
     HSU_WAKEUP,
     IN_DATA_EXCHANGE_MAX_OUT,
@@ -100,6 +102,10 @@ def open_serial(port: str, baudrate: int) -> SerialPort:
 
 class Pn532Timeout(TransportError):
     """The PN532 did not answer in time."""
+
+
+class Pn532StatusError(TransportError):
+    """The PN532 answered, with an error status: the link itself is fine."""
 
 
 class Pn532Link:
@@ -365,8 +371,8 @@ class Pn532Transport:
         """Run a link action; a link failure drops the link so that `connect()` starts over."""
         try:
             return action()
-        except CardRemoved:
-            raise
+        except (CardRemoved, ReaderBufferOverflow, Pn532StatusError):
+            raise  # the PN532 answered: the link is fine
         except (TransportError, ProtocolError):
             self._drop_link()
             raise
@@ -410,6 +416,8 @@ class Pn532Transport:
         if answer.error in CARD_GONE_STATUSES:
             self.target, self._fresh, self._lost = None, False, True
             raise CardRemoved(f"the card stopped answering: {status_text(answer.status)}")
+        if answer.error in BUFFER_STATUSES:
+            raise ReaderBufferOverflow(f"PN532: {status_text(answer.status)}")
         if answer.error:
-            raise TransportError(f"PN532 InDataExchange failed: {status_text(answer.status)}")
+            raise Pn532StatusError(f"PN532 InDataExchange failed: {status_text(answer.status)}")
         return answer

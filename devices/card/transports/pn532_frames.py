@@ -105,6 +105,8 @@ STATUS_NAMES: dict[int, str] = {
 }
 # Statuses that mean the card is no longer answering (gone, swapped, or the RF link broke).
 CARD_GONE_STATUSES = frozenset({0x01, 0x02, 0x03, 0x05, 0x0A, 0x0B, 0x29, 0x2A, 0x2B})
+# Statuses that mean the answer did not fit the PN532's buffers.
+BUFFER_STATUSES = frozenset({0x07, 0x09, 0x0E})
 
 
 def status_text(status: int) -> str:

@@ -50,6 +50,7 @@ class EmulatorFaults:
     garbage_before_ack: bytes = b""  # line noise written before every ACK
     trickle: bool = False  # write answers a few bytes at a time
     answer_delay_s: float = 0.0
+    exchange_status: int | None = None  # the next InDataExchange answers this error status
 
 
 @dataclass
@@ -226,6 +227,9 @@ class Pn532Emulator:
     def _exchange(self, params: bytes) -> bytes:
         if not self._active or self.card is None or not params or params[0] & 0x3F != 1:
             return bytes([STATUS_NOT_ACCEPTABLE])
+        if self.faults.exchange_status is not None:
+            status, self.faults.exchange_status = self.faults.exchange_status, None
+            return bytes([status])
         more = bool(params[0] & MI_BIT)
         data = params[1:]
         if not data and self._chained_out:  # the host fetches the next part of a long answer

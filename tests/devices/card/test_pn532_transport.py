@@ -8,7 +8,13 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from devices.card.access_key import AccessKeys, CanKey
-from devices.card.errors import CardNotPresent, CardRemoved, ReaderNotFound, TransportError
+from devices.card.errors import (
+    CardNotPresent,
+    CardRemoved,
+    ReaderBufferOverflow,
+    ReaderNotFound,
+    TransportError,
+)
 from devices.card.reader import ChipReader
 from devices.card.simulator import demo_card, demo_citizens
 from devices.card.transports.base import CardTransport
@@ -174,6 +180,26 @@ def test_silent_pn532_times_out_aborts_with_ack_and_is_woken_again_on_reconnect(
     assert emulator.log.woken == 2
     assert reader.transmit(b"\x00\x84\x00\x00\x08") == b"\x00\x84\x00\x00\x08" + SW_OK
     reader.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (0x01, CardRemoved),  # time out: the target has not answered (UM0701-02 §7.1)
+        (0x2B, CardRemoved),  # the card previously activated has disappeared
+        (0x0E, ReaderBufferOverflow),  # internal buffer overflow
+        (0x07, ReaderBufferOverflow),  # communication buffer size insufficient
+        (0x10, TransportError),  # invalid parameter
+    ],
+)
+def test_in_data_exchange_error_status_becomes_a_typed_error(
+    reader: Pn532Transport, emulator: Pn532Emulator, status: int, error: type[Exception]
+) -> None:
+    reader.connect()
+    emulator.faults.exchange_status = status
+    with pytest.raises(error):
+        reader.transmit(b"\x00\x84\x00\x00\x08")
+    assert reader.link_bytes != (0, 0)  # the PN532 answered: the serial link stays open
 
 
 def test_card_exchange_timeout_is_never_below_five_seconds(emulator: Pn532Emulator) -> None:
