@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
@@ -188,8 +189,11 @@ class TrustStoreFolder:
     ) -> ImportReport:
         trusted = [c for _, c in self.certificates()]
         certificates, signer = verify_master_list(data, trusted, accept_fingerprint, now)
-        report = self.add(certificates)
-        return ImportReport(report.added, report.already_present, _subject(signer))
+        try:
+            report = self.add(certificates)
+            return ImportReport(report.added, report.already_present, _subject(signer))
+        except (ValueError, x509.InvalidVersion) as exc:
+            raise MasterListInvalid(f"a listed certificate is malformed: {exc}") from None
 
 
 def verify_master_list(
@@ -199,7 +203,16 @@ def verify_master_list(
     now: datetime | None = None,
 ) -> tuple[list[x509.Certificate], x509.Certificate]:
     """The CSCA certificates of a master list whose signature checks out, and its signer."""
-    now = now or datetime.now(UTC)
+    try:
+        return _verify_master_list(data, trusted, accept_fingerprint, now or datetime.now(UTC))
+    except (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
+        # `cryptography` parses certificate parts lazily: a malformed one fails when touched.
+        raise MasterListInvalid(f"a certificate in the master list is malformed: {exc}") from None
+
+
+def _verify_master_list(
+    data: bytes, trusted: list[x509.Certificate], accept_fingerprint: str, now: datetime
+) -> tuple[list[x509.Certificate], x509.Certificate]:
     try:
         signed = parse_signed_data(parse_one(data))
     except CardError as exc:
@@ -241,7 +254,7 @@ def _listed_certificates(content: bytes) -> list[x509.Certificate]:
     for element in elements:
         try:
             certificates.append(x509.load_der_x509_certificate(element.raw))
-        except ValueError:
+        except (ValueError, x509.InvalidVersion):
             raise MasterListInvalid(
                 "the master list holds a certificate that does not load"
             ) from None
