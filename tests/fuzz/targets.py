@@ -43,7 +43,8 @@ def _config() -> Target:
         (ConfigError,),
         lambda: [
             config_as_toml(KioskConfig()).encode(),
-            b'[devices]\ncard_reader = "pn532:/dev/ttyUSB0"\ncamera = 0\n[ui]\nidle_timeout_s = 60\n',
+            b'[devices]\ncard_reader = "pn532:/dev/ttyUSB0"\ncamera = 0\n'
+            b"[ui]\nidle_timeout_s = 60\n",
         ],
     )
 
