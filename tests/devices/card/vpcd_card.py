@@ -172,11 +172,15 @@ def pcsc_readers() -> list[str] | None:
         scard.SCardReleaseContext(context)
 
 
-def wait_for_reader(name: str, timeout_s: float) -> bool:
+def wait_for_reader(
+    name: str, timeout_s: float, process: subprocess.Popen[str] | None = None
+) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if name in (pcsc_readers() or []):
             return True
+        if process is not None and process.poll() is not None:
+            return False  # pcscd gave up (e.g. no permission to create /run/pcscd)
         time.sleep(0.1)
     return False
 
@@ -206,10 +210,11 @@ def running_pcscd(config_dir: Path) -> Iterator[str]:
         text=True,
     )
     try:
-        if wait_for_reader(VPCD_READER, 5.0):
+        if wait_for_reader(VPCD_READER, 5.0, process):
             yield ""
         else:
-            process.send_signal(signal.SIGTERM)
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
             _out, err = process.communicate(timeout=5)
             yield f"pcscd did not start: {err.strip()[-200:] or 'no reader appeared'}"
     finally:
