@@ -8,6 +8,17 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from kiosk.journey.engine import JourneyEngine, WorkItem
 from kiosk.journey.events import Event
 
+# Step work in Python (chip crypto, image handling) holds the GIL in 5 ms slices by default, and
+# every Qt-to-Python call on the GUI thread (a paint, a signal) waits for one: a screen refresh
+# with a few dozen such calls then stalls for 100 ms+. A 1 ms slice keeps the screen fluid.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
+def keep_gui_responsive() -> None:
+    import sys
+
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
 
 class _Signals(QObject):
     finished = Signal(object, object)  # WorkItem, Event
@@ -34,6 +45,7 @@ class QtRunner(QObject):
     def __init__(self, engine: JourneyEngine) -> None:
         super().__init__()
         self.engine = engine
+        keep_gui_responsive()
         self.pool = QThreadPool.globalInstance()
         self.signals = _Signals()
         self.signals.finished.connect(self._finished)
