@@ -220,13 +220,12 @@ class ChipReader:
         self.transport.disconnect()
         while True:
             try:
-                self.transport.connect()
-                break
+                self._open_session()  # connects: CardNotPresent until the card is back
+                return
             except CardNotPresent:
                 if self.clock() >= deadline:
                     raise CardRemoved("the card did not come back in time") from None
                 self.sleep(self.poll_s)
-        self._open_session()
 
     # --- access control -----------------------------------------------------------------------
 
@@ -357,8 +356,6 @@ class ChipReader:
                 continue
             except WrongLength as exc:
                 self._step_down(exc, extended, want)
-                if use_sfi and not buffer:
-                    continue
                 continue
             if extended:
                 self.memory.extended[self._card_type] = True
