@@ -47,7 +47,7 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     from sqlalchemy import select
 
     from kiosk.catalogue import load_catalogue
-    from kiosk.config import KioskConfig, StorageConfig
+    from kiosk.config import KioskConfig, OutboxConfig, StorageConfig
     from kiosk.crypto import open_sealer
     from kiosk.identity import CitizenIdentity
     from kiosk.outbox import Outbox
@@ -63,7 +63,10 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     config.data_dir.mkdir(parents=True)
     sealer = open_sealer(config)
     store = open_store(config.database_url)
-    outbox = Outbox(store, retry_base=timedelta(milliseconds=50), retry_cap=timedelta(seconds=1))
+    limits = OutboxConfig(soft_limit_count=100000, hard_limit_count=100000)  # all queued first
+    outbox = Outbox(
+        store, limits, retry_base=timedelta(milliseconds=50), retry_cap=timedelta(seconds=1)
+    )
     service = KioskDossierService(
         store, load_catalogue(), outbox, sealer, unit_code="000.00.12.H56",
         working_days=_EveryDay(), submit_wait_s=0,
