@@ -78,7 +78,9 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     for number in range(count):
         draft = service.prefill(procedure, who)
         draft.values.update(content="Thông tin về nơi cư trú", purpose=f"bench {number}")
-        draft.attachments.append(service.capture_document(draft, procedure.documents[0], None))
+        draft.attachments.append(
+            service.capture_document(draft, procedure.documents[0], lambda f, k: None)
+        )
         start = time.perf_counter()
         service.submit(draft, who)
         commit_ms.append((time.perf_counter() - start) * 1000)
