@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from kiosk.catalogue import Catalogue, ProcedureSpec
 from kiosk.crypto import Sealer
@@ -43,6 +45,11 @@ from kiosk.services.protocols import (
 )
 from kiosk.store import Store
 from kiosk.sync import SyncWorker
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+    from kiosk.portal.local_server import LocalPortal
+    from kiosk.services.protocols import AccountService, StatusService
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 DocumentCapture = Callable[[str, Progress], Attachment]
@@ -261,3 +268,68 @@ class KioskDossierService:
         if state == OutboxState.REJECTED.value:
             raise DossierRejected(kiosk_reference, reason)
         return portal_code if state == OutboxState.ACCEPTED.value else None
+
+
+@dataclass
+class DossierFeature:
+    """Everything issue 6 adds to a running kiosk, built for a configuration."""
+
+    dossiers: KioskDossierService
+    status: StatusService
+    accounts: AccountService
+    sync: SyncWorker
+    local_portal: LocalPortal | None  # demo mode: the loopback portal this process started
+    otp_source: Callable[[str], str | None] | None  # demo mode: the OTP "sent" to a phone
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            closer()
+
+
+def open_dossier_feature(
+    config: KioskConfig,
+    store: Store,
+    *,
+    sealer: Sealer | None = None,
+    document_capture: DocumentCapture | None = None,
+) -> DossierFeature:
+    """Catalogue, outbox, portal client (a local portal when `[portal] url` is empty), sync
+    worker (started), dossier/status/account services. Call `.close()` at exit."""
+    from kiosk.catalogue import catalogue_for_data_dir
+    from kiosk.crypto import open_sealer
+    from kiosk.portal.connect import connect_portal
+    from kiosk.services.accounts import KioskAccountService
+    from kiosk.services.status import KioskStatusService
+    from kiosk.workdays import WorkingCalendar
+
+    box = sealer or open_sealer(config)
+    catalogue = catalogue_for_data_dir(config.data_dir)
+    outbox = Outbox(store, config.outbox)
+    client, local = connect_portal(config)
+    sync = SyncWorker(outbox, client, box, interval_s=config.outbox.sync_interval_s).start()
+    drafts = DraftStore(store, box, timedelta(minutes=config.security.draft_ttl_minutes))
+    dossiers = KioskDossierService(
+        store,
+        catalogue,
+        outbox,
+        box,
+        unit_code=config.office.unit_code,
+        working_days=WorkingCalendar.load(config.data_dir),
+        sync=sync,
+        drafts=drafts,
+        document_capture=document_capture,
+        submit_wait_s=config.outbox.submit_wait_s,
+    )
+    closers: list[Callable[[], None]] = [client.close, sync.stop]
+    if local is not None:
+        closers.insert(0, local.stop)
+    return DossierFeature(
+        dossiers=dossiers,
+        status=KioskStatusService(store, box, catalogue, client),
+        accounts=KioskAccountService(client),
+        sync=sync,
+        local_portal=local,
+        otp_source=local.last_otp if local is not None else None,
+        closers=closers,
+    )

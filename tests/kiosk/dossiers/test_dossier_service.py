@@ -251,3 +251,20 @@ def test_a_citizen_without_a_phone_gets_an_activation_slip(client):
 def test_password_rules_list_every_broken_rule_in_vietnamese(client):
     problems = KioskAccountService(client).set_password(citizen(), "abc")
     assert len(problems) == 4 and all("Mật khẩu" in p for p in problems)
+
+
+def test_demo_mode_opens_the_feature_on_a_local_portal_and_submits(config, store):
+    from kiosk.services.dossiers import open_dossier_feature
+
+    feature = open_dossier_feature(config, store)
+    try:
+        assert feature.local_portal is not None and len(feature.dossiers.procedures()) == 9
+        svc = feature.dossiers
+        svc.working_days = EveryDay()
+        result = svc.submit(ready_draft(svc), citizen())
+        assert result.portal_code and feature.local_portal.received()
+        feature.accounts.request_otp(citizen(), "0912345678")
+        otp = feature.otp_source("0912345678")
+        assert feature.accounts.verify_otp(citizen(), "0912345678", otp) == "001******345"
+    finally:
+        feature.close()
