@@ -280,12 +280,20 @@ class CameraFaceVerifier(_CameraService):
         self.onlooker_seen = False  # of the last verify(): a second face was in view
 
     def model(self) -> Any:
-        """The face model, loaded on first use (about 2 s, ~100 MB) and kept for later citizens."""
+        """The face model, started on first use and kept for later citizens: in a child process
+        (3-6 s to start, ~125 MB), because dlib holds the GIL and would freeze the UI thread."""
         if self._model is None:
-            from devices.camera.face import DlibFaceModel
+            from devices.camera.face_process import FaceModelProcess
 
-            self._model = DlibFaceModel()
+            self._model = FaceModelProcess()
         return self._model
+
+    def close(self) -> None:
+        """Stop the face model's process (at kiosk exit)."""
+        close = getattr(self._model, "close", None)
+        if close is not None:
+            close()
+        self._model = None
 
     def verify(self, chip_photo: bytes, progress: Progress) -> FaceResult:
         from devices.camera.errors import ImageUnreadable, NoFaceFound, SeveralFaces

@@ -56,3 +56,39 @@ def test_two_people_in_one_image_raise_several_faces(face_model):
     biden = cv2.resize(biden, None, fx=scale, fy=scale)[: obama.shape[0]]
     with pytest.raises(SeveralFaces):
         only_face(face_model, np.hstack([obama, biden]))
+
+
+def test_face_model_in_a_child_process_agrees_and_leaves_the_gil_free(face_model):
+    import threading
+    import time
+
+    from devices.camera.face_process import FaceModelProcess
+    from devices.camera.sample_scenes import portrait_frame
+
+    frame = portrait_frame(face_photo("obama.jpg"))
+    remote = FaceModelProcess()
+    ticks: list[float] = []
+    stop = threading.Event()
+
+    def ticker() -> None:
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.005)
+
+    try:
+        face = remote.detect(frame)[0]
+        thread = threading.Thread(target=ticker)
+        thread.start()
+        started = time.perf_counter()
+        vector = remote.embed(frame, face)
+        vector = remote.embed(frame, face)
+        elapsed = time.perf_counter() - started
+        stop.set()
+        thread.join()
+    finally:
+        stop.set()
+        remote.close()
+    local = face_model.embed(frame, face_model.detect(frame)[0])
+    assert np.allclose(vector, local)
+    # the ticker kept running while the child embedded (in-process dlib would starve it)
+    assert len(ticks) >= 0.3 * elapsed / 0.0055
