@@ -124,6 +124,7 @@ def main(argv: list[str]) -> int:
 
     from devices.camera.face import DlibFaceModel
     from devices.camera.sample_scenes import (
+        FACES_DIR,
         SampleCamera,
         demo_face_photo,
         portrait_frame,
@@ -184,6 +185,11 @@ def main(argv: list[str]) -> int:
     for name, counter in results.items():
         verdicts = ", ".join(f"{k} {v}" for k, v in counter.most_common())
         print(f"  {name:26s} {verdicts}")
+    print("flat pictures vs simulated turns (a turn needs >= 0.08; depth floor 0.025):")
+    portraits = [portrait_frame(read_image(FACES_DIR / n)) for n in ("obama.jpg", "obama2.jpg")]
+    biden = read_image(FACES_DIR / "biden.jpg")
+    portraits.append(portrait_frame(biden[: biden.shape[0] // 2]))  # face big enough to find
+    flat_versus_turned(model, portraits)
     print(
         f"face-check time per processed frame (live runs): median {statistics.median(frame_ms):.1f}"
         f" ms, p90 {np.percentile(frame_ms, 90):.1f} ms"
