@@ -63,6 +63,8 @@ class ScriptedCitizen:
             return Event(EventType.PROCEDURE_CHOSEN, {"code": self.rng.choice(ctx.procedures).code})
         if state in (StepId.FORM, StepId.REVIEW):
             return Event(EventType.CONFIRMED)
+        if state is StepId.FEE:  # the QR is shown but no payment can be confirmed (offline)
+            return Event(EventType.PAY_AT_COUNTER)
         if state is StepId.ACCOUNT_PHONE:
             return Event(EventType.PHONE_ENTERED, {"phone": f"09{self.rng.randrange(10**8):08d}"})
         if state is StepId.ACCOUNT_OTP:

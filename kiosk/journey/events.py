@@ -31,6 +31,7 @@ class EventType(StrEnum):
     FACE_FAILED = "face_failed"  # data: {"reason": code}
     DOCUMENTS_DONE = "documents_done"
     PAID = "paid"
+    FEE_SHOWN = "fee_shown"  # the VietQR is on screen; nothing to wait for (offline)
     OTP_SENT = "otp_sent"
     ACCOUNT_CREATED = "account_created"
     SUBMITTED = "submitted"

@@ -18,6 +18,7 @@ FACE_TRIES = 3
 QR_TIMEOUT_S = 60.0
 CARD_WAIT_S = 60.0
 PAYMENT_WAIT_S = 300.0
+PAYMENT_POLL_S = 1.0
 
 
 class StepId(StrEnum):
@@ -89,18 +90,21 @@ def _capture_documents(ctx: JourneyContext, services: Services, progress: Progre
 
 
 def _request_fee(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
-    assert ctx.procedure is not None
+    assert ctx.procedure is not None and ctx.result is not None
     if ctx.procedure.fee_vnd == 0:
         ctx.paid = True
         return Event(EventType.PAID)
-    ctx.fee = services.payments.request(ctx.procedure, ctx.session_id)
+    code = ctx.result.portal_code or ctx.result.kiosk_reference
+    ctx.fee = services.payments.request(ctx.procedure, code)
     progress(0.0, "fee_ready")
+    if ctx.result.portal_code is None:  # queued offline: the portal cannot confirm a payment yet
+        return Event(EventType.FEE_SHOWN)
     deadline = time.monotonic() + PAYMENT_WAIT_S
     while time.monotonic() < deadline:
         if services.payments.is_paid(ctx.fee):
             ctx.paid = True
             return Event(EventType.PAID)
-        time.sleep(1.0)
+        time.sleep(PAYMENT_POLL_S)
     return Event(EventType.FAILED, {"code": "payment_timeout"})
 
 

@@ -59,15 +59,17 @@ TRANSITIONS: dict[S, dict[E, Target]] = {
         E.UNAVAILABLE: S.STAFF_HELP,
         E.BACK: S.FORM,
     },
-    S.REVIEW: {E.CONFIRMED: S.FEE, E.BACK: S.DOCUMENTS},
+    S.REVIEW: {E.CONFIRMED: S.SUBMIT, E.BACK: S.DOCUMENTS},
+    S.SUBMIT: {E.SUBMITTED: S.FEE, E.FAILED: S.ERROR, E.UNAVAILABLE: S.STAFF_HELP},
+    # The fee is paid once the dossier is safe and has its code (the transfer's purpose); a
+    # dossier queued offline shows the QR without waiting and the citizen may pay at the counter.
     S.FEE: {
-        E.PAID: S.SUBMIT,
-        E.PAY_AT_COUNTER: S.SUBMIT,
+        E.FEE_SHOWN: STAY,
+        E.PAID: S.RECEIPT,
+        E.PAY_AT_COUNTER: S.RECEIPT,
         E.FAILED: S.ERROR,
         E.UNAVAILABLE: S.STAFF_HELP,
-        E.BACK: S.REVIEW,
     },
-    S.SUBMIT: {E.SUBMITTED: S.RECEIPT, E.FAILED: S.ERROR, E.UNAVAILABLE: S.STAFF_HELP},
     # A receipt that cannot print still ends at DONE: the code is on screen, staff reprint.
     S.RECEIPT: {E.PRINTED: S.DONE, E.FAILED: S.DONE, E.UNAVAILABLE: S.DONE},
     S.DONE: {E.CONFIRMED: S.GOODBYE},
@@ -120,7 +122,6 @@ CARD_HELD_STEPS = [
     S.FORM,
     S.DOCUMENTS,
     S.REVIEW,
-    S.FEE,
     S.ACCOUNT_PHONE,
     S.ACCOUNT_OTP,
     S.STATUS_LIST,

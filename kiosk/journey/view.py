@@ -23,8 +23,9 @@ PROGRESS: dict[Journey, list[StepId]] = {
         StepId.FORM,
         StepId.DOCUMENTS,
         StepId.REVIEW,
-        StepId.FEE,
         StepId.SUBMIT,
+        StepId.FEE,
+        StepId.DONE,
     ],
     Journey.ACCOUNT: [
         StepId.CONSENT,
@@ -46,8 +47,7 @@ PROGRESS: dict[Journey, list[StepId]] = {
 }
 # Steps shown as part of the step before them in the progress count.
 SAME_AS = {
-    StepId.RECEIPT: StepId.SUBMIT,
-    StepId.DONE: StepId.SUBMIT,
+    StepId.RECEIPT: StepId.DONE,
     StepId.ACCOUNT_VERIFY: StepId.ACCOUNT_OTP,
 }
 
