@@ -24,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -211,7 +212,12 @@ def main(argv: list[str]) -> int:
     verifier = CameraFaceVerifier(
         "sample", rng=random.Random(1), preview=lambda f: stamps.append(time.monotonic())
     )
-    verifier.model()  # started before the citizen arrives
+    spawn_started = time.monotonic()
+    child = verifier.model()  # started before the citizen arrives
+    spawn_s = time.monotonic() - spawn_started
+    status = Path(f"/proc/{child.pid}/status").read_text().splitlines()
+    child_rss = next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
+    print(f"face model process: started in {spawn_s:.1f} s, its RSS {child_rss} MB")
     ticker = threading.Thread(target=gui_thread)
     ticker.start()
     started = time.monotonic()
