@@ -22,20 +22,24 @@ import random
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kiosk.services.protocols import FaceResult, Progress, ServiceError
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from devices.camera.sources import FrameSource
+
 log = logging.getLogger(__name__)
 
 Guidance = Callable[[str], None]
 Preview = Callable[["np.ndarray"], None]
+Camera: TypeAlias = "int | str | FrameSource"  # a `[devices] camera` spec, or a frame source
 
 FACE_TIMEOUT_S = 45.0
 DOCUMENT_TIMEOUT_S = 60.0
+UNPLUGGED_GIVE_UP_S = 5.0  # camera gone this long during a step: hand over to staff
 QR_TILT_HINT_AFTER = 0.3  # share of the QR time after which the citizen is asked to tilt the card
 
 # key -> (Vietnamese for the citizen, English)
@@ -182,7 +186,7 @@ class _Reporter:
 
 class _CameraService:
     def __init__(
-        self, camera: int | str, guidance: Guidance | None = None, *, preview: Preview | None = None
+        self, camera: Camera, guidance: Guidance | None = None, *, preview: Preview | None = None
     ) -> None:
         self.camera = camera
         self.guidance = guidance
@@ -195,7 +199,8 @@ class _CameraService:
         from devices.camera.sources import Listener, open_source
 
         try:
-            source = open_source(self.camera, purpose)
+            camera = self.camera
+            source = camera if not isinstance(camera, int | str) else open_source(camera, purpose)
             preview = self.preview
             worker = CaptureWorker(
                 source, on_frame=(lambda frame: preview(frame.image)) if preview else None
@@ -206,8 +211,13 @@ class _CameraService:
         return worker, source if isinstance(source, Listener) else None
 
     def _next(self, worker: Any, after: int, report: _Reporter, fraction: float) -> Any:
+        """The next frame, or None; raises `device_unplugged` once the camera has been gone for
+        `UNPLUGGED_GIVE_UP_S` (the journey then hands over to staff)."""
         frame = worker.next_frame(after, timeout_s=0.5)
         if frame is None and not worker.connected:
+            gone = [e for e in worker.events if e.kind == "disconnected"]
+            if gone and time.monotonic() - gone[-1].at > UNPLUGGED_GIVE_UP_S:
+                raise ServiceError("the camera was unplugged", code="device_unplugged")
             report(fraction, "camera_reconnecting")
         return frame
 
@@ -217,7 +227,7 @@ class CameraQrScanner(_CameraService):
 
     def __init__(
         self,
-        camera: int | str,
+        camera: Camera,
         guidance: Guidance | None = None,
         *,
         decoder: str = "",
@@ -263,7 +273,7 @@ class CameraFaceVerifier(_CameraService):
 
     def __init__(
         self,
-        camera: int | str,
+        camera: Camera,
         guidance: Guidance | None = None,
         *,
         timeout_s: float = FACE_TIMEOUT_S,

@@ -121,3 +121,17 @@ def test_every_guidance_key_the_face_check_can_give_has_a_text():
     keys = {"look_at_camera", "move_closer", "move_back", "too_dark", "too_bright"}
     keys |= {"hold_still", "one_person_only", "blink", "turn_left", "turn_right", "done"}
     assert keys <= set(GUIDANCE_TEXTS)
+
+
+def test_camera_unplugged_for_good_during_a_step_hands_over_to_staff(monkeypatch):
+    from kiosk.services import camera as camera_service
+    from tests.devices.camera.test_capture import _PluggableCamera
+
+    monkeypatch.setattr(camera_service, "UNPLUGGED_GIVE_UP_S", 0.2)
+    unplugged = _PluggableCamera()
+    unplugged.plugged.clear()  # opens (it was plugged at start), then never gives a frame
+    unplugged.open = lambda: None
+    progress = _Recorder()
+    with pytest.raises(ServiceError) as raised:
+        CameraQrScanner(unplugged).scan_card_qr(10.0, progress)
+    assert raised.value.code == "device_unplugged"
