@@ -12,6 +12,7 @@ import statistics
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine, Transition
@@ -61,7 +62,9 @@ class ScriptedCitizen:
             return Event(EventType.CONSENTED)
         if state is StepId.CHOOSE_PROCEDURE and ctx.procedures:
             return Event(EventType.PROCEDURE_CHOSEN, {"code": self.rng.choice(ctx.procedures).code})
-        if state in (StepId.FORM, StepId.REVIEW):
+        if state is StepId.FORM and ctx.draft is not None:
+            return self.fill_or_confirm(engine)
+        if state is StepId.REVIEW:
             return Event(EventType.CONFIRMED)
         if state is StepId.FEE:  # the QR is shown but no payment can be confirmed (offline)
             return Event(EventType.PAY_AT_COUNTER)
@@ -72,6 +75,46 @@ class ScriptedCitizen:
                 return None
             return Event(EventType.OTP_ENTERED, {"otp": self.otp_source(ctx.phone)})
         return None
+
+
+    def fill_or_confirm(self, engine: JourneyEngine) -> Event:
+        """Confirm a prefilled field; type what the card cannot know (a child's name, a date),
+        as the citizen would with the on-screen keyboard, choosing a value the form accepts."""
+        draft = engine.ctx.draft
+        assert draft is not None
+        spec = draft.procedure.fields[engine.ctx.field_index]
+        if draft.values.get(spec.key) or not spec.required:
+            return Event(EventType.CONFIRMED)
+        validate = getattr(engine.services.dossiers, "validate", None)
+        for value in self.candidates(spec):
+            trial = dict(draft.values, **{spec.key: value})
+            if validate is None or not any(
+                problem.key == spec.key
+                for problem in validate(type(draft)(draft.procedure, trial, draft.attachments))
+            ):
+                return Event(EventType.CORRECTED, {"field": spec.key, "value": value})
+        return Event(EventType.CONFIRMED)  # nothing fits: the form will say which field
+
+    def candidates(self, spec: Any) -> list[str]:
+        today = date.today()
+        if spec.kind == "choice":
+            return [self.rng.choice(spec.choices)] if spec.choices else []
+        if spec.kind == "phone":
+            return [f"09{self.rng.randrange(10**8):08d}"]
+        if spec.kind == "id_number":
+            return [f"0010{self.rng.randrange(10**8):08d}"]
+        if spec.kind == "number":
+            return [str(self.rng.randint(1, 3))]
+        if spec.kind == "date":
+            days = (-10, 60, -365 * 30, 365)
+            return [(today + timedelta(days=d)).strftime("%d/%m/%Y") for d in days]
+        if "name" in spec.key:
+            return [self.rng.choice(NAMES)]
+        return [self.rng.choice(PLACES)]
+
+
+NAMES = ["Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Nam", "Phạm Thị Hương"]
+PLACES = ["Thôn 2, Xã Đông Hưng, Tỉnh Thái Bình", "Ấp Tân Lập, Xã Vĩnh Hậu, Tỉnh Bạc Liêu"]
 
 
 def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:

@@ -48,6 +48,7 @@ from kiosk.sync import SyncWorker
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
+    from kiosk.portal.client import PortalClient
     from kiosk.portal.local_server import LocalPortal
     from kiosk.services.protocols import AccountService, StatusService
 
@@ -278,6 +279,7 @@ class DossierFeature:
     status: StatusService
     accounts: AccountService
     sync: SyncWorker
+    client: PortalClient
     local_portal: LocalPortal | None  # demo mode: the loopback portal this process started
     otp_source: Callable[[str], str | None] | None  # demo mode: the OTP "sent" to a phone
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -329,6 +331,7 @@ def open_dossier_feature(
         status=KioskStatusService(store, box, catalogue, client),
         accounts=KioskAccountService(client),
         sync=sync,
+        client=client,
         local_portal=local,
         otp_source=local.last_otp if local is not None else None,
         closers=closers,
