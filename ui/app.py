@@ -71,7 +71,9 @@ def run_kiosk(
             from kiosk.services.wiring import open_runtime
 
             try:
-                loaded.done.emit(open_runtime(config, demo=demo))
+                from ui.system_printer import SystemPrinter
+
+                loaded.done.emit(open_runtime(config, demo=demo, system_printer=SystemPrinter))
             except Exception as exc:  # shown to staff on screen and in the log
                 loaded.done.emit(exc)
 
