@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MIN_FACE_WIDTH = 100  # px at 640x480: closer than ~1.2 m with a 60° webcam
 MAX_FACE_WIDTH = 420  # px: too close, the face leaves the frame when turning
 ONLOOKER_MIN_WIDTH = 40  # smaller faces far behind are not treated as people looking on
+ONLOOKER_SCAN_EVERY = 5  # frames between detections that also find small faces (~90 ms each)
 FRAMES_BEFORE = 2  # embeddings taken before the challenge
 EMBED_EVERY = 3  # frames between embeddings
 
@@ -67,6 +68,7 @@ class FaceCheck:
         self._frames = 0
         self._last_embedded = -EMBED_EVERY
         self.onlooker_seen = False
+        self._onlooker = False
 
     # --- per frame ----------------------------------------------------------------------------
 
@@ -74,11 +76,17 @@ class FaceCheck:
         self._frames += 1
         if self.done:
             return FrameVerdict("done", 1.0, done=True)
-        faces = self.model.detect(frame)
+        # every few frames, a slower look that also finds small faces further back (onlookers);
+        # what it saw holds until the next such look
+        thorough = self._frames % ONLOOKER_SCAN_EVERY == 1
+        faces = self.model.detect(frame, thorough=thorough)
         quality = measure_quality(frame)
         if not faces:
             return self._verdict("too_dark" if quality.too_dark else "look_at_camera")
-        citizen, onlooker = self._citizen(faces)
+        citizen, onlooker_here = self._citizen(faces)
+        if thorough or onlooker_here:
+            self._onlooker = onlooker_here
+        onlooker = self._onlooker
         if citizen is None:
             return self._verdict("one_person_only", onlooker=True)
         self.onlooker_seen |= onlooker

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from kiosk.errors import register
 from kiosk.services.protocols import FaceResult, Progress, ServiceError
 
 if TYPE_CHECKING:
@@ -281,8 +282,12 @@ class CameraFaceVerifier(_CameraService):
         preview: Preview | None = None,
         model: Any = None,
         rng: random.Random | None = None,
+        onlooker: Callable[[bool], None] | None = None,
     ) -> None:
+        """`onlooker(True)` when a second face comes into view, `onlooker(False)` when it has
+        gone (the UI hides personal data meanwhile); called only on change."""
         super().__init__(camera, guidance, preview=preview)
+        self.on_onlooker = onlooker
         self.timeout_s = timeout_s
         self.per_challenge_s = per_challenge_s
         self._model = model
@@ -324,6 +329,7 @@ class CameraFaceVerifier(_CameraService):
             started = time.monotonic()
             number = -1
             fraction = 0.0
+            onlooker_shown = False
             while time.monotonic() - started < self.timeout_s and not check.done:
                 frame = self._next(worker, number, report, fraction)
                 if frame is None:
@@ -332,6 +338,11 @@ class CameraFaceVerifier(_CameraService):
                 verdict = check.process(frame.image, frame.at)
                 fraction = verdict.fraction
                 report(fraction, verdict.guidance)
+                if verdict.onlooker != onlooker_shown and self.on_onlooker is not None:
+                    onlooker_shown = verdict.onlooker
+                    self.on_onlooker(onlooker_shown)
+            if onlooker_shown and self.on_onlooker is not None:
+                self.on_onlooker(False)
             outcome = check.outcome()
             self.onlooker_seen = check.onlooker_seen
             log.info(
@@ -380,3 +391,6 @@ class CameraDocumentCapture(_CameraService):
             raise ServiceError("no steady page in time", code="document_not_found")
         finally:
             worker.stop()
+
+
+register(ERROR_TEXTS)

@@ -135,3 +135,17 @@ def test_camera_unplugged_for_good_during_a_step_hands_over_to_staff(monkeypatch
     with pytest.raises(ServiceError) as raised:
         CameraQrScanner(unplugged).scan_card_qr(10.0, progress)
     assert raised.value.code == "device_unplugged"
+
+
+def test_a_second_face_in_view_is_reported_as_an_onlooker_then_cleared(face_model):
+    from devices.camera.sample_scenes import portrait_frame
+    from devices.camera.sources import GeneratedFrames
+    from tests.devices.camera.conftest import face_photo
+
+    frame = portrait_frame(face_photo("obama.jpg"))
+    frame[180:480, 440:640] = portrait_frame(face_photo("obama2.jpg"), (200, 300))
+    source = GeneratedFrames(lambda number: frame.copy(), name="citizen and onlooker")
+    seen: list[bool] = []
+    verifier = CameraFaceVerifier(source, model=face_model, timeout_s=1.5, onlooker=seen.append)
+    verifier.verify(photo_bytes("obama.jpg"), _Recorder())
+    assert seen == [True, False] and verifier.onlooker_seen
