@@ -5,6 +5,8 @@ dlib holds Python's GIL while it detects and embeds (measured: a 5 ms ticker thr
 per embedding. `FaceModelProcess` runs `DlibFaceModel` in a spawned child and talks to it over a
 pipe: the parent only pickles a frame (~1 ms for 640x480) and then waits in C with the GIL
 released. Frames and embeddings cross the pipe in memory only; the child writes nothing.
+Like any `multiprocessing` spawn, the child re-imports the main script: the `kiosk` entry points
+are fine (`python -m kiosk`, the console script); a frozen build must call `freeze_support()`.
 """
 
 from __future__ import annotations
@@ -69,10 +71,17 @@ class FaceModelProcess:
         if not self._connection.poll(START_TIMEOUT_S):
             self.close()
             raise RuntimeError("the face model process did not start in time")
-        status, _ = self._connection.recv()
+        try:
+            status, _ = self._connection.recv()
+        except EOFError:
+            status = "exited"
         if status != "ready":
             self.close()
-            raise RuntimeError("the face model process failed to start")
+            raise RuntimeError(
+                "the face model process failed to start (a script that starts it must guard its "
+                "top level with `if __name__ == '__main__':`; a frozen build must call "
+                "multiprocessing.freeze_support())"
+            )
 
     def _ask(self, kind: str, frame: np.ndarray, extra: Any) -> Any:
         with self._lock:

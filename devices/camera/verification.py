@@ -22,7 +22,7 @@ from devices.camera.quality import measure_quality, to_gray
 
 log = logging.getLogger(__name__)
 
-MIN_FACE_WIDTH = 100  # px at 640x480: closer than ~1.2 m with a 60° webcam
+MIN_FACE_WIDTH = 90  # px at 640x480: closer than ~0.9 m with a 60° webcam (turned faces shrink)
 MAX_FACE_WIDTH = 420  # px: too close, the face leaves the frame when turning
 ONLOOKER_MIN_WIDTH = 40  # smaller faces far behind are not treated as people looking on
 ONLOOKER_SCAN_EVERY = 5  # frames between detections that also find small faces (~90 ms each)
