@@ -165,6 +165,10 @@ def passive_authentication(
             PaStatus.NO_TRUST_STORE,
             "hashes and SOD signature are good, but no CSCA certificate is installed" + note,
         )
+    try:
+        issuer = ds.issuer.rfc4514_string()  # parsed lazily: a forged name fails only here
+    except ValueError as exc:
+        return result(PaStatus.SIGNATURE_INVALID, f"the DS certificate issuer is malformed: {exc}")
     for csca in trust_store.issuers_of(ds):
         if certificate_signed_by(ds, csca):
             return result(
@@ -174,6 +178,6 @@ def passive_authentication(
             )
     return result(
         PaStatus.UNTRUSTED_CSCA,
-        f"no CSCA in the trust store signed the DS certificate ({ds.issuer.rfc4514_string()})"
+        f"no CSCA in the trust store signed the DS certificate ({issuer})"
         + note,
     )

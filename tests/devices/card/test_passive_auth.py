@@ -105,3 +105,15 @@ def test_trust_store_reads_an_icao_master_list(tmp_path: Path) -> None:
 
 def test_a_missing_trust_store_folder_is_empty() -> None:
     assert not load_trust_store(Path("/nonexistent/trust"))
+
+
+def test_a_ds_certificate_with_a_malformed_issuer_name_is_signature_invalid() -> None:
+    # Found by hypothesis: a byte of the issuer's UTF8String turned into an invalid sequence.
+    sod, groups = _files("ecdsa")
+    organisation = "Một Cửa Kiosk TEST".encode()
+    start = sod.index(organisation)  # the DS certificate's issuer comes first in the SOD
+    broken = sod[:start] + organisation.replace(b"\xe1\xbb\xad", b"\x00\xbb\xad", 1)
+    broken += sod[start + len(organisation) :]
+    result = passive_authentication(broken, groups, trust("ecdsa"))
+    assert result.status is PaStatus.SIGNATURE_INVALID
+    assert "issuer is malformed" in result.reason
