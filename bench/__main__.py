@@ -7,9 +7,8 @@ from pathlib import Path
 
 
 def main() -> int:
-    names = sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_")
-    )
+    modules = pkgutil.iter_modules([str(Path(__file__).parent)])
+    names = sorted(m.name for m in modules if not m.name.startswith("_"))
     if len(sys.argv) < 2 or sys.argv[1] not in names:
         print("usage: python -m bench NAME [ARGS...]\nbenchmarks: " + ", ".join(names))
         return 2

@@ -45,7 +45,8 @@ def run_kiosk(
     from ui import theme
     from ui.main_window import ActivityFilter, MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Một Cửa Kiosk")
     theme.load_fonts()
     app.setFont(theme.font(theme.BODY_PX))

@@ -154,7 +154,7 @@ class MainWindow(QWidget):
         self.staff_panel = StaffPanel()
         self.staff_panel.setParent(self)
         self.staff_panel.hide()
-        self.staff_panel.event.connect(self._staff_event)
+        self.staff_panel.journey_event.connect(self._staff_event)
         self.staff_panel.mute.connect(self._set_muted)
         self.staff_panel.volume.connect(self._set_volume)
         self.staff_panel.closed.connect(self.staff_panel.hide)

@@ -229,7 +229,7 @@ class PanelState:
 class StaffPanel(QWidget):
     """Denser staff screen: always says which citizen step is active and what each action does."""
 
-    event = Signal(object)  # a journey Event to dispatch
+    journey_event = Signal(object)  # a journey Event to dispatch
     mute = Signal(bool)
     volume = Signal(float)
     closed = Signal()
@@ -256,7 +256,7 @@ class StaffPanel(QWidget):
         self.takeover.clicked.connect(self._toggle_takeover)
         row.addWidget(self.takeover)
         self.restart = staff_button("Làm lại từ đầu (xoá phiên)")
-        self.restart.clicked.connect(lambda: self.event.emit(Event(EventType.CANCELLED)))
+        self.restart.clicked.connect(lambda: self.journey_event.emit(Event(EventType.CANCELLED)))
         row.addWidget(self.restart)
         column.addLayout(row)
         column.addWidget(
@@ -356,9 +356,9 @@ class StaffPanel(QWidget):
         if self.state is None:
             return
         if self.state.taken_over:
-            self.event.emit(Event(EventType.STAFF_HANDBACK, {"staff": self.username}))
+            self.journey_event.emit(Event(EventType.STAFF_HANDBACK, {"staff": self.username}))
         else:
-            self.event.emit(Event(EventType.STAFF_TAKEOVER, {"staff": self.username}))
+            self.journey_event.emit(Event(EventType.STAFF_TAKEOVER, {"staff": self.username}))
 
     def reason(self) -> str:
         chosen = self.reasons.checkedButton()
@@ -373,7 +373,7 @@ class StaffPanel(QWidget):
     def _override(self) -> None:
         reason = self.reason()
         if reason:
-            self.event.emit(
+            self.journey_event.emit(
                 Event(EventType.STAFF_OVERRIDE, {"staff": self.username, "reason": reason})
             )
 

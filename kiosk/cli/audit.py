@@ -29,4 +29,4 @@ def _verify(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "audit", _verify, "the tamper-evident audit log")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    add_command(actions, "verify", _verify, "exit 0 if the hash chain is intact, else name the entry")
+    add_command(actions, "verify", _verify, "exit 0 if the chain is intact, else name the entry")

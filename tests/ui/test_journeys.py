@@ -37,7 +37,7 @@ def test_a_dossier_is_submitted_by_tapping_alone_with_one_field_corrected_on_the
     assert form.view.rows[0].value == "Thôn 2"
     tap(qtbot, form.yes)
     wait_for(qtbot, kiosk, StepId.REVIEW)
-    tap(qtbot, screen(kiosk).send)
+    tap(qtbot, screen(kiosk).send_button)
     wait_for(qtbot, kiosk, StepId.DONE, timeout=5000)
     submitted = kiosk.engine.services.dossiers.submitted
     assert submitted[0].values["place_of_residence"] == "Thôn 2"
@@ -58,7 +58,9 @@ def test_an_account_is_created_typing_only_the_phone_number_and_the_code(qtbot, 
         tap(qtbot, phone.keypad.keys[digit])
     tap(qtbot, phone.next)
     wait_for(qtbot, kiosk, StepId.ACCOUNT_OTP)
-    assert kiosk.engine.services.accounts.phones == ["0912345678"]
+    # The OTP is requested by the step's work on the thread pool: wait for it, don't race it.
+    accounts = kiosk.engine.services.accounts
+    qtbot.waitUntil(lambda: accounts.phones == ["0912345678"], timeout=3000)
     otp = screen(kiosk)
     for digit in "123456":
         tap(qtbot, otp.keypad.keys[digit])

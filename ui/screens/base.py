@@ -78,7 +78,7 @@ class Screen(QWidget):
         self.bottom.setSpacing(theme.BUTTON_GAP)
         self.back_button = BigButton(button("back", language), "back")
         self.back_button.setMaximumWidth(420)
-        self.back_button.clicked.connect(lambda: self.emit(EventType.BACK))
+        self.back_button.clicked.connect(lambda: self.send(EventType.BACK))
         self.bottom.addWidget(self.back_button)
         self.bottom.addStretch(1)
         self.frame.addLayout(self.bottom)
@@ -90,7 +90,7 @@ class Screen(QWidget):
     def build(self) -> None:
         """Subclasses add their body and action buttons here."""
 
-    def emit(self, event_type: EventType, **data: object) -> None:
+    def send(self, event_type: EventType, **data: object) -> None:
         self.intent.emit(Event(event_type, dict(data)))
 
     def add_action(
@@ -98,7 +98,7 @@ class Screen(QWidget):
     ) -> BigButton:
         widget = BigButton(button(text_key, self.language), pictogram, primary)
         widget.setMinimumWidth(theme.CHOICE_WIDTH)
-        widget.clicked.connect(lambda: self.emit(event_type))
+        widget.clicked.connect(lambda: self.send(event_type))
         self.bottom.addWidget(widget)
         return widget
 
@@ -106,7 +106,8 @@ class Screen(QWidget):
         """The citizen's main choices on this screen (kept ≥ 15 mm apart): the bottom bar."""
         found = []
         for index in range(self.bottom.count()):
-            widget = self.bottom.itemAt(index).widget()
+            item = self.bottom.itemAt(index)
+            widget = item.widget() if item is not None else None
             if isinstance(widget, BigButton) and widget.isVisible():
                 found.append(widget)
         return found
@@ -123,9 +124,9 @@ class Screen(QWidget):
         if self.instruction is not None:
             self.instruction.setText(view.say)
         self.pages.setCurrentWidget(self.cover if view.onlooker else self.body_host)
-        self.render(view)
+        self.render_view(view)
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         """Subclasses show the step-specific parts of the view."""
 
     def leave(self) -> None:

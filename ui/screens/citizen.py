@@ -70,7 +70,7 @@ class WelcomeScreen(Screen):
         for index, (key, picture, event_type) in enumerate(choices):
             widget = BigButton(button(key, self.language), picture, primary=index == 0)
             widget.setMinimumHeight(theme.BUTTON_HEIGHT + 40)
-            widget.clicked.connect(lambda _=False, e=event_type: self.emit(e))
+            widget.clicked.connect(lambda _=False, e=event_type: self.send(e))
             self.choice_buttons[key] = widget
             grid.addWidget(widget, index // 2, index % 2)
         self.body.addStretch(1)
@@ -110,7 +110,7 @@ class WaitingScreen(InstructionScreen):
         self.extra.addWidget(self.status)
         self.extra.addStretch(1)
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         self.bar.setValue(int(view.progress * 100))
         self.status.setText(view.guidance)
 
@@ -176,19 +176,20 @@ class ChooseProcedureScreen(Screen):
         self.procedure_buttons: list[BigButton] = []
         self.choices: tuple[tuple[str, str], ...] = ()
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         if view.choices == self.choices:
             return  # the same list: keep the buttons (a finger may be on one)
         self.choices = view.choices
         while self.list_layout.count():
             item = self.list_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.procedure_buttons = []
         for code, text in view.choices:
             widget = BigButton(text, "document")
             widget.clicked.connect(
-                lambda _=False, c=code: self.emit(EventType.PROCEDURE_CHOSEN, code=c)
+                lambda _=False, c=code: self.send(EventType.PROCEDURE_CHOSEN, code=c)
             )
             widget.pressed.connect(self.pressed)
             self.list_layout.addWidget(widget)
@@ -218,7 +219,7 @@ class RowsScreen(InstructionScreen):
         self.row_widgets: list[QWidget] = []
         self.reveal_buttons: list[RevealButton] = []
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         for old in self.row_widgets:
             self.rows_host.removeWidget(old)
             old.deleteLater()
@@ -287,14 +288,14 @@ class FormScreen(RowsScreen):
     def _save_correction(self, value: str) -> None:
         self.close_keyboard()
         if self.view is not None and self.view.field_key:
-            self.emit(EventType.CORRECTED, field=self.view.field_key, value=value)
+            self.send(EventType.CORRECTED, field=self.view.field_key, value=value)
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         self.keyboard.setGeometry(self.rect())
         super().resizeEvent(event)  # type: ignore[arg-type]
 
-    def render(self, view: StepView) -> None:
-        super().render(view)
+    def render_view(self, view: StepView) -> None:
+        super().render_view(view)
         index, count = view.field_position
         if count:
             self.title.setText(f"{view.title} ({index}/{count})")
@@ -310,7 +311,7 @@ class ReviewScreen(RowsScreen):
 
     def build_actions(self) -> None:
         super().build_actions()
-        self.send = self.add_action("send", "check", EventType.CONFIRMED)
+        self.send_button = self.add_action("send", "check", EventType.CONFIRMED)
 
 
 class FeeScreen(InstructionScreen):
@@ -326,7 +327,7 @@ class FeeScreen(InstructionScreen):
         self.row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
         self.counter = self.add_action("pay_counter", "money", EventType.PAY_AT_COUNTER, False)
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         self.amount.setText(view.big_text)
         if view.qr_payload:
             from ui.qr_image import qr_image  # OpenCV costs 0.25 s: not on the start-up path
@@ -354,8 +355,8 @@ class StatusScreen(RowsScreen):
         super().build_actions()
         self.done = self.add_action("done", "check", EventType.CONFIRMED)
 
-    def render(self, view: StepView) -> None:
-        super().render(view)
+    def render_view(self, view: StepView) -> None:
+        super().render_view(view)
         if not view.rows and self.instruction is not None:
             self.instruction.setText(phrase("no_dossiers", self.language, self.options.form))
 
@@ -385,9 +386,9 @@ class NumberEntryScreen(InstructionScreen):
 
     def _submit(self) -> None:
         if self.keypad.complete():
-            self.emit(self.event_type, **{self.data_key: self.keypad.text()})
+            self.send(self.event_type, **{self.data_key: self.keypad.text()})
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         self.keypad.clear()
         self.next.setEnabled(False)
 
@@ -441,7 +442,7 @@ class ErrorScreen(InstructionScreen):
         self.extra.addStretch(1)
         self.retry = self.add_action("retry", "retry", EventType.RETRY)
 
-    def render(self, view: StepView) -> None:
+    def render_view(self, view: StepView) -> None:
         self.remedy.setText(view.remedy)
         self.remedy.setVisible(bool(view.remedy))
         code = (view.error_code or "").split("_")[0]
@@ -459,8 +460,8 @@ class StaffHelpScreen(ErrorScreen):
         self.extra.addWidget(self.remedy)
         self.extra.addStretch(1)
 
-    def render(self, view: StepView) -> None:
-        super().render(view)
+    def render_view(self, view: StepView) -> None:
+        super().render_view(view)
         self.thing.load(theme.pictogram_path("staff"))
         self.thing.setProperty("pictogram", "staff")
 

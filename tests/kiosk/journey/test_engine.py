@@ -157,7 +157,8 @@ def test_face_gets_three_tries_then_staff_and_an_override_needs_a_reason():
     assert engine.state is StepId.STAFF_HELP
     assert engine.ctx.face_tries == 3
     assert engine.ctx.error_code == "face_tries_exhausted"
-    assert engine.dispatch(Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": " "})) is False
+    no_reason = Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": " "})
+    assert engine.dispatch(no_reason) is False
     assert engine.dispatch(
         Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": "ảnh trong thẻ đã cũ"})
     )
