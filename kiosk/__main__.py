@@ -1,5 +1,9 @@
+import multiprocessing
 import sys
 
 from kiosk.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    # The face model runs in a child process; a frozen (PyInstaller) build must let it start.
+    multiprocessing.freeze_support()
+    sys.exit(main())

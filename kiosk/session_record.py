@@ -77,7 +77,9 @@ def _actor(event_type: EventType, data: dict[str, object], ctx: JourneyContext) 
 
 def attach_recorder(runtime: Any) -> Any:
     """An engine hook that records sessions and audit events into the runtime's store."""
-    from kiosk.audit_anchor import open_audit_log
+    audit = runtime.services.extras.get("audit")
+    if audit is None:
+        from kiosk.audit_anchor import open_audit_log
 
-    recorder = SessionRecorder(runtime.store, open_audit_log(runtime.config, runtime.store))
-    return recorder.attach
+        audit = open_audit_log(runtime.config, runtime.store)
+    return SessionRecorder(runtime.store, audit).attach

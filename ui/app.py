@@ -9,6 +9,8 @@ from typing import Any
 
 from kiosk.config import KioskConfig
 
+HEARTBEAT_MS = 5000
+
 
 def staff_directory(runtime: Any) -> Any:
     """The staff accounts that open the staff panel: the runtime's, when wiring provides one
@@ -54,6 +56,25 @@ def run_kiosk(
     language = "en" if english or config.ui.language == "en" else "vi"
     window = MainWindow(engine, config, language)
     app.installEventFilter(ActivityFilter(window))
+    from kiosk.heartbeat import Heartbeat
+    from ui.lockdown import KioskLockdown
+
+    kiosk_mode = not (windowed or not config.ui.fullscreen)
+    lockdown = KioskLockdown(window, keep_fullscreen=kiosk_mode)
+    if kiosk_mode:  # a development window stays an ordinary window
+        app.installEventFilter(lockdown)
+
+    def supervisor_exit() -> None:
+        lockdown.allow_exit()
+        app.quit()
+
+    window.exit_requested.connect(supervisor_exit)
+    heartbeat = Heartbeat.from_env()  # set by `kiosk watchdog`: proves the GUI thread is alive
+    if heartbeat is not None:
+        beat = QTimer(window, interval=HEARTBEAT_MS)
+        beat.timeout.connect(heartbeat.beat)
+        beat.start()
+        heartbeat.beat()
     if windowed or not config.ui.fullscreen:
         window.resize(1366, 768)
         window.show()
@@ -99,6 +120,7 @@ def run_kiosk(
                 f"ready: welcome screen in {welcome_ms[0]:.0f} ms, "
                 f"services ready in {elapsed_ms():.0f} ms"
             )
+            lockdown.allow_exit()  # Qt 6's quit() asks the windows, and lockdown refuses
             app.quit()
 
     loaded.done.connect(on_loaded)

@@ -87,6 +87,8 @@ class _CardPoll(QRunnable):
 
 
 class MainWindow(QWidget):
+    exit_requested = Signal()  # a supervisor asked to close the kiosk (ui.app lets it through)
+
     def __init__(
         self,
         engine: JourneyEngine,
@@ -155,6 +157,7 @@ class MainWindow(QWidget):
         self.staff_panel.setParent(self)
         self.staff_panel.hide()
         self.staff_panel.journey_event.connect(self._staff_event)
+        self.staff_panel.exit_kiosk.connect(self.exit_requested)
         self.staff_panel.mute.connect(self._set_muted)
         self.staff_panel.volume.connect(self._set_volume)
         self.staff_panel.closed.connect(self.staff_panel.hide)

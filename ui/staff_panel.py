@@ -230,6 +230,7 @@ class StaffPanel(QWidget):
     """Denser staff screen: always says which citizen step is active and what each action does."""
 
     journey_event = Signal(object)  # a journey Event to dispatch
+    exit_kiosk = Signal()  # a supervisor closes the kiosk application
     mute = Signal(bool)
     volume = Signal(float)
     closed = Signal()
@@ -310,16 +311,26 @@ class StaffPanel(QWidget):
         row.addWidget(self.volume_text)
         column.addLayout(row)
         column.addStretch(1)
+        row = QHBoxLayout()
         self.close_button = staff_button("Đóng (đăng xuất cán bộ)")
         self.close_button.clicked.connect(self._close)
-        column.addWidget(self.close_button)
+        row.addWidget(self.close_button)
+        # Only a supervisor may leave the locked-down kiosk (the watchdog then stops too).
+        self.exit_button = staff_button("Thoát ứng dụng ki-ốt (cán bộ phụ trách)")
+        self.exit_button.clicked.connect(self.exit_kiosk)
+        row.addWidget(self.exit_button)
+        column.addLayout(row)
 
     @property
     def username(self) -> str:
         return str(getattr(self.account, "username", ""))
 
     def open_for(self, account: Any, state: PanelState) -> None:
+        from kiosk.staff import Permission
+
         self.account = account
+        may = getattr(account, "may", None)
+        self.exit_button.setVisible(bool(may and may(Permission.EXIT_KIOSK)))
         self.show_state(state)
 
     def show_state(self, state: PanelState) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -102,10 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from kiosk.logging_setup import setup_logging
+
+    setup_logging(None, args.verbose)  # masked console; the kiosk adds its rotating file
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         # Plain `kiosk` runs the kiosk, as on the kiosk PC's autostart.

@@ -243,8 +243,20 @@ def phrase(key: str, language: str = "vi", form: str = "Bác") -> str:
     return address(PHRASES[key], form)
 
 
+GUIDANCE_EN: dict[str, str] = {}
+
+
+def register_guidance(texts: dict[str, tuple[str, str]]) -> None:
+    """Devices add the guidance keys they report, as (Vietnamese, English) sentences."""
+    for key, (vi, en) in texts.items():
+        GUIDANCE.setdefault(key, vi)
+        GUIDANCE_EN.setdefault(key, en)
+
+
 def guidance(key: str, language: str = "vi", form: str = "Bác") -> str:
     """The spoken guidance for a device's progress key ("" for keys without guidance)."""
-    if language == "en" or key not in GUIDANCE:
+    if language == "en":
+        return GUIDANCE_EN.get(key, "")
+    if key not in GUIDANCE:
         return ""
     return address(GUIDANCE[key], form)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kiosk.errors import register
+from kiosk.journey.texts import register_guidance
 from kiosk.services.protocols import FaceResult, Progress, ServiceError
 
 if TYPE_CHECKING:
@@ -337,10 +338,12 @@ class CameraFaceVerifier(_CameraService):
                 number = frame.number
                 verdict = check.process(frame.image, frame.at)
                 fraction = verdict.fraction
-                report(fraction, verdict.guidance)
-                if verdict.onlooker != onlooker_shown and self.on_onlooker is not None:
+                # While someone else is in view the screen hides personal data (progress key).
+                report(fraction, "onlooker" if verdict.onlooker else verdict.guidance)
+                if verdict.onlooker != onlooker_shown:
                     onlooker_shown = verdict.onlooker
-                    self.on_onlooker(onlooker_shown)
+                    if self.on_onlooker is not None:
+                        self.on_onlooker(onlooker_shown)
             if onlooker_shown and self.on_onlooker is not None:
                 self.on_onlooker(False)
             outcome = check.outcome()
@@ -394,3 +397,4 @@ class CameraDocumentCapture(_CameraService):
 
 
 register(ERROR_TEXTS)
+register_guidance(GUIDANCE_TEXTS)

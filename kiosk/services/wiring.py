@@ -17,6 +17,7 @@ from kiosk.store import Store
 log = logging.getLogger(__name__)
 
 DEMO_DEVICES = DevicesConfig(card_reader="simulator", camera="sample", printer="pdf:")
+PURGE_EVERY_S = 24 * 3600.0
 DEMO_PAYMENT_DELAY_S = 3.0  # the simulated bank confirms a VietQR transfer after this long
 
 
@@ -81,6 +82,7 @@ def build_services(
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
 ) -> tuple[Services, list[Callable[[], None]]]:
+    from kiosk.audit_anchor import open_audit_log
     from kiosk.crypto import open_sealer
     from kiosk.services.camera import (
         CameraDocumentCapture,
@@ -92,8 +94,12 @@ def build_services(
     from kiosk.services.payment import VietQrPaymentService
     from kiosk.services.preview import PreviewHub
     from kiosk.services.printing import KioskReceiptPrinter, print_queue_for, printer_for
+    from kiosk.staff import StaffDirectory
 
     closers: list[Callable[[], None]] = []
+    sealer = open_sealer(config)
+    audit = open_audit_log(config, store, sealer)
+    closers.append(start_daily_purge(config, store, audit))
     hub = PreviewHub()
     camera = config.devices.camera
     qr = CameraQrScanner(camera, preview=hub.publish)
@@ -112,7 +118,7 @@ def build_services(
     feature = open_dossier_feature(
         config,
         store,
-        sealer=open_sealer(config),
+        sealer=sealer,
         document_capture=_camera_document_capture(documents),
     )
     closers.append(feature.close)
@@ -142,9 +148,42 @@ def build_services(
         accounts=feature.accounts,
         payments=payments,
         printer=printer,
-        extras={"preview": hub, "otp_source": feature.otp_source, "sync": feature.sync},
+        extras={
+            "preview": hub,
+            "otp_source": feature.otp_source,
+            "sync": feature.sync,
+            "sealer": sealer,
+            "audit": audit,
+            "staff": StaffDirectory(store, audit),
+        },
     )
     return services, closers
+
+
+def start_daily_purge(config: KioskConfig, store: Store, audit: Any) -> Callable[[], None]:
+    """Purge what the retention period allows, now and every day; returns the stop."""
+    from datetime import timedelta
+
+    from kiosk.crypto.sealer import attachment_dir
+    from kiosk.retention import Retention
+
+    retention = Retention(
+        store, audit, attachment_dir(config), timedelta(days=config.security.retention_days)
+    )
+    stop = threading.Event()
+
+    def run() -> None:
+        while True:
+            try:
+                report = retention.purge()
+                log.info("retention purge: %s", report)
+            except Exception:  # a failed purge must not stop the kiosk; doctor reports it
+                log.exception("retention purge failed")
+            if stop.wait(PURGE_EVERY_S):
+                return
+
+    threading.Thread(target=run, name="retention-purge", daemon=True).start()
+    return stop.set
 
 
 def open_runtime(
@@ -154,7 +193,10 @@ def open_runtime(
 
     if demo:
         config = demo_config(config)
+    from kiosk.logging_setup import setup_logging
+
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(config.log_dir, logging.getLogger().isEnabledFor(logging.DEBUG))
     store = open_store(config.database_url)
     try:
         services, closers = build_services(config, store, demo, system_printer)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.journey.steps import StepId
+from kiosk.staff import Role
 from tests.ui.fakes import FakeFace, FakeStaffDirectory, fake_services, quick_config
 from tests.ui.person import screen, tap, wait_for
 from ui.main_window import MainWindow
@@ -122,3 +125,26 @@ def test_staff_mute_silences_the_voice(qtbot, kiosk):
     tap(qtbot, kiosk.staff_panel.mute_button)
     assert kiosk.voice.muted
     assert kiosk.staff_panel.mute_button.text() == "Bật tiếng"
+
+
+@pytest.mark.parametrize(("role", "may_exit"), [(Role.OFFICER, False), (Role.SUPERVISOR, True)])
+def test_only_a_supervisor_can_close_the_locked_down_kiosk(qtbot, role, may_exit):
+    from kiosk.journey.engine import JourneyEngine
+
+    window = MainWindow(
+        JourneyEngine(fake_services()),
+        quick_config(),
+        voice=Voice(audio=False),
+        staff=FakeStaffDirectory(role),
+        watch_card=False,
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    _five_corner_taps(qtbot, window)
+    window.pin_pad.type_pin(FakeStaffDirectory.PIN)
+    qtbot.waitUntil(window.staff_panel.isVisible)
+    assert window.staff_panel.exit_button.isVisible() is may_exit
+    if may_exit:
+        with qtbot.waitSignal(window.exit_requested, timeout=1000):
+            tap(qtbot, window.staff_panel.exit_button)

@@ -147,5 +147,7 @@ def test_a_second_face_in_view_is_reported_as_an_onlooker_then_cleared(face_mode
     source = GeneratedFrames(lambda number: frame.copy(), name="citizen and onlooker")
     seen: list[bool] = []
     verifier = CameraFaceVerifier(source, model=face_model, timeout_s=1.5, onlooker=seen.append)
-    verifier.verify(photo_bytes("obama.jpg"), _Recorder())
+    progress = _Recorder()
+    verifier.verify(photo_bytes("obama.jpg"), progress)
     assert seen == [True, False] and verifier.onlooker_seen
+    assert "onlooker" in progress.keys  # the screen hides personal data meanwhile
