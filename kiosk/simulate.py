@@ -76,7 +76,6 @@ class ScriptedCitizen:
             return Event(EventType.OTP_ENTERED, {"otp": self.otp_source(ctx.phone)})
         return None
 
-
     def fill_or_confirm(self, engine: JourneyEngine) -> Event:
         """Confirm a prefilled field; type what the card cannot know (a child's name, a date),
         as the citizen would with the on-screen keyboard, choosing a value the form accepts."""
@@ -110,7 +109,8 @@ class ScriptedCitizen:
             return [(today + timedelta(days=d)).strftime("%d/%m/%Y") for d in days]
         if "name" in spec.key:
             return [self.rng.choice(NAMES)]
-        return [self.rng.choice(PLACES)]
+        # Free text: a place, or digits (a licence number); the form's own rule picks.
+        return [self.rng.choice(PLACES), f"{self.rng.randrange(10**12):012d}"]
 
 
 NAMES = ["Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Nam", "Phạm Thị Hương"]

@@ -11,6 +11,9 @@ DEBIAN_PACKAGES=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0
   # audio for the voice clips (Qt Multimedia), PDF text and rendering for receipt tests
   libpulse0 poppler-utils
+  # PC/SC card readers (pyscard builds against libpcsclite with swig); vpcd gives the tests a
+  # virtual reader behind the real pcscd
+  pcscd libpcsclite-dev swig vsmartcard-vpcd
 )
 
 missing=()
@@ -38,7 +41,7 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages (pinned in pyproject.toml)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q -e '.[dev,pcsc]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -44,6 +44,7 @@ class JourneyContext:
     receipt_location: str = ""
     phone: str = field(default="", repr=False)
     account_username: str = ""
+    account_existed: bool = False  # the portal already had an account for this ID
     statuses: list[DossierStatus] = field(default_factory=list)
     error_code: str | None = None  # what went wrong (key of the error catalogue)
     unavailable_feature: str = ""

@@ -34,6 +34,7 @@ class EventType(StrEnum):
     FEE_SHOWN = "fee_shown"  # the VietQR is on screen; nothing to wait for (offline)
     OTP_SENT = "otp_sent"
     ACCOUNT_CREATED = "account_created"
+    ACCOUNT_EXISTS = "account_exists"  # the citizen already has an account: nothing to create
     SUBMITTED = "submitted"
     PRINTED = "printed"
     STATUS_FOUND = "status_found"

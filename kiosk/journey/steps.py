@@ -122,7 +122,14 @@ def _print_receipt(ctx: JourneyContext, services: Services, progress: Progress) 
 
 def _request_otp(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
     assert ctx.identity is not None
-    services.accounts.request_otp(ctx.identity, ctx.phone)
+    try:
+        services.accounts.request_otp(ctx.identity, ctx.phone)
+    except ServiceError as exc:
+        if exc.code != "account_exists":
+            raise
+        # Not a failure for the citizen: they already have an account; say so and help them on.
+        ctx.account_existed = True
+        return Event(EventType.ACCOUNT_EXISTS)
     return Event(EventType.OTP_SENT)
 
 

@@ -215,6 +215,9 @@ PHRASES: dict[str, str] = {
     "queued_offline": "Hồ sơ đã được nhận và máy sẽ gửi đi ngay khi có mạng.",
     "reprint": "Máy in chưa in được: {you} báo cán bộ để in lại phiếu.",
     "tap_to_show": "Chạm vào số để xem đầy đủ.",
+    "account_existed_title": "{You} đã có tài khoản rồi",
+    "account_existed": "{You} đã có tài khoản dịch vụ công. Tên đăng nhập là số căn cước của "
+    "{you}. Nếu quên mật khẩu, {you} nhờ cán bộ giúp lấy lại.",
 }
 PHRASES_EN: dict[str, str] = {
     "more_time": "Do you need more time?",
@@ -227,6 +230,9 @@ PHRASES_EN: dict[str, str] = {
     "queued_offline": "Your dossier was received and will be sent as soon as there is a network.",
     "reprint": "The printer did not print: ask the staff to reprint your receipt.",
     "tap_to_show": "Touch the number to see it in full.",
+    "account_existed_title": "You already have an account",
+    "account_existed": "You already have a public-service account. Your user name is your ID "
+    "number. If you forgot the password, staff will help you reset it.",
 }
 BUTTONS.update(
     {

@@ -11,7 +11,7 @@ from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
 from kiosk.journey.table import target_for
-from kiosk.journey.texts import guidance, step_text
+from kiosk.journey.texts import guidance, phrase, step_text
 
 PROGRESS: dict[Journey, list[StepId]] = {
     Journey.SUBMIT: [
@@ -163,9 +163,10 @@ def view_for(
     elif step is StepId.STATUS_LIST:
         extra["rows"] = tuple(Row(s.procedure_name, s.status) for s in ctx.statuses)
     elif step is StepId.ACCOUNT_DONE and ctx.identity is not None:
-        extra["rows"] = (
-            Row("Tên đăng nhập", ctx.identity.masked_id, ctx.identity.id_number),
-        )
+        extra["rows"] = (Row("Tên đăng nhập", ctx.identity.masked_id, ctx.identity.id_number),)
+        if ctx.account_existed:
+            title = phrase("account_existed_title", language, form)
+            say = phrase("account_existed", language, form)
     elif step in (StepId.ERROR, StepId.STAFF_HELP):
         error = lookup(ctx.error_code)
         if step is StepId.ERROR or ctx.error_code not in (None, "unavailable"):

@@ -14,7 +14,7 @@ Wiring (see the report of issue 6):
 Document capture: a document whose catalogue source is `form` becomes the declaration (the form's
 values as JSON); `camera` needs the camera helper's document capture (`document_capture`
 argument) and raises `NotBuilt("document capture")` until it is wired; `counter` papers
-(originals shown to the officer) are handled by staff: `NotBuilt("counter documents")`.
+(originals shown to the officer) are handled by staff: `ServiceError(documents_at_counter)`.
 """
 
 from __future__ import annotations
@@ -56,6 +56,12 @@ VIETNAM = timezone(timedelta(hours=7), "ICT")
 DocumentCapture = Callable[[str, Progress], Attachment]
 
 ERROR_TEXTS: dict[str, ErrorText] = {
+    "documents_at_counter": ErrorText(
+        "Thủ tục này cần cán bộ xem bản chính giấy tờ.",
+        "{You} mang bản chính và bản sao đến quầy, cán bộ sẽ làm tiếp ngay cho {you}.",
+        "Certified copies: the officer compares the originals with the copies at the counter.",
+        "For this procedure an officer must see the original papers.",
+    ),
     "form_invalid": ErrorText(
         "Tờ khai còn chỗ chưa đúng.",
         "{You} xem dòng được tô đỏ và sửa lại giúp nhé.",
@@ -176,7 +182,8 @@ class KioskDossierService:
         if found.source == "form":
             return self.declaration(draft)
         if found.source == "counter":
-            raise NotBuilt("counter documents")  # originals are shown to the officer
+            # Originals are shown to the officer by design: not a missing feature.
+            raise ServiceError("originals are checked at the counter", code="documents_at_counter")
         if self.document_capture is None:
             raise NotBuilt("document capture")
         attachment = self.document_capture(document, progress)

@@ -1,7 +1,10 @@
 """The plain-text scan (issue 8 proof): after dossiers, drafts, attachments, a journey with audit
-events and log lines, the raw database file, its WAL, the attachment folder, the logs — every file
-under the data folder — contain no ID number, name, address, phone or photo bytes of any citizen,
-in any encoding a leak would take (UTF-8, NFD, JSON escapes, without diacritics, UTF-16)."""
+events and log lines, the raw database file, its WAL, the attachment folder, the logs, the print
+queue — every file under the data folder — contain no ID number, name, address, phone or photo
+bytes of any citizen, in any encoding a leak would take (UTF-8, NFD, JSON escapes, without
+diacritics, UTF-16), nor as the text of a PDF (a receipt's text sits in compressed streams, so the
+scan reads a PDF's text as a viewer would). Slip images (PNG, ESC/POS raster) cannot be read that
+way: the print queue's files are checked to be sealed instead."""
 
 from __future__ import annotations
 
@@ -96,11 +99,27 @@ def secrets_of(identity: CitizenIdentity, phone: str) -> dict[bytes, str]:
     return found
 
 
+def pdf_text(raw: bytes) -> bytes:
+    """The text a PDF viewer shows (empty for anything that is not a readable PDF)."""
+    import pypdfium2
+
+    if not raw.startswith(b"%PDF"):
+        return b""
+    document = pypdfium2.PdfDocument(raw)
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    return unicodedata.normalize("NFC", text).encode()
+
+
 def scan(folder: Path, secrets: dict[bytes, str]) -> list[str]:
     hits = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         raw = path.read_bytes()
-        hits += [f"{path.name}: {what}" for needle, what in secrets.items() if needle in raw]
+        raw += b"\n" + pdf_text(raw)
+        name = path.relative_to(folder).as_posix()
+        hits += [f"{name}: {what}" for needle, what in secrets.items() if needle in raw]
     return hits
 
 
@@ -194,6 +213,23 @@ def test_the_scan_finds_each_form_of_a_leak(tmp_path: Path) -> None:
     assert any("name" in h for h in hits) and any("address" in h for h in hits)
 
 
+def test_the_scan_reads_the_text_of_a_plain_receipt_pdf(tmp_path: Path) -> None:
+    """Control: a receipt PDF kept unsealed is found (its text is in compressed streams)."""
+    from printing.receipt import receipt_pdf
+    from printing.samples import sample_receipt
+
+    citizen = CITIZENS[1]
+    receipt = replace(
+        sample_receipt(), citizen_name=citizen.full_name, address=citizen.place_of_residence
+    )
+    pdf = receipt_pdf(receipt)
+    (tmp_path / "job.pdf").write_bytes(pdf)
+    assert citizen.full_name.encode() not in pdf  # a raw byte scan alone would miss it
+    hits = scan(tmp_path, secrets_of(citizen, PHONES[1]))
+    assert "job.pdf: name of 079******123" in hits
+    assert any(h.startswith("job.pdf: address") for h in hits)
+
+
 def test_no_personal_data_in_plain_text_after_a_demo_simulation(data_dir: Path) -> None:
     """`kiosk simulate --citizens 5 --data-dir D`, then the same scan over D."""
     from sqlalchemy import func, select
@@ -234,11 +270,22 @@ def test_no_personal_data_in_plain_text_after_a_demo_simulation(data_dir: Path) 
                 secrets |= {n: f"{label} of {person!r}" for n in needles(value) if value}
             photo = chip_photo(person.photo)[0]
             secrets[photo[len(photo) // 2 : len(photo) // 2 + 32]] = f"chip photo of {person!r}"
+        # The print queue keeps every receipt for a reprint: its renderings must all be sealed
+        # (the PNG and ESC/POS slips are pictures of text, which no byte scan can read).
+        kept = [p for p in (data_dir / "print_queue").rglob("*") if p.is_file()]
+        assert any(p.name == "job.pdf.sealed" for p in kept), "no receipt was queued"
+        assert all(p.name == "job.json" or p.read_bytes()[:4] == b"MCK1" for p in kept)
         # The local portal stands in for the province's portal, a remote system: what it keeps is
         # the portal's, not the kiosk's (it lives in the demo's data folder only for convenience).
         portal_files = {p for p in data_dir.rglob("local-portal.db*") if p.is_file()}
         assert portal_files, "the demo's local portal kept no database"
-        kiosk_hits = [h for h in scan(data_dir, secrets) if not h.startswith("local-portal.db")]
+        # `prints/` is the demo printer's paper: what a real printer hands the citizen, showing
+        # the simulated card's fictional citizens; a real printer keeps no such folder (and the
+        # daily purge deletes these files after [security] print_queue_days). The scan sees them
+        # (which shows it reads real receipts), and counts them as paper, not as storage.
+        hits = scan(data_dir, secrets)
+        assert any(h.startswith("prints/") and ".pdf: name of" in h for h in hits)
+        kiosk_hits = [h for h in hits if not h.startswith(("local-portal.db", "prints/"))]
         assert kiosk_hits == []
     finally:
         runtime.close()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,66 @@ def test_forgotten_ciphertext_is_gone_from_the_database_files(
     retention.forget_citizen(sealer, AN, "binh", "citizen asked")
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("kiosk.db*"))
     assert blob[-40:] not in raw
+
+
+def _print_retention(store: Store, sealer: Sealer, tmp_path: Path) -> tuple[Retention, Any]:
+    from devices.printer.queue import PrintQueue
+
+    queue = PrintQueue(tmp_path / "print_queue", sealer)
+    retention = Retention(
+        store, AuditLog(store), tmp_path / "attachments", timedelta(days=90),
+        print_queue=queue, print_retention=timedelta(days=7), print_folder=tmp_path / "prints",
+    )  # fmt: skip
+    return retention, queue
+
+
+def test_purge_deletes_printed_receipts_and_folder_prints_after_the_print_period(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    from devices.printer.base import PrintJob
+    from devices.printer.folder import FolderPrinter
+
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    printed = queue.add(PrintJob("000.00.12.H56-261129-0001", pdf=b"%PDF receipt"))
+    queue.send(printed, FolderPrinter(tmp_path / "prints"))
+    waiting = queue.add(PrintJob("000.00.12.H56-261129-0002", pdf=b"%PDF receipt"))
+    soon = datetime.now(UTC) + timedelta(days=6)
+    assert retention.purge(soon).print_jobs == 0
+    later = datetime.now(UTC) + timedelta(days=8)
+    report = retention.purge(later)
+    assert (report.print_jobs, report.prints) == (1, 1)
+    assert [j.job_id for j in queue.jobs()] == [waiting]  # never printed: kept for staff
+    assert list((tmp_path / "prints").iterdir()) == []
+    with store.session() as session:
+        detail = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
+        assert detail is not None and '"print_jobs": 1' in detail.detail
+
+
+def test_purge_deletes_a_receipt_never_printed_after_the_dossier_retention(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    from devices.printer.base import PrintJob
+
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    queue.add(PrintJob("000.00.12.H56-261129-0002", pdf=b"%PDF receipt"))
+    assert retention.purge(datetime.now(UTC) + timedelta(days=89)).print_jobs == 0
+    assert retention.purge(datetime.now(UTC) + timedelta(days=91)).print_jobs == 1
+
+
+def test_purge_dry_run_counts_print_jobs_without_deleting(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    from devices.printer.base import PrintJob, PrintResult
+
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    job_id = queue.add(PrintJob("000.00.12.H56-261129-0001", pdf=b"%PDF receipt"))
+
+    class Paper:
+        formats = frozenset({"pdf"})
+
+        def print_job(self, job: PrintJob) -> PrintResult:
+            return PrintResult("paper")
+
+    queue.send(job_id, Paper())
+    report = retention.purge(datetime.now(UTC) + timedelta(days=8), dry_run=True)
+    assert report.print_jobs == 1 and len(queue.jobs()) == 1

@@ -76,6 +76,20 @@ def test_a_camera_document_needs_the_document_capture_until_it_is_wired(store, s
         svc.capture_document(draft, "Giấy chứng sinh", lambda f, k: None)
 
 
+def test_originals_for_a_certified_copy_are_sent_to_the_officer_not_photographed(
+    store, sealer, outbox
+):
+    from kiosk.services.protocols import ServiceError
+
+    svc = service(store, sealer, outbox)
+    procedure = next(p for p in svc.procedures() if p.code == "certified_copy")
+    draft = svc.prefill(procedure, citizen())
+    with pytest.raises(ServiceError) as caught:
+        svc.capture_document(draft, procedure.documents[0], lambda f, k: None)
+    assert caught.value.code == "documents_at_counter"
+    assert not isinstance(caught.value, NotBuilt)
+
+
 def test_a_wired_document_capture_attaches_the_photographed_page(store, sealer, outbox):
     from kiosk.services.protocols import Attachment
 

@@ -230,3 +230,26 @@ def test_mermaid_diagram_names_every_step():
     assert text.startswith("stateDiagram-v2")
     for step in StepId:
         assert step.value in text
+
+
+def test_a_citizen_who_already_has_an_account_is_told_so_not_failed():
+    from kiosk.journey.view import view_for
+    from kiosk.services.protocols import ServiceError
+
+    services = fake_services()
+
+    def exists(identity, phone):  # type: ignore[no-untyped-def]
+        raise ServiceError("exists", code="account_exists")
+
+    services.accounts.request_otp = exists  # type: ignore[method-assign]
+    engine = JourneyEngine(services)
+    run_journey(
+        engine,
+        [
+            Event(EventType.CHOSE_ACCOUNT),
+            Event(EventType.CONSENTED),
+            Event(EventType.PHONE_ENTERED, {"phone": "0912345678"}),
+        ],
+    )
+    assert engine.state is StepId.ACCOUNT_DONE
+    assert "đã có tài khoản" in view_for(StepId.ACCOUNT_DONE, engine.ctx).title

@@ -13,11 +13,14 @@ from devices.printer.folder import FolderPrinter
 from devices.printer.queue import PENDING, PRINTED, PrintQueue
 from kiosk import errors, vietqr
 from kiosk.config import KioskConfig
+from kiosk.crypto.keyring import open_keyring
+from kiosk.crypto.sealer import Sealer
 from kiosk.identity import CitizenIdentity
 from kiosk.services.payment import VietQrPaymentService
 from kiosk.services.printing import (
     ERROR_TEXTS,
     KioskReceiptPrinter,
+    PrintJobUnreadable,
     ReceiptNotPrinted,
     mask_phone,
     place_name,
@@ -53,12 +56,20 @@ class _Recorder:
         return PrintResult("recorder")
 
 
+def _sealer(tmp_path: Path) -> Sealer:
+    return Sealer(open_keyring("file", tmp_path / "k" / "m.key", tmp_path / "k" / "ring.json"))
+
+
+def _queue(tmp_path: Path) -> PrintQueue:
+    return PrintQueue(tmp_path / "queue", _sealer(tmp_path))
+
+
 def _printer(tmp_path: Path, printer: object, paid: bool = False) -> KioskReceiptPrinter:
     payments = VietQrPaymentService("970415", "KIOSKDEMO0001", lambda _ref: paid)
     return KioskReceiptPrinter(
         KioskConfig(),
         printer,
-        PrintQueue(tmp_path / "queue"),
+        _queue(tmp_path),
         payments=payments,  # type: ignore[arg-type]
     )
 
@@ -107,7 +118,7 @@ def test_print_receipt_sends_pdf_png_and_escpos_and_keeps_the_job(tmp_path: Path
     assert where == "recorder"
     [job] = recorder.jobs
     assert job.pdf and job.pdf.startswith(b"%PDF") and job.png and job.escpos
-    assert [j.state for j in PrintQueue(tmp_path / "queue").jobs()] == [PRINTED]
+    assert [j.state for j in _queue(tmp_path).jobs()] == [PRINTED]
 
 
 def test_folder_printer_gets_only_files(tmp_path: Path) -> None:
@@ -135,6 +146,34 @@ def test_staff_reprint_after_paper_is_loaded_prints_the_kept_job(tmp_path: Path)
     assert receipts.reprint(raised.value.job_id) == "recorder"
     assert receipts.pending() == []
     assert recorder.jobs[0].name == "000.00.12.H56-250815-0007"
+
+
+def test_the_kept_receipt_is_sealed_and_a_reopened_queue_reprints_it(tmp_path: Path) -> None:
+    recorder = _Recorder(PaperOut())
+    with pytest.raises(ReceiptNotPrinted) as raised:
+        _printer(tmp_path, recorder).print_receipt(DossierDraft(RESIDENCE), IDENTITY, RESULT)
+    folder = tmp_path / "queue" / raised.value.job_id
+    for path in folder.iterdir():
+        assert path.name == "job.json" or path.read_bytes().startswith(b"MCK1"), path.name
+    recorder.error = None
+    again = _printer(tmp_path, recorder)  # e.g. after a restart: same keyring, new objects
+    assert again.reprint(raised.value.job_id) == "recorder"
+    [job] = recorder.jobs
+    assert job.pdf and job.pdf.startswith(b"%PDF") and job.png and job.escpos
+
+
+def test_a_tampered_kept_receipt_is_refused_with_a_typed_error(tmp_path: Path) -> None:
+    receipts = _printer(tmp_path, _Recorder())
+    receipts.print_receipt(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    [info] = receipts.queue.jobs()
+    sealed = tmp_path / "queue" / info.job_id / "job.pdf.sealed"
+    blob = bytearray(sealed.read_bytes())
+    blob[-1] ^= 1
+    sealed.write_bytes(bytes(blob))
+    with pytest.raises(PrintJobUnreadable) as raised:
+        receipts.reprint(info.job_id)
+    assert raised.value.code == "print_job_unreadable"
+    assert errors.lookup("print_job_unreadable").citizen != errors.lookup("internal").citizen
 
 
 def test_every_printer_error_code_has_citizen_and_staff_texts() -> None:
