@@ -32,7 +32,7 @@ from kiosk.outbox import Outbox
 from kiosk.services.protocols import Attachment, DossierDraft
 from kiosk.session_record import SessionRecorder
 from kiosk.store import open_store
-from tests.kiosk.journey.fakes import fake_services
+from tests.fakes import fake_services
 from tests.sample_session import RESIDENCE
 
 PHOTO = b"\xff\xd8\xff\xe0JFIF-face-of-the-citizen-0042"

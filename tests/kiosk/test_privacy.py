@@ -18,7 +18,7 @@ from kiosk.journey.steps import StepId
 from kiosk.session_record import CONSENT_TEXT_VERSION, SessionRecorder
 from kiosk.store import Store, open_store
 from kiosk.store.models import Consent
-from tests.kiosk.journey.fakes import fake_services
+from tests.fakes import fake_services
 
 
 class Recording:

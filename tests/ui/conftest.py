@@ -18,7 +18,8 @@ def kiosk_fonts(qapp):  # type: ignore[no-untyped-def]
 def kiosk(qtbot):  # type: ignore[no-untyped-def]
     """A kiosk window over fake services, silent voice, a fake staff directory, 1366×768."""
     from kiosk.journey.engine import JourneyEngine
-    from tests.ui.fakes import FakeStaffDirectory, fake_services, quick_config
+    from tests.fakes import fake_services
+    from tests.ui.fakes import FakeStaffDirectory, quick_config
     from ui.main_window import MainWindow
     from ui.voice import Voice
 

@@ -1,5 +1,5 @@
-"""Test doubles for the UI tests (tests only): instant services that follow the protocols, and
-a staff directory with the typed errors of kiosk.staff."""
+"""Test doubles for the UI tests (tests only): the service fakes of tests/fakes.py, a staff
+directory with the typed errors of kiosk.staff, and a config with test-sized timeouts."""
 
 from __future__ import annotations
 
@@ -7,121 +7,18 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from kiosk.config import KioskConfig
-from kiosk.identity import CitizenIdentity
-from kiosk.services.protocols import (
-    Attachment,
-    DossierDraft,
-    DossierStatus,
-    FaceResult,
-    FeeRequest,
-    Procedure,
-    Progress,
-    Services,
-    SubmitResult,
-)
 from kiosk.staff import LockedOut, Role, StaffInfo, WrongPin
-from tests.sample_session import BIRTH, RESIDENCE, sample_identity
-
-
-class FakeQr:
-    def scan_card_qr(self, timeout_s: float, progress: Progress) -> str:
-        progress(0.5, "hold_still")
-        return "001095012345|123456789|Nguyễn Văn An|17031955|Nam|Thôn 1|20052021"
-
-
-class FakeCard:
-    def __init__(self) -> None:
-        self.present = True
-
-    def wait_for_card(self, timeout_s: float) -> bool:
-        return True
-
-    def read_identity(self, qr_text: str | None, progress: Progress) -> CitizenIdentity:
-        progress(0.5, "reading")
-        return sample_identity()
-
-    def card_present(self) -> bool:
-        return self.present
-
-
-class FakeFace:
-    def __init__(self, results: list[bool] | None = None) -> None:
-        self.results = list(results or [])
-
-    def verify(self, chip_photo: bytes, progress: Progress) -> FaceResult:
-        progress(0.5, "blink")
-        match = self.results.pop(0) if self.results else True
-        return FaceResult(match, 0.9 if match else 0.2, 0.5, True)
-
-
-class FakeDossiers:
-    def __init__(self) -> None:
-        self.submitted: list[DossierDraft] = []
-
-    def procedures(self) -> list[Procedure]:
-        return [RESIDENCE, BIRTH]
-
-    def prefill(self, procedure: Procedure, identity: CitizenIdentity) -> DossierDraft:
-        values = {
-            "full_name": identity.full_name,
-            "date_of_birth": "17/03/1955",
-            "place_of_residence": identity.place_of_residence,
-        }
-        return DossierDraft(procedure, {f.key: values.get(f.key, "") for f in procedure.fields})
-
-    def capture_document(
-        self, draft: DossierDraft, document: str, progress: Progress
-    ) -> Attachment:
-        return Attachment(document, "image/jpeg", b"\xff\xd8")
-
-    def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
-        self.submitted.append(DossierDraft(draft.procedure, dict(draft.values)))
-        now = datetime(2026, 4, 23, 9, 30)
-        return SubmitResult("KIOSK-1", "000.00.12.H56-260423-0001", now, now, False)
-
-
-class FakeStatus:
-    def lookup(self, identity: CitizenIdentity) -> list[DossierStatus]:
-        return [DossierStatus("A", "Đăng ký khai sinh", "Đã có kết quả", None)]
-
-
-class FakeAccounts:
-    def __init__(self) -> None:
-        self.phones: list[str] = []
-
-    def request_otp(self, identity: CitizenIdentity, phone: str) -> None:
-        self.phones.append(phone)
-
-    def verify_otp(self, identity: CitizenIdentity, phone: str, otp: str) -> str:
-        return identity.id_number
-
-
-class FakePayments:
-    def request(self, procedure: Procedure, reference: str) -> FeeRequest:
-        return FeeRequest(procedure.fee_vnd, "payload", reference)
-
-    def is_paid(self, request: FeeRequest) -> bool:
-        return True
-
-
-class FakePrinter:
-    def print_receipt(
-        self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
-    ) -> str:
-        return "/tmp/receipt.pdf"
-
-
-def fake_services(face: FakeFace | None = None) -> Services:
-    return Services(
-        qr=FakeQr(),
-        card=FakeCard(),
-        face=face or FakeFace(),
-        dossiers=FakeDossiers(),
-        status=FakeStatus(),
-        accounts=FakeAccounts(),
-        payments=FakePayments(),
-        printer=FakePrinter(),
-    )
+from tests.fakes import (  # noqa: F401  (re-exported for the UI tests)
+    FakeAccounts,
+    FakeCard,
+    FakeDossiers,
+    FakeFace,
+    FakePayments,
+    FakePrinter,
+    FakeQr,
+    FakeStatus,
+    fake_services,
+)
 
 
 class FakeStaffDirectory:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from kiosk.journey.events import Event, EventType
 from kiosk.journey.steps import StepId
-from tests.ui.fakes import FakeStaffDirectory, fake_services, quick_config
+from tests.fakes import fake_services
+from tests.ui.fakes import FakeStaffDirectory, quick_config
 from tests.ui.person import screen, tap, wait_for
 from ui.main_window import MainWindow
 from ui.voice import Voice

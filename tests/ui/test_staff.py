@@ -6,7 +6,8 @@ import pytest
 
 from kiosk.journey.steps import StepId
 from kiosk.staff import Role
-from tests.ui.fakes import FakeFace, FakeStaffDirectory, fake_services, quick_config
+from tests.fakes import FakeFace, fake_services
+from tests.ui.fakes import FakeStaffDirectory, quick_config
 from tests.ui.person import screen, tap, wait_for
 from ui.main_window import MainWindow
 from ui.staff_panel import OVERRIDE_REASONS, CornerTaps

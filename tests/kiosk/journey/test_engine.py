@@ -21,7 +21,7 @@ from kiosk.journey.table import (
     mermaid,
 )
 from kiosk.services.unavailable import UnavailableQr
-from tests.kiosk.journey.fakes import FakeFace, fake_services
+from tests.fakes import FakeFace, fake_services
 from tests.sample_session import RESIDENCE, sample_identity
 
 

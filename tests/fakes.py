@@ -1,4 +1,5 @@
-"""Test doubles of the services (tests only): deterministic, instant, recording what they got."""
+"""Test doubles of the services (tests only): instant, deterministic, following the protocols
+of kiosk.services.protocols, and recording what they were given."""
 
 from __future__ import annotations
 
@@ -13,32 +14,35 @@ from kiosk.services.protocols import (
     FeeRequest,
     Procedure,
     Progress,
+    ServiceError,
     Services,
     SubmitResult,
 )
-from kiosk.services.unavailable import UnavailableQr
 from tests.sample_session import BIRTH, RESIDENCE, sample_identity
 
 
 class FakeQr:
     def scan_card_qr(self, timeout_s: float, progress: Progress) -> str:
+        progress(0.5, "hold_still")
         return "001095012345|123456789|Nguyễn Văn An|17031955|Nam|Thôn 1|20052021"
 
 
 class FakeCard:
     def __init__(self) -> None:
+        self.present = True
         self.identities: list[CitizenIdentity] = []
 
     def wait_for_card(self, timeout_s: float) -> bool:
         return True
 
     def read_identity(self, qr_text: str | None, progress: Progress) -> CitizenIdentity:
+        progress(0.5, "reading")
         identity = sample_identity()
         self.identities.append(identity)
         return identity
 
     def card_present(self) -> bool:
-        return True
+        return self.present
 
 
 class FakeFace:
@@ -46,6 +50,7 @@ class FakeFace:
         self.results = list(results or [])
 
     def verify(self, chip_photo: bytes, progress: Progress) -> FaceResult:
+        progress(0.5, "blink")
         match = self.results.pop(0) if self.results else True
         return FaceResult(match, 0.9 if match else 0.2, 0.5, True)
 
@@ -58,7 +63,12 @@ class FakeDossiers:
         return [RESIDENCE, BIRTH]
 
     def prefill(self, procedure: Procedure, identity: CitizenIdentity) -> DossierDraft:
-        return DossierDraft(procedure, {f.key: "x" for f in procedure.fields})
+        values = {
+            "full_name": identity.full_name,
+            "date_of_birth": "17/03/1955",
+            "place_of_residence": identity.place_of_residence,
+        }
+        return DossierDraft(procedure, {f.key: values.get(f.key, "") for f in procedure.fields})
 
     def capture_document(
         self, draft: DossierDraft, document: str, progress: Progress
@@ -66,7 +76,7 @@ class FakeDossiers:
         return Attachment(document, "image/jpeg", b"\xff\xd8")
 
     def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
-        self.submitted.append(draft)
+        self.submitted.append(DossierDraft(draft.procedure, dict(draft.values)))
         now = datetime(2026, 4, 23, 9, 30)
         return SubmitResult("KIOSK-1", "000.00.12.H56-260423-0001", now, now, False)
 
@@ -77,13 +87,14 @@ class FakeStatus:
 
 
 class FakeAccounts:
+    def __init__(self) -> None:
+        self.phones: list[str] = []
+
     def request_otp(self, identity: CitizenIdentity, phone: str) -> None:
-        pass
+        self.phones.append(phone)
 
     def verify_otp(self, identity: CitizenIdentity, phone: str, otp: str) -> str:
         if otp != "123456":
-            from kiosk.services.protocols import ServiceError
-
             raise ServiceError("wrong otp", code="otp_wrong")
         return identity.id_number
 
@@ -114,6 +125,3 @@ def fake_services(face: FakeFace | None = None) -> Services:
         payments=FakePayments(),
         printer=FakePrinter(),
     )
-
-
-__all__ = ["UnavailableQr", "fake_services"]
