@@ -112,6 +112,15 @@ class DevicesConfig:
             "a camera index (0, 1, …), a video file or folder path, or sample",
         ),
     )
+    # dlib landmark predictor for face alignment and liveness; 68 is trained on iBUG 300-W, whose
+    # licence excludes commercial use (devices/camera/MODELS.md)
+    face_landmarks: int = field(
+        default=5,
+        metadata=allowed(
+            lambda v: v in (5, 68),
+            "5 (default, licence-free) or 68 (non-commercial use only)",
+        ),
+    )
     printer: str = field(
         default="pdf:",
         metadata=allowed(
@@ -187,6 +196,9 @@ class SecurityConfig:
     )
     draft_ttl_minutes: int = field(
         default=30, metadata=allowed(_between(1, 1440), "whole minutes from 1 to 1440")
+    )
+    print_queue_days: int = field(  # printed receipts kept (sealed) for a reprint, then deleted
+        default=7, metadata=allowed(_between(1, 3650), "whole days from 1 to 3650")
     )
     staff_lockout_minutes: int = field(
         default=15, metadata=allowed(_between(1, 1440), "whole minutes from 1 to 1440")

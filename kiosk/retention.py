@@ -2,6 +2,8 @@
 
 - `purge`: dossiers the portal accepted more than `[security] retention_days` ago, and expired
   drafts, are deleted with their attachments (rows and sealed files).
+- printed receipts kept for a reprint are deleted `[security] print_queue_days` after printing
+  (a job never printed after `retention_days`), and so are the files a `pdf:` folder printer wrote.
 - `forget_citizen`: a supervisor's "forget this citizen" action: every dossier and draft found
   by the keyed hash of the ID number is deleted. Dossiers not yet accepted by the portal are kept
   unless the supervisor says so explicitly (deleting them withdraws the application).
@@ -16,10 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from devices.printer.folder import expired_prints
+from devices.printer.queue import PrintQueue
 from kiosk.audit import AuditLog
 from kiosk.crypto import Sealer
 from kiosk.identity import mask_id
@@ -39,6 +44,8 @@ class PurgeReport:
     drafts: int
     files: int
     dry_run: bool = False
+    print_jobs: int = 0  # kept print jobs deleted
+    prints: int = 0  # files of a `pdf:` folder printer deleted
 
 
 @dataclass(frozen=True)
@@ -61,11 +68,17 @@ class Retention:
         audit: AuditLog,
         attachment_dir: Path | None,
         retention: timedelta,
+        print_queue: PrintQueue | None = None,
+        print_retention: timedelta = timedelta(days=7),
+        print_folder: Path | None = None,
     ) -> None:
         self.store = store
         self.audit = audit
         self.attachment_dir = attachment_dir
         self.retention = retention
+        self.print_queue = print_queue
+        self.print_retention = print_retention
+        self.print_folder = print_folder
 
     def purge(self, now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
         now = now or datetime.now(UTC)
@@ -88,16 +101,32 @@ class Retention:
                 files = self._delete_dossiers(session, due)
                 if drafts:
                     session.execute(delete(DraftRow).where(DraftRow.id.in_(drafts)))
-        report = PurgeReport(len(due), len(drafts), files, dry_run)
+        print_jobs, prints = self._purge_prints(now, dry_run)
+        report = PurgeReport(len(due), len(drafts), files, dry_run, print_jobs, prints)
         if not dry_run:
             self._checkpoint()
             self.audit.append(
                 "system",
                 "retention_purge",
                 {"dossiers": report.dossiers, "drafts": report.drafts, "files": files,
-                 "retention_days": self.retention.days},
+                 "retention_days": self.retention.days, "print_jobs": print_jobs,
+                 "prints": prints, "print_queue_days": self.print_retention.days},
             )
         return report
+
+    def _purge_prints(self, now: datetime, dry_run: bool) -> tuple[int, int]:
+        jobs = 0
+        queue = self.print_queue
+        if queue is not None:
+            args = (self.print_retention, now, self.retention)
+            jobs = len(queue.expired(*args)) if dry_run else queue.purge(*args)
+        paths = []
+        if self.print_folder is not None:
+            paths = expired_prints(self.print_folder, self.print_retention, now)
+        if not dry_run:
+            for path in paths:
+                _overwrite_and_unlink(path)
+        return jobs, len(paths)
 
     def forget_citizen(
         self,
@@ -152,19 +181,41 @@ class Retention:
         path = (self.attachment_dir / relative).resolve()
         if not path.is_relative_to(self.attachment_dir.resolve()):
             return 0  # never delete outside the attachment folder
-        try:
-            size = path.stat().st_size
-            with path.open("r+b") as handle:  # overwrite before unlinking (best effort)
-                handle.write(b"\0" * size)
-            path.unlink()
-        except FileNotFoundError:
-            return 0
-        return 1
+        return _overwrite_and_unlink(path)
 
     def _checkpoint(self) -> None:
         if self.store.engine.dialect.name == "sqlite":
             with self.store.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _overwrite_and_unlink(path: Path) -> int:
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:  # overwrite before unlinking (best effort)
+            handle.write(b"\0" * size)
+        path.unlink()
+    except FileNotFoundError:
+        return 0
+    return 1
+
+
+def retention_for(
+    config: Any, store: Store, audit: AuditLog, print_queue: PrintQueue
+) -> Retention:
+    """The kiosk's retention for a `KioskConfig`: its store, attachments, print queue and
+    folder-printer output, with the periods `[security]` sets."""
+    from kiosk.crypto.sealer import attachment_dir
+
+    return Retention(
+        store,
+        audit,
+        attachment_dir(config),
+        timedelta(days=config.security.retention_days),
+        print_queue=print_queue,
+        print_retention=timedelta(days=config.security.print_queue_days),
+        print_folder=config.print_dir,
+    )
 
 
 def _secure_delete(session: Session) -> None:

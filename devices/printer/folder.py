@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from devices.printer.base import ESCPOS, PDF, PNG, PrintJob, PrintResult
 from devices.printer.errors import PrinterOffline
 
 SUFFIXES = {PDF: ".pdf", PNG: ".png", ESCPOS: ".escpos"}
+_PRINTED_FILE = re.compile(r"\d{8}-\d{12}-[0-9A-Za-z._-]+\.(pdf|png|escpos)")
 
 
 class FolderPrinter:
@@ -40,3 +42,16 @@ class FolderPrinter:
             raise PrinterOffline(f"job {job.name!r} has nothing to print")
         main = next((p for p in written if p.suffix == ".pdf"), written[0])
         return PrintResult(where=str(main))
+
+
+def expired_prints(folder: Path, older_than: timedelta, now: datetime | None = None) -> list[Path]:
+    """Files a `FolderPrinter` wrote into `folder` more than `older_than` ago (by modification
+    time); other files in the folder are never listed."""
+    if not folder.is_dir():
+        return []
+    limit = (now or datetime.now().astimezone()).timestamp() - older_than.total_seconds()
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if _PRINTED_FILE.fullmatch(path.name) and path.is_file() and path.stat().st_mtime < limit
+    )

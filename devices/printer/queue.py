@@ -1,10 +1,16 @@
-"""The print queue staff reprint from: every job is kept as files in a folder.
+"""The print queue staff reprint from: every job is kept, sealed, as files in a folder.
 
-`<root>/<job id>/job.json` (name, kind, state, reason, times) beside `job.pdf`, `job.png`,
-`job.escpos`. A job is `pending` until a printer has printed it (paper out, cover open, printer
-offline leave it pending), then `printed`; printed jobs stay so staff can reprint any receipt
-until `purge` removes them (receipts carry personal data: keep them only as long as needed).
-Writes are atomic (temporary file, then rename), so a power cut leaves the old or the new state.
+`<root>/<job id>/job.json` holds what staff see and no personal data (the dossier code, kind,
+state, reason, times); the renderings, which show the citizen's name, address and ID number, are
+kept only sealed: `job.pdf.sealed`, `job.png.sealed`, `job.escpos.sealed`. The queue does not know
+how to seal: the caller gives it a `JobSealer` (the kiosk passes its AES-256-GCM `Sealer`), and
+each file is bound to its job id and rendering (associated data), so a sealed file moved into
+another job does not open.
+
+A job is `pending` until a printer has printed it (paper out, cover open, printer offline leave it
+pending), then `printed`; printed jobs stay so staff can reprint any receipt until `purge` removes
+them (receipts carry personal data: keep them only as long as needed). Writes are atomic
+(temporary file, then rename), so a power cut leaves the old or the new state.
 """
 
 from __future__ import annotations
@@ -15,19 +21,31 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrintJob, PrintResult
 from devices.printer.errors import PrinterError
 
 PENDING, PRINTED = "pending", "printed"
-_FILES = {PDF: "job.pdf", PNG: "job.png", ESCPOS: "job.escpos"}
+RENDERINGS = (PDF, PNG, ESCPOS)
+META = "job.json"
+_SEALED = {kind: f"job.{kind}.sealed" for kind in RENDERINGS}
+_PLAIN = {kind: f"job.{kind}" for kind in RENDERINGS}  # before sealing (see `seal_plain_files`)
 _JOB_ID = re.compile(r"\d{8}-\d{6}-\d{6}-[0-9A-Za-z._-]+")
 
 
 class UnknownJob(KeyError):
     """No job with that id in the queue."""
+
+
+class JobSealer(Protocol):
+    """Authenticated encryption with associated data (the kiosk's `Sealer` is one)."""
+
+    def seal(self, data: bytes, aad: bytes) -> bytes: ...
+
+    def open(self, blob: bytes, aad: bytes) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -37,56 +55,70 @@ class QueuedJob:
     kind: str
     state: str  # pending | printed
     reason: str  # error code of the last failed attempt ("" once printed)
-    created_at: datetime
+    created_at: datetime  # aware
     printed_at: datetime | None
     attempts: int
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     os.replace(partial, path)
 
 
+def _moment(text: str) -> datetime:
+    """A stored time; jobs queued before times were kept in UTC hold the kiosk's local time."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _aad(job_id: str, kind: str) -> bytes:
+    return f"print-job:{job_id}:{kind}".encode()
+
+
 class PrintQueue:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, sealer: JobSealer) -> None:
         self.root = root
+        self.sealer = sealer
         self._lock = threading.Lock()
 
     def add(self, job: PrintJob) -> str:
-        """Keep `job` (pending) and return its id."""
+        """Keep `job` (pending, sealed) and return its id."""
         with self._lock:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             base = f"{datetime.now():%Y%m%d-%H%M%S-%f}-{job.file_stem}"
             job_id, n = base, 1
             while (self.root / job_id).exists():
                 n += 1
                 job_id = f"{base}-{n}"
             folder = self.root / job_id
-            folder.mkdir()
+            folder.mkdir(mode=0o700)
             for kind, data in ((PDF, job.pdf), (PNG, job.png), (ESCPOS, job.escpos)):
                 if data is not None:
-                    _write_atomic(folder / _FILES[kind], data)
+                    blob = self.sealer.seal(data, _aad(job_id, kind))
+                    _write_atomic(folder / _SEALED[kind], blob)
             meta = {
                 "name": job.name,
                 "kind": job.kind,
                 "state": PENDING,
                 "reason": "",
-                "created_at": datetime.now().isoformat(),
+                "created_at": datetime.now(UTC).isoformat(),
                 "printed_at": None,
                 "attempts": 0,
             }
-            _write_atomic(folder / "job.json", json.dumps(meta, ensure_ascii=False).encode())
+            _write_atomic(folder / META, json.dumps(meta, ensure_ascii=False).encode())
             return job_id
 
     def _folder(self, job_id: str) -> Path:
         folder = self.root / job_id
-        if not _JOB_ID.fullmatch(job_id) or not (folder / "job.json").is_file():
+        if not _JOB_ID.fullmatch(job_id) or not (folder / META).is_file():
             raise UnknownJob(job_id)
         return folder
 
     def _meta(self, job_id: str) -> dict[str, object]:
-        meta: dict[str, object] = json.loads((self._folder(job_id) / "job.json").read_text("utf-8"))
+        meta: dict[str, object] = json.loads((self._folder(job_id) / META).read_text("utf-8"))
         return meta
 
     def info(self, job_id: str) -> QueuedJob:
@@ -98,18 +130,21 @@ class PrintQueue:
             kind=str(meta["kind"]),
             state=str(meta["state"]),
             reason=str(meta.get("reason", "")),
-            created_at=datetime.fromisoformat(str(meta["created_at"])),
-            printed_at=datetime.fromisoformat(str(printed)) if printed else None,
+            created_at=_moment(str(meta["created_at"])),
+            printed_at=_moment(str(printed)) if printed else None,
             attempts=int(str(meta.get("attempts", 0))),
         )
 
     def job(self, job_id: str) -> PrintJob:
+        """The job's renderings, opened (the sealer's error when a file was changed or moved)."""
         folder = self._folder(job_id)
         meta = self._meta(job_id)
 
         def read(kind: str) -> bytes | None:
-            path = folder / _FILES[kind]
-            return path.read_bytes() if path.exists() else None
+            path = folder / _SEALED[kind]
+            if not path.exists():
+                return None
+            return self.sealer.open(path.read_bytes(), _aad(job_id, kind))
 
         return PrintJob(
             name=str(meta["name"]),
@@ -125,7 +160,7 @@ class PrintQueue:
             return []
         found = []
         for folder in sorted(self.root.iterdir()):
-            if _JOB_ID.fullmatch(folder.name) and (folder / "job.json").is_file():
+            if _JOB_ID.fullmatch(folder.name) and (folder / META).is_file():
                 info = self.info(folder.name)
                 if state is None or info.state == state:
                     found.append(info)
@@ -139,13 +174,14 @@ class PrintQueue:
             meta = self._meta(job_id)
             meta.update(changes)
             data = json.dumps(meta, ensure_ascii=False).encode()
-            _write_atomic(self._folder(job_id) / "job.json", data)
+            _write_atomic(self._folder(job_id) / META, data)
 
     def send(self, job_id: str, printer: Printer) -> PrintResult:
         """Print a kept job (first print or a staff reprint); the state records the outcome."""
         attempts = self.info(job_id).attempts + 1
+        job = self.job(job_id)
         try:
-            result = printer.print_job(self.job(job_id))
+            result = printer.print_job(job)
         except PrinterError as exc:
             self._update(job_id, state=PENDING, reason=exc.code, attempts=attempts)
             raise
@@ -154,16 +190,60 @@ class PrintQueue:
             state=PRINTED,
             reason="",
             attempts=attempts,
-            printed_at=datetime.now().isoformat(),
+            printed_at=datetime.now(UTC).isoformat(),
         )
         return result
 
-    def purge(self, older_than: timedelta, now: datetime | None = None) -> int:
-        """Delete printed jobs created more than `older_than` ago; returns how many."""
-        limit = (now or datetime.now()) - older_than
-        removed = 0
-        for info in self.jobs(PRINTED):
-            if info.created_at < limit:
-                shutil.rmtree(self.root / info.job_id)
-                removed += 1
-        return removed
+    def expired(
+        self,
+        older_than: timedelta,
+        now: datetime | None = None,
+        pending_older_than: timedelta | None = None,
+    ) -> list[QueuedJob]:
+        """Printed jobs created more than `older_than` ago and — only when `pending_older_than`
+        is given — jobs never printed created more than that ago."""
+        now = now or datetime.now(UTC)
+        if now.tzinfo is None:
+            now = now.astimezone()
+        due = []
+        for info in self.jobs():
+            limit = older_than if info.state == PRINTED else pending_older_than
+            if limit is not None and now - info.created_at > limit:
+                due.append(info)
+        return due
+
+    def purge(
+        self,
+        older_than: timedelta,
+        now: datetime | None = None,
+        pending_older_than: timedelta | None = None,
+    ) -> int:
+        """Delete the `expired` jobs; returns how many."""
+        due = self.expired(older_than, now, pending_older_than)
+        with self._lock:
+            for info in due:
+                shutil.rmtree(self.root / info.job_id, ignore_errors=True)
+        return len(due)
+
+    def seal_plain_files(self) -> int:
+        """Seal renderings a queue from before sealing left in plain files (each is sealed,
+        then the plain file overwritten and removed). Returns how many files were sealed."""
+        if not self.root.is_dir():
+            return 0
+        sealed = 0
+        with self._lock:
+            for folder in sorted(self.root.iterdir()):
+                if not (_JOB_ID.fullmatch(folder.name) and folder.is_dir()):
+                    continue
+                for kind in RENDERINGS:
+                    plain = folder / _PLAIN[kind]
+                    if not plain.is_file():
+                        continue
+                    data = plain.read_bytes()
+                    blob = self.sealer.seal(data, _aad(folder.name, kind))
+                    _write_atomic(folder / _SEALED[kind], blob)
+                    with plain.open("r+b") as handle:  # overwrite before unlinking (best effort)
+                        handle.write(b"\0" * len(data))
+                    plain.unlink()
+                    sealed += 1
+        return sealed

@@ -81,10 +81,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _queue(args: argparse.Namespace) -> int:
+    from kiosk.crypto.errors import CryptoError
     from kiosk.services.printing import print_queue_for
 
     config = load_config_from_args(args)
-    queue = print_queue_for(config)
+    try:
+        queue = print_queue_for(config)  # the jobs are sealed: the kiosk's keyring opens them
+    except CryptoError as exc:
+        raise CliError(f"cannot open the print queue's keys: {exc}") from None
     if args.list:
         jobs = queue.jobs()
         if args.json:
@@ -109,6 +113,8 @@ def _queue(args: argparse.Namespace) -> int:
         raise CliError(f"no print job {args.reprint!r} (see kiosk receipt --list)") from None
     except (PrinterError, NotBuilt) as exc:
         raise CliError(f"not printed: {exc}") from None
+    except CryptoError as exc:
+        raise CliError(f"print job {args.reprint!r} cannot be opened: {exc}") from None
     print(where)
     return 0
 

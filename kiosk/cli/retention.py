@@ -12,13 +12,11 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from datetime import timedelta
-
     from kiosk.audit_anchor import open_audit_log
     from kiosk.crypto import open_sealer
     from kiosk.crypto.errors import CryptoError
-    from kiosk.crypto.sealer import attachment_dir
-    from kiosk.retention import Retention
+    from kiosk.retention import retention_for
+    from kiosk.services.printing import print_queue_for
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
@@ -28,12 +26,8 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     except CryptoError as exc:
         raise CliError(str(exc)) from None
     store = open_store(config.database_url)
-    retention = Retention(
-        store,
-        open_audit_log(config, store, sealer),
-        attachment_dir(config),
-        timedelta(days=config.security.retention_days),
-    )
+    audit = open_audit_log(config, store, sealer)
+    retention = retention_for(config, store, audit, print_queue_for(config, sealer))
     return config, sealer, retention
 
 
@@ -50,7 +44,8 @@ def _purge(args: argparse.Namespace) -> int:
         print(
             f"{verb} {report.dossiers} dossier(s) accepted more than "
             f"{config.security.retention_days} days ago, {report.drafts} expired draft(s), "
-            f"{report.files} attachment file(s)"
+            f"{report.files} attachment file(s), {report.print_jobs} print job(s) and "
+            f"{report.prints} printed file(s) older than {config.security.print_queue_days} days"
         )
     return 0
 

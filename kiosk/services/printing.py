@@ -3,14 +3,20 @@
 Wiring:
 
     printer = printer_for(config)            # or ui.system_printer.SystemPrinter(...) for system:
-    receipts = KioskReceiptPrinter(config, printer, PrintQueue(config.data_dir / "print_queue"),
+    receipts = KioskReceiptPrinter(config, printer, print_queue_for(config, sealer),
                                    payments=payments)   # the PaymentService, for fee and VietQR
 
-Every job is kept in the queue first (files in `<data_dir>/print_queue`, see
-`devices.printer.queue`), then sent. When the printer fails (paper out, cover open, offline) the
-job stays pending and `print_receipt` raises `ReceiptNotPrinted` with the printer's error code:
-the journey shows the citizen the dossier code and asks them to see staff; staff reprint from the
-queue (`reprint`, `pending`).
+Every job is kept in the queue first (`<data_dir>/print_queue`, see `devices.printer.queue`), its
+renderings sealed with the kiosk's `Sealer` (they show the citizen's name, address and ID number),
+then sent. When the printer fails (paper out, cover open, offline) the job stays pending and
+`print_receipt` raises `ReceiptNotPrinted` with the printer's error code: the journey shows the
+citizen the dossier code and asks them to see staff; staff reprint from the queue (`reprint`,
+`pending`). The daily retention purge removes printed jobs after `[security] print_queue_days`.
+
+The demo's folder printer (`[devices] printer = "pdf:"`) writes the paper: its PDF/PNG files in
+`<data_dir>/prints` are what a real printer would hand the citizen, so they are not sealed; in
+demo mode they show the simulated card's fictional citizens. The same purge deletes them after
+`print_queue_days`, so a `pdf:` printer outside demo mode does not keep receipts for ever.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from pathlib import Path
 from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrintJob
 from devices.printer.errors import PrinterError
 from devices.printer.folder import FolderPrinter
-from devices.printer.queue import PrintQueue, QueuedJob
+from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
 from kiosk.config import KioskConfig
 from kiosk.errors import ErrorText, register
 from kiosk.identity import CitizenIdentity, mask_id
@@ -65,6 +71,13 @@ ERROR_TEXTS: dict[str, ErrorText] = {
         "off and on, then reprint the pending job.",
         "The printer has a fault.",
     ),
+    "print_job_unreadable": ErrorText(
+        "Chưa in lại được giấy hẹn.",
+        "Cán bộ sẽ giúp {you}.",
+        "The kept print job cannot be opened (its sealed file was changed, or the keyring that "
+        "sealed it is gone): print the receipt again from the dossier.",
+        "The receipt could not be printed again.",
+    ),
     "printer_error": ErrorText(
         "Chưa in được giấy hẹn.",
         "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
@@ -82,6 +95,14 @@ class ReceiptNotPrinted(ServiceError):
     def __init__(self, error: PrinterError, dossier_code: str, job_id: str) -> None:
         super().__init__(f"receipt {dossier_code} not printed: {error}", code=error.code)
         self.dossier_code = dossier_code
+        self.job_id = job_id
+
+
+class PrintJobUnreadable(ServiceError):
+    """A kept job's sealed renderings do not open (changed file, lost keyring)."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"print job {job_id} cannot be opened", code="print_job_unreadable")
         self.job_id = job_id
 
 
@@ -233,11 +254,16 @@ class KioskReceiptPrinter:
         return self.queue.pending()
 
     def reprint(self, job_id: str) -> str:
-        """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`."""
+        """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`,
+        `PrintJobUnreadable`, or `devices.printer.queue.UnknownJob`."""
+        from kiosk.crypto import SealError
+
         try:
             return self.queue.send(job_id, self.printer).where
         except PrinterError as exc:
             raise ReceiptNotPrinted(exc, self.queue.info(job_id).name, job_id) from exc
+        except SealError:
+            raise PrintJobUnreadable(job_id) from None
 
 
 def _next_steps(fee_due: bool) -> tuple[str, ...]:
@@ -249,5 +275,16 @@ def _next_steps(fee_due: bool) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def print_queue_for(config: KioskConfig) -> PrintQueue:
-    return PrintQueue(Path(config.data_dir) / "print_queue")
+def print_queue_for(config: KioskConfig, sealer: JobSealer | None = None) -> PrintQueue:
+    """The kiosk's print queue, sealing with `sealer` (default: the kiosk's, from its keyring).
+    Renderings an older queue left in plain files are sealed on the way."""
+    if sealer is None:
+        from kiosk.crypto import open_sealer
+
+        sealer = open_sealer(config)
+    queue = PrintQueue(Path(config.data_dir) / "print_queue", sealer)
+    sealed = queue.seal_plain_files()
+    if sealed:
+        log.info("print queue: sealed %d file(s) kept in plain text before", sealed)
+    return queue
+

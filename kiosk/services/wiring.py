@@ -99,11 +99,12 @@ def build_services(
     closers: list[Callable[[], None]] = []
     sealer = open_sealer(config)
     audit = open_audit_log(config, store, sealer)
-    closers.append(start_daily_purge(config, store, audit))
+    print_queue = print_queue_for(config, sealer)
+    closers.append(start_daily_purge(config, store, audit, print_queue))
     hub = PreviewHub()
     camera = config.devices.camera
     qr = CameraQrScanner(camera, preview=hub.publish)
-    face = CameraFaceVerifier(camera, preview=hub.publish)
+    face = CameraFaceVerifier(camera, preview=hub.publish, landmarks=config.devices.face_landmarks)
     closers.append(face.close)
     documents = CameraDocumentCapture(camera, preview=hub.publish)
 
@@ -138,7 +139,7 @@ def build_services(
         device = system_printer(spec.partition(":")[2])
     else:
         device = printer_for(config)
-    printer = KioskReceiptPrinter(config, device, print_queue_for(config), payments=payments)
+    printer = KioskReceiptPrinter(config, device, print_queue, payments=payments)
     services = Services(
         qr=qr,
         card=card,
@@ -160,16 +161,14 @@ def build_services(
     return services, closers
 
 
-def start_daily_purge(config: KioskConfig, store: Store, audit: Any) -> Callable[[], None]:
-    """Purge what the retention period allows, now and every day; returns the stop."""
-    from datetime import timedelta
+def start_daily_purge(
+    config: KioskConfig, store: Store, audit: Any, print_queue: Any
+) -> Callable[[], None]:
+    """Purge what the retention periods allow (dossiers, drafts, printed receipts), now and
+    every day; returns the stop."""
+    from kiosk.retention import retention_for
 
-    from kiosk.crypto.sealer import attachment_dir
-    from kiosk.retention import Retention
-
-    retention = Retention(
-        store, audit, attachment_dir(config), timedelta(days=config.security.retention_days)
-    )
+    retention = retention_for(config, store, audit, print_queue)
     stop = threading.Event()
 
     def run() -> None:

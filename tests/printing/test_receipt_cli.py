@@ -58,3 +58,40 @@ def test_bad_input_exits_2_with_one_line(args: tuple[str, ...], tmp_path: Path) 
 def test_list_of_an_empty_queue_is_an_empty_json_list(tmp_path: Path) -> None:
     done = _kiosk("--list", "--json", data_dir=tmp_path)
     assert (done.returncode, json.loads(done.stdout)) == (0, [])
+
+
+
+def _queued(data_dir: Path) -> str:
+    """A job kept (sealed) in the print queue of a kiosk whose data folder is `data_dir`."""
+    from dataclasses import replace
+
+    from devices.printer.base import PrintJob
+    from kiosk.config import KioskConfig
+    from kiosk.services.printing import print_queue_for
+
+    base = KioskConfig()
+    config = replace(base, storage=replace(base.storage, data_dir=str(data_dir)))
+    return print_queue_for(config).add(PrintJob("000.00.12.H56-261129-0001", pdf=b"%PDF-1.4 x"))
+
+
+def test_a_sealed_kept_job_is_listed_and_reprinted_from_the_command_line(tmp_path: Path) -> None:
+    job_id = _queued(tmp_path)
+    listed = _kiosk("--list", "--json", data_dir=tmp_path)
+    assert [(j["job_id"], j["state"]) for j in json.loads(listed.stdout)] == [(job_id, "pending")]
+    done = _kiosk("--reprint", job_id, data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).read_bytes() == b"%PDF-1.4 x"
+    assert Path(done.stdout.strip()).parent == tmp_path / "prints"
+
+
+def test_reprint_of_a_tampered_job_exits_2_with_one_line(tmp_path: Path) -> None:
+    job_id = _queued(tmp_path)
+    sealed = tmp_path / "print_queue" / job_id / "job.pdf.sealed"
+    blob = sealed.read_bytes()
+    sealed.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
+    done = _kiosk("--reprint", job_id, data_dir=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"kiosk: print job {job_id!r} cannot be opened: sealed value was changed or belongs "
+        "elsewhere"
+    ]

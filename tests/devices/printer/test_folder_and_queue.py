@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from devices.printer.base import PrintJob, PrintResult
 from devices.printer.errors import PaperOut, PrinterError, PrinterOffline
-from devices.printer.folder import FolderPrinter
+from devices.printer.folder import FolderPrinter, expired_prints
 from devices.printer.queue import PENDING, PRINTED, PrintQueue, UnknownJob
 
-JOB = PrintJob("000.00.12.H56-250815-0007", pdf=b"%PDF-1.4 a", png=b"\x89PNG b", escpos=b"\x1b@c")
+NAME = "Nguyễn Thị Hằng, Thôn Đông".encode()  # what a receipt shows, in every rendering
+JOB = PrintJob(
+    "000.00.12.H56-250815-0007",
+    pdf=b"%PDF-1.4 " + NAME,
+    png=b"\x89PNG " + NAME,
+    escpos=b"\x1b@" + NAME,
+)
+
+
+class _Sealer:
+    """AES-GCM with one key: what the queue needs from the kiosk's Sealer (AEAD with AAD)."""
+
+    def __init__(self) -> None:
+        self.key = AESGCM.generate_key(bit_length=256)
+
+    def seal(self, data: bytes, aad: bytes) -> bytes:
+        nonce = secrets.token_bytes(12)
+        return nonce + AESGCM(self.key).encrypt(nonce, data, aad)
+
+    def open(self, blob: bytes, aad: bytes) -> bytes:
+        return AESGCM(self.key).decrypt(blob[:12], blob[12:], aad)
+
+
+def _queue(tmp_path: Path) -> PrintQueue:
+    return PrintQueue(tmp_path / "queue", _Sealer())
 
 
 class _Flaky:
@@ -51,14 +79,14 @@ def test_job_names_become_safe_file_names() -> None:
 
 
 def test_queued_job_keeps_every_rendering_and_starts_pending(tmp_path: Path) -> None:
-    queue = PrintQueue(tmp_path)
+    queue = _queue(tmp_path)
     job_id = queue.add(JOB)
     assert queue.job(job_id) == JOB
     assert [j.job_id for j in queue.pending()] == [job_id]
 
 
 def test_paper_out_leaves_the_job_pending_with_the_reason(tmp_path: Path) -> None:
-    queue = PrintQueue(tmp_path)
+    queue = _queue(tmp_path)
     job_id = queue.add(JOB)
     with pytest.raises(PaperOut):
         queue.send(job_id, _Flaky(PaperOut()))
@@ -67,7 +95,7 @@ def test_paper_out_leaves_the_job_pending_with_the_reason(tmp_path: Path) -> Non
 
 
 def test_reprint_after_paper_is_loaded_marks_the_job_printed(tmp_path: Path) -> None:
-    queue = PrintQueue(tmp_path)
+    queue = _queue(tmp_path)
     job_id = queue.add(JOB)
     printer = _Flaky(PaperOut())
     with pytest.raises(PaperOut):
@@ -81,7 +109,7 @@ def test_reprint_after_paper_is_loaded_marks_the_job_printed(tmp_path: Path) -> 
 
 
 def test_printed_jobs_stay_for_a_staff_reprint(tmp_path: Path) -> None:
-    queue = PrintQueue(tmp_path)
+    queue = _queue(tmp_path)
     job_id = queue.add(JOB)
     printer = _Flaky(None)
     queue.send(job_id, printer)
@@ -91,16 +119,92 @@ def test_printed_jobs_stay_for_a_staff_reprint(tmp_path: Path) -> None:
 
 
 def test_purge_removes_old_printed_jobs_but_never_pending_ones(tmp_path: Path) -> None:
-    queue = PrintQueue(tmp_path)
+    queue = _queue(tmp_path)
     printed = queue.add(JOB)
     pending = queue.add(JOB)
     queue.send(printed, _Flaky(None))
-    later = datetime.now() + timedelta(days=31)
+    later = datetime.now(UTC) + timedelta(days=31)
     assert queue.purge(timedelta(days=30), now=later) == 1
     assert [j.job_id for j in queue.jobs()] == [pending]
+
+
+def test_purge_removes_pending_jobs_only_past_their_own_limit(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    queue.add(JOB)
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert queue.purge(timedelta(days=7), later, pending_older_than=timedelta(days=90)) == 0
+    assert queue.purge(timedelta(days=7), later, pending_older_than=timedelta(days=30)) == 1
+    assert queue.jobs() == []
+
+
+def test_no_rendering_is_kept_in_plain_text(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    job_id = queue.add(JOB)
+    files = [p for p in (tmp_path / "queue").rglob("*") if p.is_file()]
+    assert sorted(p.name for p in files) == [
+        "job.escpos.sealed", "job.json", "job.pdf.sealed", "job.png.sealed",
+    ]  # fmt: skip
+    for path in files:
+        raw = path.read_bytes()
+        assert NAME not in raw and b"%PDF" not in raw and b"PNG" not in raw, path.name
+    assert JOB.name in (tmp_path / "queue" / job_id / "job.json").read_text()  # staff see it
+
+
+def test_kept_files_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+    job_id = _queue(tmp_path).add(JOB)
+    folder = tmp_path / "queue" / job_id
+    assert os.stat(folder).st_mode & 0o077 == 0
+    assert all(p.stat().st_mode & 0o077 == 0 for p in folder.iterdir())
+
+
+def test_a_sealed_rendering_moved_into_another_job_does_not_open(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    first, second = queue.add(JOB), queue.add(JOB)
+    root = tmp_path / "queue"
+    (root / second / "job.pdf.sealed").write_bytes((root / first / "job.pdf.sealed").read_bytes())
+    assert queue.job(first) == JOB
+    with pytest.raises(InvalidTag):
+        queue.job(second)
+
+
+def test_plain_renderings_of_an_older_queue_are_sealed_and_still_print(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    job_id = queue.add(JOB)
+    folder = tmp_path / "queue" / job_id
+    for kind in ("pdf", "png", "escpos"):  # as a queue from before sealing left them
+        (folder / f"job.{kind}.sealed").unlink()
+        (folder / f"job.{kind}").write_bytes(getattr(JOB, kind))
+    assert queue.seal_plain_files() == 3
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "job.escpos.sealed", "job.json", "job.pdf.sealed", "job.png.sealed",
+    ]  # fmt: skip
+    printer = _Flaky(None)
+    queue.send(job_id, printer)
+    assert printer.printed == [JOB]
+
+
+def test_times_of_jobs_queued_before_utc_times_read_as_local_time(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    job_id = queue.add(JOB)
+    meta = tmp_path / "queue" / job_id / "job.json"
+    meta.write_text(meta.read_text().replace(
+        queue.info(job_id).created_at.isoformat(), "2025-08-15T09:30:00"
+    ))  # fmt: skip
+    assert queue.info(job_id).created_at == datetime(2025, 8, 15, 9, 30).astimezone()
+
+
+def test_expired_prints_lists_only_old_files_the_folder_printer_wrote(tmp_path: Path) -> None:
+    folder = tmp_path / "prints"
+    FolderPrinter(folder).print_job(JOB)
+    (folder / "notes.txt").write_text("staff notes")
+    written = sorted(p for p in folder.iterdir() if p.suffix != ".txt")
+    later = datetime.now(UTC) + timedelta(days=8)
+    assert expired_prints(folder, timedelta(days=7), later) == written
+    assert expired_prints(folder, timedelta(days=9), later) == []
+    assert expired_prints(tmp_path / "missing", timedelta(days=1)) == []
 
 
 @pytest.mark.parametrize("job_id", ["../x", "nonexistent", ""])
 def test_unknown_or_malformed_job_ids_are_refused(tmp_path: Path, job_id: str) -> None:
     with pytest.raises(UnknownJob):
-        PrintQueue(tmp_path).info(job_id)
+        _queue(tmp_path).info(job_id)

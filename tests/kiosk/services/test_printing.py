@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.printer.base import PrintJob, PrintResult
+from devices.printer.base import Printer, PrintJob, PrintResult
 from devices.printer.errors import PaperOut, PrinterError
 from devices.printer.folder import FolderPrinter
 from devices.printer.queue import PENDING, PRINTED, PrintQueue
@@ -64,7 +64,7 @@ def _queue(tmp_path: Path) -> PrintQueue:
     return PrintQueue(tmp_path / "queue", _sealer(tmp_path))
 
 
-def _printer(tmp_path: Path, printer: object, paid: bool = False) -> KioskReceiptPrinter:
+def _printer(tmp_path: Path, printer: Printer, paid: bool = False) -> KioskReceiptPrinter:
     payments = VietQrPaymentService("970415", "KIOSKDEMO0001", lambda _ref: paid)
     return KioskReceiptPrinter(
         KioskConfig(),
