@@ -1,14 +1,18 @@
 """Liveness: the simulated live citizen against simulated presentation attacks, and the preview rate
 while a face check runs.
 
-    python -m bench camera_liveness [--runs N]
+    python -m bench camera_liveness [--runs N] [--landmarks 5|68]
+
+`--landmarks 68` runs the same measures on dlib's 68-point predictor (reduced to the same five
+points) for comparison; it is not licensed for commercial use (devices/camera/MODELS.md).
 
 Scenes (all synthetic, from the sample photo the demo uses):
 - live: the sample camera's simulated citizen, who blinks and turns when asked (random order);
+  also wearing synthetic dark-rimmed glasses with a reflection on each lens;
 - printed photo held still: the same picture, never blinking or turning;
 - printed photo skewed in the hand when asked to turn: a homography of the whole picture (it can
   reach the turn threshold, so only the depth check can refuse it);
-- phone screen: the simulated citizen seen through a display's pixel grid (period 3-4 px, 20-40 %
+- phone screen: the simulated citizen seen through a display's pixel grid (period 3-5 px, 10-40 %
   dark lines), moiré as a camera would alias it.
 None of this is a real attack recording: the numbers say the checks respond to what they model.
 Preview: frames/s delivered to a preview callback by the capture thread during one full check of
@@ -64,8 +68,10 @@ def _rotate(frame: np.ndarray, degrees: float) -> np.ndarray:
 
 
 def flat_versus_turned(model, portraits: list[np.ndarray]) -> None:
-    """Turn shift and planarity residual: flat warps of each photo vs the simulated turns."""
-    from devices.camera.landmarks import head_turn, planarity_residual
+    """Turn shift and parallax residual: flat warps of each photo vs the simulated turns."""
+    from devices.camera.landmarks import head_turn, parallax_residual
+    from devices.camera.liveness import inner_box
+    from devices.camera.quality import to_gray
     from devices.camera.sample_scenes import turn_face
 
     flat: list[tuple[float, float]] = []
@@ -74,27 +80,31 @@ def flat_versus_turned(model, portraits: list[np.ndarray]) -> None:
         faces = model.detect(still)
         if not faces:
             continue
-        base = faces[0].landmarks
+        base = faces[0]
         warps = [_perspective(still, k) for k in (-0.4, -0.2, -0.1, 0.1, 0.2, 0.4)]
         warps += [_skew(still, a) for a in (-0.4, -0.2, -0.1, 0.1, 0.2, 0.4)]
         warps += [_rotate(still, d) for d in (-15, -5, 5, 15)]
+        sines = (-0.5, -0.42, -0.25, 0.25, 0.42, 0.5)
         for group, frames in (
             (flat, warps),
-            (turned, [turn_face(still, base, a) for a in (-0.45, -0.32, -0.2, 0.2, 0.32, 0.45)]),
+            (turned, [turn_face(still, base.landmarks, a) for a in sines]),
         ):
             for frame in frames:
                 found = model.detect(frame)
                 if found:
                     points = found[0].landmarks
-                    shift = head_turn(points) - head_turn(base)
-                    group.append((shift, planarity_residual(base, points)))
+                    shift = head_turn(points) - head_turn(base.landmarks)
+                    residual = parallax_residual(
+                        to_gray(still), base.landmarks, inner_box(base.box), to_gray(frame), points
+                    )
+                    group.append((shift, residual))
     for label, group in (("flat warps", flat), ("simulated turns", turned)):
         shifts = [abs(shift) for shift, _ in group]
         residuals = [residual for _, residual in group]
         print(
-            f"  {label:16s} n={len(group):2d}  |turn shift| max {max(shifts):.3f}"
-            f"  residual min {min(residuals):.3f} median {statistics.median(residuals):.3f}"
-            f" max {max(residuals):.3f}"
+            f"  {label:16s} n={len(group):2d}  |turn shift| min {min(shifts):.3f} max"
+            f" {max(shifts):.3f}  parallax min {min(residuals):.4f} median"
+            f" {statistics.median(residuals):.4f} max {max(residuals):.4f}"
         )
 
 
@@ -121,9 +131,11 @@ def _run_check(model, chip, frames, seed: int, order=None, limit: int = 240):
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench camera_liveness")
     parser.add_argument("--runs", type=int, default=6, help="runs per scene (random orders)")
+    parser.add_argument("--landmarks", type=int, choices=(5, 68), default=5)
     args = parser.parse_args(argv)
 
     from devices.camera.face import DlibFaceModel
+    from devices.camera.liveness import MIN_PARALLAX, TURN_MIN
     from devices.camera.sample_scenes import (
         FACES_DIR,
         SampleCamera,
@@ -132,14 +144,14 @@ def main(argv: list[str]) -> int:
     )
     from devices.camera.sources import read_image
 
-    model = DlibFaceModel()
+    model = DlibFaceModel(landmarks=args.landmarks)
     chip = read_image(demo_face_photo())
     still = portrait_frame(chip)
     results: dict[str, Counter[str]] = {}
     frame_ms: list[float] = []
 
-    def live_scene(seed: int, screen: tuple[int, float] | None = None):
-        camera = SampleCamera("face", seed=seed)
+    def live_scene(seed: int, screen: tuple[int, float] | None = None, glasses: bool = False):
+        camera = SampleCamera("face", seed=seed, glasses=glasses)
         camera.open()
 
         def frames(number: int, key: str) -> np.ndarray:
@@ -168,10 +180,13 @@ def main(argv: list[str]) -> int:
     turns_only = ("turn_left", "turn_right")  # a photo cannot blink: isolate the depth check
     scenes: list[tuple[str, Callable[[int], Callable[[int, str], np.ndarray]], Any]] = [
         ("live (simulated citizen)", lambda seed: live_scene(seed), None),
+        ("live, glasses with glare", lambda seed: live_scene(seed, glasses=True), None),
         ("printed photo, still", lambda seed: photo_still, None),
         ("printed photo, skewed *", lambda seed: photo_skewed(), turns_only),
         ("phone screen, 3 px 40 %", lambda seed: live_scene(seed, (3, 0.4)), None),
         ("phone screen, 4 px 20 %", lambda seed: live_scene(seed, (4, 0.2)), None),
+        ("phone screen, 4 px 10 %", lambda seed: live_scene(seed, (4, 0.1)), None),
+        ("phone screen, 5 px 10 %", lambda seed: live_scene(seed, (5, 0.1)), None),
     ]
     for name, make, order in scenes:
         counter: Counter[str] = Counter()
@@ -182,11 +197,17 @@ def main(argv: list[str]) -> int:
                 frame_ms.extend(s * 1000 for s in spent)
         results[name] = counter
 
-    print(f"liveness over {args.runs} runs per scene (random challenge order; * turns only):")
+    print(
+        f"liveness with {model.name}, {args.runs} runs per scene (random challenge order;"
+        " * turns only):"
+    )
     for name, counter in results.items():
         verdicts = ", ".join(f"{k} {v}" for k, v in counter.most_common())
         print(f"  {name:26s} {verdicts}")
-    print("flat pictures vs simulated turns (a turn needs >= 0.08; depth floor 0.025):")
+    print(
+        f"flat pictures vs simulated turns (a turn needs >= {TURN_MIN};"
+        f" depth floor {MIN_PARALLAX}):"
+    )
     portraits = [portrait_frame(read_image(FACES_DIR / n)) for n in ("obama.jpg", "obama2.jpg")]
     biden = read_image(FACES_DIR / "biden.jpg")
     portraits.append(portrait_frame(biden[: biden.shape[0] // 2]))  # face big enough to find
@@ -210,7 +231,10 @@ def main(argv: list[str]) -> int:
             time.sleep(0.01)
 
     verifier = CameraFaceVerifier(
-        "sample", rng=random.Random(1), preview=lambda f: stamps.append(time.monotonic())
+        "sample",
+        rng=random.Random(1),
+        preview=lambda f: stamps.append(time.monotonic()),
+        landmarks=args.landmarks,
     )
     spawn_started = time.monotonic()
     child = verifier.model()  # started before the citizen arrives

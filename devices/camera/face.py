@@ -1,11 +1,15 @@
-"""Face detection, 68-point landmarks and 128-d embeddings, behind small protocols.
+"""Face detection, facial landmarks and 128-d embeddings, behind small protocols.
 
 The model in use is dlib's (from the `dlib-bin` and `face-recognition-models` packages, both on
-PyPI, so it works fully offline): a HOG + linear SVM frontal face detector, the 68-point shape
-predictor (landmarks for alignment and liveness) and the ResNet metric-learning network that maps
-an aligned 150x150 face chip to a 128-d vector; two photos of one person are within Euclidean
-distance ~0.6. Our score is `1 - distance` (higher is more alike); a match is `score >= threshold`.
-The threshold is calibrated by `bench/camera_face.py` on augmented sample pairs (see there).
+PyPI, so it works fully offline): a HOG + linear SVM frontal face detector, the 5-point shape
+predictor (eye corners and nose base, for alignment and liveness) and the ResNet metric-learning
+network that maps an aligned 150x150 face chip to a 128-d vector; two photos of one person are
+within Euclidean distance ~0.6. Our score is `1 - distance` (higher is more alike); a match is
+`score >= threshold`. The threshold is calibrated by `bench/camera_face.py` on augmented sample
+pairs (see there).
+
+The 68-point predictor can still be chosen (`landmarks=68`, `[devices] face_landmarks = 68`), but
+its training data (iBUG 300-W) excludes commercial use (MODELS.md): by default it is not loaded.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from devices.camera.quality import to_gray
 # set (2 people, 3 photos) is far too small to say more.
 DEFAULT_THRESHOLD = 0.45
 
+LANDMARK_MODELS = (5, 68)  # dlib shape predictors; 5 is the default (licence, see MODELS.md)
+DEFAULT_LANDMARKS = 5
+
 FAST_DETECT_SIDE = 320  # frames: look for faces on a copy this wide (faces >= ~160 px at 640)
 THOROUGH_DETECT_SIDE = 800  # stills and chip photos: this long side, detector upsampled once
 
@@ -34,7 +41,7 @@ THOROUGH_DETECT_SIDE = 800  # stills and chip photos: this long side, detector u
 @dataclass(frozen=True)
 class DetectedFace:
     box: tuple[int, int, int, int]  # x, y, width, height in frame pixels
-    landmarks: np.ndarray = field(repr=False)  # (68, 2) float, frame pixels
+    landmarks: np.ndarray = field(repr=False)  # (5, 2) or (68, 2) float, frame pixels
 
     @property
     def width(self) -> int:
@@ -65,25 +72,33 @@ class FaceModel(FaceDetector, FaceEmbedder, Protocol):
     """Detector and embedder from one model family (landmarks feed the alignment)."""
 
 
-@lru_cache(maxsize=1)
-def _dlib_parts() -> tuple[Any, Any, Any]:
+@lru_cache(maxsize=2)
+def _dlib_parts(landmarks: int) -> tuple[Any, Any, Any]:
     import dlib
     import face_recognition_models as models
 
+    if landmarks not in LANDMARK_MODELS:
+        raise ValueError(f"landmarks must be one of {LANDMARK_MODELS}, not {landmarks!r}")
     detector = dlib.get_frontal_face_detector()
-    predictor = dlib.shape_predictor(models.pose_predictor_model_location())
+    if landmarks == 5:
+        predictor = dlib.shape_predictor(models.pose_predictor_five_point_model_location())
+    else:  # non-commercial training data: only when configured (MODELS.md)
+        predictor = dlib.shape_predictor(models.pose_predictor_model_location())
     network = dlib.face_recognition_model_v1(models.face_recognition_model_location())
     return detector, predictor, network
 
 
 class DlibFaceModel:
-    """dlib HOG detector + 68-point predictor + ResNet embedder. Loaded once per process."""
+    """dlib HOG detector + 5-point (or 68-point) predictor + ResNet embedder. Loaded once per
+    process."""
 
-    name = "dlib-resnet-v1"
-
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, threshold: float = DEFAULT_THRESHOLD, *, landmarks: int = DEFAULT_LANDMARKS
+    ) -> None:
         self.threshold = threshold
-        self._detector, self._predictor, self._network = _dlib_parts()
+        self.landmarks = landmarks
+        self.name = f"dlib-resnet-v1, {landmarks}-point landmarks"
+        self._detector, self._predictor, self._network = _dlib_parts(landmarks)
         self._lock = threading.Lock()  # dlib objects are not documented as thread-safe
 
     def detect(self, frame: np.ndarray, *, thorough: bool = False) -> list[DetectedFace]:

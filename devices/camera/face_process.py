@@ -20,17 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from devices.camera.face import DEFAULT_THRESHOLD, DetectedFace
+from devices.camera.face import DEFAULT_LANDMARKS, DEFAULT_THRESHOLD, DetectedFace
 
 log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 60.0  # spawning Python, importing dlib and loading the model (~3-6 s)
 
 
-def _serve(connection: Connection, threshold: float) -> None:
+def _serve(connection: Connection, threshold: float, landmarks: int) -> None:
     from devices.camera.face import DlibFaceModel
 
-    model = DlibFaceModel(threshold=threshold)
+    model = DlibFaceModel(threshold=threshold, landmarks=landmarks)
     connection.send(("ready", None))
     while True:
         try:
@@ -45,8 +45,8 @@ def _serve(connection: Connection, threshold: float) -> None:
                 faces = model.detect(frame, thorough=extra)
                 connection.send(("ok", [(f.box, f.landmarks) for f in faces]))
             elif kind == "embed":
-                box, landmarks = extra
-                connection.send(("ok", model.embed(frame, DetectedFace(box, landmarks))))
+                box, points = extra
+                connection.send(("ok", model.embed(frame, DetectedFace(box, points))))
             else:
                 connection.send(("error", f"unknown request {kind!r}"))
         except Exception as exc:  # reported to the caller, who raises it
@@ -56,14 +56,16 @@ def _serve(connection: Connection, threshold: float) -> None:
 class FaceModelProcess:
     """A `FaceModel` whose detector and embedder run in a child process (see module doc)."""
 
-    name = "dlib-resnet-v1 (child process)"
-
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, threshold: float = DEFAULT_THRESHOLD, *, landmarks: int = DEFAULT_LANDMARKS
+    ) -> None:
         self.threshold = threshold
+        self.landmarks = landmarks
+        self.name = f"dlib-resnet-v1, {landmarks}-point landmarks (child process)"
         context = multiprocessing.get_context("spawn")  # no fork of a process with Qt threads
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, threshold), name="face-model", daemon=True
+            target=_serve, args=(child, threshold, landmarks), name="face-model", daemon=True
         )
         self._process.start()
         child.close()

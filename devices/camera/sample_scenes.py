@@ -4,8 +4,8 @@ kiosk's instructions.
 - `qr`: the demo citizen's CCCD held up with its QR in the guide square (hand jitter);
 - `face`: a sample photograph of the demo citizen on a plain background; when the kiosk asks for a
   blink or a head turn (`hear`), the picture is edited: the eyes are painted over with the skin
-  colour around them (a closed lid), or the middle of the face is pushed sideways by a smooth
-  displacement field (the nose tip moves toward one jaw end, as in a turn);
+  colour below them (a closed lid), or the face is turned as a rough 3-D shape (a paraboloid with
+  a nose: the nose moves across the eyes and the far cheek narrows, as in a turn);
 - `document`: a white page with lines of text lying at a slant on a dark desk.
 
 What the simulated liveness proves: that the challenge logic, the landmark measures and the
@@ -22,6 +22,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from devices.camera.landmarks import (
+    LEFT_EYE_OUTER,
+    NOSE_BASE,
+    RIGHT_EYE_OUTER,
+    eyes,
+    five_points,
+)
 from devices.camera.synthetic import Pose, card_image, demo_qr_text, place, qr_centre
 
 FACES_DIR = Path(__file__).resolve().parents[2] / "assets" / "faces"
@@ -29,7 +36,7 @@ DEMO_FACE = "obama.jpg"
 FRAME_SIZE = (640, 480)
 
 BLINK_FRAMES = (0.5, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0)
-TURN_AMOUNT = 0.32  # displacement of the face centre, in face widths
+TURN_AMOUNT = 0.42  # sine of the head's turn (25°)
 TURN_FRAMES = (0.3, 0.6, 1.0, 1.0, 1.0, 1.0, 0.6, 0.3, 0.0, 0.0)
 REACTION_FRAMES = 3  # a person needs a moment to react to an instruction
 NOISE_PATTERNS = 5
@@ -61,19 +68,27 @@ def portrait_frame(photo: np.ndarray, size: tuple[int, int] = FRAME_SIZE) -> np.
     return frame
 
 
+FACE_WIDTH_PER_EYE_SPAN = 1.7  # jaw-to-jaw width over outer-eye-corner span (sample photos)
+NOSE_TIP_ABOVE_BASE = 0.15  # nose tip above the nose base, in outer-eye-corner spans
+NOSE_DEPTH = 0.3  # how far the nose stands out of the face, in outer-eye-corner spans
+NOSE_WIDTH = 0.12  # spread of the nose's bump, in outer-eye-corner spans
+
+
 def close_eyes(frame: np.ndarray, points: np.ndarray, amount: float) -> np.ndarray:
-    """Paint both eyes over with the skin just below them (`amount` 0 open .. 1 closed)."""
+    """Paint both eyes over with the skin just below them (`amount` 0 open .. 1 closed). The eye
+    is the lens between its two corners (5- or 68-point landmarks), about 0.55 eye widths high."""
     if amount <= 0:
         return frame
     out = frame.astype(np.float32)
-    for eye in (points[36:42], points[42:48]):
-        centre = eye.mean(axis=0)
-        width = float(np.linalg.norm(eye[0] - eye[3]))
+    for outer, inner in eyes(points):
+        centre = (outer + inner) / 2
+        width = float(np.linalg.norm(inner - outer))
+        angle = float(np.degrees(np.arctan2(inner[1] - outer[1], inner[0] - outer[0])))
         below = np.zeros(frame.shape[:2], np.uint8)
         cv2.ellipse(
             below,
-            (int(centre[0]), int(centre[1] + width * 0.55)),
-            (int(width * 0.4), max(2, int(width * 0.12))),
+            (int(centre[0]), int(centre[1] + width * 0.42)),
+            (int(width * 0.35), max(1, int(width * 0.07))),
             0,
             0,
             360,
@@ -82,13 +97,23 @@ def close_eyes(frame: np.ndarray, points: np.ndarray, amount: float) -> np.ndarr
         )
         skin = np.median(frame[below > 0], axis=0).astype(np.float32)
         mask = np.zeros(frame.shape[:2], np.uint8)
-        outline = (eye - centre) * np.array([1.2, 1.8]) + centre
-        cv2.fillPoly(mask, [outline.astype(np.int32)], 255)
+        cv2.ellipse(
+            mask,
+            (int(centre[0]), int(centre[1] - width * 0.03)),
+            (int(width * 0.6), max(2, int(width * 0.28))),
+            angle,
+            0,
+            360,
+            255,
+            -1,
+        )
         weight = cv2.GaussianBlur(mask, (0, 0), max(1.0, width * 0.08)).astype(np.float32)
         weight = weight / 255.0 * amount
         out = out * (1 - weight[..., None]) + skin * weight[..., None]
-        if amount > 0.8:  # the lash line of a closed lid
-            lid = (eye[[0, 5, 4, 3]] - centre) * np.array([1.0, 0.4]) + centre
+        if amount > 0.8:  # the lash line of a closed lid: a shallow arc between the corners
+            along = np.linspace(0.0, 1.0, 7)[:, None]
+            sag = (np.sin(np.pi * along) * width * 0.1) * np.array([0.0, 1.0])
+            lid = outer + (inner - outer) * along + sag
             cv2.polylines(
                 out,
                 [lid.astype(np.int32)],
@@ -101,29 +126,89 @@ def close_eyes(frame: np.ndarray, points: np.ndarray, amount: float) -> np.ndarr
 
 
 def turn_face(frame: np.ndarray, points: np.ndarray, amount: float) -> np.ndarray:
-    """Push the middle of the face sideways (positive: toward the right of the image)."""
+    """The face turned about a vertical axis by the angle whose sine is `amount` (positive: the
+    nose toward the right of the image). The face is given a depth: a paraboloid as wide as the
+    face, with the nose standing out of it; each point moves sideways by depth x sine, so the nose
+    moves across the eyes and the far cheek is compressed, as in a real turn (no occlusion)."""
     if amount == 0:
         return frame
     h, w = frame.shape[:2]
-    nose = points[30]
-    face_width = float(points[16, 0] - points[0, 0])
-    sigma = face_width * 0.45
+    p = five_points(points)
+    span = float(np.linalg.norm(p[LEFT_EYE_OUTER] - p[RIGHT_EYE_OUTER]))
+    centre_x = float(p[LEFT_EYE_OUTER, 0] + p[RIGHT_EYE_OUTER, 0]) / 2
+    tip = p[NOSE_BASE] - np.array([0.0, NOSE_TIP_ABOVE_BASE * span])
+    half_width = FACE_WIDTH_PER_EYE_SPAN * span / 2
+    half_height = 1.35 * half_width
+    centre_y = float(tip[1])
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    falloff = np.exp(
-        -((x - nose[0]) ** 2 / (2 * sigma**2) + (y - nose[1]) ** 2 / (2 * (sigma * 1.3) ** 2))
+    u, v = (x - centre_x) / half_width, (y - centre_y) / half_height
+    depth = half_width * np.clip(1 - u**2 - v**2, 0, None)
+    nose_sigma = NOSE_WIDTH * span
+    depth += NOSE_DEPTH * span * np.exp(
+        -((x - tip[0]) ** 2 + ((y - tip[1]) / 1.8) ** 2) / (2 * nose_sigma**2)
     )
-    map_x = (x - amount * face_width * falloff).astype(np.float32)
+    cosine = float(np.sqrt(max(0.0, 1 - amount**2)))
+    shift = amount * depth - (1 - cosine) * (x - centre_x) * (depth > 0)
+    map_x = (x - shift).astype(np.float32)
     return cv2.remap(frame, map_x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def wear_glasses(frame: np.ndarray, points: np.ndarray, *, glare: bool = False) -> np.ndarray:
+    """Draw dark-rimmed glasses (oval lenses about 1.9 x 1.4 eye widths and a bridge) on the face,
+    optionally with a bright reflection on each lens: for testing the blink measure."""
+    out = frame.copy()
+    (right_outer, right_inner), (left_outer, left_inner) = eyes(points)
+    width = float(np.linalg.norm(right_inner - right_outer))
+    thickness = max(2, round(width * 0.12))
+    for outer, inner in ((right_outer, right_inner), (left_outer, left_inner)):
+        centre = (outer + inner) / 2
+        cv2.ellipse(
+            out,
+            (int(centre[0]), int(centre[1] + 0.05 * width)),
+            (int(0.95 * width), int(0.68 * width)),
+            0,
+            0,
+            360,
+            (25, 25, 25),
+            thickness,
+            cv2.LINE_AA,
+        )
+        if glare:
+            cv2.ellipse(
+                out,
+                (int(centre[0] + 0.3 * width), int(centre[1] - 0.35 * width)),
+                (int(0.25 * width), max(1, int(0.1 * width))),
+                -20,
+                0,
+                360,
+                (245, 245, 245),
+                -1,
+                cv2.LINE_AA,
+            )
+    start = right_inner + (right_inner - right_outer) * 0.2
+    end = left_inner + (left_inner - left_outer) * 0.2
+    cv2.line(
+        out, (int(start[0]), int(start[1])), (int(end[0]), int(end[1])), (25, 25, 25), thickness
+    )
+    return out
 
 
 class SampleCamera:
     """A `FrameSource` (and `Listener`) playing the demo scene for `purpose`."""
 
-    def __init__(self, purpose: str = "face", *, seed: int = 7, photo: Path | None = None) -> None:
+    def __init__(
+        self,
+        purpose: str = "face",
+        *,
+        seed: int = 7,
+        photo: Path | None = None,
+        glasses: bool = False,
+    ) -> None:
         self.purpose = purpose if purpose in ("face", "qr", "document") else "face"
         self.name = f"sample camera ({self.purpose})"
         self.fps = 15.0
         self._photo_path = photo or demo_face_photo()
+        self._glasses = glasses
         self._rng = random.Random(seed)
         self._noise = np.random.default_rng(seed)
         self._base: np.ndarray | None = None
@@ -142,6 +227,8 @@ class SampleCamera:
             self._base = portrait_frame(read_image(self._photo_path))
             faces = DlibFaceModel().detect(self._base)
             self._points = faces[0].landmarks if faces else None
+            if self._glasses and self._points is not None:
+                self._base = wear_glasses(self._base, self._points, glare=True)
         elif self.purpose == "qr":
             self._base = card_image(demo_qr_text())
         else:

@@ -149,6 +149,7 @@ class FaceCheck:
         self._reference = None
         self._after = None
         self._before = []
+        self.challenge.release()
 
     # --- internals ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import CliError, add_command
+from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _image(path: str) -> Any:
@@ -28,7 +28,8 @@ def _verify(args: argparse.Namespace) -> int:
     from devices.camera.face import DEFAULT_THRESHOLD, DlibFaceModel, only_face
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    model = DlibFaceModel(threshold=threshold)
+    landmarks = load_config_from_args(args).devices.face_landmarks  # [devices] face_landmarks
+    model = DlibFaceModel(threshold=threshold, landmarks=landmarks)
     embeddings = []
     for path in (args.image_a, args.image_b):
         frame = _image(path)

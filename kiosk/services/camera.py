@@ -284,10 +284,14 @@ class CameraFaceVerifier(_CameraService):
         model: Any = None,
         rng: random.Random | None = None,
         onlooker: Callable[[bool], None] | None = None,
+        landmarks: int = 5,
     ) -> None:
         """`onlooker(True)` when a second face comes into view, `onlooker(False)` when it has
-        gone (the UI hides personal data meanwhile); called only on change."""
+        gone (the UI hides personal data meanwhile); called only on change. `landmarks`: dlib's
+        5-point predictor (default) or the 68-point one (`[devices] face_landmarks`; its training
+        data excludes commercial use, see devices/camera/MODELS.md)."""
         super().__init__(camera, guidance, preview=preview)
+        self.landmarks = landmarks
         self.on_onlooker = onlooker
         self.timeout_s = timeout_s
         self.per_challenge_s = per_challenge_s
@@ -301,7 +305,7 @@ class CameraFaceVerifier(_CameraService):
         if self._model is None:
             from devices.camera.face_process import FaceModelProcess
 
-            self._model = FaceModelProcess()
+            self._model = FaceModelProcess(landmarks=self.landmarks)
         return self._model
 
     def close(self) -> None:

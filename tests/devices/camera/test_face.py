@@ -36,12 +36,37 @@ def test_old_style_compressed_chip_photo_still_matches_another_photo(face_model)
     )
 
 
-def test_landmarks_lie_inside_the_face_box(face_model):
+def test_five_landmarks_lie_inside_the_face_box_with_the_eyes_above_the_nose(face_model):
     face = only_face(face_model, face_photo("obama.jpg"))
     x, y, w, h = face.box
-    nose = face.landmarks[30]
-    assert face.landmarks.shape == (68, 2)
-    assert x < nose[0] < x + w and y < nose[1] < y + h
+    assert face.landmarks.shape == (5, 2)
+    assert all(x < px < x + w and y < py < y + h for px, py in face.landmarks)
+    nose_y = face.landmarks[4, 1]
+    assert all(py < nose_y for _, py in face.landmarks[:4])
+
+
+def test_the_default_model_never_loads_the_68_point_predictor(monkeypatch):
+    import face_recognition_models
+
+    from devices.camera import face
+
+    def refuse() -> str:
+        raise AssertionError("the 68-point model (non-commercial training data) was loaded")
+
+    monkeypatch.setattr(face_recognition_models, "pose_predictor_model_location", refuse)
+    face._dlib_parts.cache_clear()
+    try:
+        model = face.DlibFaceModel()
+        assert model.landmarks == 5
+    finally:
+        face._dlib_parts.cache_clear()
+
+
+def test_an_unknown_landmark_model_is_refused():
+    from devices.camera.face import DlibFaceModel
+
+    with pytest.raises(ValueError):
+        DlibFaceModel(landmarks=7)
 
 
 def test_image_without_a_face_raises_no_face_found(face_model):

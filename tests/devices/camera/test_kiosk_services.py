@@ -151,3 +151,26 @@ def test_a_second_face_in_view_is_reported_as_an_onlooker_then_cleared(face_mode
     verifier.verify(photo_bytes("obama.jpg"), progress)
     assert seen == [True, False] and verifier.onlooker_seen
     assert "onlooker" in progress.keys  # the screen hides personal data meanwhile
+
+
+def test_face_landmarks_default_to_the_5_point_model_and_only_5_or_68_are_allowed():
+    from kiosk.config import ConfigError, KioskConfig, parse_config
+
+    assert KioskConfig().devices.face_landmarks == 5
+    assert parse_config("[devices]\nface_landmarks = 68\n").devices.face_landmarks == 68
+    with pytest.raises(ConfigError, match="face_landmarks"):
+        parse_config("[devices]\nface_landmarks = 7\n")
+
+
+def test_face_verifier_starts_its_model_with_the_configured_landmarks(monkeypatch):
+    import devices.camera.face_process as face_process
+
+    started: list[dict] = []
+
+    def start(**options):
+        started.append(options)
+        return object()
+
+    monkeypatch.setattr(face_process, "FaceModelProcess", start)
+    CameraFaceVerifier("sample", landmarks=68).model()
+    assert started == [{"landmarks": 68}]

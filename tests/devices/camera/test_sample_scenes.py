@@ -1,8 +1,8 @@
 import cv2
 import numpy as np
 
-from devices.camera.landmarks import eye_contrast, head_turn
-from devices.camera.liveness import CONTRAST_CLOSED_RATIO, TURN_MIN
+from devices.camera.landmarks import eye_openness, head_turn
+from devices.camera.liveness import CLOSED_RATIO, REOPENED_RATIO, TURN_MIN
 from devices.camera.qr import make_decoder
 from devices.camera.sample_scenes import SampleCamera
 from devices.camera.synthetic import demo_qr_text
@@ -25,13 +25,13 @@ def test_simulated_citizen_closes_the_eyes_when_asked_to_blink(face_model):
     camera.hear("blink")
     frames = _frames(camera, 12)
 
-    def contrast(frame):
+    def openness(frame):
         face = face_model.detect(frame)[0]
-        return eye_contrast(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), face.landmarks)
+        return eye_openness(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), face.landmarks)
 
-    closed = min(contrast(f) for f in frames)
-    assert closed < CONTRAST_CLOSED_RATIO * contrast(open_frame)
-    assert contrast(frames[-1]) > 0.85 * contrast(open_frame)  # and opens them again
+    closed = min(openness(f) for f in frames)
+    assert closed < CLOSED_RATIO * openness(open_frame)
+    assert openness(frames[-1]) > REOPENED_RATIO * openness(open_frame)  # and opens them again
 
 
 def test_simulated_citizen_turning_left_moves_the_nose_toward_the_image_right(face_model):
@@ -41,6 +41,15 @@ def test_simulated_citizen_turning_left_moves_the_nose_toward_the_image_right(fa
     camera.hear("turn_left")
     turns = [head_turn(face_model.detect(f)[0].landmarks) for f in _frames(camera, 8)]
     assert max(turns) - frontal >= TURN_MIN
+
+
+def test_simulated_citizen_turning_right_moves_the_nose_toward_the_image_left(face_model):
+    camera = SampleCamera("face")
+    camera.open()
+    frontal = head_turn(face_model.detect(camera.read())[0].landmarks)
+    camera.hear("turn_right")
+    turns = [head_turn(face_model.detect(f)[0].landmarks) for f in _frames(camera, 8)]
+    assert min(turns) - frontal <= -TURN_MIN
 
 
 def test_closed_sample_camera_gives_no_frames():
