@@ -112,6 +112,15 @@ class DevicesConfig:
             "a camera index (0, 1, …), a video file or folder path, or sample",
         ),
     )
+    # dlib landmark predictor for face alignment and liveness; 68 is trained on iBUG 300-W, whose
+    # licence excludes commercial use (devices/camera/MODELS.md)
+    face_landmarks: int = field(
+        default=5,
+        metadata=allowed(
+            lambda v: v in (5, 68),
+            "5 (default, licence-free) or 68 (non-commercial use only)",
+        ),
+    )
     printer: str = field(
         default="pdf:",
         metadata=allowed(

@@ -104,7 +104,7 @@ def build_services(
     hub = PreviewHub()
     camera = config.devices.camera
     qr = CameraQrScanner(camera, preview=hub.publish)
-    face = CameraFaceVerifier(camera, preview=hub.publish)
+    face = CameraFaceVerifier(camera, preview=hub.publish, landmarks=config.devices.face_landmarks)
     closers.append(face.close)
     documents = CameraDocumentCapture(camera, preview=hub.publish)
 
