@@ -1,19 +1,33 @@
-"""UI responsiveness: how long a screen change takes (view model, render, first paint) and how
-long the GUI thread stalls while a card read and a face match run on the thread pool.
+"""UI responsiveness with the real services: how long a screen change takes, and how long the GUI
+thread stalls while a demo citizen goes through a whole journey (QR and card read through the
+simulated chip, face check with the sample camera and the face model's process, documents, the
+local portal, the simulated bank, the receipt).
 
-    python -m bench ui_screens [--rounds N]
+    python -m bench ui_screens [--rounds N] [--cpu-load] [--size WxH]
 
-Targets (issue 5): average screen change ≤ 100 ms; GUI-thread stall ≤ 50 ms. The stall is the
-lateness of a 5 ms timer on the GUI thread while the work runs; the work here is pure-Python CPU
-load (the worst case for the GIL: real chip crypto and dlib release it more often).
+Targets (issue 5): average screen change ≤ 100 ms; GUI-thread stall ≤ 50 ms during card reads
+and face matching. The stall is the lateness of a 5 ms timer on the GUI thread (the event loop
+runs as in the kiosk: `exec()`, not a polling loop). A late tick whose window spans a screen
+change is counted as part of the screen change, not as a stall of the step.
+
+`--cpu-load` adds pure-Python work (which holds the GIL: the worst case) to the card read and
+the face check, on their worker thread, with a progress report every 0.1 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import statistics
+import tempfile
 import time
+from collections import defaultdict
+from dataclasses import replace
+from typing import Any
+
+WORK_STEPS = ("qr_scan", "card_read", "face_check", "documents", "submit", "fee", "receipt")
+SETTLE_MS = 400  # a citizen reads the screen before answering
 
 
 def _cpu(seconds: float) -> None:
@@ -24,113 +38,241 @@ def _cpu(seconds: float) -> None:
             x += i * i
 
 
+class _Loaded:
+    """Wraps a service: `seconds` of pure-Python work, reported as progress, before the call."""
+
+    def __init__(self, inner: Any, method: str, key: str, seconds: float = 1.0) -> None:
+        self._inner, self._method, self._key, self._seconds = inner, method, key, seconds
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if name != self._method:
+            return attr
+
+        def loaded(*args: Any) -> Any:
+            progress = args[-1]
+            for i in range(int(self._seconds * 10)):
+                _cpu(0.1)
+                progress(i / 10, self._key)
+            return attr(*args)
+
+        return loaded
+
+
+def _photographed(services: Any, procedure: Any) -> bool:
+    """The procedure's papers are all photographed at the kiosk (none shown at the counter)."""
+    spec = getattr(services.dossiers, "spec", None)
+    if spec is None:
+        return bool(procedure.documents)
+    sources = {d.source for d in spec(procedure).documents}
+    return "camera" in sources and "counter" not in sources
+
+
+def _pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(len(values) * q))] if values else 0.0
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     parser = argparse.ArgumentParser(prog="bench ui_screens")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="screen-change rounds")
+    parser.add_argument("--cpu-load", action="store_true", help="add GIL-holding work")
+    parser.add_argument("--size", default="1366x768", help="window size (1366x768, 1920x1080)")
     args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.split("x"))
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import KioskConfig
-    from kiosk.journey.engine import JourneyEngine
-    from kiosk.journey.events import Event, EventType
-    from kiosk.journey.steps import StepId
-    from tests.sample_session import sample_context
-    from tests.ui.fakes import FakeCard, FakeFace, fake_services
+    from kiosk.services.wiring import open_runtime
     from ui import theme
-    from ui.main_window import MainWindow
-    from ui.voice import Voice
 
-    app = QApplication.instance() or QApplication([])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
     theme.load_fonts()
     app.setFont(theme.font(theme.BODY_PX))
 
-    # --- screen changes --------------------------------------------------------------------
-    engine = JourneyEngine(fake_services())
-    window = MainWindow(
-        engine, KioskConfig(), voice=Voice(audio=False, live_tts=False), watch_card=False
-    )
-    window.runner.kick = lambda: None  # type: ignore[method-assign]  # render only, no work
-    window.resize(1366, 768)
-    window.show()
-    app.processEvents()
-    engine.ctx = sample_context()
-    first: list[float] = []
-    again: list[float] = []
-    for round_ in range(args.rounds):
-        for step in StepId:
-            engine.state = step
-            start = time.perf_counter()
-            window.show_step(step)
-            window.repaint()  # the first paint of the new screen, synchronously
-            app.processEvents()
-            (first if round_ == 0 else again).append((time.perf_counter() - start) * 1000)
-    window.close()
+    scratch = tempfile.TemporaryDirectory(prefix="bench-ui-")
+    base = KioskConfig()
+    config = replace(base, storage=replace(base.storage, data_dir=scratch.name))
+    started = time.perf_counter()
+    runtime = open_runtime(config, demo=True)
+    print(f"runtime (demo services) opened in {(time.perf_counter() - started) * 1000:.0f} ms")
+    services = runtime.services
+    if args.cpu_load:
+        services = replace(
+            services,
+            card=_Loaded(services.card, "read_identity", "reading"),
+            face=_Loaded(services.face, "verify", "look_at_camera"),
+        )
+    try:
+        return _run(args, width, height, app, runtime, services)
+    finally:
+        runtime.close()
+        scratch.cleanup()
 
-    # --- GUI stall during card read and face match -------------------------------------------
-    class SlowCard(FakeCard):
-        def read_identity(self, qr_text, progress):  # type: ignore[no-untyped-def]
-            for i in range(10):
-                _cpu(0.1)
-                progress(i / 10, "reading")
-            return super().read_identity(qr_text, progress)
 
-    class SlowFace(FakeFace):
-        def verify(self, chip_photo, progress):  # type: ignore[no-untyped-def]
-            for i in range(10):
-                _cpu(0.1)
-                progress(i / 10, "look_at_camera")
-            return super().verify(chip_photo, progress)
+def _run(args: Any, width: int, height: int, app: Any, runtime: Any, services: Any) -> int:
+    import random
 
-    services = fake_services(SlowFace())
-    services.card = SlowCard()
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from kiosk.journey.engine import JourneyEngine, Transition
+    from kiosk.journey.events import Event, EventType
+    from kiosk.journey.steps import StepId
+    from kiosk.simulate import ScriptedCitizen
+    from ui.main_window import MainWindow
+    from ui.voice import Voice
+
+    # --- one real journey, with the GUI-thread latency timer running ------------------------
     engine = JourneyEngine(services)
     window = MainWindow(
-        engine, KioskConfig(), voice=Voice(audio=False, live_tts=False), watch_card=False
+        engine, runtime.config, voice=Voice(audio=False, live_tts=False), watch_card=True
     )
-    window.resize(1366, 768)
+    window.resize(width, height)
     window.show()
+    window.runtime_ready()
     app.processEvents()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
+    citizen = ScriptedCitizen(random.Random(1), services.extras.get("otp_source"))
+    snapshot: dict[str, Any] = {}
+    entered: dict[str, float] = {}
+    changes = [0]
+
+    def on_transition(transition: Transition, ctx: Any) -> None:
+        if transition.new is not transition.old:
+            changes[0] += 1
+            entered[transition.new.value] = time.perf_counter()
+        if transition.new is StepId.DONE and "ctx" not in snapshot:
+            snapshot["ctx"] = copy.deepcopy(ctx)
+
+    engine.add_listener(on_transition)
+
+    stalls: dict[str, list[float]] = defaultdict(list)  # step → lateness of each tick (ms)
+    change_gaps: list[tuple[float, str]] = []  # (lateness, the step shown)
+    last_tick = [time.perf_counter()]
+    last_change = [0]
 
     def tick() -> None:
         now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000 - 5)
-        last[0] = now
+        gap = (now - last_tick[0]) * 1000 - 5
+        if changes[0] != last_change[0]:
+            change_gaps.append((gap, engine.state.value))
+        else:
+            stalls[engine.state.value].append(gap)
+        last_tick[0], last_change[0] = now, changes[0]
 
-    timer = QTimer(interval=5)
-    timer.timeout.connect(tick)
-    window.dispatch(Event(EventType.CHOSE_STATUS))
-    window.dispatch(Event(EventType.CONSENTED))
-    last[0] = time.perf_counter()
-    timer.start()
-    deadline = time.perf_counter() + 30
-    while engine.state is not StepId.STATUS_LIST and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.001)
-    timer.stop()
+    loop = QEventLoop()
+
+    def drive() -> None:
+        state = engine.state
+        if state is StepId.WELCOME:
+            # the kiosk waits for its citizen (and builds its screens meanwhile)
+            if not window.prebuild_timer.isActive() and not engine.ctx.journey:
+                window.dispatch(Event(EventType.CHOSE_SUBMIT))
+            return
+        if state in (StepId.DONE, StepId.ERROR, StepId.STAFF_HELP):
+            loop.quit()
+            return
+        if window.runner.busy is not None or state is StepId.FEE:
+            return  # the kiosk works (or the simulated bank pays): the citizen waits
+        if (time.perf_counter() - entered.get(state.value, 0)) * 1000 < SETTLE_MS:
+            return
+        if state is StepId.CHOOSE_PROCEDURE and engine.ctx.procedures:
+            # one with documents to photograph and a fee to pay: the whole journey
+            paid = [p for p in engine.ctx.procedures if p.fee_vnd and _photographed(services, p)]
+            chosen = min(paid, key=lambda p: p.fee_vnd) if paid else engine.ctx.procedures[0]
+            window.dispatch(Event(EventType.PROCEDURE_CHOSEN, {"code": chosen.code}))
+            return
+        reply = citizen.answer(engine)
+        if reply is not None:
+            window.dispatch(reply)
+
+    ticker = QTimer(interval=5)
+    ticker.timeout.connect(tick)
+    driver = QTimer(interval=50)
+    driver.timeout.connect(drive)
+    guard = QTimer(singleShot=True, interval=120_000)
+    guard.timeout.connect(loop.quit)
+    journey_started = time.perf_counter()
+    last_tick[0] = journey_started
+    ticker.start()
+    driver.start()
+    guard.start()
+    loop.exec()
+    ticker.stop()
+    driver.stop()
+    journey_s = time.perf_counter() - entered.get("consent", journey_started)
+    final = engine.state
+    error = engine.ctx.error_code
+    if error:
+        error += f" at {engine.ctx.failed_step} {engine.ctx.unavailable_feature}".rstrip()
     window.runner.wait_idle(5000)
-    reached = engine.state is StepId.STATUS_LIST
+    window.close()
 
-    def p(values: list[float], q: float) -> float:
-        return sorted(values)[min(len(values) - 1, int(len(values) * q))]
-
-    mean_all = statistics.mean(first + again)
-    print("metric                                   value    target")
-    print(f"screen change, first show (median ms)  {statistics.median(first):7.1f}")
-    print(f"screen change, shown before (median ms){statistics.median(again):7.1f}")
-    print(
-        f"screen change, average of all (ms)     {mean_all:7.1f}    <= 100  ratio {mean_all / 100:.2f}"  # noqa: E501
-    )
-    print(f"screen change, slowest (ms)            {max(first + again):7.1f}")
-    if gaps:
-        print(f"GUI stall during card+face, p99 (ms)   {p(gaps, 0.99):7.1f}")
-        print(
-            f"GUI stall during card+face, max (ms)   {max(gaps):7.1f}    <= 50   ratio {max(gaps) / 50:.2f}"  # noqa: E501
+    # --- screen changes, with the journey's own data ------------------------------------------
+    ctx = snapshot.get("ctx")
+    first: list[float] = []
+    again: list[float] = []
+    if ctx is not None:
+        engine = JourneyEngine(services)
+        window = MainWindow(
+            engine, runtime.config, voice=Voice(audio=False, live_tts=False), watch_card=False
         )
-        print(f"timer ticks measured                   {len(gaps):7d}")
-    print(f"journey reached the status list: {reached}")
+        window.runner.kick = lambda: None  # type: ignore[method-assign]  # render only, no work
+        window.prebuild_timer.stop()  # first shows build their screen: the cold case
+        window.resize(width, height)
+        window.show()
+        app.processEvents()
+        engine.ctx = ctx
+        for round_ in range(args.rounds):
+            for step in StepId:
+                engine.state = step
+                start = time.perf_counter()
+                window.show_step(step)
+                window.repaint()  # the first paint of the new screen, synchronously
+                app.processEvents()
+                (first if round_ == 0 else again).append((time.perf_counter() - start) * 1000)
+        for step in StepId:
+            window.screen_for(step).leave()
+        window.close()
+
+    print(f"journey: {final.value} in {journey_s:.1f} s" + (f" (error {error})" if error else ""))
+    print("GUI-thread stall per step (ms, lateness of a 5 ms timer)")
+    print("step                 ticks   p50    p99    max")
+    work_max = 0.0
+    for name, gaps in stalls.items():
+        print(
+            f"{name:18} {len(gaps):7d} {_pct(gaps, 0.5):6.1f} {_pct(gaps, 0.99):6.1f} "
+            f"{max(gaps):6.1f}"
+        )
+        if name in WORK_STEPS:
+            work_max = max(work_max, max(gaps))
+    every = [g for gaps in stalls.values() for g in gaps]
+    print()
+    print("metric                                     value    target")
+    if first:
+        mean_all = statistics.mean(first + again)
+        print(f"screen change, first show (median ms)    {statistics.median(first):7.1f}")
+        if again:
+            print(f"screen change, shown before (median ms)  {statistics.median(again):7.1f}")
+        print(
+            f"screen change, average of all (ms)       {mean_all:7.1f}    <= 100  "
+            f"ratio {mean_all / 100:.2f}"
+        )
+        print(f"screen change, slowest (ms)              {max(first + again):7.1f}")
+    slowest = sorted(change_gaps, reverse=True)[:3]
+    print(
+        "screen change in the journey, max (ms)   "
+        f"{slowest[0][0] if slowest else 0:7.1f}    ("
+        + ", ".join(f"{step} {gap:.0f}" for gap, step in slowest)
+        + ")"
+    )
+    print(f"GUI stall, all steps, p99 (ms)           {_pct(every, 0.99):7.1f}")
+    print(
+        f"GUI stall during device work, max (ms)   {work_max:7.1f}    <= 50   "
+        f"ratio {work_max / 50:.2f}"
+    )
+    print(f"GUI stall, any step, max (ms)            {max(every, default=0):7.1f}")
+    reached = final is StepId.DONE
+    print(f"journey reached the done screen: {reached}")
     return 0 if reached else 1

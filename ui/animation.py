@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from ui import theme
-from ui.widgets import svg_renderer
+from ui.widgets import pictogram_pixmap
 
 
 class LoopAnimation(QWidget):
@@ -51,6 +51,7 @@ class LoopAnimation(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         self.draw(painter, self.phase)
         painter.end()
 
@@ -63,7 +64,6 @@ class PlaceCardAnimation(LoopAnimation):
 
     def __init__(self, animated: bool) -> None:
         super().__init__(animated)
-        self.card = svg_renderer("card")
         self.setAccessibleName("hình động: đặt thẻ lên đầu đọc")
 
     def draw(self, painter: QPainter, phase: float) -> None:
@@ -75,7 +75,8 @@ class PlaceCardAnimation(LoopAnimation):
         painter.drawRoundedRect(reader, 14, 14)
         travel = min(phase / 0.6, 1.0)
         card = QRectF(w * 0.14, h * (0.02 + 0.42 * travel), w * 0.72, h * 0.5)
-        self.card.render(painter, card)
+        picture = pictogram_pixmap("card", theme.ACCENT, self.width())
+        painter.drawPixmap(card, picture, QRectF(picture.rect()))
 
 
 class LookAtCameraAnimation(LoopAnimation):
@@ -83,12 +84,14 @@ class LookAtCameraAnimation(LoopAnimation):
 
     def __init__(self, animated: bool) -> None:
         super().__init__(animated)
-        self.face = svg_renderer("face")
         self.setAccessibleName("hình động: nhìn thẳng vào camera")
 
     def draw(self, painter: QPainter, phase: float) -> None:
         w, h = self.width(), self.height()
-        self.face.render(painter, QRectF(w * 0.2, h * 0.2, w * 0.6, h * 0.6))
+        picture = pictogram_pixmap("face", theme.ACCENT, self.width())
+        painter.drawPixmap(
+            QRectF(w * 0.2, h * 0.2, w * 0.6, h * 0.6), picture, QRectF(picture.rect())
+        )
         inset = 0.02 + 0.12 * min(phase / 0.6, 1.0)
         painter.setPen(QPen(QColor(theme.SUCCESS if phase >= 0.6 else theme.ACCENT), 8))
         frame = QRectF(w * inset, h * inset, w * (1 - 2 * inset), h * (1 - 2 * inset))

@@ -7,13 +7,15 @@ The UI never opens the camera. A camera service that can show its frames puts a 
     subscribe(callback: Callable[[numpy.ndarray], None]) -> Callable[[], None]
 
 calling `callback(frame)` with each BGR uint8 frame (H×W×3) from its own thread, and returning
-an unsubscribe function. Frames cross to the GUI thread through a queued signal; only the latest
-is kept. Without a feed, or before the first frame, the guide is drawn on a plain surface: never a
-made-up picture.
+an unsubscribe function. Frames are thinned to ≤ 15 a second, mirrored, cropped and scaled to the
+preview's size on that thread; the GUI thread only paints a ready QImage. Without a feed, or
+before the first frame, the guide is drawn on a plain surface: never a made-up picture.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -28,15 +30,61 @@ class PreviewFeed(Protocol):
     def subscribe(self, callback: Callable[[Any], None]) -> Callable[[], None]: ...
 
 
-def frame_to_image(frame: Any) -> QImage:
-    """A BGR uint8 numpy frame as an RGB QImage (copied: the frame's buffer may be reused)."""
-    height, width = frame.shape[:2]
-    rgb = frame[:, :, ::-1].copy()
-    return QImage(rgb.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
+MAX_FPS = 15.0  # the mirror needs no more; every frame shown costs the GUI thread a paint
+
+
+def crop_to(frame: Any, width: int, height: int) -> Any:
+    """The middle of `frame` with the aspect ratio width:height (a view, no copy)."""
+    h, w = frame.shape[:2]
+    if w * height > h * width:  # too wide: cut the sides
+        keep = max(1, h * width // height)
+        left = (w - keep) // 2
+        return frame[:, left : left + keep]
+    keep = max(1, w * height // width)
+    top = (h - keep) // 2
+    return frame[top : top + keep]
+
+
+def frame_to_image(frame: Any, width: int = 0, height: int = 0) -> QImage:
+    """A BGR uint8 numpy frame as an RGB QImage, mirrored like a looking glass (moving left
+    moves the picture left), cropped and scaled to width×height when given. Runs on the camera's
+    thread: OpenCV does the pixel work without holding Python's lock, and the QImage owns a copy
+    (the frame's buffer may be reused)."""
+    import cv2
+
+    if width and height:
+        frame = cv2.resize(
+            crop_to(frame, width, height), (width, height), interpolation=cv2.INTER_AREA
+        )
+    rgb = cv2.cvtColor(cv2.flip(frame, 1), cv2.COLOR_BGR2RGB)
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, w * 3, QImage.Format.Format_RGB888).copy()
 
 
 class _Bridge(QObject):
     frame = Signal(object)
+
+
+class _FrameConverter:
+    """The subscriber on the camera's thread: at most MAX_FPS frames, converted there, and none
+    while the GUI thread has not yet shown the last one (a busy screen drops frames, it never
+    queues them)."""
+
+    def __init__(self, bridge: _Bridge, size: tuple[int, int]) -> None:
+        self.bridge = bridge
+        self.size = size
+        self.sent_at = 0.0
+        self.in_flight = threading.Event()
+        self.stopped = False
+
+    def __call__(self, frame: Any) -> None:
+        now = time.monotonic()
+        if self.stopped or self.in_flight.is_set() or now - self.sent_at < 1.0 / MAX_FPS:
+            return
+        self.sent_at = now
+        image = frame_to_image(frame, *self.size)
+        self.in_flight.set()
+        self.bridge.frame.emit((self, image))
 
 
 class CameraPreview(QWidget):
@@ -53,25 +101,32 @@ class CameraPreview(QWidget):
         self._bridge = _Bridge()
         self._bridge.frame.connect(self._show_frame, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe: Callable[[], None] | None = None
+        self._converter: _FrameConverter | None = None
         self.frames_shown = 0
 
     def attach(self, feed: PreviewFeed | None) -> None:
         """Start showing a feed's frames (None: the guide alone)."""
         self.detach()
         if feed is not None:
-            self._unsubscribe = feed.subscribe(self._bridge.frame.emit)
+            self._converter = _FrameConverter(self._bridge, (self.width(), self.height()))
+            self._unsubscribe = feed.subscribe(self._converter)
 
     def detach(self) -> None:
+        if self._converter is not None:
+            self._converter.stopped = True
+            self._converter = None
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         self.image = None
         self.update()
 
-    def _show_frame(self, frame: Any) -> None:
-        if self._unsubscribe is None:
+    def _show_frame(self, message: tuple[_FrameConverter, QImage]) -> None:
+        converter, image = message
+        converter.in_flight.clear()
+        if converter is not self._converter:
             return  # a frame that was in flight when the screen moved on
-        self.image = frame_to_image(frame)
+        self.image = image
         self.frames_shown += 1
         self.update()
 
@@ -80,13 +135,7 @@ class CameraPreview(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = QRectF(self.rect())
         if self.image is not None:
-            scaled = self.image.scaled(
-                self.size(),
-                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            # Mirrored, like a looking glass: moving left moves the picture left.
-            painter.drawImage(0, 0, scaled.mirrored(True, False))
+            painter.drawImage(0, 0, self.image)  # ready-made on the camera's thread
         else:
             painter.fillRect(area, QColor("#E4E8F0"))
         painter.setPen(QPen(QColor(theme.ACCENT), 8, Qt.PenStyle.DashLine))

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 GOODBYE_AFTER_MS = 10_000
 CARD_POLL_MS = 1000
 CARD_ABSENT_READS = 2  # two readings in a row without the card: it was taken, not a glitch
+PREBUILD_EVERY_MS = 200  # while the welcome screen waits, build one more screen this often
 
 
 class IdleOverlay(QWidget):
@@ -161,7 +162,13 @@ class MainWindow(QWidget):
         self.staff_panel.mute.connect(self._set_muted)
         self.staff_panel.volume.connect(self._set_volume)
         self.staff_panel.closed.connect(self.staff_panel.hide)
+        # The other screens are built while the welcome screen waits, one at a time: a first
+        # show then costs what a later one does.
+        self.prebuild_timer = QTimer(self, interval=PREBUILD_EVERY_MS)
+        self.prebuild_timer.timeout.connect(self._prebuild_next)
         self.show_step(engine.state)
+        if self.ready:
+            self.prebuild_timer.start()
 
     # --- screens -----------------------------------------------------------------------------
 
@@ -175,6 +182,15 @@ class MainWindow(QWidget):
             self.screens[step] = screen
             self.stack.addWidget(screen)
         return self.screens[step]
+
+    def _prebuild_next(self) -> None:
+        if self.engine.state is not StepId.WELCOME or self.runner.busy is not None:
+            return  # a citizen is being served: build nothing behind their back
+        missing = [step for step in SCREENS if step not in self.screens]
+        if not missing:
+            self.prebuild_timer.stop()
+            return
+        self.screen_for(missing[0])
 
     def _view(self, step: StepId) -> StepView:
         return view_for(step, self.engine.ctx, self.language, self.form)
@@ -239,6 +255,7 @@ class MainWindow(QWidget):
         if voice is not None:
             self.voice.stop()
             self.voice = voice
+        self.prebuild_timer.start()
         waiting, self.waiting = self.waiting, []
         for event in waiting:
             self.engine.dispatch(event)

@@ -3,6 +3,8 @@ screen never freezes during a chip read, a face match or a submission."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from kiosk.journey.engine import JourneyEngine, WorkItem
@@ -25,15 +27,34 @@ class _Signals(QObject):
     progress = Signal(object, float, str)  # WorkItem, fraction, key
 
 
+# Devices report progress on every frame (15-30 a second); the screen needs far fewer updates.
+PROGRESS_INTERVAL_S = 0.1  # ≤ 10 screen updates a second for a moving bar
+
+
+class _ThrottledProgress:
+    """Passes a progress report on at once when its key changes (a new instruction must be
+    shown and said without delay), otherwise at most every PROGRESS_INTERVAL_S."""
+
+    def __init__(self, item: WorkItem, signals: _Signals) -> None:
+        self.item, self.signals = item, signals
+        self.key: str | None = None
+        self.sent_at = 0.0
+
+    def __call__(self, fraction: float, key: str) -> None:
+        now = time.monotonic()
+        if key == self.key and now - self.sent_at < PROGRESS_INTERVAL_S:
+            return
+        self.key, self.sent_at = key, now
+        self.signals.progress.emit(self.item, fraction, key)
+
+
 class _Job(QRunnable):
     def __init__(self, engine: JourneyEngine, item: WorkItem, signals: _Signals) -> None:
         super().__init__()
         self.engine, self.item, self.signals = engine, item, signals
 
     def run(self) -> None:
-        event = self.engine.run(
-            self.item, lambda fraction, key: self.signals.progress.emit(self.item, fraction, key)
-        )
+        event = self.engine.run(self.item, _ThrottledProgress(self.item, self.signals))
         self.signals.finished.emit(self.item, event)
 
 

@@ -3,10 +3,11 @@ tap-to-reveal values."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from functools import cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,21 +20,33 @@ from PySide6.QtWidgets import (
 from ui import theme
 
 
-def svg_renderer(name: str, colour: str = theme.ACCENT) -> QSvgRenderer:
+@cache
+def _svg_text(name: str, colour: str) -> bytes:
     with open(theme.pictogram_path(name), encoding="utf-8") as file:
-        svg = file.read().replace("#0B3D91", colour)
-    return QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        return file.read().replace("#0B3D91", colour).encode("utf-8")
 
 
-def tinted_icon(name: str, colour: str, size: int = theme.ICON) -> QIcon:
-    """A pictogram redrawn in `colour` (white on the blue primary buttons)."""
+def svg_renderer(name: str, colour: str = theme.ACCENT) -> QSvgRenderer:
+    return QSvgRenderer(QByteArray(_svg_text(name, colour)))
+
+
+@cache
+def pictogram_pixmap(name: str, colour: str, size: int) -> QPixmap:
+    """A pictogram drawn once at `size` px (twice that, for sharp scaling) and kept: screens and
+    buttons paint the picture, they never parse and render the SVG again (GUI thread only)."""
     renderer = svg_renderer(name, colour)
     pixmap = QPixmap(size * 2, size * 2)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
+
+
+def tinted_icon(name: str, colour: str, size: int = theme.ICON) -> QIcon:
+    """A pictogram redrawn in `colour` (white on the blue primary buttons)."""
+    return QIcon(pictogram_pixmap(name, colour, size))
 
 
 class BigButton(QPushButton):
@@ -77,10 +90,34 @@ def label(
     return widget
 
 
-def pictogram(name: str, size: int = theme.PICTOGRAM) -> QSvgWidget:
-    widget = QSvgWidget(theme.pictogram_path(name))
-    widget.setFixedSize(size, size)
-    return widget
+class Pictogram(QWidget):
+    """A shipped pictogram, painted from its cached picture."""
+
+    def __init__(self, name: str, size: int = theme.PICTOGRAM) -> None:
+        super().__init__()
+        self.setFixedSize(size, size)
+        self.name = ""
+        self.set_name(name)
+
+    def set_name(self, name: str) -> None:
+        if name != self.name:
+            self.name = name
+            self.setProperty("pictogram", name)
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(
+            QRectF(self.rect()),
+            pictogram_pixmap(self.name, theme.ACCENT, self.width()),
+            QRectF(0, 0, self.width() * 2, self.height() * 2),
+        )
+        painter.end()
+
+
+def pictogram(name: str, size: int = theme.PICTOGRAM) -> Pictogram:
+    return Pictogram(name, size)
 
 
 class ProgressDots(QWidget):
@@ -170,6 +207,11 @@ class RevealButton(QPushButton):
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide_value)
         self._update_name()
+
+    def set_values(self, caption: str, masked: str, full: str) -> None:
+        """Show another value in the same button (masked again)."""
+        self.caption, self.masked, self.full = caption, masked, full
+        self.hide_value()
 
     @property
     def revealed(self) -> bool:

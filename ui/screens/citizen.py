@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
 from kiosk.journey.texts import button, phrase
-from kiosk.journey.view import StepView
+from kiosk.journey.view import Row, StepView
 from ui import theme
 from ui.animation import LookAtCameraAnimation, PlaceCardAnimation
 from ui.camera_preview import CameraPreview
@@ -218,13 +218,34 @@ class RowsScreen(InstructionScreen):
         self.extra.addWidget(scroll, 1)
         self.row_widgets: list[QWidget] = []
         self.reveal_buttons: list[RevealButton] = []
+        self.rows_shown: tuple[Row, ...] | None = None
+        self.row_pairs: list[tuple[QLabel, QWidget]] = []
 
     def render_view(self, view: StepView) -> None:
+        if view.rows == self.rows_shown:
+            return  # a progress refresh: the same rows stay (a finger may be on one)
+        shape = [bool(row.reveal) for row in view.rows]
+        if self.rows_shown is not None and shape == [bool(r.reveal) for r in self.rows_shown]:
+            self._update_rows(view.rows)  # the next form field: new words, same widgets
+        else:
+            self._build_rows(view.rows)
+        self.rows_shown = view.rows
+
+    def _update_rows(self, rows: tuple[Row, ...]) -> None:
+        for row, (caption, value) in zip(rows, self.row_pairs, strict=True):
+            caption.setText(row.label)
+            if isinstance(value, RevealButton):
+                value.set_values(row.label, row.value, row.reveal)
+            elif isinstance(value, QLabel):
+                value.setText(row.value or "—")
+
+    def _build_rows(self, rows: tuple[Row, ...]) -> None:
+        self.row_pairs = []
         for old in self.row_widgets:
             self.rows_host.removeWidget(old)
             old.deleteLater()
         self.row_widgets, self.reveal_buttons = [], []
-        for index, row in enumerate(view.rows):
+        for index, row in enumerate(rows):
             caption = label(row.label, theme.SMALL_PX, role="muted")
             value: QWidget
             if row.reveal:
@@ -240,6 +261,7 @@ class RowsScreen(InstructionScreen):
                 self.rows_host.addWidget(caption, index, 0, Qt.AlignmentFlag.AlignTop)
                 self.rows_host.addWidget(value, index, 1)
             self.row_widgets += [caption, value]
+            self.row_pairs.append((caption, value))
         # Values sit right under their captions; the spare room goes below the last one.
         last = self.rows_host.rowCount()
         for index in range(last):
@@ -326,11 +348,15 @@ class FeeScreen(InstructionScreen):
         self.qr.setAccessibleName("VietQR")
         self.row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
         self.counter = self.add_action("pay_counter", "money", EventType.PAY_AT_COUNTER, False)
+        self.qr_shown = ""
 
     def render_view(self, view: StepView) -> None:
         self.amount.setText(view.big_text)
+        if view.qr_payload == self.qr_shown:
+            return  # drawn once per payment request, not on every refresh
+        self.qr_shown = view.qr_payload
         if view.qr_payload:
-            from ui.qr_image import qr_image  # OpenCV costs 0.25 s: not on the start-up path
+            from ui.qr_image import qr_image  # not on the start-up path
 
             # ≈ 300 px: fits beside the text at 1366×768, large enough for a phone camera.
             self.qr.setPixmap(QPixmap.fromImage(qr_image(view.qr_payload, 5)))
@@ -447,8 +473,7 @@ class ErrorScreen(InstructionScreen):
         self.remedy.setVisible(bool(view.remedy))
         code = (view.error_code or "").split("_")[0]
         name = ERROR_PICTOGRAMS.get(code, "warning")
-        self.thing.load(theme.pictogram_path(name))
-        self.thing.setProperty("pictogram", name)
+        self.thing.set_name(name)
 
 
 class StaffHelpScreen(ErrorScreen):
@@ -462,8 +487,7 @@ class StaffHelpScreen(ErrorScreen):
 
     def render_view(self, view: StepView) -> None:
         super().render_view(view)
-        self.thing.load(theme.pictogram_path("staff"))
-        self.thing.setProperty("pictogram", "staff")
+        self.thing.set_name("staff")
 
 
 class CardPausedScreen(InstructionScreen):
