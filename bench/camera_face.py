@@ -1,6 +1,9 @@
 """Face model: speed per 640x480 frame, RSS, and match accuracy on augmented sample pairs.
 
-    python -m bench camera_face [--variants N] [--reps N]
+    python -m bench camera_face [--variants N] [--reps N] [--landmarks 5|68]
+
+`--landmarks` picks dlib's shape predictor that aligns the face for the embedding: 5 points (the
+default, free to use) or 68 (trained on iBUG 300-W: non-commercial only; for comparison).
 
 Labelled pairs: the three sample photos (assets/faces: obama.jpg and obama2.jpg are one person,
 biden.jpg another; so 2 people, 3 photographs) each give N augmented variants (crop, scale,
@@ -75,6 +78,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench camera_face")
     parser.add_argument("--variants", type=int, default=12, help="augmented variants per photo")
     parser.add_argument("--reps", type=int, default=15, help="timed frames per photo")
+    parser.add_argument("--landmarks", type=int, choices=(5, 68), default=5)
     args = parser.parse_args(argv)
 
     from devices.camera.errors import NoFaceFound, SeveralFaces
@@ -83,7 +87,7 @@ def main(argv: list[str]) -> int:
 
     rss_before = _rss_mb()
     started = time.perf_counter()
-    model = DlibFaceModel()
+    model = DlibFaceModel(landmarks=args.landmarks)
     load_s = time.perf_counter() - started
 
     # --- speed at 640x480 ---------------------------------------------------------------------

@@ -10,8 +10,9 @@ Scenes (all synthetic, from the sample photo the demo uses):
 - live: the sample camera's simulated citizen, who blinks and turns when asked (random order);
   also wearing synthetic dark-rimmed glasses with a reflection on each lens;
 - printed photo held still: the same picture, never blinking or turning;
-- printed photo skewed in the hand when asked to turn: a homography of the whole picture (it can
-  reach the turn threshold, so only the depth check can refuse it);
+- printed photo skewed in the hand when asked to turn: a homography of the whole picture; a skew
+  of 0.3 reaches the turn threshold (only the depth check can refuse it), one of 0.6 mostly loses
+  the face;
 - phone screen: the simulated citizen seen through a display's pixel grid (period 3-5 px, 10-40 %
   dark lines), moiré as a camera would alias it.
 None of this is a real attack recording: the numbers say the checks respond to what they model.
@@ -165,14 +166,14 @@ def main(argv: list[str]) -> int:
     def photo_still(number: int, key: str) -> np.ndarray:
         return still
 
-    def photo_skewed() -> Callable[[int, str], np.ndarray]:
+    def photo_skewed(skew: float) -> Callable[[int, str], np.ndarray]:
         state = {"since": -100, "sign": 0.0}
 
         def frames(number: int, key: str) -> np.ndarray:
             if key in ("turn_left", "turn_right") and number - state["since"] > 12:
                 state["since"], state["sign"] = number, (1.0 if key == "turn_left" else -1.0)
             step = number - state["since"]
-            amount = 0.6 * state["sign"] if 2 <= step <= 6 else 0.0
+            amount = skew * state["sign"] if 2 <= step <= 6 else 0.0
             return _skew(still, amount) if amount else still
 
         return frames
@@ -182,7 +183,8 @@ def main(argv: list[str]) -> int:
         ("live (simulated citizen)", lambda seed: live_scene(seed), None),
         ("live, glasses with glare", lambda seed: live_scene(seed, glasses=True), None),
         ("printed photo, still", lambda seed: photo_still, None),
-        ("printed photo, skewed *", lambda seed: photo_skewed(), turns_only),
+        ("printed photo, skew 0.3 *", lambda seed: photo_skewed(0.3), turns_only),
+        ("printed photo, skew 0.6 *", lambda seed: photo_skewed(0.6), turns_only),
         ("phone screen, 3 px 40 %", lambda seed: live_scene(seed, (3, 0.4)), None),
         ("phone screen, 4 px 20 %", lambda seed: live_scene(seed, (4, 0.2)), None),
         ("phone screen, 4 px 10 %", lambda seed: live_scene(seed, (4, 0.1)), None),

@@ -4,15 +4,17 @@
 What each check catches (and what it does not):
 - blink: the appearance of the eye region between each eye's corners (`eye_openness`: grey-level
   spread and lid edges) drops below 75 % of the person's own open-eye value, measured on the first
-  frontal frames, then comes back. A printed photo cannot blink; a video replay can, and so can a
-  finger passed over the eyes of a photo (the 68-point eye aspect ratio had the same weakness).
+  frontal frames, then comes back; frames where the whole face is blurred (a shaken photo) or
+  turned are not judged. A printed photo cannot blink; a video replay can, and so can a finger
+  passed over the eyes of a photo (the 68-point eye aspect ratio had the same weakness).
 - head turns: the nose base moves across the line between the eyes (`head_turn`) by at least
   `TURN_MIN`, then comes back. A flat picture skewed in the hand can do this too (the nose lies
   below the eyes), so each turn is checked for depth: points on the face are tracked from a
   frontal frame to the turned one and `parallax_residual` says how far their motion is from one
   homography. Flat pictures, however tilted, skewed or rotated, measured <= 0.021 on the sample
-  photos; simulated turns 0.055-0.16 (`bench camera_liveness`); turns below `MIN_PARALLAX` are
-  refused as flat. A video replay of a real person turning passes both.
+  photos; simulated turns 0.031-0.16 (`bench camera_liveness`); turns below `MIN_PARALLAX` are
+  refused as flat. A video replay of a real person turning passes both, and so might a photo bent
+  while it is turned (not measured).
 - screens and glossy prints: glare (share of saturated pixels on the face) and a moiré score (an
   isolated peak in the high-frequency spectrum of the face, up to the Nyquist frequency, from a
   display's pixel grid).
@@ -31,18 +33,26 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from devices.camera.face import DetectedFace
-from devices.camera.landmarks import eye_openness, head_turn, parallax_residual
+from devices.camera.landmarks import (
+    eye_openness,
+    head_turn,
+    lower_face_sharpness,
+    parallax_residual,
+)
 
 CHALLENGES = ("blink", "turn_left", "turn_right")
 
 BASELINE_FRAMES = 3
 FRONTAL_TOLERANCE = 0.12  # |head_turn - 0.5| for a frontal frame (about 15°)
 # closed when the eye openness < 75 % of the person's own open eyes: simulated closures measured
-# 0.30-0.70 on the sample photos (with and without glasses), open eyes >= 0.95 frontal
+# 0.23-0.49 on the sample photos (with and without glasses), open eyes 0.9-1.1 frontal
 CLOSED_RATIO = 0.75
 REOPENED_RATIO = 0.85
+# frames whose lower face is this much less sharp than at the start are not judged for a blink
+# (motion blur of a shaken photo would pass for closing eyes)
+BLUR_RATIO = 0.6
 TURN_MIN = 0.10  # nose-base shift across the eyes that counts as a turn (about 12°)
-MIN_PARALLAX = 0.035  # flat pictures <= 0.021, simulated turns >= 0.055 (see the module doc)
+MIN_PARALLAX = 0.025  # flat pictures <= 0.021, simulated turns >= 0.031 (see the module doc)
 MAX_GLARE = 0.08  # share of face pixels >= 250
 MAX_MOIRE = 20.0  # high-band spectral peak over median: sample faces 9-14, gratings 28-110
 
@@ -83,6 +93,7 @@ def moire_score(gray_face: np.ndarray) -> float:
 class _Baseline:
     openness: float
     turn: float
+    sharpness: float
     gray: np.ndarray = field(repr=False)  # a frontal frame, for the parallax of later turns
     face: DetectedFace = field(repr=False)
 
@@ -107,7 +118,7 @@ class LivenessChallenge:
         self.order = tuple(order)
         self.per_challenge_s = per_challenge_s
         self.completed: list[str] = []
-        self._samples: list[tuple[float, float]] = []
+        self._samples: list[tuple[float, float, float]] = []
         self._baseline: _Baseline | None = None
         self._eyes_closed = False
         self._turned = False
@@ -140,17 +151,17 @@ class LivenessChallenge:
         points = face.landmarks
         turn = head_turn(points)
         openness = eye_openness(gray, points)
+        sharpness = lower_face_sharpness(gray, points, face.box)
         self._measure_presentation(gray, face)
         if self._baseline is None:
             if abs(turn - 0.5) > FRONTAL_TOLERANCE:
                 return "look_at_camera"
-            self._samples.append((openness, turn))
+            self._samples.append((openness, turn, sharpness))
             if len(self._samples) < BASELINE_FRAMES:
                 return "look_at_camera"
-            openings, turns = zip(*self._samples, strict=True)
-            self._baseline = _Baseline(
-                float(np.median(openings)), float(np.median(turns)), gray.copy(), face
-            )
+            medians = np.median(np.array(self._samples), axis=0)
+            opening, frontal, sharp = (float(v) for v in medians)
+            self._baseline = _Baseline(opening, frontal, sharp, gray.copy(), face)
             self._challenge_started = at
         challenge = self.current
         assert challenge is not None and self._challenge_started is not None
@@ -159,7 +170,7 @@ class LivenessChallenge:
             self.release()
             return "done"
         if challenge == "blink":
-            seen = self._saw_blink(openness, turn)
+            seen = self._saw_blink(openness, turn, sharpness)
         else:
             seen = self._saw_turn(challenge, turn, gray, face)
         if seen:
@@ -199,10 +210,12 @@ class LivenessChallenge:
         self._eyes_closed = False
         self._turned = False
 
-    def _saw_blink(self, openness: float, turn: float) -> bool:
+    def _saw_blink(self, openness: float, turn: float, sharpness: float) -> bool:
         base = self._baseline
         assert base is not None
         if abs(turn - base.turn) >= TURN_MIN / 2:  # a turned eye looks narrower, not closed
+            return False
+        if sharpness < BLUR_RATIO * base.sharpness:  # blurred all over: moved, not blinked
             return False
         if openness < CLOSED_RATIO * base.openness:
             self._eyes_closed = True

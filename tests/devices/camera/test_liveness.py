@@ -61,6 +61,13 @@ def test_photo_that_never_blinks_fails_for_no_blink():
     assert not result.live and result.reason == "liveness_no_blink"
 
 
+def test_a_still_photo_shaken_into_blur_and_back_is_not_a_blink():
+    blurred = cv2.GaussianBlur(OPEN, (0, 0), 2.5)
+    challenge = LivenessChallenge(order=("blink",), per_challenge_s=2.0)
+    _feed(challenge, [*_frontal(), *[(blurred, FRONTAL), (OPEN, FRONTAL)] * 12])
+    assert challenge.result().reason == "liveness_no_blink"
+
+
 def test_eyes_that_close_but_never_open_again_are_not_a_blink():
     challenge = LivenessChallenge(order=("blink",), per_challenge_s=2.0)
     _feed(challenge, [*_frontal(), *[(CLOSED, FRONTAL)] * 30])
