@@ -94,7 +94,7 @@ class ProcedureCount:
 @dataclass(frozen=True)
 class StepTime:
     step: str  # Vietnamese step name, e.g. "Đọc thẻ"
-    average_s: float
+    median_s: float  # the typical time: half of the citizens took less
     samples: int
 
 

@@ -1,9 +1,11 @@
-"""The staff's daily report (A4 PDF): dossiers per procedure, successes and failures, the average
-time of each journey step, and device incidents, with bar charts. Counts only, no personal data."""
+"""The staff's daily report (A4 PDF): dossiers per procedure, successes and failures, the typical
+(median) time of each journey step, device incidents and notes, with bar charts. Counts only, no
+personal data."""
 
 from __future__ import annotations
 
 import io
+import math
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -24,11 +26,18 @@ SUCCESS = colors.HexColor("#2E7D32")
 FAILURE = colors.HexColor("#C62828")
 NEUTRAL = colors.HexColor("#1565C0")
 TITLE = "BÁO CÁO HOẠT ĐỘNG KI-ỐT TRONG NGÀY"
+STEPS_HEADING = "2. Thời gian mỗi bước của người dân (giây; trung vị: một nửa số lượt nhanh hơn)"
+NOTES_HEADING = "4. Ghi chú"
 
 
 def _minutes_seconds(seconds: float) -> str:
+    """`95` → `1 phút 35 giây`; `12.4` → `12 giây`; `0.25` → `0,3 giây` (decimal comma)."""
     whole = round(seconds)
-    return f"{whole // 60} phút {whole % 60:02d} giây" if whole >= 60 else f"{whole} giây"
+    if whole >= 60:
+        return f"{whole // 60} phút {whole % 60:02d} giây"
+    if seconds < 9.95:
+        return f"{seconds:.1f}".replace(".", ",") + " giây"
+    return f"{whole} giây"
 
 
 def report_text(report: DailyReport) -> list[str]:
@@ -39,21 +48,23 @@ def report_text(report: DailyReport) -> list[str]:
         report.office_name.upper(),
         TITLE,
         f"Ngày {report.day:%d/%m/%Y} — lập lúc {wording.short_moment(report.generated_at)}",
-        f"Tổng số hồ sơ: {succeeded + failed} — thành công: {succeeded}, "
+        f"Tổng số lượt làm thủ tục: {succeeded + failed} — thành công: {succeeded}, "
         f"không thành công: {failed}",
-        "1. Hồ sơ theo thủ tục (xanh: thành công, đỏ: không thành công)",
+        "1. Kết quả theo thủ tục (xanh: thành công, đỏ: không thành công)",
     ]
     lines += [f"{p.name}: {p.succeeded} thành công, {p.failed} không thành công" for p in
               report.procedures]  # fmt: skip
-    lines.append("2. Thời gian trung bình mỗi bước của người dân (giây)")
-    lines += [f"{s.step}: {_minutes_seconds(s.average_s)} ({s.samples} lượt)" for s in
+    lines.append(STEPS_HEADING)
+    lines += [f"{s.step}: {_minutes_seconds(s.median_s)} ({s.samples} lượt)" for s in
               report.step_times]  # fmt: skip
     lines.append("3. Sự cố thiết bị")
     if report.incidents:
         lines += [f"{i.at:%H:%M} {i.device}: {i.description} ({i.code})" for i in report.incidents]
     else:
         lines.append("Không có sự cố.")
-    lines += list(report.notes)
+    if report.notes:
+        lines.append(NOTES_HEADING)
+        lines += list(report.notes)
     return [fonts.nfc(line) for line in lines]
 
 
@@ -85,12 +96,19 @@ class _Page:
         self.y -= 2 * mm
 
 
+def _chart_height(rows: int) -> float:
+    return max(1, rows) * 8 * mm + 14 * mm
+
+
 def _bar_chart(
-    labels: list[str], series: list[list[float]], fills: list[colors.Color], stacked: bool
+    labels: list[str],
+    series: list[list[float]],
+    fills: list[colors.Color],
+    stacked: bool,
+    counts: bool = False,
 ) -> Drawing:
     label_w = 62 * mm
-    row_h = 8 * mm
-    height = max(1, len(labels)) * row_h + 14 * mm
+    height = _chart_height(len(labels))
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = label_w, 10 * mm
@@ -105,6 +123,11 @@ def _bar_chart(
     chart.valueAxis.labels.fontName = fonts.REGULAR
     chart.valueAxis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
+    if counts:  # whole numbers on the axis: 0, 1, 2 … (not 0.5 of a dossier)
+        top = max((sum(column) for column in zip(*series, strict=True)), default=0)
+        step = max(1, math.ceil(top / 6))
+        chart.valueAxis.valueStep = step
+        chart.valueAxis.valueMax = max(step, step * math.ceil(top / step))
     chart.barSpacing = 1
     if stacked:
         chart.categoryAxis.style = "stacked"
@@ -144,19 +167,20 @@ def render(canvas: Canvas, report: DailyReport) -> None:
                 [[p.succeeded for p in report.procedures], [p.failed for p in report.procedures]],
                 [SUCCESS, FAILURE],
                 stacked=True,
+                counts=True,
             )
         )
         page.drawing(_legend([("Thành công", SUCCESS), ("Không thành công", FAILURE)]))
     for line in text[5 : 5 + len(report.procedures)]:
         page.text(line, 10)
     page.y -= 3 * mm
-    page.need(12 * 1.5 + 40 * mm)
+    page.need(12 * 1.5 + min(_chart_height(len(report.step_times)) + 4 * mm, 120 * mm))
     page.text(text[5 + len(report.procedures)], 12, bold=True)
     if report.step_times:
         page.drawing(
             _bar_chart(
                 [s.step for s in report.step_times],
-                [[s.average_s for s in report.step_times]],
+                [[s.median_s for s in report.step_times]],
                 [NEUTRAL],
                 stacked=False,
             )
@@ -167,7 +191,11 @@ def render(canvas: Canvas, report: DailyReport) -> None:
     page.y -= 3 * mm
     page.need(12 * 1.5 + 3 * 10 * 1.5)  # keep the heading with its first lines
     for i, line in enumerate(text[start + len(report.step_times) :]):
-        page.text(line, 12 if i == 0 else 10, bold=i == 0)
+        heading = i == 0 or line == fonts.nfc(NOTES_HEADING)
+        if heading and i:
+            page.y -= 3 * mm
+            page.need(12 * 1.5 + 3 * 10 * 1.5)
+        page.text(line, 12 if heading else 10, bold=heading)
     canvas.showPage()
 
 

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "kiosk.cli.doctor",
     "kiosk.cli.watchdog",
     "kiosk.cli.receipt",
+    "kiosk.cli.report",
     "kiosk.cli.vietqr",
     "kiosk.cli.workdays",
     "kiosk.cli.catalogue",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from printing.model import StepTime
 from printing.report import report_pdf, report_text
 from printing.samples import sample_report
 from tests.printing.pdf_tools import needs_poppler, page_count, pdf_text, words
@@ -22,7 +23,7 @@ def test_report_text_equals_the_source_plus_chart_labels() -> None:
 
 
 def test_totals_add_up_successes_and_failures() -> None:
-    assert "Tổng số hồ sơ: 71 — thành công: 61, không thành công: 10" in report_text(
+    assert "Tổng số lượt làm thủ tục: 71 — thành công: 61, không thành công: 10" in report_text(
         sample_report()
     )
 
@@ -32,11 +33,21 @@ def test_a_day_without_incidents_says_so() -> None:
     assert report_text(report)[-1] == "Không có sự cố."
 
 
-def test_average_times_read_in_minutes_and_seconds() -> None:
+def test_step_times_read_in_minutes_and_seconds() -> None:
     assert "Điền tờ khai: 1 phút 35 giây (50 lượt)" in report_text(sample_report())
+
+
+def test_step_times_under_ten_seconds_keep_a_tenth_with_a_decimal_comma() -> None:
+    report = dataclasses.replace(sample_report(), step_times=(StepTime("Đồng ý", 0.26, 6),))
+    assert "Đồng ý: 0,3 giây (6 lượt)" in report_text(report)
+
+
+def test_notes_follow_under_their_own_heading() -> None:
+    report = dataclasses.replace(sample_report(), notes=("Lượt sử dụng: 6",))
+    assert report_text(report)[-2:] == ["4. Ghi chú", "Lượt sử dụng: 6"]
 
 
 @needs_poppler
 def test_an_empty_day_still_renders_a_report() -> None:
     empty = dataclasses.replace(sample_report(), procedures=(), step_times=(), incidents=())
-    assert "Tổng số hồ sơ: 0" in pdf_text(report_pdf(empty), 1)
+    assert "Tổng số lượt làm thủ tục: 0" in pdf_text(report_pdf(empty), 1)
