@@ -275,16 +275,35 @@ def _next_steps(fee_due: bool) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def print_queue_for(config: KioskConfig, sealer: JobSealer | None = None) -> PrintQueue:
-    """The kiosk's print queue, sealing with `sealer` (default: the kiosk's, from its keyring).
-    Renderings an older queue left in plain files are sealed on the way."""
-    if sealer is None:
-        from kiosk.crypto import open_sealer
+class _KioskSealerOnFirstUse:
+    """The kiosk's Sealer, opened only when a job is sealed or opened: listing the queue (staff,
+    the daily report) reads states and times alone and needs no keys."""
 
-        sealer = open_sealer(config)
-    queue = PrintQueue(Path(config.data_dir) / "print_queue", sealer)
+    def __init__(self, config: KioskConfig) -> None:
+        self.config = config
+        self._sealer: JobSealer | None = None
+
+    def _get(self) -> JobSealer:
+        if self._sealer is None:
+            from kiosk.crypto import open_sealer
+
+            self._sealer = open_sealer(self.config)
+        return self._sealer
+
+    def seal(self, data: bytes, aad: bytes) -> bytes:
+        return self._get().seal(data, aad)
+
+    def open(self, blob: bytes, aad: bytes) -> bytes:
+        return self._get().open(blob, aad)
+
+
+def print_queue_for(config: KioskConfig, sealer: JobSealer | None = None) -> PrintQueue:
+    """The kiosk's print queue, sealing with `sealer` (default: the kiosk's, from its keyring,
+    opened when first needed). Renderings an older queue left in plain files are sealed."""
+    queue = PrintQueue(
+        Path(config.data_dir) / "print_queue", sealer or _KioskSealerOnFirstUse(config)
+    )
     sealed = queue.seal_plain_files()
     if sealed:
         log.info("print queue: sealed %d file(s) kept in plain text before", sealed)
     return queue
-

@@ -92,3 +92,9 @@ def test_the_report_of_a_demo_simulation_counts_what_the_simulation_did(tmp_path
     for step, row in report["steps"].items():
         if steps.get(step, {}).get("median_s") is not None:
             assert row["median_s"] == pytest.approx(steps[step]["median_s"], abs=0.002), step
+
+
+def test_the_report_opens_no_keys(kiosk_dir: Path) -> None:
+    done = _kiosk("report", "--date", DAY.isoformat(), "--json", data_dir=kiosk_dir)
+    assert done.returncode == 0, done.stderr
+    assert not (kiosk_dir / "keys").exists()

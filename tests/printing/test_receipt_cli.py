@@ -95,3 +95,9 @@ def test_reprint_of_a_tampered_job_exits_2_with_one_line(tmp_path: Path) -> None
         f"kiosk: print job {job_id!r} cannot be opened: sealed value was changed or belongs "
         "elsewhere"
     ]
+
+
+def test_listing_the_queue_opens_no_keys(tmp_path: Path) -> None:
+    done = _kiosk("--list", "--json", data_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "keys").exists()
