@@ -20,15 +20,14 @@ import json
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from kiosk.store import Store
 from kiosk.store.models import AuditEvent, Dossier, KioskSession, OutboxEntry, Receipt
-
-VIETNAM = timezone(timedelta(hours=7), "ICT")
+from kiosk.workdays import VIETNAM
 
 # Work steps in journey order, as staff call them. Screens that only greet, end or ask for help
 # (welcome, done, goodbye, error, staff help) are not steps of the citizen's work.
