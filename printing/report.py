@@ -13,6 +13,7 @@ from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from printing import fonts, wording
@@ -96,6 +97,16 @@ class _Page:
         self.y -= 2 * mm
 
 
+def _fit(label: str, width: float, size: float = 9) -> str:
+    """`label` shortened with "…" to `width` (the full name is in the lines under the chart)."""
+    text = fonts.nfc(label)
+    if stringWidth(text, fonts.REGULAR, size) <= width:
+        return text
+    while text and stringWidth(text + "…", fonts.REGULAR, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _chart_height(rows: int) -> float:
     return max(1, rows) * 8 * mm + 14 * mm
 
@@ -114,7 +125,10 @@ def _bar_chart(
     chart.x, chart.y = label_w, 10 * mm
     chart.width, chart.height = WIDTH - label_w - 8 * mm, height - 14 * mm
     chart.data = series
-    chart.categoryAxis.categoryNames = [fonts.nfc(label) for label in labels]
+    # A label may reach into the left margin, not past the page edge.
+    chart.categoryAxis.categoryNames = [
+        _fit(label, label_w - 3 * mm + LEFT - 4 * mm) for label in labels
+    ]
     chart.categoryAxis.reverseDirection = True  # first item on top
     chart.categoryAxis.labels.fontName = fonts.REGULAR
     chart.categoryAxis.labels.fontSize = 9

@@ -51,3 +51,19 @@ def test_notes_follow_under_their_own_heading() -> None:
 def test_an_empty_day_still_renders_a_report() -> None:
     empty = dataclasses.replace(sample_report(), procedures=(), step_times=(), incidents=())
     assert "Tổng số lượt làm thủ tục: 0" in pdf_text(report_pdf(empty), 1)
+
+
+def test_a_long_procedure_name_is_shortened_in_the_chart_to_stay_on_the_page() -> None:
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from printing import fonts
+    from printing.model import ProcedureCount
+    from printing.report import LEFT, _fit
+
+    name = "Cấp đổi giấy phép lái xe (hướng dẫn và nộp trực tuyến)"
+    label = _fit(name, 73 * mm)
+    assert label.endswith("…") and name.startswith(label[:-1])
+    assert stringWidth(label, fonts.REGULAR, 9) <= 73 * mm < LEFT + 59 * mm
+    report = dataclasses.replace(sample_report(), procedures=(ProcedureCount(name, 1, 0),))
+    assert f"{name}: 1 thành công, 0 không thành công" in report_text(report)
