@@ -85,6 +85,7 @@ def run_kiosk(
         done = Signal(object)
 
     loaded = _Loaded()
+    warmed = _Loaded()
     holder: dict[str, Any] = {}
     welcome_ms: list[float] = []
 
@@ -115,6 +116,8 @@ def run_kiosk(
 
         voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100)
         window.runtime_ready(staff=staff_directory(result), voice=voice)
+        if not exit_when_ready:
+            QThreadPool.globalInstance().start(_WarmUp(result))
         if exit_when_ready:
             print(
                 f"ready: welcome screen in {welcome_ms[0]:.0f} ms, "
@@ -123,7 +126,18 @@ def run_kiosk(
             lockdown.allow_exit()  # Qt 6's quit() asks the windows, and lockdown refuses
             app.quit()
 
+    class _WarmUp(QRunnable):
+        def __init__(self, runtime: Any) -> None:
+            super().__init__()
+            self.runtime = runtime
+
+        def run(self) -> None:
+            from kiosk.services.warm_up import warm_up
+
+            warmed.done.emit(warm_up(self.runtime))
+
     loaded.done.connect(on_loaded)
+    warmed.done.connect(lambda took: window.runtime_warmed())
 
     def after_first_paint() -> None:
         welcome_ms.append(elapsed_ms())

@@ -20,7 +20,7 @@ from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView, view_for
 from kiosk.services.protocols import NotBuilt
 from ui import theme
-from ui.runner import QtRunner
+from ui.runner import QtRunner, freeze_start_up_objects
 from ui.screens.base import Screen, ScreenOptions
 from ui.screens.citizen import SCREENS
 from ui.staff_panel import CornerTaps, PanelState, PinPad, StaffAuthenticator, StaffPanel
@@ -166,6 +166,7 @@ class MainWindow(QWidget):
         # show then costs what a later one does.
         self.prebuild_timer = QTimer(self, interval=PREBUILD_EVERY_MS)
         self.prebuild_timer.timeout.connect(self._prebuild_next)
+        self.served_anyone = False  # a session has started since power-on
         self.show_step(engine.state)
         if self.ready:
             self.prebuild_timer.start()
@@ -189,6 +190,8 @@ class MainWindow(QWidget):
         missing = [step for step in SCREENS if step not in self.screens]
         if not missing:
             self.prebuild_timer.stop()
+            if not self.served_anyone:
+                freeze_start_up_objects()  # the screens are built: the kiosk is loaded
             return
         self.screen_for(missing[0])
 
@@ -205,6 +208,7 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(screen)
         self.shown = step
         self.shown_at = started
+        self.served_anyone = self.served_anyone or step is not StepId.WELCOME
         self._say(self.view.say)
         self.reset_idle()
         self.goodbye_timer.stop()
@@ -255,10 +259,17 @@ class MainWindow(QWidget):
         if voice is not None:
             self.voice.stop()
             self.voice = voice
+        if not self.served_anyone:
+            freeze_start_up_objects()
         self.prebuild_timer.start()
         waiting, self.waiting = self.waiting, []
         for event in waiting:
             self.engine.dispatch(event)
+
+    def runtime_warmed(self) -> None:
+        """The runtime has loaded what the first steps need (kiosk.services.warm_up)."""
+        if not self.served_anyone:
+            freeze_start_up_objects()
 
     def runtime_failed(self, error: Exception) -> None:
         log.error("the kiosk could not start its services: %s", error)

@@ -152,3 +152,16 @@ def test_no_screen_is_built_behind_a_citizen_being_served(qtbot, kiosk):
     built = set(kiosk.screens)
     qtbot.wait(600)
     assert set(kiosk.screens) == built
+
+
+def test_start_up_objects_are_frozen_once_warm_but_never_after_a_citizen_came(qtbot, kiosk):
+    import gc
+
+    gc.unfreeze()
+    kiosk.runtime_warmed()
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+    tap(qtbot, screen(kiosk).choice_buttons["submit"])
+    wait_for(qtbot, kiosk, StepId.CONSENT)
+    kiosk.runtime_warmed()  # objects that held personal data must stay collectable
+    assert gc.get_freeze_count() == 0
