@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.errors import register
 from kiosk.identity import CitizenIdentity, IdentitySource, mask_id
 from kiosk.services.protocols import Progress, ServiceError
 
@@ -320,3 +321,6 @@ def demo_chip_card_reader(trust_store: Path, citizen_index: int = 0) -> ChipCard
         extra_csca=[demo_pki().csca_certificate],
         on_access_key=slot.follow,
     )
+
+
+register(ERROR_TEXTS)

@@ -26,12 +26,56 @@ def test_every_fixed_sentence_has_a_current_clip_in_both_voices():
     assert done.returncode == 0, "stale voice clips (run tools/voice/generate.py):\n" + done.stdout
 
 
-def test_a_changed_sentence_is_reported_stale(tmp_path):
+def _generator():  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(ROOT / "tools" / "voice"))
     try:
         import generate  # type: ignore[import-not-found]
     finally:
         sys.path.pop(0)
+    return generate
+
+
+def test_every_sentence_registered_by_any_feature_has_a_current_clip_in_both_voices():
+    # All feature modules imported (card and document errors, camera guidance, printing...),
+    # every form of address, in a fresh interpreter.
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools/voice/generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, "missing voice clips (run tools/voice/generate.py):\n" + (
+        done.stdout + done.stderr
+    )
+    assert "skipped" not in done.stderr  # a module that failed to import registered nothing
+
+
+def test_every_module_that_registers_texts_is_imported_by_the_clip_generator():
+    registering = set()
+    for path in (ROOT / "kiosk").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if "\nregister(" in source or "\nregister_guidance(" in source:
+            registering.add(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    assert registering and registering <= set(_generator().feature_modules())
+
+
+def test_the_cameras_guidance_and_the_cards_errors_are_spoken_from_clips_in_the_default_form():
+    from kiosk.errors import CATALOGUE, address
+    from kiosk.journey.texts import guidance
+    from kiosk.services.camera import GUIDANCE_TEXTS
+    from kiosk.services.card import ERROR_TEXTS
+
+    library = ClipLibrary()
+    said = [guidance(key, "vi", "Bác") for key in GUIDANCE_TEXTS]
+    said += [address(CATALOGUE[code].citizen, "Bác") for code in ERROR_TEXTS]
+    for variant in ("north", "south"):
+        for text in said:
+            plan = library.plan(text, variant)
+            assert all(isinstance(item, Path) for item in plan), (variant, text)
+
+
+def test_a_changed_sentence_is_reported_stale(tmp_path):
+    generate = _generator()
     manifest = generate.load_manifest()
     text = fixed_prompts()[0]
     manifest["clips"]["north"][text] = dict(manifest["clips"]["north"][text], text_sha256="0")
