@@ -68,13 +68,13 @@ class PlaceCardAnimation(LoopAnimation):
 
     def draw(self, painter: QPainter, phase: float) -> None:
         w, h = self.width(), self.height()
-        reader = QRectF(w * 0.08, h * 0.62, w * 0.84, h * 0.3)
+        reader = QRectF(w * 0.08, h * 0.45, w * 0.84, h * 0.3)
         lit = phase >= 0.6
         painter.setPen(QPen(QColor(theme.ACCENT), 5))
         painter.setBrush(QColor("#E0A800") if lit else QColor(theme.SURFACE))
         painter.drawRoundedRect(reader, 14, 14)
         travel = min(phase / 0.6, 1.0)
-        card = QRectF(w * 0.14, h * (0.02 + 0.42 * travel), w * 0.72, h * 0.5)
+        card = QRectF(w * 0.14, h * (0.0 + 0.25 * travel), w * 0.72, h * 0.5)
         picture = pictogram_pixmap("card", theme.ACCENT, self.width())
         painter.drawPixmap(card, picture, QRectF(picture.rect()))
 

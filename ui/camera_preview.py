@@ -45,20 +45,28 @@ def crop_to(frame: Any, width: int, height: int) -> Any:
     return frame[top : top + keep]
 
 
-def frame_to_image(frame: Any, width: int = 0, height: int = 0) -> QImage:
+def frame_to_image(frame: Any, width: int = 0, height: int = 0, mirror: bool = True) -> QImage:
     """A BGR uint8 numpy frame as an RGB QImage, mirrored like a looking glass (moving left
-    moves the picture left), cropped and scaled to width×height when given. Runs on the camera's
-    thread: OpenCV does the pixel work without holding Python's lock, and the QImage owns a copy
-    (the frame's buffer may be reused)."""
+    moves the picture left) unless `mirror` is False, cropped and scaled to width×height when
+    given. Runs on the camera's thread: OpenCV does the pixel work without holding Python's
+    lock, and the QImage owns a copy (the frame's buffer may be reused)."""
     import cv2
 
     if width and height:
         frame = cv2.resize(
             crop_to(frame, width, height), (width, height), interpolation=cv2.INTER_AREA
         )
-    rgb = cv2.cvtColor(cv2.flip(frame, 1), cv2.COLOR_BGR2RGB)
+    rgb = cv2.cvtColor(cv2.flip(frame, 1) if mirror else frame, cv2.COLOR_BGR2RGB)
     h, w = rgb.shape[:2]
     return QImage(rgb.data, w, h, w * 3, QImage.Format.Format_RGB888).copy()
+
+
+# guide → what a screen reader says about the preview
+GUIDES = {
+    "face": "khung camera: đưa mặt vào khung",
+    "card": "khung camera: đưa mã QR vào",
+    "page": "khung camera: đặt giấy tờ trong khung",
+}
 
 
 class _Bridge(QObject):
@@ -70,9 +78,10 @@ class _FrameConverter:
     while the GUI thread has not yet shown the last one (a busy screen drops frames, it never
     queues them)."""
 
-    def __init__(self, bridge: _Bridge, size: tuple[int, int]) -> None:
+    def __init__(self, bridge: _Bridge, size: tuple[int, int], mirror: bool) -> None:
         self.bridge = bridge
         self.size = size
+        self.mirror = mirror
         self.sent_at = 0.0
         self.in_flight = threading.Event()
         self.stopped = False
@@ -82,7 +91,7 @@ class _FrameConverter:
         if self.stopped or self.in_flight.is_set() or now - self.sent_at < 1.0 / MAX_FPS:
             return
         self.sent_at = now
-        image = frame_to_image(frame, *self.size)
+        image = frame_to_image(frame, *self.size, mirror=self.mirror)
         self.in_flight.set()
         self.bridge.frame.emit((self, image))
 
@@ -90,14 +99,12 @@ class _FrameConverter:
 class CameraPreview(QWidget):
     def __init__(self, guide: str) -> None:
         super().__init__()
-        if guide not in ("face", "card"):
+        if guide not in GUIDES:
             raise ValueError(f"unknown guide {guide!r}")
         self.guide = guide
         self.image: QImage | None = None
         self.setFixedSize(*theme.PREVIEW)
-        self.setAccessibleName(
-            "khung camera: đưa mặt vào khung" if guide == "face" else "khung camera: đưa mã QR vào"
-        )
+        self.setAccessibleName(GUIDES[guide])
         self._bridge = _Bridge()
         self._bridge.frame.connect(self._show_frame, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe: Callable[[], None] | None = None
@@ -108,7 +115,10 @@ class CameraPreview(QWidget):
         """Start showing a feed's frames (None: the guide alone)."""
         self.detach()
         if feed is not None:
-            self._converter = _FrameConverter(self._bridge, (self.width(), self.height()))
+            # A page on the desk is shown as it lies (mirrored, its words would read backwards).
+            mirror = self.guide != "page"
+            size = (self.width(), self.height())
+            self._converter = _FrameConverter(self._bridge, size, mirror)
             self._unsubscribe = feed.subscribe(self._converter)
 
     def detach(self) -> None:
@@ -143,6 +153,10 @@ class CameraPreview(QWidget):
         w, h = area.width(), area.height()
         if self.guide == "face":
             painter.drawEllipse(QRectF(w * 0.3, h * 0.1, w * 0.4, h * 0.8))
+        elif self.guide == "page":  # an A4 sheet, upright
+            page_h = h * 0.84
+            page_w = page_h / 1.414
+            painter.drawRoundedRect(QRectF((w - page_w) / 2, h * 0.08, page_w, page_h), 10, 10)
         else:
             painter.drawRoundedRect(QRectF(w * 0.15, h * 0.2, w * 0.7, h * 0.6), 18, 18)
         painter.setPen(QPen(QColor(theme.ACCENT), 6))

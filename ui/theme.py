@@ -36,6 +36,7 @@ KEY_HEIGHT = 76  # on-screen keyboard keys (a correction, not a main choice): â‰
 MIN_KEY = 72
 CHOICE_WIDTH = 300  # the bottom bar's action buttons
 CHOICE_GAP_MIN = 57  # 15 mm on a 21.5" 1080p panel: between the citizen's main choices
+SCROLLBAR = 48  # a long list's bar: wide enough to drag with a finger (no swipe needed)
 PREVIEW = (480, 360)  # camera preview with its guide
 ANIMATION_MS = 2400  # one loop of "place the card" / "look at the camera"
 
@@ -115,6 +116,12 @@ def stylesheet() -> str:
         height: 28px; color: {TEXT}; text-align: center; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 8px; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; background: {BACKGROUND}; }}
+    QScrollBar:vertical {{ width: {SCROLLBAR}px; background: {SURFACE};
+        border: 2px solid {BORDER}; border-radius: 12px; margin: 0; }}
+    QScrollBar::handle:vertical {{ background: {ACCENT}; border-radius: 10px;
+        min-height: {SCROLLBAR * 2}px; }}
+    QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+    QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
     QPushButton[reveal="true"] {{ color: {TEXT}; background: {SURFACE};
         border: 3px dashed {BORDER}; text-align: left; }}
     QPushButton[key="true"] {{ text-align: center; padding: 4px; }}

@@ -75,11 +75,12 @@ TEXTS: dict[StepId, StepText] = {
         "Review before sending",
         "Please review your dossier. If it is right, touch Send.",
     ),
-    StepId.FEE: StepText(
-        "Nộp lệ phí",
+    StepId.FEE: StepText(  # after submission: the dossier is already received
+        "Hồ sơ đã được nhận. Mời {you} nộp lệ phí",
         "{You} quét mã này bằng ứng dụng ngân hàng, hoặc nộp tiền mặt tại quầy.",
-        "Pay the fee",
-        "Scan this code with your banking app, or pay cash at the counter.",
+        "Dossier received. Please pay the fee",
+        "Your dossier has been received. Scan this code with your banking app, or pay cash at "
+        "the counter.",
     ),
     StepId.SUBMIT: StepText(
         "Đang gửi hồ sơ",
@@ -218,6 +219,7 @@ PHRASES: dict[str, str] = {
     "account_existed_title": "{You} đã có tài khoản rồi",
     "account_existed": "{You} đã có tài khoản dịch vụ công. Tên đăng nhập là số căn cước của "
     "{you}. Nếu quên mật khẩu, {you} nhờ cán bộ giúp lấy lại.",
+    "dossier_received": "Hồ sơ của {you} đã được nhận.",
 }
 PHRASES_EN: dict[str, str] = {
     "more_time": "Do you need more time?",
@@ -233,6 +235,7 @@ PHRASES_EN: dict[str, str] = {
     "account_existed_title": "You already have an account",
     "account_existed": "You already have a public-service account. Your user name is your ID "
     "number. If you forgot the password, staff will help you reset it.",
+    "dossier_received": "Your dossier has been received.",
 }
 BUTTONS.update(
     {

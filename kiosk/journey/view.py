@@ -146,8 +146,9 @@ def view_for(
         extra["big_text"] = money(ctx.procedure.fee_vnd)
         if ctx.fee is not None:
             extra["qr_payload"] = ctx.fee.vietqr_payload
-        if language == "vi":
-            say = address(f"Lệ phí là {money(ctx.procedure.fee_vnd)}. ", form) + say
+        if language == "vi":  # submitted first: say so before asking for money
+            received = phrase("dossier_received", language, form)
+            say = f"{received} Lệ phí là {money(ctx.procedure.fee_vnd)}. {say}"
     elif step is StepId.DONE and ctx.result is not None:
         code = ctx.result.portal_code or ctx.result.kiosk_reference
         extra["big_text"] = code

@@ -69,6 +69,18 @@ def test_a_camera_frame_becomes_a_mirrored_image_of_the_preview_size():
     assert image.pixelColor(10, 180).blue() == 0
 
 
+def test_a_page_on_the_desk_is_shown_as_it_lies_not_mirrored(qtbot):
+    preview = CameraPreview("page")
+    qtbot.addWidget(preview)
+    feed = _Feed()
+    preview.attach(feed)
+    frame = np.zeros((480, 640, 3), np.uint8)
+    frame[:, :320] = (255, 0, 0)  # blue on the camera's left
+    feed.publish(frame)
+    qtbot.waitUntil(lambda: preview.image is not None, timeout=2000)
+    assert preview.image.pixelColor(10, 180).blue() == 255
+
+
 def test_the_preview_is_prepared_on_the_camera_thread_and_thinned_to_fifteen_a_second(qtbot):
     preview = CameraPreview("face")
     qtbot.addWidget(preview)
@@ -77,9 +89,9 @@ def test_the_preview_is_prepared_on_the_camera_thread_and_thinned_to_fifteen_a_s
     threads: list[str] = []
     original = frame_to_image
 
-    def converting(*args):  # type: ignore[no-untyped-def]
+    def converting(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread().name)
-        return original(*args)
+        return original(*args, **kwargs)
 
     import ui.camera_preview as module
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,8 @@ class InstructionScreen(Screen):
         column.setSpacing(16)
         self.instruction = label("", theme.BODY_PX)
         self.instruction.setAccessibleName("instruction")
+        # Read from the top, level with the pictogram (never floating in the middle).
+        self.instruction.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         column.addWidget(self.instruction)
         self.extra = QVBoxLayout()
         self.extra.setSpacing(16)
@@ -152,8 +155,11 @@ class FaceScreen(CameraScreen):
         return LookAtCameraAnimation(self.options.animations)
 
 
-class DocumentsScreen(WaitingScreen):
+class DocumentsScreen(CameraScreen):
+    """The page under the camera, with the sheet's outline to fit it into."""
+
     pictogram_name = "document"
+    guide = "page"
 
 
 class SendingScreen(WaitingScreen):
@@ -200,6 +206,20 @@ class ChooseProcedureScreen(Screen):
         return [*self.procedure_buttons, *super().main_choices()]
 
 
+class _FitWidthHost(QWidget):
+    """The rows inside the scroll area: as tall as its wrapped words need at the width it is
+    given. (A scroll area sizes its widget from the minimum size, which ignores word wrap: the
+    last rows were cut off with no scroll bar to reach them.)"""
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(self.width())
+            if height != self.minimumHeight():
+                self.setMinimumHeight(height)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+
 class RowsScreen(InstructionScreen):
     """Labelled values, large: a form field to confirm, the review, statuses, the result.
     A value that identifies the citizen (the ID number) stays masked until tapped."""
@@ -207,12 +227,15 @@ class RowsScreen(InstructionScreen):
     big_px = theme.TITLE_PX
 
     def build_actions(self) -> None:
-        host = QWidget()
+        host = _FitWidthHost()
         self.rows_host = QGridLayout(host)
+        self.rows_host.setContentsMargins(0, 0, 0, 0)  # captions line up with the instruction
         self.rows_host.setHorizontalSpacing(32)
         self.rows_host.setVerticalSpacing(12)
+        self.rows_host.setColumnStretch(0, 0)
         self.rows_host.setColumnStretch(1, 1)
-        scroll = QScrollArea()  # a long review scrolls instead of pushing buttons off screen
+        # A long review scrolls (with a wide bar to drag) instead of pushing buttons off screen.
+        self.rows_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(host)
         self.extra.addWidget(scroll, 1)
@@ -246,7 +269,10 @@ class RowsScreen(InstructionScreen):
             old.deleteLater()
         self.row_widgets, self.reveal_buttons = [], []
         for index, row in enumerate(rows):
-            caption = label(row.label, theme.SMALL_PX, role="muted")
+            two_columns = self.big_px <= theme.BODY_PX
+            caption = label(row.label, theme.SMALL_PX, role="muted", wrap=not two_columns)
+            if two_columns:  # the caption column is as wide as its words, the value takes the rest
+                caption.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
             value: QWidget
             if row.reveal:
                 value = RevealButton(row.label, row.value, row.reveal, self.big_px)
@@ -254,6 +280,7 @@ class RowsScreen(InstructionScreen):
                 self.reveal_buttons.append(value)
             else:
                 value = label(row.value or "—", self.big_px, QFont.Weight.DemiBold)
+                value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             if self.big_px > theme.BODY_PX:  # big values get their own line under the caption
                 self.rows_host.addWidget(caption, index * 2, 0, 1, 2)
                 self.rows_host.addWidget(value, index * 2 + 1, 0, 1, 2)
