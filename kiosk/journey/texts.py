@@ -190,17 +190,10 @@ def button(key: str, language: str = "vi") -> str:
     return en if language == "en" else vi
 
 
-# Guidance keys that devices report through a step's progress callback, as spoken sentences.
+# Guidance for progress keys the kiosk itself reports. Devices register their own sentences
+# (`register_guidance`): the camera knows best what it asks of the citizen.
 GUIDANCE: dict[str, str] = {
-    "move_closer": "{You} lại gần camera hơn một chút.",
-    "look_at_camera": "{You} nhìn thẳng vào camera.",
-    "blink": "{You} chớp mắt một lần.",
-    "turn_left": "{You} quay đầu sang trái.",
-    "turn_right": "{You} quay đầu sang phải.",
-    "too_dark": "Chỗ này hơi tối, {you} đứng gần đèn hơn.",
-    "one_person_only": "Chỉ một người đứng trước camera thôi ạ.",
     "reading": "Đang đọc thẻ… {You} giữ yên thẻ nhé.",
-    "hold_still": "{You} giữ yên nhé.",
     "fee_ready": "Máy đang chờ tiền lệ phí.",
 }
 
@@ -258,8 +251,8 @@ GUIDANCE_EN: dict[str, str] = {}
 def register_guidance(texts: dict[str, tuple[str, str]]) -> None:
     """Devices add the guidance keys they report, as (Vietnamese, English) sentences."""
     for key, (vi, en) in texts.items():
-        GUIDANCE.setdefault(key, vi)
-        GUIDANCE_EN.setdefault(key, en)
+        GUIDANCE[key] = vi
+        GUIDANCE_EN[key] = en
 
 
 def guidance(key: str, language: str = "vi", form: str = "Bác") -> str:
