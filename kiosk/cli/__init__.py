@@ -13,30 +13,32 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-# One line per sub-command module. Order is the order in `kiosk --help`.
-COMMAND_MODULES = [
-    "kiosk.cli.run",
-    "kiosk.cli.simulate",
-    "kiosk.cli.journey",
-    "kiosk.cli.db",
-    "kiosk.cli.audit",
-    "kiosk.cli.camera",
-    "kiosk.cli.card",
-    "kiosk.cli.config_cmd",
-    "kiosk.cli.keys",
-    "kiosk.cli.staff",
-    "kiosk.cli.retention",
-    "kiosk.cli.trust",
-    "kiosk.cli.doctor",
-    "kiosk.cli.watchdog",
-    "kiosk.cli.receipt",
-    "kiosk.cli.report",
-    "kiosk.cli.vietqr",
-    "kiosk.cli.workdays",
-    "kiosk.cli.catalogue",
-    "kiosk.cli.portal",
-    "kiosk.cli.sync",
-]
+# Command name → the module that registers it (one module may register several). Order is the
+# order in `kiosk --help`. Only the named command's module is imported when one is given.
+COMMAND_MODULES = {
+    "run": "kiosk.cli.run",
+    "simulate": "kiosk.cli.simulate",
+    "journey": "kiosk.cli.journey",
+    "db": "kiosk.cli.db",
+    "audit": "kiosk.cli.audit",
+    "camera": "kiosk.cli.camera",
+    "card": "kiosk.cli.card",
+    "config": "kiosk.cli.config_cmd",
+    "keys": "kiosk.cli.keys",
+    "staff": "kiosk.cli.staff",
+    "retention": "kiosk.cli.retention",
+    "trust": "kiosk.cli.trust",
+    "doctor": "kiosk.cli.doctor",
+    "watchdog": "kiosk.cli.watchdog",
+    "receipt": "kiosk.cli.receipt",
+    "report": "kiosk.cli.report",
+    "vietqr": "kiosk.cli.vietqr",
+    "workdays": "kiosk.cli.workdays",
+    "catalogue": "kiosk.cli.catalogue",
+    "portal-serve": "kiosk.cli.portal",
+    "sync": "kiosk.cli.sync",
+    "outbox": "kiosk.cli.sync",
+}
 
 EXIT_BAD_INPUT = 2
 
@@ -75,7 +77,8 @@ def add_command(
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The `kiosk` parser; with `only`, just that command's module is imported (fast start)."""
     parser = _OneLineParser(
         prog="kiosk",
         description="Một Cửa Kiosk — one-stop-shop counter kiosk.",
@@ -85,9 +88,21 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_OneLineParser
     )
-    for module_name in COMMAND_MODULES:
+    modules = [COMMAND_MODULES[only]] if only in COMMAND_MODULES else COMMAND_MODULES.values()
+    for module_name in dict.fromkeys(modules):
         importlib.import_module(module_name).register(subparsers)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command word of `argv` when it is the first word after the global options."""
+    words = iter(argv)
+    for word in words:
+        if word == "--config":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def load_config_from_args(args: argparse.Namespace) -> Any:
@@ -100,7 +115,11 @@ def load_config_from_args(args: argparse.Namespace) -> Any:
 def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.config import ConfigError
 
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _command_named(argv)
+    if command is None and not {"-h", "--help"} & set(argv):
+        command = "run"  # plain `kiosk` starts the kiosk
+    parser = build_parser(only=command)
     args = parser.parse_args(argv)
     from kiosk.logging_setup import setup_logging
 
@@ -108,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         # Plain `kiosk` runs the kiosk, as on the kiosk PC's autostart.
-        args = parser.parse_args([*(argv or sys.argv[1:]), "run"])
+        args = parser.parse_args([*argv, "run"])
         handler = args.handler
     try:
         return handler(args)

@@ -60,3 +60,14 @@ def test_audit_verify_on_a_fresh_kiosk_is_intact(tmp_path):
     result = kiosk("audit", "verify", tmp_path=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "intact" in result.stdout
+
+
+def test_a_named_command_imports_only_its_own_module():
+    from kiosk.cli import _command_named, build_parser
+
+    assert _command_named(["--config", "k.toml", "-v", "card", "qr", "x"]) == "card"
+    assert _command_named(["-v"]) is None
+    only = next(a for a in build_parser(only="run")._actions if a.dest == "command")
+    every = next(a for a in build_parser()._actions if a.dest == "command")
+    assert list(only.choices) == ["run"]
+    assert {"run", "card", "outbox", "portal-serve"} <= set(every.choices)
