@@ -37,6 +37,13 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def _photo(name: str) -> np.ndarray:
+    image = cv2.imread(str(FACES / name))
+    if image is None:
+        raise FileNotFoundError(FACES / name)
+    return np.asarray(image)
+
+
 def dg2_like(image: np.ndarray, target_bytes: int = 15_000) -> np.ndarray:
     """Scaled to 480 high and JPEG-compressed to about `target_bytes`, as on a chip."""
     scale = 480 / image.shape[0]
@@ -93,7 +100,7 @@ def main(argv: list[str]) -> int:
     # --- speed at 640x480 ---------------------------------------------------------------------
     detect_ms, embed_ms, total_ms, cpu_ms = [], [], [], []
     for name in PEOPLE:
-        frame = portrait_frame(cv2.imread(str(FACES / name)))
+        frame = portrait_frame(_photo(name))
         for _ in range(args.reps):
             c0 = time.process_time()
             t0 = time.perf_counter()
@@ -112,8 +119,8 @@ def main(argv: list[str]) -> int:
     samples: list[tuple[str, str, str, np.ndarray]] = []  # (person, photo, kind, embedding)
     skipped = 0
     for name, person in PEOPLE.items():
-        original = cv2.imread(str(FACES / name))
-        variants = [("original", original)]
+        original = _photo(name)
+        variants: list[tuple[str, np.ndarray | None]] = [("original", original)]
         variants += [(KINDS[i % len(KINDS)], None) for i in range(args.variants)]
         for kind, image in variants:
             picture = image if image is not None else augment(original, kind, rng)

@@ -26,9 +26,10 @@ from devices.camera.quality import to_gray
 
 # Score 0.45 = Euclidean distance 0.55: 0.05 stricter than dlib's published operating point (0.6,
 # 99.38 % on LFW), since a false rejection costs a retry or a staff check and a false match does
-# not. `python -m bench camera_face` on the augmented sample pairs: genuine cross-photo scores
-# 0.564-0.633 (DG2-like chip side included), impostors 0.138-0.276, so TMR 1.0 / FMR 0.0 here; the
-# set (2 people, 3 photos) is far too small to say more.
+# not. `python -m bench camera_face` on the augmented sample pairs, faces aligned on the 5 points:
+# genuine cross-photo scores 0.581-0.657 (DG2-like chip side included), impostors 0.135-0.220, so
+# TMR 1.0 / FMR 0.0 here (aligned on 68 points: 0.564-0.633 and 0.138-0.276); the set (2 people,
+# 3 photos) is far too small to say more.
 DEFAULT_THRESHOLD = 0.45
 
 LANDMARK_MODELS = (5, 68)  # dlib shape predictors; 5 is the default (licence, see MODELS.md)
