@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -34,4 +35,10 @@ def test_frozen_kiosk_reaches_the_welcome_screen(tmp_path):
     assert run.returncode == 0, run.stderr[-3000:]
     assert "ready: welcome screen in" in run.stdout
     assert (data / "kiosk.db").exists()
+    # A whole citizen journey inside the frozen app: chip, camera and the face model's child
+    # process, local portal, receipt printing — everything the build must have bundled.
+    journey = subprocess.run([str(app), "simulate", "--citizens", "1", "--seed", "4", "--json"],
+                             capture_output=True, text=True, env=env, timeout=300)
+    assert journey.returncode == 0, journey.stderr[-3000:]
+    assert json.loads(journey.stdout)["completed"] == 1, journey.stdout
     shutil.rmtree(tmp_path / "work", ignore_errors=True)
