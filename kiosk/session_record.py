@@ -7,13 +7,15 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from kiosk.audit import AuditLog
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.engine import JourneyEngine, Transition
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
 from kiosk.store import Store
-from kiosk.store.models import Consent, KioskSession
+from kiosk.store.models import Consent, Dossier, KioskSession, Receipt
 
 CONSENT_TEXT_VERSION = "consent-vi-2026-01"
 
@@ -47,6 +49,8 @@ class SessionRecorder:
                         answer=event.type is EventType.CONSENTED,
                     )
                 )
+        if transition.old is StepId.RECEIPT and ctx.result is not None:
+            self._record_receipt(ctx, printed=event.type is EventType.PRINTED)
         detail: dict[str, str] = {"from": transition.old.value, "to": transition.new.value}
         if "code" in event.data:
             detail["code"] = str(event.data["code"])
@@ -56,6 +60,23 @@ class SessionRecorder:
             detail["citizen"] = ctx.identity.masked_id
         actor = _actor(event.type, event.data, ctx)
         self.audit.append(actor, event.type.value, detail, session_id=transition.session_id)
+
+    def _record_receipt(self, ctx: JourneyContext, printed: bool) -> None:
+        """Which dossier got its receipt, where it went, or that staff must reprint it."""
+        assert ctx.result is not None
+        with self.store.session() as session:
+            reference = ctx.result.kiosk_reference
+            dossier_id = session.scalar(
+                select(Dossier.id).where(Dossier.kiosk_reference == reference)
+            )
+            session.add(
+                Receipt(
+                    dossier_id=dossier_id,
+                    kind="receipt",
+                    location=ctx.receipt_location,
+                    state="printed" if printed else "queued",
+                )
+            )
 
     def on_close(self, ctx: JourneyContext, outcome: str) -> None:
         with self.store.session() as session:
