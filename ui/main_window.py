@@ -376,7 +376,8 @@ class MainWindow(QWidget):
     def panel_state(self) -> PanelState:
         ctx = self.engine.ctx
         failed = StepId(ctx.failed_step) if ctx.failed_step else None
-        view = self.view or self._view(self.engine.state)
+        shown = self.view is not None and self.shown is self.engine.state
+        view = self.view if shown and self.view is not None else self._view(self.engine.state)
         return PanelState(
             step=self.engine.state.value,
             title=view.title,
