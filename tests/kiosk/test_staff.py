@@ -137,8 +137,9 @@ def test_officer_may_override_but_not_change_settings(directory: StaffDirectory)
 
 def test_supervisor_may_change_settings_and_forget_citizens(directory: StaffDirectory) -> None:
     supervisor = directory.authenticate("binh", "739164")
-    directory.require(supervisor, Permission.CHANGE_SETTINGS)
+    directory.require(supervisor, Permission.CHANGE_SETTINGS)  # raises NotPermitted otherwise
     directory.require(supervisor, Permission.FORGET_CITIZEN)
+    assert supervisor.may(Permission.EXIT_KIOSK)
 
 
 @pytest.mark.parametrize("secret", ["12345", "111111", "123456", "654321", "short"])

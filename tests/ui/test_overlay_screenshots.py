@@ -59,10 +59,13 @@ def test_idle_and_staff_screenshots(qtbot, kiosk, size):
     kiosk.resize(*size)
     kiosk.engine.state = StepId.CONSENT
     kiosk._idle_warning()
+    assert kiosk.idle.isVisible()
     _save(kiosk, "idle", size)
     kiosk.reset_idle()
     kiosk.open_pin_pad()
     kiosk.pin_pad.press("1")
+    assert kiosk.pin_pad.isVisible()
     _save(kiosk, "staff-pin", size)
     kiosk._staff_in(FakeStaffDirectory().authenticate(None, FakeStaffDirectory.PIN))
+    assert kiosk.staff_panel.isVisible()
     _save(kiosk, "staff-panel", size)

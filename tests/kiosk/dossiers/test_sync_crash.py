@@ -30,6 +30,8 @@ def child(data_dir: Path, url: str, total: int) -> subprocess.Popen:
 
 
 def crash_loop(tmp_path: Path, kills: int, total: int, seed: int) -> None:
+    """Kill the kiosk `kills` times, restart it, and check each dossier reached the portal once
+    (the assertions are here, shared by the quick and the slow test)."""
     rng = random.Random(seed)
     portal = start_local_portal(tmp_path / "portal.db", error_rate=0.1, drop_rate=0.1, seed=seed)
     data_dir = tmp_path / "kiosk"
@@ -67,9 +69,9 @@ def crash_loop(tmp_path: Path, kills: int, total: int, seed: int) -> None:
 
 
 def test_a_few_kills_during_submission_and_sync_lose_and_duplicate_nothing(tmp_path):
-    crash_loop(tmp_path, kills=3, total=25, seed=1)
+    crash_loop(tmp_path, kills=3, total=25, seed=1)  # asserts: exactly once, store intact
 
 
 @pytest.mark.slow
 def test_fifty_kills_during_submission_and_sync_lose_and_duplicate_nothing(tmp_path):
-    crash_loop(tmp_path, kills=50, total=300, seed=2)
+    crash_loop(tmp_path, kills=50, total=300, seed=2)  # asserts: exactly once, store intact
