@@ -8,4 +8,5 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; t
   echo "demo: no display found; running offscreen (set DISPLAY to see the window)"
   export QT_QPA_PLATFORM=offscreen
 fi
-exec .venv/bin/kiosk run --demo "$@"
+# Not `exec`: the kiosk times its start from its own process start, not from the setup above.
+.venv/bin/kiosk run --demo "$@"
