@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     from kiosk.crypto.keyring import open_keyring
     from kiosk.crypto.rotation import rotate_data_key
     from kiosk.crypto.sealer import Sealer
-    from kiosk.staff import check_secret, hash_secret
+    from kiosk.records.staff import check_secret, hash_secret
     from kiosk.store import open_store
     from kiosk.store.models import Dossier
 

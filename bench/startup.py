@@ -18,7 +18,7 @@ BARE = r"""
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel
-from kiosk.startup_clock import elapsed_ms
+from kiosk.ops.startup_clock import elapsed_ms
 app = QApplication(sys.argv)
 label = QLabel("Xin chào"); label.resize(1366, 768); label.show()
 def ready():
@@ -68,6 +68,8 @@ def main(argv: list[str]) -> int:
     print(f"{'bare PySide6 label (ms)':28}{b:10.0f}{min(bare_ms):10.0f}{max(bare_ms):10.0f}")
     print(f"{'kiosk services ready (ms)':28}{statistics.median(services_ms):10.0f}")
     print(f"ratio kiosk / bare: {k / b:.2f} (target <= 2.5)")
-    print(f"peak RSS: kiosk {statistics.median(kiosk_rss):.0f} MiB, "
-          f"bare {statistics.median(bare_rss):.0f} MiB")
+    print(
+        f"peak RSS: kiosk {statistics.median(kiosk_rss):.0f} MiB, "
+        f"bare {statistics.median(bare_rss):.0f} MiB"
+    )
     return 0

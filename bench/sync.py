@@ -46,17 +46,17 @@ def _listed(db: Path) -> list[dict[str, str]]:
 def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[str, float]:
     from sqlalchemy import select
 
-    from kiosk.catalogue import load_catalogue
     from kiosk.config import KioskConfig, OutboxConfig, StorageConfig
     from kiosk.crypto import open_sealer
-    from kiosk.identity import CitizenIdentity
-    from kiosk.outbox import Outbox
+    from kiosk.domain.catalogue import load_catalogue
+    from kiosk.domain.identity import CitizenIdentity
     from kiosk.portal.client import PortalClient, RetryPolicy
     from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+    from kiosk.records.outbox import Outbox
+    from kiosk.records.sync import SyncWorker
     from kiosk.services.dossiers import KioskDossierService
     from kiosk.store import open_store
     from kiosk.store.models import OutboxEntry
-    from kiosk.sync import SyncWorker
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     config = KioskConfig(storage=StorageConfig(data_dir=str(scratch / "kiosk")))

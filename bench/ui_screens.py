@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import KioskConfig
-    from kiosk.services.wiring import open_runtime
+    from kiosk.runtime import open_runtime
     from ui import theme
 
     existing = QApplication.instance()
@@ -124,8 +124,8 @@ def _run(args: Any, width: int, height: int, app: Any, runtime: Any, services: A
     from kiosk.journey.engine import JourneyEngine, Transition
     from kiosk.journey.events import Event, EventType
     from kiosk.journey.steps import StepId
+    from kiosk.ops.simulate import ScriptedCitizen
     from kiosk.services.warm_up import warm_up
-    from kiosk.simulate import ScriptedCitizen
     from ui.main_window import MainWindow
     from ui.voice import Voice
 

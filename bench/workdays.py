@@ -13,7 +13,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
-from kiosk.workdays import WorkingCalendar, load_overrides
+from kiosk.domain.calendar.workdays import WorkingCalendar, load_overrides
 
 TARGET_S = 0.5
 

@@ -1,12 +1,12 @@
 """Test doubles of the services (tests only): instant, deterministic, following the protocols
-of kiosk.services.protocols, and recording what they were given."""
+of kiosk.services.interfaces, and recording what they were given."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.identity import CitizenIdentity
-from kiosk.services.protocols import (
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import (
     Attachment,
     DossierDraft,
     DossierStatus,
@@ -15,9 +15,9 @@ from kiosk.services.protocols import (
     Procedure,
     Progress,
     ServiceError,
-    Services,
     SubmitResult,
 )
+from kiosk.services.interfaces import Services
 from tests.sample_session import BIRTH, RESIDENCE, sample_identity
 
 

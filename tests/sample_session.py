@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kiosk.identity import CitizenIdentity
-from kiosk.journey.context import Journey, JourneyContext
-from kiosk.services.protocols import (
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import (
     DossierDraft,
     DossierStatus,
     FeeRequest,
@@ -14,6 +13,7 @@ from kiosk.services.protocols import (
     Procedure,
     SubmitResult,
 )
+from kiosk.journey.context import Journey, JourneyContext
 
 VIETQR_EXAMPLE = (
     "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA530370454061200005802VN"

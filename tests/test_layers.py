@@ -1,12 +1,14 @@
-"""Layer rules (DESIGN.md): imports point downward only.
+"""Layer rules (docs/architecture.md): imports point downward only.
 
-ui/ is the only package importing PySide6; devices/ and printing/ import neither Qt nor kiosk/;
-kiosk/ imports no Qt and reaches ui/ only from the `kiosk run` entry point.
+Between the top-level packages: ui/ is the only package importing PySide6; devices/ and printing/
+import neither Qt nor kiosk/; kiosk/ imports no Qt and reaches ui/ only from the `kiosk run` entry
+point. Inside kiosk/, each sub-package has a rank and may import only lower ranks (and itself).
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,17 +20,53 @@ RULES = {
     "printing": {"PySide6", "kiosk", "ui", "devices"},
 }
 ALLOWED = {("kiosk/cli/run.py", "ui")}  # the entry point starts the screens
+# Known upward imports still to remove (each names where it goes).
+UPWARD_PENDING = {
+    # the camera's guidance sentences move to the text catalogue (kiosk.texts)
+    ("kiosk.services.camera", "kiosk.journey.texts"),
+    ("kiosk.services.camera", "kiosk.journey.texts.register_guidance"),
+}
+
+# Inside kiosk/, lowest first. A module may import its own sub-package and any listed before it.
+KIOSK_RANKS = [
+    "texts",  # what the kiosk says, per language
+    "domain",  # model types and rules: identity, forms, catalogue, calendar, VietQR, errors
+    "config",  # kiosk.toml, validated
+    "store",  # SQLAlchemy engine, models, migrations
+    "crypto",  # keys and sealing of what is stored
+    "portal",  # HTTP client of the province portal
+    "records",  # what the kiosk keeps: outbox, sync, drafts, dossiers, audit, staff, trust
+    "services",  # what the journey's steps call: card, camera, dossiers, payment, printing
+    "journey",  # the engine and its steps
+    "ops",  # doctor, report, simulate, watchdog, logging
+    "runtime",  # the composition root: builds all of the above from the configuration
+    "cli",  # the `kiosk` command
+    "__main__",
+]
 
 
-def imported_top_packages(path: Path) -> set[str]:
+def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
     return names
+
+
+def imported_top_packages(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in imported_modules(path)}
+
+
+def kiosk_part(module: str) -> str | None:
+    """The kiosk sub-package (rank entry) a module name belongs to, None outside kiosk/."""
+    parts = module.split(".")
+    if parts[0] != "kiosk" or len(parts) < 2:
+        return None
+    return parts[1] if parts[1] in KIOSK_RANKS else None
 
 
 def violations() -> list[str]:
@@ -42,8 +80,30 @@ def violations() -> list[str]:
     return found
 
 
+def upward_imports() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "kiosk").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        own = kiosk_part(module)
+        if own is None:
+            if path.parent != ROOT / "kiosk" or path.stem not in ("__init__",):
+                found.append(f"{module} belongs to no ranked part of kiosk/")
+            continue
+        for name in sorted(imported_modules(path)):
+            other = kiosk_part(name)
+            if (module, name) in UPWARD_PENDING:
+                continue
+            if other is not None and KIOSK_RANKS.index(other) > KIOSK_RANKS.index(own):
+                found.append(f"{module} ({own}) imports {name} ({other})")
+    return found
+
+
 def test_imports_point_downward_only():
     assert violations() == []
+
+
+def test_inside_kiosk_imports_point_to_lower_parts_only():
+    assert upward_imports() == []
 
 
 @pytest.mark.parametrize("package", sorted(RULES))
@@ -51,3 +111,14 @@ def test_the_rule_checker_sees_a_forbidden_import(tmp_path, package):
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom PySide6.QtWidgets import QLabel\n", encoding="utf-8")
     assert "PySide6" in imported_top_packages(bad) & RULES[package]
+
+
+def test_the_rank_checker_sees_an_upward_import(monkeypatch, tmp_path):
+    (tmp_path / "kiosk" / "domain").mkdir(parents=True)
+    bad = tmp_path / "kiosk" / "domain" / "bad.py"
+    bad.write_text("from kiosk.journey.engine import JourneyEngine\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert upward_imports() == [
+        "kiosk.domain.bad (domain) imports kiosk.journey.engine (journey)",
+        "kiosk.domain.bad (domain) imports kiosk.journey.engine.JourneyEngine (journey)",
+    ]

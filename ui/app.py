@@ -22,8 +22,8 @@ def staff_directory(runtime: Any) -> Any:
     try:
         from datetime import timedelta
 
-        from kiosk.audit_anchor import open_audit_log
-        from kiosk.staff import StaffDirectory
+        from kiosk.records.audit_anchor import open_audit_log
+        from kiosk.records.staff import StaffDirectory
     except ImportError:
         return None
     lockout = timedelta(minutes=runtime.config.security.staff_lockout_minutes)
@@ -43,7 +43,7 @@ def run_kiosk(
     from PySide6.QtWidgets import QApplication
 
     from kiosk.journey.engine import JourneyEngine
-    from kiosk.startup_clock import elapsed_ms
+    from kiosk.ops.startup_clock import elapsed_ms
     from ui import theme
     from ui.main_window import ActivityFilter, MainWindow
 
@@ -56,7 +56,7 @@ def run_kiosk(
     language = "en" if english or config.ui.language == "en" else "vi"
     window = MainWindow(engine, config, language)
     app.installEventFilter(ActivityFilter(window))
-    from kiosk.heartbeat import Heartbeat
+    from kiosk.ops.heartbeat import Heartbeat
     from ui.lockdown import KioskLockdown
 
     kiosk_mode = not (windowed or not config.ui.fullscreen)
@@ -91,7 +91,7 @@ def run_kiosk(
 
     class _OpenRuntime(QRunnable):
         def run(self) -> None:
-            from kiosk.services.wiring import open_runtime
+            from kiosk.runtime import open_runtime
 
             try:
                 from ui.system_printer import SystemPrinter
@@ -107,7 +107,7 @@ def run_kiosk(
                 print(f"not ready: {result}", file=sys.stderr)
                 app.exit(1)
             return
-        from kiosk.session_record import attach_recorder
+        from kiosk.ops.session_record import attach_recorder
 
         holder["runtime"] = result
         engine.services = result.services  # type: ignore[attr-defined]

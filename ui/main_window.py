@@ -12,13 +12,13 @@ from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import KioskConfig
+from kiosk.domain.model import NotBuilt
 from kiosk.journey.engine import JourneyEngine, Transition
 from kiosk.journey.events import Event, EventType
 from kiosk.journey.steps import StepId
 from kiosk.journey.table import CARD_HELD_STEPS, OVERRIDABLE
 from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView, view_for
-from kiosk.services.protocols import NotBuilt
 from ui import theme
 from ui.runner import QtRunner, freeze_start_up_objects
 from ui.screens.base import Screen, ScreenOptions

@@ -2,7 +2,7 @@
 panel (take over / hand back, override a failed face check with a reason, restart the session,
 device status, voice). The panel emits journey events; the engine decides and audits.
 
-The PIN is checked by `kiosk.staff.StaffDirectory.authenticate` (given to the window by the
+The PIN is checked by `kiosk.records.staff.StaffDirectory.authenticate` (given to the window by the
 runtime), on the thread pool: scrypt takes ~0.1 s per account and the screen must not freeze.
 Without a directory the pad says so and never opens the panel.
 """
@@ -106,7 +106,7 @@ class _AuthJob(QRunnable):
 
 
 def refusal_text(exc: Exception) -> str:
-    """The staff-facing line for a refused PIN (typed errors of kiosk.staff)."""
+    """The staff-facing line for a refused PIN (typed errors of kiosk.records.staff)."""
     name = type(exc).__name__
     if name == "WrongPin":
         return f"Mã PIN không đúng. Còn {getattr(exc, 'remaining', '?')} lần thử."
@@ -326,7 +326,7 @@ class StaffPanel(QWidget):
         return str(getattr(self.account, "username", ""))
 
     def open_for(self, account: Any, state: PanelState) -> None:
-        from kiosk.staff import Permission
+        from kiosk.records.staff import Permission
 
         self.account = account
         may = getattr(account, "may", None)
@@ -357,7 +357,7 @@ class StaffPanel(QWidget):
         if may is None:
             return False
         try:
-            from kiosk.staff import Permission
+            from kiosk.records.staff import Permission
 
             return bool(may(Permission(permission)))
         except (ImportError, ValueError):

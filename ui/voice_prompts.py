@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from kiosk.errors import CATALOGUE, ErrorText, address
+from kiosk.domain.errors import CATALOGUE, ErrorText, address
 from kiosk.journey.texts import GUIDANCE, PHRASES, TEXTS
 
 ADDRESS_FORMS = ("Bác", "Anh/Chị", "Quý khách")

@@ -144,8 +144,10 @@ def turn_face(frame: np.ndarray, points: np.ndarray, amount: float) -> np.ndarra
     u, v = (x - centre_x) / half_width, (y - centre_y) / half_height
     depth = half_width * np.clip(1 - u**2 - v**2, 0, None)
     nose_sigma = NOSE_WIDTH * span
-    depth += NOSE_DEPTH * span * np.exp(
-        -((x - tip[0]) ** 2 + ((y - tip[1]) / 1.8) ** 2) / (2 * nose_sigma**2)
+    depth += (
+        NOSE_DEPTH
+        * span
+        * np.exp(-((x - tip[0]) ** 2 + ((y - tip[1]) / 1.8) ** 2) / (2 * nose_sigma**2))
     )
     cosine = float(np.sqrt(max(0.0, 1 - amount**2)))
     shift = amount * depth - (1 - cosine) * (x - centre_x) * (depth > 0)

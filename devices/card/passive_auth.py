@@ -178,6 +178,5 @@ def passive_authentication(
             )
     return result(
         PaStatus.UNTRUSTED_CSCA,
-        f"no CSCA in the trust store signed the DS certificate ({issuer})"
-        + note,
+        f"no CSCA in the trust store signed the DS certificate ({issuer})" + note,
     )

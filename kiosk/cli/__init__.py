@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = "run"  # plain `kiosk` starts the kiosk
     parser = build_parser(only=command)
     args = parser.parse_args(argv)
-    from kiosk.logging_setup import setup_logging
+    from kiosk.ops.logging_setup import setup_logging
 
     setup_logging(None, args.verbose)  # masked console; the kiosk adds its rotating file
     handler: Handler | None = getattr(args, "handler", None)

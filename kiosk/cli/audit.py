@@ -9,7 +9,7 @@ from kiosk.cli import add_command, load_config_from_args
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.audit_anchor import AnchorInvalid, open_audit_log
+    from kiosk.records.audit_anchor import AnchorInvalid, open_audit_log
     from kiosk.store import open_store
 
     config = load_config_from_args(args)

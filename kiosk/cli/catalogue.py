@@ -16,7 +16,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from kiosk.catalogue import CatalogueError, catalogue_for_data_dir, load_catalogue
+    from kiosk.domain.catalogue import CatalogueError, catalogue_for_data_dir, load_catalogue
 
     try:
         if getattr(args, "file", None):
@@ -73,7 +73,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _seal(args: argparse.Namespace) -> int:
-    from kiosk.catalogue import CatalogueError, seal_catalogue, seal_path
+    from kiosk.domain.catalogue import CatalogueError, seal_catalogue, seal_path
 
     path = Path(args.file)
     if not path.is_file():

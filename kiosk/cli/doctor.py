@@ -10,7 +10,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from kiosk.doctor import CHECKS, START_OF_DAY, DoctorContext, exit_code, render, run_checks
+    from kiosk.ops.doctor import CHECKS, START_OF_DAY, DoctorContext, exit_code, render, run_checks
 
     config = load_config_from_args(args)
     checks = CHECKS

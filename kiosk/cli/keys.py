@@ -41,9 +41,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    from kiosk.audit_anchor import open_audit_log
     from kiosk.crypto.rotation import rotate_data_key
     from kiosk.crypto.sealer import attachment_dir
+    from kiosk.records.audit_anchor import open_audit_log
     from kiosk.store import open_store
 
     config, sealer = _open(args)

@@ -104,8 +104,8 @@ def _queue(args: argparse.Namespace) -> int:
         return 0
     from devices.printer.errors import PrinterError
     from devices.printer.queue import UnknownJob
+    from kiosk.domain.model import NotBuilt
     from kiosk.services.printing import printer_for
-    from kiosk.services.protocols import NotBuilt
 
     try:
         where = queue.send(args.reprint, printer_for(config)).where

@@ -19,7 +19,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _day(text: str) -> date:
-    from kiosk.daily_report import today_in_vietnam
+    from kiosk.ops.daily_report import today_in_vietnam
 
     if text in ("today", "yesterday"):
         return today_in_vietnam() - timedelta(days=text == "yesterday")
@@ -32,7 +32,7 @@ def _day(text: str) -> date:
 def _run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from kiosk.daily_report import daily_report, summarize_day
+    from kiosk.ops.daily_report import daily_report, summarize_day
 
     day = _day(args.date)
     out = Path(args.out) if args.out else None
@@ -76,8 +76,8 @@ def _open_store(config: Any) -> Any:
 
 
 def _names_and_jobs(config: Any) -> tuple[dict[str, str], list[Any]]:
-    from kiosk.catalogue import CatalogueError, catalogue_for_data_dir
     from kiosk.crypto.errors import CryptoError
+    from kiosk.domain.catalogue import CatalogueError, catalogue_for_data_dir
     from kiosk.services.printing import print_queue_for
 
     try:

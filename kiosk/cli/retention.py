@@ -12,10 +12,10 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from kiosk.audit_anchor import open_audit_log
     from kiosk.crypto import open_sealer
     from kiosk.crypto.errors import CryptoError
-    from kiosk.retention import retention_for
+    from kiosk.records.audit_anchor import open_audit_log
+    from kiosk.records.retention import retention_for
     from kiosk.services.printing import print_queue_for
     from kiosk.store import open_store
 
@@ -51,7 +51,7 @@ def _purge(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
-    from kiosk.retention import RetentionError
+    from kiosk.records.retention import RetentionError
 
     if args.id_stdin:
         id_number = sys.stdin.readline().strip()

@@ -12,9 +12,9 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from kiosk.services.wiring import open_runtime
-    from kiosk.session_record import attach_recorder
-    from kiosk.simulate import simulate
+    from kiosk.ops.session_record import attach_recorder
+    from kiosk.ops.simulate import simulate
+    from kiosk.runtime import open_runtime
 
     if args.citizens < 1:
         raise CliError(f"--citizens must be at least 1, got {args.citizens}")
@@ -36,8 +36,10 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        print(f"citizens {summary['citizens']}: completed {summary['completed']}, "
-              f"failed {summary['failed']}")
+        print(
+            f"citizens {summary['citizens']}: completed {summary['completed']}, "
+            f"failed {summary['failed']}"
+        )
         for reason, count in summary["failures"].items():
             print(f"  failed ×{count}: {reason}")
         for step, row in summary["steps"].items():

@@ -13,8 +13,8 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 def _directory(args: argparse.Namespace) -> Any:
     from datetime import timedelta
 
-    from kiosk.audit_anchor import open_audit_log
-    from kiosk.staff import StaffDirectory
+    from kiosk.records.audit_anchor import open_audit_log
+    from kiosk.records.staff import StaffDirectory
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
@@ -38,7 +38,7 @@ def _read_secret(args: argparse.Namespace) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from kiosk.staff import BadStaffInput
+    from kiosk.records.staff import BadStaffInput
 
     directory = _directory(args)
     try:
@@ -81,7 +81,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _disable(args: argparse.Namespace) -> int:
-    from kiosk.staff import BadStaffInput
+    from kiosk.records.staff import BadStaffInput
 
     directory = _directory(args)
     try:

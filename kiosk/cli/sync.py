@@ -12,7 +12,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from kiosk.outbox import Outbox
+    from kiosk.records.outbox import Outbox
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
@@ -24,7 +24,7 @@ def _open(args: argparse.Namespace) -> Any:
 def _sync(args: argparse.Namespace) -> int:
     from kiosk.crypto import open_sealer
     from kiosk.portal.connect import connect_portal
-    from kiosk.sync import SyncReport, SyncWorker
+    from kiosk.records.sync import SyncReport, SyncWorker
 
     config, store, outbox = _open(args)
     client, local = connect_portal(config)
@@ -77,7 +77,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _outbox(args: argparse.Namespace) -> int:
-    from kiosk.outbox import OutboxState
+    from kiosk.records.outbox import OutboxState
 
     _config, store, outbox = _open(args)
     try:

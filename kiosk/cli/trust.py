@@ -11,7 +11,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _folder(args: argparse.Namespace) -> tuple[Any, Any]:
-    from kiosk.trust_store import TrustStoreFolder
+    from kiosk.records.trust_store import TrustStoreFolder
 
     config = load_config_from_args(args)
     return config, TrustStoreFolder(config.trust_store)
@@ -59,7 +59,7 @@ def _print_report(report: Any, args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kiosk.trust_store import TrustStoreError
+    from kiosk.records.trust_store import TrustStoreError
 
     _, folder = _folder(args)
     for path in args.files:
@@ -72,7 +72,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_master_list(args: argparse.Namespace) -> int:
-    from kiosk.trust_store import TrustStoreError
+    from kiosk.records.trust_store import TrustStoreError
 
     _, folder = _folder(args)
     try:

@@ -11,7 +11,7 @@ from kiosk.cli import CliError, add_command
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk import vietqr
+    from kiosk.domain import vietqr
 
     try:
         if args.parse is not None:

@@ -10,7 +10,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _watchdog(args: argparse.Namespace) -> int:
-    from kiosk.watchdog import Watchdog, WatchdogPolicy, install_signal_handlers
+    from kiosk.ops.watchdog import Watchdog, WatchdogPolicy, install_signal_handlers
 
     command = list(args.app_command)
     if command[:1] == ["--"]:

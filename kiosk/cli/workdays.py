@@ -11,7 +11,7 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk.workdays import WorkdaysTableError, WorkingCalendar
+    from kiosk.domain.calendar.workdays import WorkdaysTableError, WorkingCalendar
 
     try:
         start = datetime.strptime(args.start, "%Y-%m-%d %H:%M")

@@ -131,7 +131,12 @@ class DpapiMachineKey:
         entropy, keep_entropy = self._blob(label.encode("utf-8"))
         blob_out = _DataBlob()
         ok = function(
-            ctypes.byref(blob_in), None, ctypes.byref(entropy), None, None, flags,
+            ctypes.byref(blob_in),
+            None,
+            ctypes.byref(entropy),
+            None,
+            None,
+            flags,
             ctypes.byref(blob_out),
         )
         del keep_in, keep_entropy

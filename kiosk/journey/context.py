@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kiosk.identity import CitizenIdentity
-from kiosk.services.protocols import (
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import (
     DossierDraft,
     DossierStatus,
     FaceResult,

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.domain.model import Progress
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import Event, EventType
 from kiosk.journey.steps import WORK, StepId, Work, handle_in_place, run_work
@@ -26,7 +27,7 @@ from kiosk.journey.table import (
     Target,
     target_for,
 )
-from kiosk.services.protocols import Progress, Services
+from kiosk.services.interfaces import Services
 
 log = logging.getLogger(__name__)
 

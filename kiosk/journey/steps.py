@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 
+from kiosk.domain.model import NotBuilt, Progress, ServiceError
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import Event, EventType
-from kiosk.services.protocols import NotBuilt, Progress, ServiceError, Services
+from kiosk.services.interfaces import Services
 
 FACE_TRIES = 3
 QR_TIMEOUT_S = 60.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.errors import address
+from kiosk.domain.errors import address
 from kiosk.journey.steps import StepId
 
 

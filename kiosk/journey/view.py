@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kiosk.errors import address, lookup
+from kiosk.domain.errors import address, lookup
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.services.protocols import ServiceError
+from kiosk.domain.model import ServiceError
 
 
 class PortalError(ServiceError):

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.accounts import mask_phone, password_problems
+from kiosk.domain.accounts import mask_phone, password_problems
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -703,7 +703,7 @@ class LocalPortal:
     ) -> None:
         self.db = PortalDatabase(db_path)
         if procedure_codes is None:
-            from kiosk.catalogue import load_catalogue
+            from kiosk.domain.catalogue import load_catalogue
 
             procedure_codes = frozenset(p.code for p in load_catalogue().procedures)
         self.api = PortalApi(self.db, client_id, client_secret, procedure_codes)

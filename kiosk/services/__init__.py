@@ -1,2 +1,3 @@
-"""Services the journey calls: identity (card, QR), face, dossier, account, payment, printing,
-status. `protocols.py` is the contract; `wiring.py` builds the set for a configuration."""
+"""The services behind the journey's steps: card, camera, dossiers, accounts, payment, printing,
+status. `interfaces.py` is the contract the journey sees; `kiosk.runtime` builds the set for a
+configuration."""

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TypeVar
 
-from kiosk.accounts import ActivationSlip, mobile_number, old_enough, password_problems
-from kiosk.errors import ErrorText, register
-from kiosk.identity import CitizenIdentity, mask_id
+from kiosk.domain.accounts import ActivationSlip, mobile_number, old_enough, password_problems
+from kiosk.domain.errors import ErrorText, register
+from kiosk.domain.identity import CitizenIdentity, mask_id
+from kiosk.domain.model import ServiceError
 from kiosk.portal.client import PortalClient
 from kiosk.portal.errors import PortalRejected
-from kiosk.services.protocols import ServiceError
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 T = TypeVar("T")

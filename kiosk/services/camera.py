@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from kiosk.errors import register
+from kiosk.domain.errors import register
+from kiosk.domain.model import FaceResult, Progress, ServiceError
 from kiosk.journey.texts import register_guidance
-from kiosk.services.protocols import FaceResult, Progress, ServiceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,7 +92,7 @@ GUIDANCE_TEXTS: dict[str, tuple[str, str]] = {
     "done": ("Xong rồi ạ.", "Done."),
 }
 
-# code -> (citizen text in Vietnamese, staff text); merged into kiosk.errors.CATALOGUE.
+# code -> (citizen text in Vietnamese, staff text); merged into kiosk.domain.errors.CATALOGUE.
 ERROR_TEXTS: dict[str, tuple[str, str]] = {
     "camera_unavailable": (
         "Camera của máy đang không hoạt động. Cán bộ sẽ giúp {you} xác minh.",

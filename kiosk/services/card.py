@@ -1,4 +1,4 @@
-"""The journey's chip card reader: `devices.card` behind `kiosk.services.protocols.CardReader`.
+"""The journey's chip card reader: `devices.card` behind `kiosk.services.interfaces.CardReader`.
 
 Wiring: `ChipCardReader(lambda: open_transport(config.devices.card_reader), config.trust_store)`
 for `Services.card`; in demo mode `demo_chip_card_reader(config.trust_store)`, whose simulated card
@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.errors import register
-from kiosk.identity import CitizenIdentity, IdentitySource, mask_id
-from kiosk.services.protocols import Progress, ServiceError
+from kiosk.domain.errors import register
+from kiosk.domain.identity import CitizenIdentity, IdentitySource, mask_id
+from kiosk.domain.model import Progress, ServiceError
 
 if TYPE_CHECKING:
     from devices.card.document import CardDocument

@@ -25,15 +25,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from kiosk.catalogue import Catalogue, ProcedureSpec
 from kiosk.crypto import Sealer
-from kiosk.dossier_record import DossierInput, write_dossier
-from kiosk.drafts import DraftStore
-from kiosk.errors import ErrorText, register
-from kiosk.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
-from kiosk.identity import CitizenIdentity
-from kiosk.outbox import GuardrailLevel, Outbox, OutboxFull, OutboxState
-from kiosk.services.protocols import (
+from kiosk.domain.catalogue import Catalogue, ProcedureSpec
+from kiosk.domain.errors import ErrorText, register
+from kiosk.domain.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import (
     Attachment,
     DossierDraft,
     NotBuilt,
@@ -43,14 +40,17 @@ from kiosk.services.protocols import (
     SubmitResult,
     WorkingDays,
 )
+from kiosk.records.dossier_record import DossierInput, write_dossier
+from kiosk.records.drafts import DraftStore
+from kiosk.records.outbox import GuardrailLevel, Outbox, OutboxFull, OutboxState
+from kiosk.records.sync import SyncWorker
 from kiosk.store import Store
-from kiosk.sync import SyncWorker
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.portal.client import PortalClient
     from kiosk.portal.local_server import LocalPortal
-    from kiosk.services.protocols import AccountService, StatusService
+    from kiosk.services.interfaces import AccountService, StatusService
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 DocumentCapture = Callable[[str, Progress], Attachment]
@@ -116,7 +116,7 @@ class DossierRejected(ServiceError):
 
 
 def _default_working_days() -> WorkingDays:
-    from kiosk.workdays import WorkingCalendar
+    from kiosk.domain.calendar.workdays import WorkingCalendar
 
     return WorkingCalendar.load()
 
@@ -305,12 +305,12 @@ def open_dossier_feature(
 ) -> DossierFeature:
     """Catalogue, outbox, portal client (a local portal when `[portal] url` is empty), sync
     worker (started), dossier/status/account services. Call `.close()` at exit."""
-    from kiosk.catalogue import catalogue_for_data_dir
     from kiosk.crypto import open_sealer
+    from kiosk.domain.calendar.workdays import WorkingCalendar
+    from kiosk.domain.catalogue import catalogue_for_data_dir
     from kiosk.portal.connect import connect_portal
     from kiosk.services.accounts import KioskAccountService
     from kiosk.services.status import KioskStatusService
-    from kiosk.workdays import WorkingCalendar
 
     box = sealer or open_sealer(config)
     catalogue = catalogue_for_data_dir(config.data_dir)

@@ -17,9 +17,9 @@ import logging
 from collections.abc import Callable
 
 from kiosk.config import KioskConfig
-from kiosk.errors import ErrorText, register
-from kiosk.services.protocols import FeeRequest, Procedure, ServiceError
-from kiosk.vietqr import PURPOSE_MAX, VietQr, VietQrError, ascii_purpose, build
+from kiosk.domain.errors import ErrorText, register
+from kiosk.domain.model import FeeRequest, Procedure, ServiceError
+from kiosk.domain.vietqr import PURPOSE_MAX, VietQr, VietQrError, ascii_purpose, build
 
 log = logging.getLogger(__name__)
 

@@ -30,15 +30,10 @@ from devices.printer.errors import PrinterError
 from devices.printer.folder import FolderPrinter
 from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
 from kiosk.config import KioskConfig
-from kiosk.errors import ErrorText, register
-from kiosk.identity import CitizenIdentity, mask_id
-from kiosk.services.protocols import (
-    DossierDraft,
-    NotBuilt,
-    PaymentService,
-    ServiceError,
-    SubmitResult,
-)
+from kiosk.domain.errors import ErrorText, register
+from kiosk.domain.identity import CitizenIdentity, mask_id
+from kiosk.domain.model import DossierDraft, NotBuilt, ServiceError, SubmitResult
+from kiosk.services.interfaces import PaymentService
 from printing.model import FORM_CT04, OfflineSlip, ReceiptData
 
 log = logging.getLogger(__name__)

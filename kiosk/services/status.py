@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 
-from kiosk.catalogue import Catalogue, CatalogueError
 from kiosk.crypto import Sealer
-from kiosk.identity import CitizenIdentity
+from kiosk.domain.catalogue import Catalogue, CatalogueError
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import DossierStatus
 from kiosk.portal.client import PortalClient, PortalDossierStatus
 from kiosk.portal.errors import PortalError
-from kiosk.services.protocols import DossierStatus
 from kiosk.store import Store
 from kiosk.store.models import Dossier, OutboxEntry
 

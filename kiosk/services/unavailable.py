@@ -4,8 +4,8 @@ Nothing here pretends to succeed."""
 
 from __future__ import annotations
 
-from kiosk.identity import CitizenIdentity
-from kiosk.services.protocols import (
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import (
     Attachment,
     DossierDraft,
     DossierStatus,

@@ -50,9 +50,9 @@ def _config() -> Target:
 
 
 def _catalogue() -> Target:
-    from kiosk.catalogue import CatalogueInvalid, parse_catalogue
+    from kiosk.domain.catalogue import CatalogueInvalid, parse_catalogue
 
-    source = Path(__file__).parents[2] / "kiosk" / "data" / "procedures.json"
+    source = Path(__file__).parents[2] / "kiosk" / "domain" / "data" / "procedures.json"
     return Target(
         "procedure catalogue",
         lambda data: parse_catalogue(data, "fuzz"),
@@ -153,7 +153,7 @@ def _portal() -> Target:
 
 
 def _vietqr() -> Target:
-    from kiosk.vietqr import VietQrError, parse
+    from kiosk.domain.vietqr import VietQrError, parse
 
     example = (
         "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA53037045406"
@@ -172,7 +172,7 @@ def _demo_pki() -> Any:
 
 
 def _master_list() -> Target:
-    from kiosk.trust_store import MasterListInvalid, verify_master_list
+    from kiosk.records.trust_store import MasterListInvalid, verify_master_list
 
     def run(data: bytes) -> object:
         pki = _demo_pki()

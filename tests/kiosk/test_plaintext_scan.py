@@ -18,19 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit_anchor import open_audit_log
 from kiosk.config import KioskConfig
 from kiosk.crypto import open_sealer
 from kiosk.crypto.sealer import attachment_dir
-from kiosk.dossier_record import DossierInput, write_dossier
-from kiosk.drafts import DraftStore
-from kiosk.identity import CitizenIdentity
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import Attachment, DossierDraft
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
 from kiosk.journey.events import Event, EventType
-from kiosk.logging_setup import setup_logging
-from kiosk.outbox import Outbox
-from kiosk.services.protocols import Attachment, DossierDraft
-from kiosk.session_record import SessionRecorder
+from kiosk.ops.logging_setup import setup_logging
+from kiosk.ops.session_record import SessionRecorder
+from kiosk.records.audit_anchor import open_audit_log
+from kiosk.records.dossier_record import DossierInput, write_dossier
+from kiosk.records.drafts import DraftStore
+from kiosk.records.outbox import Outbox
 from kiosk.store import open_store
 from tests.fakes import fake_services
 from tests.sample_session import RESIDENCE
@@ -234,9 +234,9 @@ def test_no_personal_data_in_plain_text_after_a_demo_simulation(data_dir: Path) 
     """`kiosk simulate --citizens 5 --data-dir D`, then the same scan over D."""
     from sqlalchemy import func, select
 
-    from kiosk.services.wiring import open_runtime
-    from kiosk.session_record import attach_recorder
-    from kiosk.simulate import simulate
+    from kiosk.ops.session_record import attach_recorder
+    from kiosk.ops.simulate import simulate
+    from kiosk.runtime import open_runtime
     from kiosk.store.models import Dossier
 
     config = replace(KioskConfig(), storage=replace(KioskConfig().storage, data_dir=str(data_dir)))

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from kiosk.audit import AuditLog
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
 from kiosk.journey.events import Event, EventType
 from kiosk.journey.steps import StepId
-from kiosk.session_record import CONSENT_TEXT_VERSION, SessionRecorder
+from kiosk.ops.session_record import CONSENT_TEXT_VERSION, SessionRecorder
+from kiosk.records.audit import AuditLog
 from kiosk.store import Store, open_store
 from kiosk.store.models import Consent
 from tests.fakes import fake_services

@@ -60,7 +60,6 @@ def test_list_of_an_empty_queue_is_an_empty_json_list(tmp_path: Path) -> None:
     assert (done.returncode, json.loads(done.stdout)) == (0, [])
 
 
-
 def _queued(data_dir: Path) -> str:
     """A job kept (sealed) in the print queue of a kiosk whose data folder is `data_dir`."""
     from dataclasses import replace

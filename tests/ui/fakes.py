@@ -1,5 +1,5 @@
 """Test doubles for the UI tests (tests only): the service fakes of tests/fakes.py, a staff
-directory with the typed errors of kiosk.staff, and a config with test-sized timeouts."""
+directory with the typed errors of kiosk.records.staff, and a config with test-sized timeouts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from kiosk.config import KioskConfig
-from kiosk.staff import LockedOut, Role, StaffInfo, WrongPin
+from kiosk.records.staff import LockedOut, Role, StaffInfo, WrongPin
 from tests.fakes import (  # noqa: F401  (re-exported for the UI tests)
     FakeAccounts,
     FakeCard,

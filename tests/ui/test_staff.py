@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.journey.steps import StepId
-from kiosk.staff import Role
+from kiosk.records.staff import Role
 from tests.fakes import FakeFace, fake_services
 from tests.ui.fakes import FakeStaffDirectory, quick_config
 from tests.ui.person import screen, tap, wait_for

@@ -60,7 +60,7 @@ def test_every_module_that_registers_texts_is_imported_by_the_clip_generator():
 
 
 def test_the_cameras_guidance_and_the_cards_errors_are_spoken_from_clips_in_the_default_form():
-    from kiosk.errors import CATALOGUE, address
+    from kiosk.domain.errors import CATALOGUE, address
     from kiosk.journey.texts import guidance
     from kiosk.services.camera import GUIDANCE_TEXTS
     from kiosk.services.card import ERROR_TEXTS

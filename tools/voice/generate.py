@@ -78,7 +78,7 @@ def problems(manifest: dict, prompts: list[str], voice_dir: Path = VOICE_DIR) ->
 
 
 # Modules outside kiosk.services that register texts with the catalogue or the guidance on import.
-FEATURE_MODULES = ("kiosk.staff",)
+FEATURE_MODULES = ("kiosk.records.staff",)
 
 
 def feature_modules() -> list[str]:

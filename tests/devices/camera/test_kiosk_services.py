@@ -9,7 +9,8 @@ import pytest
 
 from devices.camera.errors import CameraError
 from devices.camera.synthetic import demo_qr_text, qr_image
-from kiosk.errors import CATALOGUE, register
+from kiosk.domain.errors import CATALOGUE, register
+from kiosk.domain.model import ServiceError
 from kiosk.services.camera import (
     ERROR_TEXTS,
     GUIDANCE_TEXTS,
@@ -18,7 +19,6 @@ from kiosk.services.camera import (
     CameraQrScanner,
     is_card_qr,
 )
-from kiosk.services.protocols import ServiceError
 from tests.devices.camera.conftest import photo_bytes
 
 

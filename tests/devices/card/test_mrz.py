@@ -9,14 +9,9 @@ from devices.card.errors import MrzError
 from devices.card.mrz import build_td1, check_digit, parse_mrz, parse_yymmdd
 
 CCCD = (
-    "IDVNM0950123455001095012345<<6\n"
-    "9503179M3503177VNM<<<<<<<<<<<0\n"
-    "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"
+    "IDVNM0950123455001095012345<<6\n9503179M3503177VNM<<<<<<<<<<<0\nNGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"
 )
-TD3 = (
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-    "L898902C<3UTO6908061F9406236ZE184226B<<<<<14"
-)
+TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C<3UTO6908061F9406236ZE184226B<<<<<14"
 
 
 @pytest.mark.parametrize(

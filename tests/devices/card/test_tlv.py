@@ -21,7 +21,7 @@ def test_constructed_children_are_parsed() -> None:
 
 
 def test_indefinite_length_ends_at_end_of_contents() -> None:
-    data = bytes.fromhex("3080" "020101" "0000")
+    data = bytes.fromhex("30800201010000")
     element = parse_one(data)
     assert element.children()[0].value == b"\x01"
 

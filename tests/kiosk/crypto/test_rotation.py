@@ -21,7 +21,10 @@ def _store_with_dossier(tmp_path: Path, sealer: Sealer) -> tuple[object, bytes]:
         dossier = Dossier(kiosk_reference="K-1", procedure_code="P", payload_sealed=blob)
         dossier.attachments.append(
             Attachment(
-                name="a", content_type="image/jpeg", size=1, sha256="0" * 64,
+                name="a",
+                content_type="image/jpeg",
+                size=1,
+                sha256="0" * 64,
                 data_sealed=sealer.seal(b"jpeg", b"att:K-1/a"),
             )
         )
@@ -30,9 +33,7 @@ def _store_with_dossier(tmp_path: Path, sealer: Sealer) -> tuple[object, bytes]:
 
 
 def test_rotation_covers_dossier_payloads_and_attachment_data() -> None:
-    assert {("dossiers", "payload_sealed"), ("attachments", "data_sealed")} <= set(
-        sealed_columns()
-    )
+    assert {("dossiers", "payload_sealed"), ("attachments", "data_sealed")} <= set(sealed_columns())
 
 
 def test_rotation_rewraps_everything_and_destroys_the_old_key(

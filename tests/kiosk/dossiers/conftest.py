@@ -8,14 +8,14 @@ import pytest
 
 from kiosk.config import KioskConfig, OutboxConfig, StorageConfig
 from kiosk.crypto import open_sealer
-from kiosk.dossier_record import DossierInput, write_dossier
-from kiosk.identity import CitizenIdentity
-from kiosk.outbox import Outbox
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import Attachment
 from kiosk.portal.client import PortalClient, RetryPolicy
 from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, start_local_portal
-from kiosk.services.protocols import Attachment
+from kiosk.records.dossier_record import DossierInput, write_dossier
+from kiosk.records.outbox import Outbox
+from kiosk.records.sync import SyncWorker
 from kiosk.store import open_store
-from kiosk.sync import SyncWorker
 
 FAST_RETRY = {"retry_base": timedelta(milliseconds=5), "retry_cap": timedelta(milliseconds=50)}
 

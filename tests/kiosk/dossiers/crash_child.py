@@ -10,17 +10,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kiosk.catalogue import load_catalogue
 from kiosk.config import KioskConfig, StorageConfig
 from kiosk.crypto import open_sealer
-from kiosk.identity import CitizenIdentity
-from kiosk.outbox import Outbox
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.identity import CitizenIdentity
 from kiosk.portal.client import PortalClient, RetryPolicy
 from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from kiosk.records.outbox import Outbox
+from kiosk.records.sync import SyncWorker
 from kiosk.services.dossiers import KioskDossierService
 from kiosk.store import open_store
 from kiosk.store.models import Dossier
-from kiosk.sync import SyncWorker
 
 
 def citizen() -> CitizenIdentity:

@@ -6,17 +6,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kiosk.catalogue import load_catalogue
 from kiosk.crypto import SealError
-from kiosk.drafts import DraftStore
-from kiosk.forms import FormInvalid
-from kiosk.outbox import OutboxFull
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.forms import FormInvalid
+from kiosk.domain.model import NotBuilt, ServiceError
 from kiosk.portal.local_server import start_local_portal
+from kiosk.records.drafts import DraftStore
+from kiosk.records.outbox import OutboxFull
+from kiosk.records.sync import SyncWorker
 from kiosk.services.accounts import AccountError, KioskAccountService
 from kiosk.services.dossiers import DossierRejected, KioskDossierService
-from kiosk.services.protocols import NotBuilt, ServiceError
 from kiosk.services.status import KioskStatusService
-from kiosk.sync import SyncWorker
 
 from .conftest import add_dossiers, citizen, make_client, soft_limits
 
@@ -79,7 +79,7 @@ def test_a_camera_document_needs_the_document_capture_until_it_is_wired(store, s
 def test_originals_for_a_certified_copy_are_sent_to_the_officer_not_photographed(
     store, sealer, outbox
 ):
-    from kiosk.services.protocols import ServiceError
+    from kiosk.domain.model import ServiceError
 
     svc = service(store, sealer, outbox)
     procedure = next(p for p in svc.procedures() if p.code == "certified_copy")
@@ -91,7 +91,7 @@ def test_originals_for_a_certified_copy_are_sent_to_the_officer_not_photographed
 
 
 def test_a_wired_document_capture_attaches_the_photographed_page(store, sealer, outbox):
-    from kiosk.services.protocols import Attachment
+    from kiosk.domain.model import Attachment
 
     svc = service(store, sealer, outbox)
     svc.document_capture = lambda name, progress: Attachment("x", "image/jpeg", b"\xff\xd8page")

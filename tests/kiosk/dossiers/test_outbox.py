@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.outbox import GuardrailLevel, Outbox, OutboxState
+from kiosk.records.outbox import GuardrailLevel, Outbox, OutboxState
 from kiosk.store.models import Attachment, Dossier, OutboxEntry
 
 from .conftest import FAST_RETRY, add_dossiers, citizen, soft_limits

@@ -6,10 +6,10 @@ import time
 
 from sqlalchemy import update
 
-from kiosk.outbox import Outbox
 from kiosk.portal.local_server import start_local_portal
+from kiosk.records.outbox import Outbox
+from kiosk.records.sync import DAMAGED_TEXT, SyncWorker
 from kiosk.store.models import Dossier
-from kiosk.sync import DAMAGED_TEXT, SyncWorker
 
 from .conftest import FAST_RETRY, add_dossiers, make_client
 
@@ -99,7 +99,7 @@ def test_a_send_interrupted_after_the_portal_processed_it_is_not_duplicated(
 ):
     [reference] = add_dossiers(store, sealer, outbox, 1)
     claim = outbox.claim()  # sending… then the kiosk dies right after the portal answered
-    from kiosk.dossier_record import submission_for
+    from kiosk.records.dossier_record import submission_for
 
     with store.session() as session:
         first = client.submit_dossier(submission_for(session, sealer, claim.dossier_id),

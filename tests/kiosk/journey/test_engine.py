@@ -233,8 +233,8 @@ def test_mermaid_diagram_names_every_step():
 
 
 def test_a_citizen_who_already_has_an_account_is_told_so_not_failed():
+    from kiosk.domain.model import ServiceError
     from kiosk.journey.view import view_for
-    from kiosk.services.protocols import ServiceError
 
     services = fake_services()
 

@@ -193,7 +193,7 @@ def test_backoff_waits_grow_exponentially_within_the_cap_with_jitter():
 
 
 def test_every_portal_error_carries_a_code_for_the_citizen_text():
-    from kiosk.errors import CATALOGUE
+    from kiosk.domain.errors import CATALOGUE
     from kiosk.services import accounts, dossiers  # noqa: F401 -- registers the texts
 
     for error in (PortalUnavailable("x"), PortalTimeout("x"), PortalTLSError("x"),

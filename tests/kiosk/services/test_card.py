@@ -9,10 +9,10 @@ import pytest
 
 from devices.card.simulator import ChipFaults, SimulatedChip, build_profile, demo_citizens, demo_pki
 from devices.card.transports.simulated import SimulatedTransport
-from kiosk.errors import CATALOGUE
-from kiosk.identity import IdentitySource
+from kiosk.domain.errors import CATALOGUE
+from kiosk.domain.identity import IdentitySource
+from kiosk.domain.model import ServiceError
 from kiosk.services.card import ERROR_TEXTS, ChipCardReader, demo_chip_card_reader
-from kiosk.services.protocols import ServiceError
 
 CITIZENS = demo_citizens()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import vietqr
 from kiosk.config import KioskConfig, parse_config
+from kiosk.domain import vietqr
+from kiosk.domain.model import FeeRequest, Procedure, ServiceError
 from kiosk.services.payment import VietQrPaymentService, transfer_purpose
-from kiosk.services.protocols import FeeRequest, Procedure, ServiceError
 
 FEE = Procedure("1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", 8000, 1)
 FREE = Procedure("1.002", "Đăng ký khai sinh", "UBND xã", 0, 0)

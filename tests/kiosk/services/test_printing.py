@@ -11,11 +11,12 @@ from devices.printer.base import Printer, PrintJob, PrintResult
 from devices.printer.errors import PaperOut, PrinterError
 from devices.printer.folder import FolderPrinter
 from devices.printer.queue import PENDING, PRINTED, PrintQueue
-from kiosk import errors, vietqr
 from kiosk.config import KioskConfig
 from kiosk.crypto.keyring import open_keyring
 from kiosk.crypto.sealer import Sealer
-from kiosk.identity import CitizenIdentity
+from kiosk.domain import errors, vietqr
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import DossierDraft, Procedure, SubmitResult
 from kiosk.services.payment import VietQrPaymentService
 from kiosk.services.printing import (
     ERROR_TEXTS,
@@ -25,7 +26,6 @@ from kiosk.services.printing import (
     mask_phone,
     place_name,
 )
-from kiosk.services.protocols import DossierDraft, Procedure, SubmitResult
 
 PROCEDURE = Procedure(
     "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", 8000, 1,

@@ -1,0 +1,210 @@
+"""Dossier forms: typed fields, validation with Vietnamese messages, prefill from the card.
+
+A form is the list of `FieldSpec`s of a procedure (from the catalogue). Values travel as strings
+(what the screen shows): dates as dd/mm/yyyy, numbers as digits. `validate_form` returns one
+`FieldProblem` per bad field, each naming the field and saying why in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import FormField, ServiceError
+
+KINDS = ("text", "date", "phone", "number", "choice", "id_number", "email")
+
+# Which CitizenIdentity attribute comes from which part of the card (DOMAIN.md §1, §3).
+PREFILL_SOURCES: dict[str, str] = {
+    "id_number": "DG13 #1 / DG1 MRZ / QR field 1",
+    "full_name": "DG13 #2 / QR field 3",
+    "date_of_birth": "DG13 #3 / DG1 MRZ / QR field 4",
+    "sex": "DG13 #4 / DG1 MRZ / QR field 5",
+    "nationality": "DG13 #5",
+    "ethnicity": "DG13 #6",
+    "religion": "DG13 #7",
+    "place_of_origin": "DG13 #8",
+    "place_of_residence": "DG13 #9 / QR field 6",
+    "identifying_features": "DG13 #10",
+    "date_of_issue": "DG13 #11 / QR field 7",
+    "date_of_expiry": "DG13 #12 / DG1 MRZ",
+    "father_name": "DG13 #13",
+    "mother_name": "DG13 #13",
+    "spouse_name": "DG13 #14",
+    "old_id_number": "DG13 #15 / QR field 2",
+}
+
+_PHONE = re.compile(r"0(3|5|7|8|9)\d{8}")
+_ID_NUMBER = re.compile(r"\d{12}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One form field as the catalogue describes it."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    prefill_from: str = ""  # a CitizenIdentity attribute (see PREFILL_SOURCES)
+    choices: tuple[str, ...] = ()
+    pattern: str = ""  # full-match regular expression for text fields
+    pattern_hint: str = ""  # what the pattern means, in Vietnamese ("12 chữ số")
+    min_length: int = 0
+    max_length: int = 0  # 0: no limit
+    min_value: int | None = None
+    max_value: int | None = None
+    not_future: bool = False
+    not_past: bool = False
+    min_age_years: int | None = None  # for a date of birth
+
+    def as_form_field(self) -> FormField:
+        return FormField(
+            key=self.key,
+            label=self.label,
+            kind=self.kind,
+            prefill_from=self.prefill_from,
+            required=self.required,
+            choices=self.choices,
+        )
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    key: str
+    label: str
+    message: str  # Vietnamese, names the field and says why
+
+
+class FormInvalid(ServiceError):
+    """The form has fields that fail validation; `problems` says which and why."""
+
+    code = "form_invalid"
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems), code="form_invalid")
+        self.problems = problems
+
+
+def normalise_phone(value: str) -> str:
+    """`+84 912 345 678` / `0912.345.678` → `0912345678` (unchanged when not a phone)."""
+    digits = re.sub(r"[\s.\-()]", "", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def parse_form_date(value: str) -> date | None:
+    """dd/mm/yyyy (also d/m/yyyy) → date; None when not a real date."""
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_form_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def validate_field(spec: FieldSpec, raw: str, today: date) -> str | None:
+    """None when the value is acceptable, else a Vietnamese message naming the field."""
+    value = raw.strip()
+    label = f"«{spec.label}»"
+    if not value:
+        return f"Bác chưa điền {label}." if spec.required else None
+    if spec.max_length and len(value) > spec.max_length:
+        return f"{label} dài quá {spec.max_length} ký tự."
+    if spec.min_length and len(value) < spec.min_length:
+        return f"{label} cần ít nhất {spec.min_length} ký tự."
+    if spec.kind == "choice" and value not in spec.choices:
+        return f"{label} cần chọn một trong: {', '.join(spec.choices)}."
+    if spec.kind == "phone" and not _PHONE.fullmatch(normalise_phone(value)):
+        return f"{label} chưa đúng: số di động có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."
+    if spec.kind == "id_number" and not _ID_NUMBER.fullmatch(value):
+        return f"{label} chưa đúng: số định danh cá nhân có đúng 12 chữ số."
+    if spec.kind == "email" and not _EMAIL.fullmatch(value):
+        return f"{label} chưa đúng: thư điện tử có dạng ten@vidu.vn."
+    if spec.kind == "number":
+        if not value.isdigit():
+            return f"{label} cần là một số (chỉ gồm chữ số)."
+        number = int(value)
+        if spec.min_value is not None and number < spec.min_value:
+            return f"{label} không được nhỏ hơn {spec.min_value}."
+        if spec.max_value is not None and number > spec.max_value:
+            return f"{label} không được lớn hơn {spec.max_value}."
+    if spec.kind == "date":
+        return _validate_date(spec, value, today)
+    if spec.pattern and not re.fullmatch(spec.pattern, value):
+        hint = spec.pattern_hint or "đúng mẫu quy định"
+        return f"{label} chưa đúng: cần {hint}."
+    return None
+
+
+def _validate_date(spec: FieldSpec, value: str, today: date) -> str | None:
+    label = f"«{spec.label}»"
+    day = parse_form_date(value)
+    if day is None:
+        return f"{label} chưa đúng: ghi theo dạng ngày/tháng/năm, ví dụ 17/03/1995."
+    if spec.not_future and day > today:
+        return f"{label} không thể sau ngày hôm nay."
+    if spec.not_past and day < today:
+        return f"{label} không thể trước ngày hôm nay."
+    if spec.min_age_years is not None and _age(day, today) < spec.min_age_years:
+        return f"{label}: người này chưa đủ {spec.min_age_years} tuổi."
+    return None
+
+
+def validate_form(
+    fields: tuple[FieldSpec, ...], values: Mapping[str, str], today: date
+) -> list[FieldProblem]:
+    """Every problem of the form, in field order (empty list: the form is valid)."""
+    problems = []
+    for spec in fields:
+        message = validate_field(spec, values.get(spec.key, ""), today)
+        if message:
+            problems.append(FieldProblem(spec.key, spec.label, message))
+    return problems
+
+
+def clean_values(fields: tuple[FieldSpec, ...], values: Mapping[str, str]) -> dict[str, str]:
+    """The values the dossier keeps: known keys only, trimmed, phones normalised."""
+    cleaned = {}
+    for spec in fields:
+        value = values.get(spec.key, "").strip()
+        if spec.kind == "phone" and value:
+            value = normalise_phone(value)
+        cleaned[spec.key] = value
+    return cleaned
+
+
+def prefill_value(identity: CitizenIdentity, attribute: str) -> str:
+    """The identity's attribute as the form shows it ("" when the card did not carry it)."""
+    value = getattr(identity, attribute, None)
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_form_date(value)
+    return str(value)
+
+
+def prefill(fields: tuple[FieldSpec, ...], identity: CitizenIdentity) -> dict[str, str]:
+    """Values for every field, filled from the card where the catalogue says so."""
+    return {
+        spec.key: prefill_value(identity, spec.prefill_from) if spec.prefill_from else ""
+        for spec in fields
+    }

@@ -1,0 +1,210 @@
+"""`kiosk simulate`: complete citizen journeys, headless, through the same engine and services as
+the kiosk, with a scripted citizen standing in for the screen (like an automatic UI).
+
+Honesty rule: a step is "passed" only when its real work succeeded; a step whose service is not
+built is reported as `not_built`, and the journey as failed with that reason.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from kiosk.journey.engine import HeadlessRunner, JourneyEngine, Transition
+from kiosk.journey.events import Event, EventType
+from kiosk.journey.steps import StepId
+from kiosk.services.interfaces import Services
+
+JOURNEY_MIX = [
+    (EventType.CHOSE_SUBMIT, 0.7),
+    (EventType.CHOSE_ACCOUNT, 0.2),
+    (EventType.CHOSE_STATUS, 0.1),
+]
+END_STEPS = {StepId.DONE, StepId.ACCOUNT_DONE, StepId.STATUS_LIST}
+MAX_EVENTS = 200
+LEAVING = {EventType.CANCELLED, EventType.IDLE_TIMEOUT, EventType.FINISHED, EventType.BACK}
+HELP_STEPS = {StepId.ERROR, StepId.STAFF_HELP, StepId.CARD_PAUSED, StepId.GOODBYE}
+
+
+@dataclass
+class CitizenRun:
+    journey: str
+    completed: bool
+    failure: str = ""  # "<step>: <code or feature>"
+    step_results: dict[str, str] = field(default_factory=dict)  # step -> passed|failed|not_built
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class ScriptedCitizen:
+    """Answers every step that waits for a person, as a cooperative citizen would."""
+
+    def __init__(self, rng: random.Random, otp_source: Any = None) -> None:
+        self.rng = rng
+        self.otp_source = otp_source  # callable(phone) -> otp, provided by the demo portal
+
+    def choose_journey(self) -> EventType:
+        roll = self.rng.random()
+        for event, weight in JOURNEY_MIX:
+            if roll < weight:
+                return event
+            roll -= weight
+        return JOURNEY_MIX[0][0]
+
+    def answer(self, engine: JourneyEngine) -> Event | None:
+        state, ctx = engine.state, engine.ctx
+        if state is StepId.CONSENT:
+            return Event(EventType.CONSENTED)
+        if state is StepId.CHOOSE_PROCEDURE and ctx.procedures:
+            return Event(EventType.PROCEDURE_CHOSEN, {"code": self.rng.choice(ctx.procedures).code})
+        if state is StepId.FORM and ctx.draft is not None:
+            return self.fill_or_confirm(engine)
+        if state is StepId.REVIEW:
+            return Event(EventType.CONFIRMED)
+        if state is StepId.FEE:  # the QR is shown but no payment can be confirmed (offline)
+            return Event(EventType.PAY_AT_COUNTER)
+        if state is StepId.ACCOUNT_PHONE:
+            return Event(EventType.PHONE_ENTERED, {"phone": f"09{self.rng.randrange(10**8):08d}"})
+        if state is StepId.ACCOUNT_OTP:
+            if self.otp_source is None:
+                return None
+            return Event(EventType.OTP_ENTERED, {"otp": self.otp_source(ctx.phone)})
+        return None
+
+    def fill_or_confirm(self, engine: JourneyEngine) -> Event:
+        """Confirm a prefilled field; type what the card cannot know (a child's name, a date),
+        as the citizen would with the on-screen keyboard, choosing a value the form accepts."""
+        draft = engine.ctx.draft
+        assert draft is not None
+        spec = draft.procedure.fields[engine.ctx.field_index]
+        if draft.values.get(spec.key) or not spec.required:
+            return Event(EventType.CONFIRMED)
+        validate = getattr(engine.services.dossiers, "validate", None)
+        for value in self.candidates(spec):
+            trial = dict(draft.values, **{spec.key: value})
+            if validate is None or not any(
+                problem.key == spec.key
+                for problem in validate(type(draft)(draft.procedure, trial, draft.attachments))
+            ):
+                return Event(EventType.CORRECTED, {"field": spec.key, "value": value})
+        return Event(EventType.CONFIRMED)  # nothing fits: the form will say which field
+
+    def candidates(self, spec: Any) -> list[str]:
+        today = date.today()
+        if spec.kind == "choice":
+            return [self.rng.choice(spec.choices)] if spec.choices else []
+        if spec.kind == "phone":
+            return [f"09{self.rng.randrange(10**8):08d}"]
+        if spec.kind == "id_number":
+            return [f"0010{self.rng.randrange(10**8):08d}"]
+        if spec.kind == "number":
+            return [str(self.rng.randint(1, 3))]
+        if spec.kind == "date":
+            days = (-10, 60, -365 * 30, 365)
+            return [(today + timedelta(days=d)).strftime("%d/%m/%Y") for d in days]
+        if "name" in spec.key:
+            return [self.rng.choice(NAMES)]
+        # Free text: a place, or digits (a licence number); the form's own rule picks.
+        return [self.rng.choice(PLACES), f"{self.rng.randrange(10**12):012d}"]
+
+
+NAMES = ["Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Nam", "Phạm Thị Hương"]
+PLACES = ["Thôn 2, Xã Đông Hưng, Tỉnh Thái Bình", "Ấp Tân Lập, Xã Vĩnh Hậu, Tỉnh Bạc Liêu"]
+
+
+def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:
+    runner = HeadlessRunner(engine)
+    results: dict[str, str] = {}
+
+    def watch(transition: Transition, ctx: Any) -> None:
+        event = transition.event
+        step = transition.old.value
+        if event.type in LEAVING or transition.old in HELP_STEPS:
+            return  # walking away or being helped is not a step passing
+        if event.type is EventType.UNAVAILABLE:
+            results[step] = "not_built"
+        elif event.type in (EventType.FAILED, EventType.FACE_FAILED):
+            results[step] = "failed"
+        elif transition.old is not transition.new or event.type in (
+            EventType.STATUS_FOUND,
+            EventType.OTP_SENT,
+        ):
+            results.setdefault(step, "passed")
+
+    engine.add_listener(watch)
+    start = time.perf_counter()
+    first = citizen.choose_journey()
+    run = CitizenRun(journey=first.value.removeprefix("chose_"), completed=False)
+    engine.dispatch(Event(first))
+    for _ in range(MAX_EVENTS):
+        runner.settle()
+        state = engine.state
+        if state in END_STEPS and (
+            state is not StepId.STATUS_LIST or engine.ctx.statuses is not None
+        ):
+            if state is StepId.DONE and engine.ctx.error_code and not engine.ctx.receipt_location:
+                results[StepId.RECEIPT.value] = "failed"
+            run.completed = True
+            break
+        if state in (StepId.ERROR, StepId.STAFF_HELP):
+            failed = engine.ctx.failed_step or "?"
+            reason = engine.ctx.unavailable_feature or engine.ctx.error_code or "?"
+            kind = "not built" if engine.ctx.unavailable_feature else "error"
+            run.failure = f"{failed}: {kind}: {reason}"
+            break
+        reply = citizen.answer(engine)
+        if reply is None or not engine.dispatch(reply):
+            run.failure = f"{state.value}: the scripted citizen had no answer"
+            break
+    else:
+        run.failure = f"{engine.state.value}: too many events"
+    run.step_seconds = dict(engine.ctx.timings)
+    # Leave like a citizen: finish (or walk away) — the session is closed and wiped either way.
+    engine.dispatch(Event(EventType.CONFIRMED) if run.completed else Event(EventType.CANCELLED))
+    engine.dispatch(Event(EventType.FINISHED))
+    run.step_results = results
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def simulate(
+    services: Services, citizens: int, seed: int, engine_hook: Any = None, otp_source: Any = None
+) -> dict[str, Any]:
+    rng = random.Random(seed)
+    runs: list[CitizenRun] = []
+    for _ in range(citizens):
+        engine = JourneyEngine(services)
+        if engine_hook is not None:
+            engine_hook(engine)
+        runs.append(run_one(engine, ScriptedCitizen(rng, otp_source)))
+    return summarize(runs)
+
+
+def summarize(runs: list[CitizenRun]) -> dict[str, Any]:
+    steps: dict[str, Counter[str]] = defaultdict(Counter)
+    seconds: dict[str, list[float]] = defaultdict(list)
+    for run in runs:
+        for step, result in run.step_results.items():
+            steps[step][result] += 1
+        for step, value in run.step_seconds.items():
+            seconds[step].append(value)
+    return {
+        "citizens": len(runs),
+        "completed": sum(r.completed for r in runs),
+        "failed": sum(not r.completed for r in runs),
+        "journeys": dict(Counter(r.journey for r in runs)),
+        "failures": dict(Counter(r.failure for r in runs if r.failure)),
+        "steps": {
+            step: {
+                **dict(counts),
+                "median_s": round(statistics.median(seconds[step]), 4) if seconds[step] else None,
+            }
+            for step, counts in sorted(steps.items())
+        },
+        "median_journey_s": round(statistics.median(r.seconds for r in runs), 4) if runs else None,
+    }

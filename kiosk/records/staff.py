@@ -1,0 +1,356 @@
+"""Staff accounts: PIN or password hashed with scrypt, lockout after 5 failures, two roles.
+
+`StaffDirectory.authenticate(username_or_none, pin)` is what the staff PIN overlay calls. With a
+username, failures count against that account (5 in a row lock it for the configured minutes).
+Without one (PIN-only overlay), the PIN is tried against every active account and failures count
+against the kiosk as a whole, with the same limit, so the overlay cannot be brute-forced either.
+Every outcome is written to the audit log (username only, never the PIN).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.records.audit import AuditLog
+from kiosk.store import Store
+from kiosk.store.models import StaffUser
+
+MAX_FAILURES = 5
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # 32 MiB, ~0.1 s per check on a kiosk PC
+SCRYPT_MAXMEM = 64 * 1024 * 1024
+USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,59}")
+MIN_SECRET = 6
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+
+
+class Permission(StrEnum):
+    TAKE_OVER = "take_over"  # take over a citizen's session, hand it back
+    OVERRIDE = "override"  # skip a failed step (face, chip) with a reason
+    CLEAR_PAPER_JAM = "clear_paper_jam"
+    VIEW_STATUS = "view_status"
+    CHANGE_SETTINGS = "change_settings"  # supervisor only
+    MANAGE_STAFF = "manage_staff"  # supervisor only
+    FORGET_CITIZEN = "forget_citizen"  # supervisor only
+    ROTATE_KEYS = "rotate_keys"  # supervisor only
+    EXIT_KIOSK = "exit_kiosk"  # supervisor only
+
+
+OFFICER_PERMISSIONS = frozenset(
+    {Permission.TAKE_OVER, Permission.OVERRIDE, Permission.CLEAR_PAPER_JAM, Permission.VIEW_STATUS}
+)
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OFFICER: OFFICER_PERMISSIONS,
+    Role.SUPERVISOR: frozenset(Permission),
+}
+
+
+class StaffError(Exception):
+    """Base class of staff-account errors."""
+
+
+class WrongPin(StaffError):
+    """The PIN (or password) is wrong, or there is no such active account."""
+
+    def __init__(self, remaining: int) -> None:
+        super().__init__(f"wrong PIN; {remaining} attempt(s) left before lockout")
+        self.remaining = remaining
+
+
+class LockedOut(StaffError):
+    """Too many wrong PINs: no attempt is checked until `until` (UTC)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"locked after {MAX_FAILURES} wrong PINs until {until:%H:%M} UTC")
+        self.until = until
+
+
+class Disabled(StaffError):
+    """The account was disabled by a supervisor."""
+
+
+class NotPermitted(StaffError):
+    """The account's role does not allow this action."""
+
+
+class BadStaffInput(StaffError):
+    """A username, role or new PIN that is not acceptable."""
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    """What callers get back: never the hash."""
+
+    username: str
+    display_name: str
+    role: Role
+    disabled: bool
+    locked_until: datetime | None
+    failed_attempts: int
+
+    def may(self, permission: Permission) -> bool:
+        return not self.disabled and permission in ROLE_PERMISSIONS[self.role]
+
+
+# Citizen texts are not needed (staff only); staff texts for the overlay.
+ERROR_TEXTS: dict[str, tuple[str, str]] = {
+    "staff_wrong_pin": ("", "Mã PIN không đúng."),
+    "staff_locked_out": ("", "Nhập sai quá 5 lần: tài khoản tạm khoá."),
+    "staff_disabled": ("", "Tài khoản cán bộ đã bị vô hiệu hoá."),
+    "staff_not_permitted": ("", "Việc này cần cán bộ phụ trách (supervisor)."),
+}
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return "$".join(
+        ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)]
+    )
+
+
+def check_secret(secret: str, encoded: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = encoded.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(secret, base64.b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=32
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def check_new_secret(secret: str) -> None:
+    """A PIN of at least 6 digits that is not one repeated digit or a run; or a password of 8+."""
+    if secret.isdigit():
+        if len(secret) < MIN_SECRET:
+            raise BadStaffInput(f"a PIN needs at least {MIN_SECRET} digits")
+        if len(set(secret)) == 1 or secret in "01234567890" or secret in "09876543210":
+            raise BadStaffInput("this PIN is too easy to guess (repeated or consecutive digits)")
+    elif len(secret) < 8:
+        raise BadStaffInput("a password needs at least 8 characters (or use a PIN of digits)")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class StaffDirectory:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditLog | None = None,
+        lockout: timedelta = timedelta(minutes=15),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.audit = audit
+        self.lockout = lockout
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._anonymous_failures = 0
+        self._anonymous_locked_until: datetime | None = None
+
+    # --- accounts ----------------------------------------------------------------------------
+
+    def add(self, username: str, secret: str, role: str, display_name: str = "") -> StaffInfo:
+        if not USERNAME.fullmatch(username):
+            raise BadStaffInput(
+                "a username is 2-60 lower-case letters, digits, dot, dash or underscore, "
+                "starting with a letter"
+            )
+        try:
+            chosen = Role(role)
+        except ValueError:
+            raise BadStaffInput(f"unknown role {role!r}; allowed: officer, supervisor") from None
+        check_new_secret(secret)
+        with self.store.session() as session:
+            if session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
+                raise BadStaffInput(f"staff account {username!r} already exists")
+            row = StaffUser(
+                username=username,
+                display_name=display_name,
+                role=chosen.value,
+                secret_hash=hash_secret(secret),
+            )
+            session.add(row)
+            session.flush()
+            info = _info(row)
+        self._audit("staff_added", {"username": username, "role": chosen.value})
+        return info
+
+    def accounts(self) -> list[StaffInfo]:
+        with self.store.session() as session:
+            return [_info(row) for row in session.scalars(select(StaffUser).order_by("username"))]
+
+    def get(self, username: str) -> StaffInfo:
+        with self.store.session() as session:
+            return _info(self._row(session, username))
+
+    def disable(self, username: str, by: str = "admin:cli") -> StaffInfo:
+        with self.store.session() as session:
+            row = self._row(session, username)
+            row.disabled = True
+            info = _info(row)
+        self._audit("staff_disabled", {"username": username}, actor=by)
+        return info
+
+    def enable(self, username: str, by: str = "admin:cli") -> StaffInfo:
+        with self.store.session() as session:
+            row = self._row(session, username)
+            row.disabled = False
+            row.failed_attempts = 0
+            row.locked_until = None
+            info = _info(row)
+        self._audit("staff_enabled", {"username": username}, actor=by)
+        return info
+
+    def set_secret(self, username: str, secret: str, by: str = "admin:cli") -> None:
+        check_new_secret(secret)
+        with self.store.session() as session:
+            row = self._row(session, username)
+            row.secret_hash = hash_secret(secret)
+            row.failed_attempts = 0
+            row.locked_until = None
+        self._audit("staff_pin_changed", {"username": username}, actor=by)
+
+    @staticmethod
+    def _row(session: Session, username: str) -> StaffUser:
+        row = session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+        if row is None:
+            raise BadStaffInput(f"no staff account {username!r}")
+        return row
+
+    # --- authentication ----------------------------------------------------------------------
+
+    def authenticate(self, username: str | None, pin: str) -> StaffInfo:
+        """The account for this PIN, or WrongPin / LockedOut(until) / Disabled."""
+        with self._lock:
+            if username is None:
+                return self._authenticate_any(pin)
+            return self._authenticate_one(username, pin)
+
+    def _authenticate_one(self, username: str, pin: str) -> StaffInfo:
+        now = self.clock()
+        with self.store.session() as session:
+            row = session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+            if row is None:
+                check_secret(pin, _dummy_hash())  # same time as a real check: no user probing
+                outcome: StaffError | StaffInfo = WrongPin(MAX_FAILURES)
+            elif row.disabled:
+                outcome = Disabled(f"staff account {username!r} is disabled")
+            elif (until := _aware(row.locked_until)) is not None and until > now:
+                outcome = LockedOut(until)
+            elif check_secret(pin, row.secret_hash):
+                row.failed_attempts = 0
+                row.locked_until = None
+                outcome = _info(row)
+            else:
+                row.failed_attempts += 1
+                if row.failed_attempts >= MAX_FAILURES:
+                    row.failed_attempts = 0
+                    row.locked_until = now + self.lockout
+                    outcome = LockedOut(row.locked_until)
+                else:
+                    outcome = WrongPin(MAX_FAILURES - row.failed_attempts)
+        return self._finish(username, outcome)
+
+    def _authenticate_any(self, pin: str) -> StaffInfo:
+        now = self.clock()
+        until = self._anonymous_locked_until
+        if until is not None and until > now:
+            return self._finish(None, LockedOut(until))
+        outcome: StaffError | StaffInfo | None = None
+        with self.store.session() as session:
+            for row in session.scalars(select(StaffUser).order_by(StaffUser.id)):
+                if check_secret(pin, row.secret_hash):
+                    if row.disabled:
+                        outcome = Disabled(f"staff account {row.username!r} is disabled")
+                    elif (locked := _aware(row.locked_until)) is not None and locked > now:
+                        outcome = LockedOut(locked)
+                    else:
+                        row.failed_attempts = 0
+                        outcome = _info(row)
+                    break
+        if isinstance(outcome, StaffInfo):
+            self._anonymous_failures = 0
+            return self._finish(outcome.username, outcome)
+        if outcome is None:
+            self._anonymous_failures += 1
+            if self._anonymous_failures >= MAX_FAILURES:
+                self._anonymous_failures = 0
+                self._anonymous_locked_until = now + self.lockout
+                outcome = LockedOut(self._anonymous_locked_until)
+            else:
+                outcome = WrongPin(MAX_FAILURES - self._anonymous_failures)
+        return self._finish(None, outcome)
+
+    def _finish(self, username: str | None, outcome: StaffError | StaffInfo) -> StaffInfo:
+        name = username or "?"
+        if isinstance(outcome, StaffInfo):
+            self._audit("staff_login", {"username": outcome.username}, actor=f"staff:{name}")
+            return outcome
+        detail: dict[str, object] = {"username": name, "result": type(outcome).__name__}
+        if isinstance(outcome, LockedOut):
+            detail["until"] = outcome.until.isoformat()
+        self._audit("staff_login_refused", detail, actor=f"staff:{name}")
+        raise outcome
+
+    def require(self, user: StaffInfo, permission: Permission) -> None:
+        """Raise NotPermitted unless `user` may do `permission` (audited when refused)."""
+        if not user.may(permission):
+            self._audit(
+                "staff_not_permitted",
+                {"username": user.username, "permission": permission.value},
+                actor=f"staff:{user.username}",
+            )
+            raise NotPermitted(f"{permission.value} needs a supervisor")
+
+    def _audit(self, action: str, detail: dict[str, object], actor: str = "admin:cli") -> None:
+        if self.audit is not None:
+            self.audit.append(actor, action, detail)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_secret("not-a-real-pin-0")
+
+
+def _info(row: StaffUser) -> StaffInfo:
+    return StaffInfo(
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        disabled=row.disabled,
+        locked_until=_aware(row.locked_until),
+        failed_attempts=row.failed_attempts,
+    )

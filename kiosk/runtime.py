@@ -1,0 +1,206 @@
+"""Builds the services for a configuration: the real devices and portal named in kiosk.toml, or,
+in demo mode, the simulators at the edges (simulated chip card, sample camera, printer to a
+folder, local portal on loopback with a simulated bank). The code above the edges is the same."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kiosk.config import ConfigError, DevicesConfig, KioskConfig
+from kiosk.domain.model import Attachment, Progress
+from kiosk.services.interfaces import Services
+from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+DEMO_DEVICES = DevicesConfig(card_reader="simulator", camera="sample", printer="pdf:")
+PURGE_EVERY_S = 24 * 3600.0
+DEMO_PAYMENT_DELAY_S = 3.0  # the simulated bank confirms a VietQR transfer after this long
+
+
+@dataclass
+class Runtime:
+    """Everything a running kiosk (or `kiosk simulate`) holds: config, store, services, and
+    what to stop at exit (the local portal, the sync worker, the face model's process)."""
+
+    config: KioskConfig
+    store: Store
+    services: Services
+    demo: bool
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self.closers):
+            try:
+                closer()
+            except Exception:
+                log.exception("error while shutting down")
+        self.store.close()
+
+
+def demo_config(config: KioskConfig) -> KioskConfig:
+    """Demo mode: simulators at the edges whatever kiosk.toml says about devices and portal."""
+    return replace(config, devices=DEMO_DEVICES, portal=replace(config.portal, url=""))
+
+
+class SimulatedBank:
+    """Demo mode's bank: a VietQR shown on screen is "paid" a moment later at the local portal,
+    as if the citizen had scanned it with a banking app."""
+
+    def __init__(self, local_portal: Any, delay_s: float = DEMO_PAYMENT_DELAY_S) -> None:
+        self.local_portal = local_portal
+        self.delay_s = delay_s
+        self._started: set[str] = set()
+        self._lock = threading.Lock()
+
+    def saw_qr(self, portal_code: str) -> None:
+        with self._lock:
+            if portal_code in self._started:
+                return
+            self._started.add(portal_code)
+        timer = threading.Timer(self.delay_s, self.local_portal.mark_paid, args=(portal_code,))
+        timer.daemon = True
+        timer.start()
+
+
+def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachment]:
+    def photograph(document: str, progress: Progress) -> Attachment:
+        return Attachment(document, "image/jpeg", capture.capture(progress))
+
+    return photograph
+
+
+SystemPrinterFactory = Callable[[str], Any]  # printer name → a Printer (Qt's, from ui/)
+
+
+def build_services(
+    config: KioskConfig,
+    store: Store,
+    demo: bool,
+    system_printer: SystemPrinterFactory | None = None,
+) -> tuple[Services, list[Callable[[], None]]]:
+    from kiosk.crypto import open_sealer
+    from kiosk.records.audit_anchor import open_audit_log
+    from kiosk.records.staff import StaffDirectory
+    from kiosk.services.camera import (
+        CameraDocumentCapture,
+        CameraFaceVerifier,
+        CameraQrScanner,
+    )
+    from kiosk.services.card import ChipCardReader, demo_chip_card_reader
+    from kiosk.services.dossiers import open_dossier_feature
+    from kiosk.services.payment import VietQrPaymentService
+    from kiosk.services.preview import PreviewHub
+    from kiosk.services.printing import KioskReceiptPrinter, print_queue_for, printer_for
+
+    closers: list[Callable[[], None]] = []
+    sealer = open_sealer(config)
+    audit = open_audit_log(config, store, sealer)
+    print_queue = print_queue_for(config, sealer)
+    closers.append(start_daily_purge(config, store, audit, print_queue))
+    hub = PreviewHub()
+    camera = config.devices.camera
+    qr = CameraQrScanner(camera, preview=hub.publish)
+    face = CameraFaceVerifier(camera, preview=hub.publish, landmarks=config.devices.face_landmarks)
+    closers.append(face.close)
+    documents = CameraDocumentCapture(camera, preview=hub.publish)
+
+    if config.devices.card_reader == "simulator":
+        card: Any = demo_chip_card_reader(config.trust_store)
+    else:
+        from devices.card.transports.factory import open_transport
+
+        spec = config.devices.card_reader
+        card = ChipCardReader(lambda: open_transport(spec), config.trust_store)
+
+    feature = open_dossier_feature(
+        config,
+        store,
+        sealer=sealer,
+        document_capture=_camera_document_capture(documents),
+    )
+    closers.append(feature.close)
+    client = feature.client
+    bank = SimulatedBank(feature.local_portal) if feature.local_portal is not None else None
+
+    def payment_status(portal_code: str) -> bool:
+        if bank is not None:
+            bank.saw_qr(portal_code)
+        return bool(client.fee_status(portal_code).paid)
+
+    payments = VietQrPaymentService.from_config(config, payment_status=payment_status)
+    spec = config.devices.printer
+    if spec.startswith("system"):
+        if system_printer is None:  # the OS printer goes through Qt, which only ui/ may use
+            raise ConfigError(f"[devices].printer {spec!r} needs the kiosk window (kiosk run)")
+        device = system_printer(spec.partition(":")[2])
+    else:
+        device = printer_for(config)
+    printer = KioskReceiptPrinter(config, device, print_queue, payments=payments)
+    services = Services(
+        qr=qr,
+        card=card,
+        face=face,
+        dossiers=feature.dossiers,
+        status=feature.status,
+        accounts=feature.accounts,
+        payments=payments,
+        printer=printer,
+        extras={
+            "preview": hub,
+            "otp_source": feature.otp_source,
+            "sync": feature.sync,
+            "sealer": sealer,
+            "audit": audit,
+            "staff": StaffDirectory(store, audit),
+        },
+    )
+    return services, closers
+
+
+def start_daily_purge(
+    config: KioskConfig, store: Store, audit: Any, print_queue: Any
+) -> Callable[[], None]:
+    """Purge what the retention periods allow (dossiers, drafts, printed receipts), now and
+    every day; returns the stop."""
+    from kiosk.records.retention import retention_for
+
+    retention = retention_for(config, store, audit, print_queue)
+    stop = threading.Event()
+
+    def run() -> None:
+        while True:
+            try:
+                report = retention.purge()
+                log.info("retention purge: %s", report)
+            except Exception:  # a failed purge must not stop the kiosk; doctor reports it
+                log.exception("retention purge failed")
+            if stop.wait(PURGE_EVERY_S):
+                return
+
+    threading.Thread(target=run, name="retention-purge", daemon=True).start()
+    return stop.set
+
+
+def open_runtime(
+    config: KioskConfig, demo: bool, system_printer: SystemPrinterFactory | None = None
+) -> Runtime:
+    from kiosk.store import open_store
+
+    if demo:
+        config = demo_config(config)
+    from kiosk.ops.logging_setup import setup_logging
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(config.log_dir, logging.getLogger().isEnabledFor(logging.DEBUG))
+    store = open_store(config.database_url)
+    try:
+        services, closers = build_services(config, store, demo, system_printer)
+    except Exception:
+        store.close()
+        raise
+    return Runtime(config, store, services, demo, closers)

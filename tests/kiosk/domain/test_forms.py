@@ -1,0 +1,103 @@
+"""Form fields: typed validation, Vietnamese messages naming the field, prefill from the card."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.forms import (
+    FieldSpec,
+    clean_values,
+    normalise_phone,
+    parse_form_date,
+    prefill,
+    validate_field,
+    validate_form,
+)
+from kiosk.domain.identity import CitizenIdentity
+
+TODAY = date(2026, 1, 5)
+
+
+def identity() -> CitizenIdentity:
+    return CitizenIdentity(
+        id_number="001095012345",
+        full_name="Nguyễn Văn An",
+        date_of_birth=date(1995, 3, 17),
+        sex="Nam",
+        place_of_residence="Thôn 1, Xã A, Huyện B, Tỉnh C",
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "expected"),
+    [
+        (FieldSpec("a", "Họ và tên"), "", "Bác chưa điền «Họ và tên»."),
+        (FieldSpec("a", "Điện thoại", kind="phone"), "0123456789", "số di động có 10 chữ số"),
+        (FieldSpec("a", "Số định danh", kind="id_number"), "12345", "đúng 12 chữ số"),
+        (FieldSpec("a", "Ngày sinh", kind="date"), "31/02/2000", "ngày/tháng/năm"),
+        (
+            FieldSpec("a", "Ngày mất", kind="date", not_future=True),
+            "06/01/2026",
+            "sau ngày hôm nay",
+        ),
+        (FieldSpec("a", "Số trang", kind="number", min_value=1), "0", "không được nhỏ hơn 1"),
+        (FieldSpec("a", "Số trang", kind="number"), "ba", "cần là một số"),
+        (FieldSpec("a", "Giới tính", kind="choice", choices=("Nam", "Nữ")), "X", "Nam, Nữ"),
+        (FieldSpec("a", "Tên", max_length=3), "Nguyễn", "dài quá 3 ký tự"),
+        (FieldSpec("a", "Ngày sinh", kind="date", min_age_years=18), "06/01/2008", "chưa đủ 18"),
+        (FieldSpec("a", "Số GPLX", pattern=r"\d{12}", pattern_hint="12 chữ số"), "12", "12 chữ số"),
+    ],
+)
+def test_a_bad_value_gets_a_vietnamese_message_naming_the_field(spec, value, expected):
+    message = validate_field(spec, value, TODAY)
+    assert message is not None and expected in message and spec.label in message
+
+
+@pytest.mark.parametrize(
+    ("spec", "value"),
+    [
+        (FieldSpec("a", "Điện thoại", kind="phone"), "+84 912 345 678"),
+        (FieldSpec("a", "Ngày sinh", kind="date", not_future=True), "5/1/2026"),
+        (FieldSpec("a", "Ghi chú", required=False), ""),
+        (FieldSpec("a", "Ngày sinh", kind="date", min_age_years=18), "05/01/2008"),
+    ],
+)
+def test_a_good_value_passes(spec, value):
+    assert validate_field(spec, value, TODAY) is None
+
+
+def test_phone_numbers_are_normalised_to_ten_digits():
+    assert normalise_phone("+84 912.345.678") == "0912345678"
+
+
+def test_dates_must_exist_on_the_calendar():
+    assert parse_form_date("29/02/2024") == date(2024, 2, 29)
+    assert parse_form_date("29/02/2025") is None
+
+
+def test_prefill_fills_identity_fields_and_leaves_the_rest_empty():
+    fields = load_catalogue().get("birth_registration").fields
+    values = prefill(fields, identity())
+    assert values["applicant_name"] == "Nguyễn Văn An"
+    assert values["applicant_id"] == "001095012345"
+    assert values["applicant_address"] == "Thôn 1, Xã A, Huyện B, Tỉnh C"
+    assert values["child_name"] == ""
+
+
+def test_prefilled_dates_use_the_form_format():
+    fields = load_catalogue().get("marriage_registration").fields
+    assert prefill(fields, identity())["applicant_date_of_birth"] == "17/03/1995"
+
+
+def test_validate_form_lists_every_bad_field_in_form_order():
+    fields = load_catalogue().get("residence_confirmation").fields
+    problems = validate_form(fields, prefill(fields, identity()), TODAY)
+    assert [p.key for p in problems] == ["content", "purpose"]
+
+
+def test_clean_values_keeps_only_form_keys_and_normalises_phones():
+    fields = (FieldSpec("phone", "Điện thoại", kind="phone"),)
+    assert clean_values(fields, {"phone": " +84912345678 ", "x": "y"}) == {"phone": "0912345678"}

@@ -1,0 +1,39 @@
+"""What the session recorder keeps of a visit: the session, the consent answer, the receipt."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kiosk.journey.engine import HeadlessRunner, JourneyEngine
+from kiosk.journey.events import Event, EventType
+from kiosk.ops.session_record import CONSENT_TEXT_VERSION, SessionRecorder
+from kiosk.records.audit import AuditLog
+from kiosk.store import open_store
+from kiosk.store.models import Consent, KioskSession, Receipt
+from tests.fakes import fake_services
+from tests.sample_session import RESIDENCE
+
+
+def test_a_submitted_dossier_leaves_a_session_a_consent_and_a_receipt_record(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'k.db'}")
+    engine = JourneyEngine(fake_services())
+    SessionRecorder(store, AuditLog(store)).attach(engine)
+    runner = HeadlessRunner(engine)
+    answers = [
+        Event(EventType.CHOSE_SUBMIT),
+        Event(EventType.CONSENTED),
+        Event(EventType.PROCEDURE_CHOSEN, {"code": RESIDENCE.code}),
+        *[Event(EventType.CONFIRMED)] * (len(RESIDENCE.fields) + 1),
+        Event(EventType.CONFIRMED),  # done
+        Event(EventType.FINISHED),  # goodbye
+    ]
+    for answer in answers:
+        assert engine.dispatch(answer)
+        runner.settle()
+    with store.session() as session:
+        visit = session.scalars(select(KioskSession)).one()
+        consent = session.scalars(select(Consent)).one()
+        receipt = session.scalars(select(Receipt)).one()
+    assert (visit.journey, visit.outcome) == ("submit", "completed")
+    assert (consent.answer, consent.text_version) == (True, CONSENT_TEXT_VERSION)
+    assert (receipt.state, receipt.location) == ("printed", "/tmp/receipt.pdf")
