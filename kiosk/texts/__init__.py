@@ -9,6 +9,7 @@ from kiosk.texts.catalogue import (
     Catalogue,
     address,
     catalogue,
+    language_files,
     placeholders,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "get",
     "has",
     "keys_under",
+    "language_files",
     "languages",
     "placeholders",
     "template",

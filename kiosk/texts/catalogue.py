@@ -24,7 +24,8 @@ DEFAULT_FORM = "Bác"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 ADDRESS = ("you", "You")  # the configured form of address (Vietnamese texts only)
 # Every `{name}` a text may hold: the form of address and the values the code passes to `get`.
-FILLED = frozenset({*ADDRESS})
+FILLED = frozenset({*ADDRESS, "amount", "label", "value", "error", "remaining", "until", "name",
+                    "title", "step", "devices", "percent"})  # fmt: skip
 
 
 def is_source_only(key: str) -> bool:
@@ -59,37 +60,55 @@ def read_language(path: Path) -> dict[str, str]:
         return _flatten(tomllib.load(file))
 
 
+def language_files(directory: Path = DATA_DIR) -> dict[str, Path]:
+    """Each language's data file by language code, without reading them."""
+    return {path.stem: path for path in sorted(directory.glob("*.toml"))}
+
+
 @dataclass
 class Catalogue:
-    texts: dict[str, dict[str, str]]  # language → key → template
+    files: dict[str, Path]  # language → its data file, read on first use
+    _tables: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _fell_back: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> Catalogue:
-        texts = {path.stem: read_language(path) for path in sorted(directory.glob("*.toml"))}
-        if SOURCE not in texts:
+        files = language_files(directory)
+        if SOURCE not in files:
             raise FileNotFoundError(f"no {SOURCE}.toml in {directory}")
-        return cls(texts)
+        return cls(files)
+
+    def table(self, language: str) -> dict[str, str]:
+        """A language's texts by key ({} for a language without a data file)."""
+        if language not in self._tables:
+            path = self.files.get(language)
+            self._tables[language] = read_language(path) if path else {}
+        return self._tables[language]
+
+    @property
+    def texts(self) -> dict[str, dict[str, str]]:
+        """Every language's texts (reads every file)."""
+        return {language: self.table(language) for language in self.files}
 
     def languages(self) -> tuple[str, ...]:
         """The source language first, then the others in name order."""
-        return (SOURCE, *sorted(set(self.texts) - {SOURCE}))
+        return (SOURCE, *sorted(set(self.files) - {SOURCE}))
 
     def keys_under(self, prefix: str = "") -> list[str]:
         """The source's keys starting with `prefix`, in file order."""
-        return [key for key in self.texts[SOURCE] if key.startswith(prefix)]
+        return [key for key in self.table(SOURCE) if key.startswith(prefix)]
 
     def has(self, key: str) -> bool:
-        return key in self.texts[SOURCE]
+        return key in self.table(SOURCE)
 
     def template(self, key: str, language: str = SOURCE) -> str:
         """The text as written (placeholders unfilled); KeyError for a key the source lacks."""
         if is_source_only(key):
             language = SOURCE
-        found = self.texts.get(language, {}).get(key)
+        found = self.table(language).get(key)
         if found is not None:
             return found
-        text = self.texts[SOURCE][key]
+        text = self.table(SOURCE)[key]
         if (key, language) not in self._fell_back:
             self._fell_back.add((key, language))
             log.warning("text %s has no %r version: said in %s", key, language, SOURCE)
@@ -119,5 +138,5 @@ class Catalogue:
 
 @cache
 def catalogue() -> Catalogue:
-    """The kiosk's catalogue, read from the data files on first use."""
+    """The kiosk's catalogue; each language's file is read once, on first use."""
     return Catalogue.load()
