@@ -24,11 +24,19 @@ def codes() -> list[str]:
     return sorted({key.split(".")[1] for key in texts.keys_under("error.")})
 
 
+def known(code: str | None) -> str:
+    """The code itself when the catalogue has it, else the fallback."""
+    return code if code and texts.has(f"error.{code}.citizen") else FALLBACK
+
+
+def said(code: str | None, part: str, language: str = "vi", form: str = "Bác") -> str:
+    """An error's `citizen` or `remedy` sentence in a language, with the form of address."""
+    return texts.get(f"error.{known(code)}.{part}", language, form)
+
+
 def lookup(code: str | None) -> ErrorText:
     """The code's texts as written (the form of address not yet filled in)."""
-    if not code or not texts.has(f"error.{code}.citizen"):
-        code = FALLBACK
-    key = f"error.{code}"
+    key = f"error.{known(code)}"
     return ErrorText(
         texts.template(f"{key}.citizen"),
         texts.template(f"{key}.remedy"),

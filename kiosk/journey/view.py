@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kiosk import texts
-from kiosk.domain.errors import address, lookup
+from kiosk.domain.errors import lookup, said
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
@@ -192,8 +192,8 @@ def view_for(
     elif step in (StepId.ERROR, StepId.STAFF_HELP):
         error = lookup(ctx.error_code)
         if step is StepId.ERROR or ctx.error_code not in (None, "unavailable"):
-            say = address(error.citizen if language == "vi" else error.citizen_en, form)
-            extra["remedy"] = address(error.remedy, form) if language == "vi" else ""
+            say = said(ctx.error_code, "citizen", language, form)
+            extra["remedy"] = said(ctx.error_code, "remedy", language, form)
         feature = f" ({ctx.unavailable_feature})" if ctx.unavailable_feature else ""
         extra["staff_text"] = error.staff + feature
         extra["error_code"] = ctx.error_code or ""
