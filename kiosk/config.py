@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.texts import languages
+
+# The languages with a data file in kiosk/texts/ (a new language is a new file there).
+LANGUAGES = languages()
+
 CONFIG_ENV = "KIOSK_CONFIG"
 DATA_DIR_ENV = "KIOSK_DATA_DIR"
 
@@ -71,7 +76,9 @@ class OfficeConfig:
 
 @dataclass(frozen=True)
 class UiConfig:
-    language: str = field(default="vi", metadata=allowed(lambda v: v in ("vi", "en"), "vi or en"))
+    language: str = field(
+        default="vi", metadata=allowed(lambda v: v in LANGUAGES, " or ".join(LANGUAGES))
+    )
     idle_timeout_s: int = field(
         default=90, metadata=allowed(_between(15, 3600), "whole seconds from 15 to 3600")
     )

@@ -53,7 +53,7 @@ def run_kiosk(
     theme.load_fonts()
     app.setFont(theme.font(theme.BODY_PX))
     engine = JourneyEngine(services=None)  # type: ignore[arg-type]  # set once the runtime is up
-    language = "en" if english or config.ui.language == "en" else "vi"
+    language = "en" if english else config.ui.language
     window = MainWindow(engine, config, language)
     app.installEventFilter(ActivityFilter(window))
     from kiosk.ops.heartbeat import Heartbeat

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, 
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk import texts
 from kiosk.config import KioskConfig
 from kiosk.domain.model import NotBuilt
 from kiosk.journey.engine import JourneyEngine, Transition
@@ -61,7 +62,7 @@ class IdleOverlay(QWidget):
         self.hide()
 
     def set_seconds(self, seconds: int) -> None:
-        unit = "giây" if self.language == "vi" else "s"
+        unit = texts.get("ui.seconds", self.language)
         self.countdown.setText(f"{max(seconds, 0)} {unit}")
 
 
@@ -274,8 +275,8 @@ class MainWindow(QWidget):
     def runtime_failed(self, error: Exception) -> None:
         log.error("the kiosk could not start its services: %s", error)
         screen = self.current_screen()
-        screen.title.setText("Máy đang bảo trì. Bác vui lòng đến quầy cán bộ.")
-        screen.header.progress.setText(f"Lỗi khởi động: {type(error).__name__}")
+        screen.title.setText(texts.get("ui.maintenance"))
+        screen.header.progress.setText(texts.get("staff.startup_error", error=type(error).__name__))
 
     def _on_transition(self, transition: Transition, ctx: object) -> None:
         if transition.new is transition.old:
@@ -393,22 +394,15 @@ class MainWindow(QWidget):
         """Which services are real and which are stand-ins (not built yet)."""
         services = self.engine.services
         if services is None:
-            return [("thiết bị", "đang khởi động")]
-        names = {
-            "card": "đầu đọc thẻ",
-            "qr": "camera (mã QR)",
-            "face": "camera (khuôn mặt)",
-            "printer": "máy in",
-            "payments": "thanh toán",
-        }
+            return [(texts.get("staff.device_starting"), texts.get("staff.device_starting_status"))]
         return [
             (
-                label_vi,
-                "chưa có"
+                texts.get(f"staff.device_{key}"),
+                texts.get("staff.device_missing")
                 if type(getattr(services, key)).__name__.startswith("Unavailable")
-                else "sẵn sàng",
+                else texts.get("staff.device_ready"),
             )
-            for key, label_vi in names.items()
+            for key in ("card", "qr", "face", "printer", "payments")
         ]
 
     def _update_staff_panel(self) -> None:

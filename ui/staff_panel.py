@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import texts
 from kiosk.journey.events import Event, EventType
 from ui import theme
 from ui.widgets import label
@@ -37,12 +38,7 @@ log = logging.getLogger(__name__)
 
 STAFF_BUTTON_HEIGHT = 64
 # Reasons an officer may give for passing a citizen whose face check failed (plus free text).
-OVERRIDE_REASONS = (
-    "Đã đối chiếu trực tiếp người và thẻ",
-    "Ảnh trong thẻ đã cũ, đã đối chiếu giấy tờ khác",
-    "Camera hoặc ánh sáng không tốt",
-    "Người dân khuyết tật, không làm được bước khuôn mặt",
-)
+OVERRIDE_REASONS = tuple(texts.get(f"staff.override_reason_{n}") for n in range(1, 5))
 
 
 class StaffAuthenticator(Protocol):
@@ -109,15 +105,15 @@ def refusal_text(exc: Exception) -> str:
     """The staff-facing line for a refused PIN (typed errors of kiosk.records.staff)."""
     name = type(exc).__name__
     if name == "WrongPin":
-        return f"Mã PIN không đúng. Còn {getattr(exc, 'remaining', '?')} lần thử."
+        return texts.get("staff.wrong_pin", remaining=getattr(exc, "remaining", "?"))
     if name == "LockedOut":
         until = getattr(exc, "until", None)
         local = until.astimezone().strftime("%H:%M") if until is not None else "?"
-        return f"Nhập sai quá nhiều lần: tạm khoá đến {local}."
+        return texts.get("staff.locked_out", until=local)
     if name == "Disabled":
-        return "Tài khoản cán bộ này đã bị khoá."
+        return texts.get("staff.disabled")
     log.error("staff PIN check failed: %s", name)
-    return "Không kiểm tra được mã PIN. Xem nhật ký của máy."
+    return texts.get("staff.pin_check_failed")
 
 
 class PinPad(QWidget):
@@ -137,9 +133,9 @@ class PinPad(QWidget):
         self.signals.done.connect(self._checked)
         column = QVBoxLayout(self)
         column.setContentsMargins(40, 30, 40, 30)
-        column.addWidget(label("Cán bộ: nhập mã PIN", theme.TITLE_PX - 8, QFont.Weight.Bold))
+        column.addWidget(label(texts.get("staff.pin_title"), theme.TITLE_PX - 8, QFont.Weight.Bold))
         self.display = label("", theme.TITLE_PX, QFont.Weight.Bold)
-        self.display.setAccessibleName("mã PIN đã nhập")
+        self.display.setAccessibleName(texts.get("staff.pin_entered"))
         column.addWidget(self.display)
         self.message = label("", theme.STAFF_PX + 4, role="error")
         column.addWidget(self.message)
@@ -148,13 +144,17 @@ class PinPad(QWidget):
         self.keys: dict[str, QPushButton] = {}
         for index, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]):
             widget = staff_button(key, primary=key == "OK")
-            widget.setAccessibleName({"⌫": "xoá một số", "OK": "xác nhận mã PIN"}.get(key, key))
+            widget.setAccessibleName(
+                {"⌫": texts.get("staff.pin_delete"), "OK": texts.get("staff.pin_confirm")}.get(
+                    key, key
+                )
+            )
             widget.setMinimumSize(110, 80)
             widget.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(widget, index // 3, index % 3)
             self.keys[key] = widget
         column.addLayout(grid)
-        self.close_button = staff_button("Đóng")
+        self.close_button = staff_button(texts.get("staff.close"))
         self.close_button.clicked.connect(self.close_pad)
         column.addWidget(self.close_button)
         column.addStretch(1)
@@ -165,9 +165,7 @@ class PinPad(QWidget):
         for widget in self.keys.values():
             widget.setEnabled(directory is not None)
         # Visibly unfinished rather than open to any PIN.
-        self.message.setText(
-            "" if directory is not None else "Chưa kiểm tra được mã PIN cán bộ trên máy này."
-        )
+        self.message.setText("" if directory is not None else texts.get("staff.no_pin_check"))
 
     def start(self) -> None:
         self._pin = ""
@@ -182,7 +180,7 @@ class PinPad(QWidget):
         elif key == "OK":
             if self._pin:
                 self.checking = True
-                self.message.setText("Đang kiểm tra…")
+                self.message.setText(texts.get("staff.checking"))
                 QThreadPool.globalInstance().start(
                     _AuthJob(self.directory, self._pin, self.signals)
                 )
@@ -253,17 +251,16 @@ class StaffPanel(QWidget):
         column.addWidget(self.staff_text)
 
         row = QHBoxLayout()
-        self.takeover = staff_button("Tiếp quản phiên", primary=True)
+        self.takeover = staff_button(texts.get("staff.take_over"), primary=True)
         self.takeover.clicked.connect(self._toggle_takeover)
         row.addWidget(self.takeover)
-        self.restart = staff_button("Làm lại từ đầu (xoá phiên)")
+        self.restart = staff_button(texts.get("staff.restart"))
         self.restart.clicked.connect(lambda: self.journey_event.emit(Event(EventType.CANCELLED)))
         row.addWidget(self.restart)
         column.addLayout(row)
         column.addWidget(
             label(
-                "Tiếp quản: mọi thao tác sau đó được ghi tên cán bộ. Làm lại: xoá dữ liệu phiên "
-                "và về màn hình chào.",
+                texts.get("staff.take_over_help"),
                 theme.STAFF_PX,
                 role="muted",
             )
@@ -272,7 +269,7 @@ class StaffPanel(QWidget):
         self.override_box = QWidget()
         box = QVBoxLayout(self.override_box)
         box.setContentsMargins(0, 8, 0, 8)
-        box.addWidget(label("Bỏ qua bước so khuôn mặt — chọn lý do:", px, QFont.Weight.Bold))
+        box.addWidget(label(texts.get("staff.override_title"), px, QFont.Weight.Bold))
         self.reasons = QButtonGroup(self)
         for index, reason in enumerate(OVERRIDE_REASONS):
             choice = QRadioButton(reason)
@@ -287,10 +284,10 @@ class StaffPanel(QWidget):
         self.note = QLineEdit()
         self.note.setFont(theme.font(px))
         self.note.setMinimumHeight(48)
-        self.note.setPlaceholderText("Ghi chú thêm (không bắt buộc)")
-        self.note.setAccessibleName("ghi chú lý do")
+        self.note.setPlaceholderText(texts.get("staff.override_note"))
+        self.note.setAccessibleName(texts.get("staff.override_note_name"))
         box.addWidget(self.note)
-        self.override = staff_button("Xác nhận bỏ qua (được ghi nhật ký)", primary=True)
+        self.override = staff_button(texts.get("staff.override_confirm"), primary=True)
         self.override.clicked.connect(self._override)
         box.addWidget(self.override)
         column.addWidget(self.override_box)
@@ -298,13 +295,13 @@ class StaffPanel(QWidget):
         self.devices = label("", theme.STAFF_PX, role="muted")
         column.addWidget(self.devices)
         row = QHBoxLayout()
-        self.mute_button = staff_button("Tắt tiếng")
+        self.mute_button = staff_button(texts.get("staff.mute"))
         self.mute_button.clicked.connect(self._toggle_mute)
         row.addWidget(self.mute_button)
-        self.quieter = staff_button("Nhỏ hơn")
+        self.quieter = staff_button(texts.get("staff.quieter"))
         self.quieter.clicked.connect(lambda: self._step_volume(-0.1))
         row.addWidget(self.quieter)
-        self.louder = staff_button("To hơn")
+        self.louder = staff_button(texts.get("staff.louder"))
         self.louder.clicked.connect(lambda: self._step_volume(0.1))
         row.addWidget(self.louder)
         self.volume_text = label("", px)
@@ -312,11 +309,11 @@ class StaffPanel(QWidget):
         column.addLayout(row)
         column.addStretch(1)
         row = QHBoxLayout()
-        self.close_button = staff_button("Đóng (đăng xuất cán bộ)")
+        self.close_button = staff_button(texts.get("staff.close_logout"))
         self.close_button.clicked.connect(self._close)
         row.addWidget(self.close_button)
         # Only a supervisor may leave the locked-down kiosk (the watchdog then stops too).
-        self.exit_button = staff_button("Thoát ứng dụng ki-ốt (cán bộ phụ trách)")
+        self.exit_button = staff_button(texts.get("staff.exit_kiosk"))
         self.exit_button.clicked.connect(self.exit_kiosk)
         row.addWidget(self.exit_button)
         column.addLayout(row)
@@ -336,21 +333,23 @@ class StaffPanel(QWidget):
     def show_state(self, state: PanelState) -> None:
         self.state = state
         name = getattr(self.account, "display_name", "") or self.username
-        self.who.setText(f"Cán bộ: {name}")
-        self.step.setText(f"Người dân đang ở bước: {state.title} ({state.step})")
+        self.who.setText(texts.get("staff.who", name=name))
+        self.step.setText(texts.get("staff.citizen_step", title=state.title, step=state.step))
         self.staff_text.setText(state.staff_text)
         self.staff_text.setVisible(bool(state.staff_text))
-        self.takeover.setText("Trả lại cho người dân" if state.taken_over else "Tiếp quản phiên")
+        self.takeover.setText(
+            texts.get("staff.hand_back" if state.taken_over else "staff.take_over")
+        )
         self.takeover.setAccessibleName(self.takeover.text())
         self.takeover.setEnabled(self._may("take_over"))
         self.override_box.setVisible(state.can_override)
         self._update_override()
         self.devices.setText(
-            "Thiết bị: " + "; ".join(f"{name}: {status}" for name, status in state.devices)
+            texts.get("staff.devices", devices="; ".join(f"{n}: {s}" for n, s in state.devices))
         )
-        self.mute_button.setText("Bật tiếng" if state.muted else "Tắt tiếng")
+        self.mute_button.setText(texts.get("staff.unmute" if state.muted else "staff.mute"))
         self.mute_button.setAccessibleName(self.mute_button.text())
-        self.volume_text.setText(f"Âm lượng {round(state.volume * 100)}%")
+        self.volume_text.setText(texts.get("staff.volume", percent=round(state.volume * 100)))
 
     def _may(self, permission: str) -> bool:
         may = getattr(self.account, "may", None)

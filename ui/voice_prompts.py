@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 
-from kiosk.domain.errors import CATALOGUE, ErrorText, address
-from kiosk.journey.texts import GUIDANCE, PHRASES, TEXTS
+from kiosk import texts
 
 ADDRESS_FORMS = ("Bác", "Anh/Chị", "Quý khách")
 # The two voice variants a setting picks from: espeak-ng voice names.
@@ -41,21 +39,26 @@ def spoken_form(text: str) -> str:
     return text.replace("Anh/Chị", "Anh Chị").replace("/", " ").replace("…", ".")
 
 
-def _templates(catalogue: dict[str, ErrorText]) -> Iterable[str]:
-    for text in TEXTS.values():
-        yield text.say
-    yield from GUIDANCE.values()
-    yield from PHRASES.values()
-    for error in catalogue.values():
-        yield error.citizen
-        yield error.remedy
+def spoken_keys() -> list[str]:
+    """The catalogue keys whose Vietnamese texts are spoken: step instructions, guidance, phrases
+    and the errors' sentences for the citizen."""
+    return [
+        key
+        for key in texts.keys_under()
+        if (key.startswith("step.") and key.endswith(".say"))
+        or key.startswith(("guidance.", "phrase."))
+        or (key.startswith("error.") and key.endswith((".citizen", ".remedy")))
+    ]
 
 
-def fixed_prompts(catalogue: dict[str, ErrorText] | None = None) -> list[str]:
-    """Every fixed sentence, in every form of address, without duplicates, in a stable order."""
+def fixed_prompts() -> list[str]:
+    """Every fixed sentence (no value filled in by the code), in every form of address, without
+    duplicates, in a stable order."""
     seen: dict[str, None] = {}
-    for template in _templates(CATALOGUE if catalogue is None else catalogue):
+    for key in spoken_keys():
+        template = texts.template(key)
         for form in ADDRESS_FORMS:
-            for sentence in sentences(address(template, form)):
-                seen.setdefault(sentence, None)
+            for sentence in sentences(texts.address(template, form)):
+                if "{" not in sentence:
+                    seen.setdefault(sentence, None)
     return list(seen)

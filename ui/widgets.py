@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import texts
 from ui import theme
 
 
@@ -230,5 +231,5 @@ class RevealButton(QPushButton):
         self._update_name()
 
     def _update_name(self) -> None:
-        action = "chạm để che lại" if self.revealed else "chạm để xem đầy đủ"
+        action = texts.get("ui.tap_to_hide" if self.revealed else "ui.tap_to_reveal")
         self.setAccessibleName(f"{self.caption}, {action}")

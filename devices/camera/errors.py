@@ -1,7 +1,7 @@
 """Typed errors of the camera package.
 
 Every failure is a `CameraError` with a stable `code`; the kiosk maps each code to one citizen text
-and one staff text (`kiosk.services.camera.ERROR_TEXTS`).
+and one staff text (`[error.<code>]` in kiosk/texts/vi.toml).
 """
 
 from __future__ import annotations

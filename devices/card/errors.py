@@ -1,7 +1,7 @@
 """Typed errors of the chip card package.
 
 Every failure the card code can raise is a `CardError`; each carries a stable `code` that the kiosk
-maps to one citizen text and one staff text (`kiosk.services.card.ERROR_TEXTS`).
+maps to one citizen text and one staff text (`[error.<code>]` in kiosk/texts/vi.toml).
 """
 
 from __future__ import annotations

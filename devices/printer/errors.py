@@ -1,5 +1,5 @@
 """Typed errors of the printers. Each carries a stable `code` the kiosk maps to one citizen text and
-one staff text (`kiosk.services.printing.ERROR_TEXTS`)."""
+one staff text (`[error.<code>]` in kiosk/texts/vi.toml)."""
 
 from __future__ import annotations
 

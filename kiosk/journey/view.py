@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kiosk.domain.errors import address, lookup
+from kiosk import texts
+from kiosk.domain.errors import lookup, said
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
@@ -122,8 +123,9 @@ def view_for(
     number, total = _progress(step, ctx)
     extra: dict[str, object] = {}
     if step is StepId.CHOOSE_PROCEDURE:
+        free = texts.get("ui.free", language)
         extra["choices"] = tuple(
-            (p.code, p.name + (f" — {money(p.fee_vnd)}" if p.fee_vnd else " — miễn phí"))
+            (p.code, p.name + " — " + (money(p.fee_vnd) if p.fee_vnd else free))
             for p in ctx.procedures
         )
     elif step is StepId.FORM and ctx.draft is not None and ctx.draft.procedure.fields:
@@ -134,13 +136,23 @@ def view_for(
         extra["rows"] = (Row(f.label, value),)
         extra["field_position"] = (index + 1, len(fields))
         extra["field_key"] = f.key
-        say = address(f"{f.label}: {value}. Đúng không ạ?", form) if language == "vi" else say
+        say = (
+            texts.get("phrase.field_check", language, form, label=f.label, value=value)
+            if language == "vi"
+            else say
+        )
     elif step is StepId.REVIEW and ctx.draft is not None:
-        rows = [Row("Thủ tục", ctx.draft.procedure.name)]
+        rows = [Row(texts.get("ui.row_procedure", language), ctx.draft.procedure.name)]
         if ctx.identity is not None:
-            rows.append(Row("Số căn cước", ctx.identity.masked_id, ctx.identity.id_number))
+            rows.append(
+                Row(
+                    texts.get("ui.row_id_number", language),
+                    ctx.identity.masked_id,
+                    ctx.identity.id_number,
+                )
+            )
         rows += [Row(f.label, ctx.draft.values.get(f.key, "")) for f in ctx.draft.procedure.fields]
-        rows.append(Row("Giấy tờ đã chụp", str(len(ctx.draft.attachments))))
+        rows.append(Row(texts.get("ui.row_documents", language), str(len(ctx.draft.attachments))))
         extra["rows"] = tuple(rows)
     elif step is StepId.FEE and ctx.procedure is not None:
         extra["big_text"] = money(ctx.procedure.fee_vnd)
@@ -148,31 +160,40 @@ def view_for(
             extra["qr_payload"] = ctx.fee.vietqr_payload
         if language == "vi":  # submitted first: say so before asking for money
             received = phrase("dossier_received", language, form)
-            say = f"{received} Lệ phí là {money(ctx.procedure.fee_vnd)}. {say}"
+            fee = texts.get(
+                "phrase.fee_amount", language, form, amount=money(ctx.procedure.fee_vnd)
+            )
+            say = f"{received} {fee} {say}"
     elif step is StepId.DONE and ctx.result is not None:
         code = ctx.result.portal_code or ctx.result.kiosk_reference
         extra["big_text"] = code
         due = ctx.result.due_at
         extra["rows"] = (
-            Row("Mã hồ sơ", code),
-            Row("Ngày hẹn trả kết quả", f"{long_date(due)}, {clock(due)}"),
+            Row(texts.get("ui.row_dossier_code", language), code),
+            Row(texts.get("ui.row_due", language), f"{long_date(due)}, {clock(due)}"),
         )
         if ctx.result.queued_offline:
-            say += " " + address("Hồ sơ đã được nhận và máy sẽ gửi đi ngay khi có mạng.", form)
+            say += " " + phrase("queued_offline", language, form)
         if not ctx.receipt_location:
-            say += " " + address("Máy in chưa in được: {you} báo cán bộ để in lại phiếu.", form)
+            say += " " + phrase("reprint", language, form)
     elif step is StepId.STATUS_LIST:
         extra["rows"] = tuple(Row(s.procedure_name, s.status) for s in ctx.statuses)
     elif step is StepId.ACCOUNT_DONE and ctx.identity is not None:
-        extra["rows"] = (Row("Tên đăng nhập", ctx.identity.masked_id, ctx.identity.id_number),)
+        extra["rows"] = (
+            Row(
+                texts.get("ui.row_user_name", language),
+                ctx.identity.masked_id,
+                ctx.identity.id_number,
+            ),
+        )
         if ctx.account_existed:
             title = phrase("account_existed_title", language, form)
             say = phrase("account_existed", language, form)
     elif step in (StepId.ERROR, StepId.STAFF_HELP):
         error = lookup(ctx.error_code)
         if step is StepId.ERROR or ctx.error_code not in (None, "unavailable"):
-            say = address(error.citizen if language == "vi" else error.citizen_en, form)
-            extra["remedy"] = address(error.remedy, form) if language == "vi" else ""
+            say = said(ctx.error_code, "citizen", language, form)
+            extra["remedy"] = said(ctx.error_code, "remedy", language, form)
         feature = f" ({ctx.unavailable_feature})" if ctx.unavailable_feature else ""
         extra["staff_text"] = error.staff + feature
         extra["error_code"] = ctx.error_code or ""

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TypeVar
 
 from kiosk.domain.accounts import ActivationSlip, mobile_number, old_enough, password_problems
-from kiosk.domain.errors import ErrorText, register
 from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import ServiceError
 from kiosk.portal.client import PortalClient
@@ -23,93 +22,6 @@ from kiosk.portal.errors import PortalRejected
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 T = TypeVar("T")
 
-ERROR_TEXTS: dict[str, ErrorText] = {
-    "phone_invalid": ErrorText(
-        "Số điện thoại chưa đúng.",
-        "{You} nhập số di động 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09.",
-        "The phone number is not a Vietnamese mobile number.",
-        "The phone number is not valid.",
-    ),
-    "account_too_young": ErrorText(
-        "Người dưới 14 tuổi chưa tự đăng ký tài khoản được.",
-        "Cha mẹ hoặc người giám hộ đăng ký giúp; cán bộ sẽ hướng dẫn {you}.",
-        "Citizens under 14 cannot register an account themselves.",
-        "Citizens under 14 cannot register themselves.",
-    ),
-    "account_exists": ErrorText(
-        "Số định danh này đã có tài khoản dịch vụ công.",
-        "{You} dùng chức năng «Quên mật khẩu» hoặc nhờ cán bộ giúp.",
-        "The portal already has an active account for this ID number.",
-        "An account already exists.",
-    ),
-    "otp_invalid": ErrorText(
-        "Mã xác thực chưa đúng.",
-        "{You} xem lại tin nhắn và nhập đúng 6 chữ số.",
-        "Wrong OTP (the portal counts attempts).",
-        "The code is not correct.",
-    ),
-    "otp_expired": ErrorText(
-        "Mã xác thực đã hết hạn.",
-        "{You} bấm «Gửi lại mã» để nhận mã mới.",
-        "OTP expired: request a new one.",
-        "The code has expired.",
-    ),
-    "otp_attempts_exceeded": ErrorText(
-        "Nhập sai mã quá nhiều lần.",
-        "{You} bấm «Gửi lại mã», hoặc nhờ cán bộ giúp.",
-        "Too many wrong OTPs for this registration.",
-        "Too many wrong codes.",
-    ),
-    "password_weak": ErrorText(
-        "Mật khẩu chưa đủ mạnh.",
-        "Mật khẩu cần ít nhất 8 ký tự, có chữ hoa, chữ thường, chữ số và ký tự đặc biệt.",
-        "Password does not meet the portal's rules.",
-        "The password is too weak.",
-    ),
-    "account_not_started": ErrorText(
-        "Chưa có yêu cầu đăng ký cho số điện thoại này.",
-        "{You} nhập lại số điện thoại để nhận mã.",
-        "verify_otp called without a prior request_otp for this citizen and phone.",
-        "No registration was started for this phone.",
-    ),
-    "portal_unavailable": ErrorText(
-        "Chưa kết nối được Cổng dịch vụ công.",
-        "{You} thử lại sau ít phút, hoặc nhờ cán bộ giúp.",
-        "Portal unreachable (connection refused/dropped or 5xx) after retries.",
-        "The portal cannot be reached.",
-    ),
-    "portal_timeout": ErrorText(
-        "Cổng dịch vụ công trả lời quá chậm.",
-        "{You} thử lại sau ít phút, hoặc nhờ cán bộ giúp.",
-        "Portal did not answer within [portal] timeout_s after retries.",
-        "The portal is too slow to answer.",
-    ),
-    "portal_tls": ErrorText(
-        "Máy chưa kết nối an toàn được với Cổng dịch vụ công.",
-        "{You} vui lòng chờ cán bộ kiểm tra.",
-        "TLS handshake failed: check the portal certificate, [portal] ca_bundle, the clock.",
-        "A secure connection to the portal failed.",
-    ),
-    "portal_auth": ErrorText(
-        "Máy chưa được Cổng dịch vụ công cho phép kết nối.",
-        "{You} vui lòng chờ cán bộ kiểm tra.",
-        "The portal refused the kiosk's credentials: check [portal] client_id/secret/cert.",
-        "The portal refused this machine.",
-    ),
-    "portal_protocol": ErrorText(
-        "Cổng dịch vụ công trả lời không như mong đợi.",
-        "{You} vui lòng chờ cán bộ kiểm tra.",
-        "Malformed answer from the portal (not JSON / missing keys): see the kiosk log.",
-        "The portal gave an unexpected answer.",
-    ),
-    "portal_not_found": ErrorText(
-        "Cổng dịch vụ công không tìm thấy thông tin này.",
-        "{You} vui lòng chờ cán bộ kiểm tra.",
-        "The portal answered 404 for this account or dossier.",
-        "The portal did not find it.",
-    ),
-}
-register(ERROR_TEXTS)
 
 PORTAL_CODES = {"otp_invalid", "otp_expired", "otp_attempts_exceeded", "password_weak",
                 "account_exists", "phone_invalid"}  # fmt: skip

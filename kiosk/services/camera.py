@@ -6,7 +6,7 @@ Wiring: `CameraQrScanner(config.devices.camera, guidance)` for `Services.qr`,
 `CameraDocumentCapture(config.devices.camera, guidance)` for whoever implements
 `DossierService.capture_document`. `guidance(key)` is called each time what the citizen should
 do changes (for the voice); `progress(fraction, key)` on every processed frame with the same keys
-(texts in `GUIDANCE_TEXTS`). `preview(frame)` (optional) receives every BGR frame at the camera's
+(texts in `kiosk.texts`). `preview(frame)` (optional) receives every BGR frame at the camera's
 rate, from the capture thread, for the UI's mirror (analysis runs on the caller's thread). In demo
 mode the camera spec is `sample`: the sample camera plays the demo citizen's card and face, and
 its simulated citizen follows the guidance.
@@ -24,9 +24,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from kiosk.domain.errors import register
 from kiosk.domain.model import FaceResult, Progress, ServiceError
-from kiosk.journey.texts import register_guidance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,120 +41,6 @@ FACE_TIMEOUT_S = 45.0
 DOCUMENT_TIMEOUT_S = 60.0
 UNPLUGGED_GIVE_UP_S = 5.0  # camera gone this long during a step: hand over to staff
 QR_TILT_HINT_AFTER = 0.3  # share of the QR time after which the citizen is asked to tilt the card
-
-# key -> (Vietnamese for the citizen, English)
-GUIDANCE_TEXTS: dict[str, tuple[str, str]] = {
-    "show_card_qr": (
-        "{You} đưa mã QR của thẻ vào trong khung.",
-        "Hold the card's QR code inside the frame.",
-    ),
-    "tilt_card": (
-        "{You} nghiêng thẻ một chút cho đỡ loá, và giữ yên.",
-        "Tilt the card a little against the glare, and hold it still.",
-    ),
-    "not_card_qr": (
-        "Mã này không phải mã trên thẻ căn cước. {You} đưa đúng mặt thẻ có mã QR.",
-        "That is not an ID card QR code. Show the side of the card with its QR code.",
-    ),
-    "look_at_camera": ("{You} nhìn thẳng vào camera.", "Look straight at the camera."),
-    "move_closer": ("{You} lại gần camera hơn một chút.", "Come a little closer to the camera."),
-    "move_back": ("{You} lùi ra xa camera một chút.", "Move back a little from the camera."),
-    "too_dark": ("Chỗ này hơi tối. {You} nhìn về phía đèn.", "It is too dark. Face the light."),
-    "too_bright": (
-        "Ảnh bị loá. {You} tránh ánh đèn chiếu thẳng.",
-        "Too much glare. Avoid direct light.",
-    ),
-    "hold_still": ("{You} giữ yên đầu một chút.", "Hold your head still for a moment."),
-    "one_person_only": (
-        "Chỉ một người đứng trước camera thôi ạ. Người đi cùng vui lòng lùi ra sau.",
-        "Only one person in front of the camera, please. Others please step back.",
-    ),
-    "blink": ("{You} chớp mắt một lần.", "Blink once."),
-    "turn_left": (
-        "{You} quay đầu sang trái, rồi nhìn lại camera.",
-        "Turn your head to your left, then back.",
-    ),
-    "turn_right": (
-        "{You} quay đầu sang phải, rồi nhìn lại camera.",
-        "Turn your head to your right, then back.",
-    ),
-    "camera_reconnecting": (
-        "Camera đang được kết nối lại, {you} chờ một chút.",
-        "The camera is reconnecting, please wait.",
-    ),
-    "place_document": (
-        "{You} đặt giấy tờ nằm phẳng dưới camera.",
-        "Lay the paper flat under the camera.",
-    ),
-    "hold_document_still": ("{You} giữ yên giấy tờ, máy đang chụp.", "Keep the paper still."),
-    "done": ("Xong rồi ạ.", "Done."),
-}
-
-# code -> (citizen text in Vietnamese, staff text); merged into kiosk.domain.errors.CATALOGUE.
-ERROR_TEXTS: dict[str, tuple[str, str]] = {
-    "camera_unavailable": (
-        "Camera của máy đang không hoạt động. Cán bộ sẽ giúp {you} xác minh.",
-        "No camera could be opened ([devices] camera in kiosk.toml): check the cable; verify the "
-        "citizen in person.",
-    ),
-    "camera_image_unreadable": (
-        "Máy không đọc được ảnh. Cán bộ sẽ giúp {you}.",
-        "An image could not be decoded (corrupt JPEG/PNG).",
-    ),
-    "chip_photo_unusable": (
-        "Không dùng được ảnh trong thẻ để so khuôn mặt. Cán bộ sẽ giúp {you} xác minh.",
-        "The DG2 photo has no single detectable face: verify the citizen in person.",
-    ),
-    "face_not_found": (
-        "Máy chưa thấy rõ khuôn mặt của {you}. {You} nhìn thẳng vào camera và thử lại nhé.",
-        "No usable frontal face in front of the camera before the time ran out.",
-    ),
-    "face_several": (
-        "Máy thấy nhiều người cùng lúc. Chỉ một người đứng trước camera thôi ạ.",
-        "More than one face of similar size in view.",
-    ),
-    "face_mismatch": (
-        "Khuôn mặt chưa khớp với ảnh trong thẻ. {You} bỏ kính, nhìn thẳng và thử lại nhé.",
-        "Face score below the threshold against the chip photo (old photo, glasses, light?).",
-    ),
-    "face_changed": (
-        "Máy thấy người trước camera đã thay đổi. {You} thử lại từ đầu nhé.",
-        "The face after the liveness challenge differs from the face before it.",
-    ),
-    "liveness_no_blink": (
-        "Máy chưa thấy {you} chớp mắt. {You} thử lại nhé.",
-        "Liveness: no blink within the time (possible printed photo).",
-    ),
-    "liveness_no_turn": (
-        "Máy chưa thấy {you} quay đầu. {You} thử lại nhé.",
-        "Liveness: the requested head turn was not seen within the time.",
-    ),
-    "liveness_incomplete": (
-        "Chưa kiểm tra xong. {You} thử lại nhé.",
-        "Liveness: the challenge did not finish before the time ran out.",
-    ),
-    "liveness_flat": (
-        "Máy cần thấy khuôn mặt thật. {You} thử lại nhé.",
-        "Liveness: the head turns moved the landmarks like a flat picture (photo or screen "
-        "held up?). Check in person.",
-    ),
-    "liveness_screen": (
-        "Máy cần thấy khuôn mặt thật, không qua màn hình. {You} thử lại nhé.",
-        "Liveness: a display's pixel pattern (moiré) was seen on the face. Check in person.",
-    ),
-    "liveness_glare": (
-        "Ảnh bị loá. {You} tránh ánh đèn chiếu thẳng và thử lại nhé.",
-        "Liveness: strong glare on the face (glossy print or screen?).",
-    ),
-    "qr_not_found": (
-        "Máy chưa đọc được mã QR trên thẻ. Cán bộ sẽ giúp {you} nhập thông tin.",
-        "No card QR decoded before the time ran out: enter the ID number by hand.",
-    ),
-    "document_not_found": (
-        "Máy chưa thấy rõ tờ giấy. {You} đặt giấy nằm phẳng, trọn trong khung.",
-        "No page with four clear edges was found.",
-    ),
-}
 
 _CARD_QR = re.compile(r"\d{12}\|")
 
@@ -398,7 +282,3 @@ class CameraDocumentCapture(_CameraService):
             raise ServiceError("no steady page in time", code="document_not_found")
         finally:
             worker.stop()
-
-
-register(ERROR_TEXTS)
-register_guidance(GUIDANCE_TEXTS)

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.errors import register
 from kiosk.domain.identity import CitizenIdentity, IdentitySource, mask_id
 from kiosk.domain.model import Progress, ServiceError
 
@@ -29,101 +28,6 @@ if TYPE_CHECKING:
     from devices.card.transports.base import CardTransport
 
 log = logging.getLogger(__name__)
-
-# code → (for the citizen, in Vietnamese; for staff). "{You}"/"{you}": the configured address form.
-ERROR_TEXTS: dict[str, tuple[str, str]] = {
-    "card_error": (
-        "Máy chưa đọc được thẻ. {You} đặt lại thẻ giúp cháu nhé.",
-        "Unexpected chip card error: see the kiosk log.",
-    ),
-    "card_not_present": (
-        "Máy chưa thấy thẻ. {You} đặt thẻ lên ô sáng đèn và giữ yên nhé.",
-        "No card on the reader.",
-    ),
-    "card_removed": (
-        "Thẻ bị nhấc ra khi máy đang đọc. {You} đặt lại thẻ và giữ yên một chút nhé.",
-        "The card left the reader and did not come back within 30 s; the read resumes from "
-        "where it stopped when the card returns.",
-    ),
-    "card_transport": (
-        "Đầu đọc thẻ đang trục trặc. {You} vui lòng chờ cán bộ giúp.",
-        "Reader link failure (port, framing, timeout): check the reader cable and `kiosk doctor`.",
-    ),
-    "card_reader_not_found": (
-        "Đầu đọc thẻ chưa sẵn sàng. {You} vui lòng chờ cán bộ giúp.",
-        "The configured card reader is not connected ([devices] card_reader).",
-    ),
-    "card_reader_buffer": (
-        "Máy đọc thẻ chưa xong. {You} giữ yên thẻ thêm một chút nhé.",
-        "The reader could not carry a long answer; the read retried with smaller blocks.",
-    ),
-    "card_status": (
-        "Thẻ trả lời chưa đúng. {You} đặt lại thẻ giúp cháu nhé.",
-        "The chip answered with an unexpected status word.",
-    ),
-    "card_access_denied": (
-        "Thông tin trên thẻ và trong chip chưa khớp. {You} vui lòng chờ cán bộ giúp.",
-        "The card details do not match: the access key (CAN from the ID number, or the MRZ key "
-        "from ID, date of birth and expiry) was refused. Check the number and dates on the card.",
-    ),
-    "card_file_not_found": (
-        "Thẻ thiếu một phần thông tin. Cán bộ sẽ giúp {you}.",
-        "A required file is not on the chip (6A82).",
-    ),
-    "card_wrong_length": (
-        "Máy đọc thẻ chưa xong. {You} giữ yên thẻ thêm một chút nhé.",
-        "The chip refused every read length (6700/6Cxx).",
-    ),
-    "card_wrong_offset": (
-        "Máy đọc thẻ chưa xong. {You} đặt lại thẻ giúp cháu nhé.",
-        "READ BINARY offset beyond the end of a file (6B00).",
-    ),
-    "card_unsupported": (
-        "Máy chưa đọc được loại thẻ này. Cán bộ sẽ giúp {you}.",
-        "The chip does not support a command the kiosk needs (6D00/6E00).",
-    ),
-    "card_sm_error": (
-        "Máy đọc thẻ bị gián đoạn. {You} đặt lại thẻ giúp cháu nhé.",
-        "Secure messaging broke (6987/6988) and could not be re-established.",
-    ),
-    "card_auth_failed": (
-        "Thẻ chưa được xác thực. {You} vui lòng chờ cán bộ giúp.",
-        "BAC/PACE cryptograms did not verify: possibly not a genuine chip.",
-    ),
-    "card_response_mac": (
-        "Máy đọc thẻ bị gián đoạn. {You} đặt lại thẻ giúp cháu nhé.",
-        "A secure messaging response MAC was wrong and the session could not be resumed.",
-    ),
-    "card_protocol": (
-        "Máy chưa đọc được thẻ này. Cán bộ sẽ giúp {you}.",
-        "The chip's answers do not follow ICAO 9303.",
-    ),
-    "card_parse": (
-        "Thông tin trong thẻ bị lỗi. Cán bộ sẽ giúp {you}.",
-        "A data group on the chip is malformed.",
-    ),
-    "card_bad_key": (
-        "Máy chưa đọc được mã trên thẻ. {You} đưa lại mặt có mã QR vào khung nhé.",
-        "The access key (QR text or MRZ) is malformed.",
-    ),
-    "card_bad_mrz": (
-        "Máy chưa đọc được dòng chữ ở mặt sau thẻ. {You} đưa lại thẻ nhé.",
-        "The MRZ is malformed or a check digit is wrong.",
-    ),
-    "card_bad_qr": (
-        "Mã QR này không phải của thẻ căn cước. {You} đưa mã QR trên thẻ vào khung nhé.",
-        "The QR text is not a known ID card layout.",
-    ),
-    "card_key_missing": (
-        "Máy cần quét mã QR trên thẻ trước. {You} đưa mã QR vào khung nhé.",
-        "No QR text was given, so no access key (CAN / MRZ) is known.",
-    ),
-    "card_not_genuine": (
-        "Máy chưa xác minh được thẻ. Cán bộ sẽ kiểm tra giúp {you}.",
-        "Passive/active/chip authentication did not pass (see authenticity and its reason): "
-        "continuing needs a staff decision, which is audited.",
-    ),
-}
 
 
 class ChipCardReader:
@@ -321,6 +225,3 @@ def demo_chip_card_reader(trust_store: Path, citizen_index: int = 0) -> ChipCard
         extra_csca=[demo_pki().csca_certificate],
         on_access_key=slot.follow,
     )
-
-
-register(ERROR_TEXTS)

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from kiosk.crypto import Sealer
 from kiosk.domain.catalogue import Catalogue, ProcedureSpec
-from kiosk.domain.errors import ErrorText, register
 from kiosk.domain.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import (
@@ -54,54 +53,6 @@ if TYPE_CHECKING:
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 DocumentCapture = Callable[[str, Progress], Attachment]
-
-ERROR_TEXTS: dict[str, ErrorText] = {
-    "documents_at_counter": ErrorText(
-        "Thủ tục này cần cán bộ xem bản chính giấy tờ.",
-        "{You} mang bản chính và bản sao đến quầy, cán bộ sẽ làm tiếp ngay cho {you}.",
-        "Certified copies: the officer compares the originals with the copies at the counter.",
-        "For this procedure an officer must see the original papers.",
-    ),
-    "form_invalid": ErrorText(
-        "Tờ khai còn chỗ chưa đúng.",
-        "{You} xem dòng được tô đỏ và sửa lại giúp nhé.",
-        "Form validation failed: the screen lists each field and why.",
-        "Some fields of the form need correcting.",
-    ),
-    "documents_missing": ErrorText(
-        "Hồ sơ còn thiếu giấy tờ bắt buộc.",
-        "{You} chụp đủ các giấy tờ trong danh sách, hoặc nhờ cán bộ giúp.",
-        "A required document of the procedure has no attachment.",
-        "A required document is missing.",
-    ),
-    "outbox_full": ErrorText(
-        "Máy tạm thời chưa nhận thêm hồ sơ.",
-        "{You} vui lòng nộp hồ sơ tại quầy, cán bộ sẽ giúp {you}.",
-        "Offline hard limit reached: too many dossiers unsent or waiting too long. Restore the "
-        "portal connection and run `kiosk sync`; `kiosk outbox` lists them.",
-        "The machine cannot accept more dossiers for now.",
-    ),
-    "portal_rejected": ErrorText(
-        "Cổng dịch vụ công chưa nhận hồ sơ này.",
-        "{You} đọc lý do trên màn hình; cán bộ sẽ hướng dẫn {you} bổ sung.",
-        "The portal refused the dossier: its reason is shown and kept in `kiosk outbox`.",
-        "The portal did not accept this dossier.",
-    ),
-    "catalogue_invalid": ErrorText(
-        "Máy chưa tải được danh sách thủ tục.",
-        "{You} vui lòng chờ cán bộ kiểm tra.",
-        "The procedure catalogue file does not validate: see `kiosk catalogue check`.",
-        "The list of procedures could not be loaded.",
-    ),
-    "catalogue_tampered": ErrorText(
-        "Máy chưa tải được danh sách thủ tục.",
-        "{You} vui lòng chờ cán bộ kiểm tra.",
-        "procedures.json does not match its seal: a supervisor must review the edit and run "
-        "`kiosk catalogue seal FILE`.",
-        "The list of procedures could not be loaded.",
-    ),
-}
-register(ERROR_TEXTS)
 
 
 class DossierRejected(ServiceError):

@@ -17,29 +17,12 @@ import logging
 from collections.abc import Callable
 
 from kiosk.config import KioskConfig
-from kiosk.domain.errors import ErrorText, register
 from kiosk.domain.model import FeeRequest, Procedure, ServiceError
 from kiosk.domain.vietqr import PURPOSE_MAX, VietQr, VietQrError, ascii_purpose, build
 
 log = logging.getLogger(__name__)
 
 PaymentStatus = Callable[[str], bool]
-
-ERROR_TEXTS: dict[str, ErrorText] = {
-    "payment_qr_invalid": ErrorText(
-        "Máy chưa tạo được mã nộp phí.",
-        "{You} có thể nộp tiền mặt tại quầy; cán bộ sẽ giúp {you}.",
-        "The VietQR for the fee could not be built: check [office] fee_bank_bin / fee_account.",
-        "The payment code could not be made.",
-    ),
-    "payment_status_unavailable": ErrorText(
-        "Máy chưa kiểm tra được tiền lệ phí.",
-        "{You} chờ một chút rồi thử lại, hoặc nộp tiền mặt tại quầy.",
-        "The portal's payment-status call failed (network or portal error): see the kiosk log.",
-        "The payment could not be checked.",
-    ),
-}
-register(ERROR_TEXTS)
 
 
 def transfer_purpose(reference: str) -> str:

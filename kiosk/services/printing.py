@@ -30,7 +30,6 @@ from devices.printer.errors import PrinterError
 from devices.printer.folder import FolderPrinter
 from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
 from kiosk.config import KioskConfig
-from kiosk.domain.errors import ErrorText, register
 from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import DossierDraft, NotBuilt, ServiceError, SubmitResult
 from kiosk.services.interfaces import PaymentService
@@ -38,49 +37,6 @@ from printing.model import FORM_CT04, OfflineSlip, ReceiptData
 
 log = logging.getLogger(__name__)
 VIETNAM = timezone(timedelta(hours=7), "ICT")
-
-ERROR_TEXTS: dict[str, ErrorText] = {
-    "printer_paper_out": ErrorText(
-        "Máy in đã hết giấy nên chưa in được giấy hẹn.",
-        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
-        "Printer out of paper: load a new roll, then reprint the pending job from the print queue.",
-        "The printer is out of paper.",
-    ),
-    "printer_cover_open": ErrorText(
-        "Nắp máy in đang mở nên chưa in được giấy hẹn.",
-        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
-        "Printer cover open: close it, then reprint the pending job from the print queue.",
-        "The printer cover is open.",
-    ),
-    "printer_offline": ErrorText(
-        "Máy in chưa sẵn sàng nên chưa in được giấy hẹn.",
-        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
-        "Printer not answering (unplugged, off, wrong port in [devices] printer): check it, "
-        "then reprint the pending job from the print queue.",
-        "The printer is not ready.",
-    ),
-    "printer_fault": ErrorText(
-        "Máy in đang bị lỗi nên chưa in được giấy hẹn.",
-        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
-        "Printer reports an error (cutter jam, overheated head): clear it, switch the printer "
-        "off and on, then reprint the pending job.",
-        "The printer has a fault.",
-    ),
-    "print_job_unreadable": ErrorText(
-        "Chưa in lại được giấy hẹn.",
-        "Cán bộ sẽ giúp {you}.",
-        "The kept print job cannot be opened (its sealed file was changed, or the keyring that "
-        "sealed it is gone): print the receipt again from the dossier.",
-        "The receipt could not be printed again.",
-    ),
-    "printer_error": ErrorText(
-        "Chưa in được giấy hẹn.",
-        "{You} ghi lại mã hồ sơ trên màn hình và báo cán bộ để in lại giấy hẹn.",
-        "The print job failed: see the kiosk log, then reprint the pending job.",
-        "The receipt could not be printed.",
-    ),
-}
-register(ERROR_TEXTS)
 
 
 class ReceiptNotPrinted(ServiceError):

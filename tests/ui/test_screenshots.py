@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.services.camera  # noqa: F401 (registers the camera's guidance sentences)
 from kiosk.journey.steps import StepId
 from kiosk.journey.texts import guidance
 from kiosk.journey.view import view_for

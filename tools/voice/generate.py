@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import json
 import logging
-import pkgutil
 import shutil
 import subprocess
 import sys
@@ -75,32 +73,6 @@ def problems(manifest: dict, prompts: list[str], voice_dir: Path = VOICE_DIR) ->
             elif entry.get("file_sha256") != file_hash(path):
                 found.append(f"changed file {variant}: {entry['file']}")
     return found
-
-
-# Modules outside kiosk.services that register texts with the catalogue or the guidance on import.
-FEATURE_MODULES = ("kiosk.records.staff",)
-
-
-def feature_modules() -> list[str]:
-    """Every module that may register what the kiosk says: kiosk.services.* (the card's and the
-    document errors, the camera's guidance, printing, payment, accounts...) and FEATURE_MODULES."""
-    import kiosk.services
-
-    names = [f"kiosk.services.{m.name}" for m in pkgutil.iter_modules(kiosk.services.__path__)]
-    return names + list(FEATURE_MODULES)
-
-
-def import_feature_errors() -> list[str]:
-    """Feature modules register their error texts and guidance on import: import them all (best
-    effort). Returns the modules that could not be imported."""
-    skipped = []
-    for name in feature_modules():
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # a module under construction must not stop the clips
-            log.warning("skipped %s: %s", name, exc)
-            skipped.append(name)
-    return skipped
 
 
 def render(text: str, espeak_voice: str, target: Path) -> None:
@@ -188,15 +160,8 @@ def generate(prompts: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report missing or stale clips")
-    parser.add_argument(
-        "--base-only",
-        action="store_true",
-        help="only the step texts and the core error catalogue (no feature modules)",
-    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if not args.base_only:
-        import_feature_errors()
     prompts = fixed_prompts()
     if args.check:
         found = problems(load_manifest(), prompts)

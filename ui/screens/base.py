@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import texts
 from kiosk.journey.events import Event, EventType
 from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView
@@ -114,7 +115,7 @@ class Screen(QWidget):
 
     def show_view(self, view: StepView) -> None:
         self.view = view
-        word = "Bước" if self.language == "vi" else "Step"
+        word = texts.get("ui.step_word", self.language)
         self.header.set_progress(view.step_number, view.step_total, word)
         self.title.setText(view.title)
         self.back_button.setVisible(view.can_go_back)
