@@ -33,7 +33,8 @@ class ConfigError(ValueError):
 Validator = Callable[[Any], bool]
 
 
-def allowed(check: Validator, description: str) -> dict[str, Any]:
+def allowed(check: Validator, description: str | Callable[[], str]) -> dict[str, Any]:
+    """Field metadata; a callable `description` is asked only when a value is refused."""
     return {"check": check, "allowed": description}
 
 
@@ -44,6 +45,26 @@ def _matches(pattern: str) -> Validator:
 
 def _between(low: float, high: float) -> Validator:
     return lambda value: low <= value <= high
+
+
+# The device registries own the spec grammars; they are imported only when a value is checked,
+# so loading the configuration does not load the device drivers' modules.
+
+
+def _card_reader_ok(value: Any) -> bool:
+    from devices.card.transports import registry
+
+    try:
+        registry.parse_spec(value)
+    except registry.ReaderSpecError:
+        return False
+    return True
+
+
+def _card_readers_allowed() -> str:
+    from devices.card.transports import registry
+
+    return registry.describe_allowed()
 
 
 @dataclass(frozen=True)
@@ -100,10 +121,7 @@ class UiConfig:
 class DevicesConfig:
     card_reader: str = field(
         default="simulator",
-        metadata=allowed(
-            _matches(r"simulator|pcsc(:.+)?|pn532:.+"),
-            "simulator, pcsc, pcsc:READER NAME or pn532:PORT (e.g. pn532:/dev/ttyUSB0)",
-        ),
+        metadata=allowed(_card_reader_ok, _card_readers_allowed),
     )
     camera: int | str = field(
         default="sample",
@@ -298,8 +316,10 @@ def _build_table(table: str, cls: type, values: Any) -> Any:
                 f"unknown key [{table}].{key}; allowed keys: {', '.join(sorted(fields))}"
             )
         meta = fields[key].metadata
-        description = meta.get("allowed", _type_name(hints[key]))
         if not _type_ok(value, hints[key]) or ("check" in meta and not meta["check"](value)):
+            description = meta.get("allowed", _type_name(hints[key]))
+            if callable(description):
+                description = description()
             raise ConfigError(f"bad value for [{table}].{key}: {value!r}; allowed: {description}")
     return cls(**values)
 

@@ -109,13 +109,13 @@ def build_services(
     closers.append(face.close)
     documents = CameraDocumentCapture(camera, preview=hub.publish)
 
-    if config.devices.card_reader == "simulator":
+    from devices.card.transports.registry import parse_spec as parse_reader_spec
+
+    reader = parse_reader_spec(config.devices.card_reader)
+    if reader.simulated:
         card: Any = demo_chip_card_reader(config.trust_store)
     else:
-        from devices.card.transports.factory import open_transport
-
-        spec = config.devices.card_reader
-        card = ChipCardReader(lambda: open_transport(spec), config.trust_store)
+        card = ChipCardReader(reader.open, config.trust_store)
 
     feature = open_dossier_feature(
         config,

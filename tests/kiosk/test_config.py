@@ -79,3 +79,42 @@ def test_config_comes_from_the_environment_when_no_option_is_given(tmp_path, mon
 def test_missing_config_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read config file"):
         load_config(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("card_reader", "pcsc:ACS ACR1252"),
+        ("card_reader", "pn532:rfc2217://10.0.0.7:4001"),
+    ],
+)
+def test_device_forms_the_registries_know_are_accepted(key, value):
+    config = parse_config(f'[devices]\n{key} = "{value}"\n')
+    assert getattr(config.devices, key) == value
+
+
+@pytest.mark.parametrize(
+    ("key", "registry"),
+    [
+        ("card_reader", "devices.card.transports.registry"),
+    ],
+)
+def test_a_refused_device_names_the_forms_its_registry_allows(key, registry):
+    import importlib
+
+    allowed_forms = importlib.import_module(registry).describe_allowed()
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f'[devices]\n{key} = "lpt9"\n')
+    assert str(caught.value) == f"bad value for [devices].{key}: 'lpt9'; allowed: {allowed_forms}"
+
+
+def test_a_card_reader_kind_added_to_the_registry_is_accepted_by_config(monkeypatch):
+    from types import SimpleNamespace
+
+    from devices.card.transports import registry
+
+    tcp = SimpleNamespace(FORMS=("tcp:HOST:PORT",), parse=lambda t: t if t == "tcp:a:1" else None)
+    monkeypatch.setattr(registry, "KINDS", (*registry.KINDS, tcp))
+    assert parse_config('[devices]\ncard_reader = "tcp:a:1"\n').devices.card_reader == "tcp:a:1"
+    with pytest.raises(ConfigError, match=r"pn532:PORT or tcp:HOST:PORT$"):
+        parse_config('[devices]\ncard_reader = "tcp:"\n')
