@@ -67,6 +67,23 @@ def _card_readers_allowed() -> str:
     return registry.describe_allowed()
 
 
+def _printer_ok(value: Any) -> bool:
+    from devices.printer import registry
+    from devices.printer.errors import PrinterSpecError
+
+    try:
+        registry.parse_spec(value)
+    except PrinterSpecError:
+        return False
+    return True
+
+
+def _printers_allowed() -> str:
+    from devices.printer import registry
+
+    return registry.describe_allowed()
+
+
 @dataclass(frozen=True)
 class OfficeConfig:
     name: str = "UBND xã Demo"
@@ -141,10 +158,7 @@ class DevicesConfig:
     )
     printer: str = field(
         default="pdf:",
-        metadata=allowed(
-            _matches(r"pdf:.*|escpos:.+|system(:.+)?"),
-            "pdf:DIR (empty DIR: the data folder), escpos:PORT or system[:NAME]",
-        ),
+        metadata=allowed(_printer_ok, _printers_allowed),
     )
 
 
@@ -274,9 +288,13 @@ class KioskConfig:
 
     @property
     def print_dir(self) -> Path:
-        spec = self.devices.printer
-        if spec.startswith("pdf:") and spec[4:]:
-            return Path(spec[4:]).expanduser()
+        """Where a `pdf:` printer writes (its folder, else the data folder's `prints`); also where
+        the daily purge looks for printed files whatever the printer."""
+        from devices.printer.folder import parse as parse_folder_printer
+
+        spec = parse_folder_printer(self.devices.printer)
+        if spec is not None and spec.folder is not None:
+            return spec.folder
         return self.data_dir / "prints"
 
 

@@ -133,44 +133,11 @@ def check_camera(ctx: DoctorContext) -> CheckResult:
 
 
 def check_printer(ctx: DoctorContext) -> CheckResult:
-    spec = ctx.config.devices.printer
-    if spec.startswith("pdf:"):
-        folder = ctx.config.print_dir
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".doctor-probe"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            return CheckResult("printer", Status.FAIL, f"cannot write to {folder}: {exc.strerror}")
-        return CheckResult("printer", Status.OK, f"prints to the folder {folder} (no paper)")
-    if spec.startswith("escpos:"):
-        from devices.printer.errors import PrinterError
-        from devices.printer.escpos_serial import EscPosSerialPrinter
+    from devices.printer import registry
+    from devices.printer.base import PrinterSetup
 
-        try:
-            state = EscPosSerialPrinter(spec.partition(":")[2]).status()
-        except PrinterError as exc:
-            return CheckResult(
-                "printer", Status.FAIL, str(exc), "switch the printer on; check its cable"
-            )
-        if state.paper_out:
-            return CheckResult("printer", Status.FAIL, "out of paper", "load a new paper roll")
-        if state.cover_open:
-            return CheckResult("printer", Status.FAIL, "cover open", "close the printer cover")
-        if not state.ready:
-            return CheckResult("printer", Status.FAIL, "printer reports an error", "restart it")
-        if state.paper_near_end:
-            return CheckResult(
-                "printer", Status.WARN, "paper nearly finished", "put a spare roll next to it"
-            )
-        return CheckResult("printer", Status.OK, "ready, paper loaded")
-    return CheckResult(
-        "printer",
-        Status.UNAVAILABLE,
-        f"printer {spec!r}: this version cannot ask a system printer about its paper",
-        "print a test page from the system's printer settings",
-    )
+    setup = PrinterSetup(default_folder=ctx.config.print_dir)
+    return _from_probe("printer", registry.probe(ctx.config.devices.printer, setup))
 
 
 # --- time, disk, network ---------------------------------------------------------------------

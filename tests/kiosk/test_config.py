@@ -86,6 +86,9 @@ def test_missing_config_file_is_a_config_error(tmp_path):
     [
         ("card_reader", "pcsc:ACS ACR1252"),
         ("card_reader", "pn532:rfc2217://10.0.0.7:4001"),
+        ("printer", "escpos:COM3@19200"),
+        ("printer", "system:EPSON TM-T82"),
+        ("printer", "pdf:/srv/prints"),
     ],
 )
 def test_device_forms_the_registries_know_are_accepted(key, value):
@@ -97,6 +100,7 @@ def test_device_forms_the_registries_know_are_accepted(key, value):
     ("key", "registry"),
     [
         ("card_reader", "devices.card.transports.registry"),
+        ("printer", "devices.printer.registry"),
     ],
 )
 def test_a_refused_device_names_the_forms_its_registry_allows(key, registry):
@@ -118,3 +122,13 @@ def test_a_card_reader_kind_added_to_the_registry_is_accepted_by_config(monkeypa
     assert parse_config('[devices]\ncard_reader = "tcp:a:1"\n').devices.card_reader == "tcp:a:1"
     with pytest.raises(ConfigError, match=r"pn532:PORT or tcp:HOST:PORT$"):
         parse_config('[devices]\ncard_reader = "tcp:"\n')
+
+
+def test_a_pdf_printer_folder_is_where_prints_go(tmp_path):
+    config = parse_config(f'[devices]\nprinter = "pdf:{tmp_path / "out"}"\n')
+    assert config.print_dir == tmp_path / "out"
+
+
+def test_other_printers_leave_prints_in_the_data_folder(tmp_path):
+    text = f'[devices]\nprinter = "escpos:COM3"\n[storage]\ndata_dir = "{tmp_path}"\n'
+    assert parse_config(text).print_dir == tmp_path / "prints"

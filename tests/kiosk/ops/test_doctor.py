@@ -114,6 +114,16 @@ def test_a_pn532_on_a_missing_serial_port_fails_naming_the_port(tmp_path: Path) 
     assert "/dev/does-not-exist" in result.detail and "port name" in result.remedy
 
 
+def test_an_escpos_printer_low_on_paper_warns(tmp_path: Path) -> None:
+    from tests.devices.printer.emulator import PrinterEmulator
+
+    with PrinterEmulator() as emulator:
+        emulator.state.paper_near_end = True
+        config = _config(tmp_path, f'[devices]\nprinter = "escpos:{emulator.port}"\n')
+        result = doctor.check_printer(DoctorContext(config))
+    assert (result.status, result.detail) == (Status.WARN, "paper nearly finished")
+
+
 def test_empty_trust_store_only_warns_with_the_simulated_reader(ctx: DoctorContext) -> None:
     assert doctor.check_trust_store(ctx).status is Status.WARN
 
