@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -82,10 +82,20 @@ def test_the_error_line_names_the_value_and_every_allowed_form() -> None:
     )
 
 
-def test_allowed_forms_are_every_transports_forms_in_registry_order() -> None:
-    forms = [form for kind in registry.KINDS for form in kind.FORMS]
-    assert forms == ["simulator", "pcsc", "pcsc:READER NAME", "pn532:PORT"]
-    assert describe_allowed() == "simulator, pcsc, pcsc:READER NAME or pn532:PORT"
+def test_allowed_forms_are_every_kinds_forms_in_registry_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = SimpleNamespace(FORMS=("a", "a:X"), parse=lambda text: None)
+    second = SimpleNamespace(FORMS=("b:Y",), parse=lambda text: None)
+    monkeypatch.setattr(registry, "KINDS", (first, second))
+    assert describe_allowed() == "a, a:X or b:Y"
+
+
+def test_the_first_kind_that_parses_a_spec_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = SimpleNamespace(FORMS=("x",), parse=lambda text: "first" if text == "x" else None)
+    second = SimpleNamespace(FORMS=("x", "y"), parse=lambda text: "second")
+    monkeypatch.setattr(registry, "KINDS", (first, second))
+    assert (parse_spec("x"), parse_spec("y")) == ("first", "second")
 
 
 def test_readme_configuration_table_shows_every_allowed_form() -> None:
