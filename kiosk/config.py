@@ -38,7 +38,8 @@ class ConfigError(ValueError):
 Validator = Callable[[Any], bool]
 
 
-def allowed(check: Validator, description: str) -> dict[str, Any]:
+def allowed(check: Validator, description: str | Callable[[], str]) -> dict[str, Any]:
+    """Field metadata; a callable `description` is asked only when a value is refused."""
     return {"check": check, "allowed": description}
 
 
@@ -49,6 +50,43 @@ def _matches(pattern: str) -> Validator:
 
 def _between(low: float, high: float) -> Validator:
     return lambda value: low <= value <= high
+
+
+# The device registries own the spec grammars; they are imported only when a value is checked,
+# so loading the configuration does not load the device drivers' modules.
+
+
+def _card_reader_ok(value: Any) -> bool:
+    from devices.card.transports import registry
+
+    try:
+        registry.parse_spec(value)
+    except registry.ReaderSpecError:
+        return False
+    return True
+
+
+def _card_readers_allowed() -> str:
+    from devices.card.transports import registry
+
+    return registry.describe_allowed()
+
+
+def _printer_ok(value: Any) -> bool:
+    from devices.printer import registry
+    from devices.printer.errors import PrinterSpecError
+
+    try:
+        registry.parse_spec(value)
+    except PrinterSpecError:
+        return False
+    return True
+
+
+def _printers_allowed() -> str:
+    from devices.printer import registry
+
+    return registry.describe_allowed()
 
 
 @dataclass(frozen=True)
@@ -107,10 +145,7 @@ class UiConfig:
 class DevicesConfig:
     card_reader: str = field(
         default="simulator",
-        metadata=allowed(
-            _matches(r"simulator|pcsc(:.+)?|pn532:.+"),
-            "simulator, pcsc, pcsc:READER NAME or pn532:PORT (e.g. pn532:/dev/ttyUSB0)",
-        ),
+        metadata=allowed(_card_reader_ok, _card_readers_allowed),
     )
     camera: int | str = field(
         default="sample",
@@ -130,10 +165,7 @@ class DevicesConfig:
     )
     printer: str = field(
         default="pdf:",
-        metadata=allowed(
-            _matches(r"pdf:.*|escpos:.+|system(:.+)?"),
-            "pdf:DIR (empty DIR: the data folder), escpos:PORT or system[:NAME]",
-        ),
+        metadata=allowed(_printer_ok, _printers_allowed),
     )
 
 
@@ -263,9 +295,13 @@ class KioskConfig:
 
     @property
     def print_dir(self) -> Path:
-        spec = self.devices.printer
-        if spec.startswith("pdf:") and spec[4:]:
-            return Path(spec[4:]).expanduser()
+        """Where a `pdf:` printer writes (its folder, else the data folder's `prints`); also where
+        the daily purge looks for printed files whatever the printer."""
+        from devices.printer.folder import parse as parse_folder_printer
+
+        spec = parse_folder_printer(self.devices.printer)
+        if spec is not None and spec.folder is not None:
+            return spec.folder
         return self.data_dir / "prints"
 
 
@@ -305,8 +341,10 @@ def _build_table(table: str, cls: type, values: Any) -> Any:
                 f"unknown key [{table}].{key}; allowed keys: {', '.join(sorted(fields))}"
             )
         meta = fields[key].metadata
-        description = meta.get("allowed", _type_name(hints[key]))
         if not _type_ok(value, hints[key]) or ("check" in meta and not meta["check"](value)):
+            description = meta.get("allowed", _type_name(hints[key]))
+            if callable(description):
+                description = description()
             raise ConfigError(f"bad value for [{table}].{key}: {value!r}; allowed: {description}")
     return cls(**values)
 

@@ -95,7 +95,7 @@ def build_services(
     from kiosk.services.dossiers import open_dossier_feature
     from kiosk.services.payment import VietQrPaymentService
     from kiosk.services.preview import PreviewHub
-    from kiosk.services.printing import KioskReceiptPrinter, print_queue_for, printer_for
+    from kiosk.services.printing import KioskReceiptPrinter, print_queue_for
 
     closers: list[Callable[[], None]] = []
     sealer = open_sealer(config)
@@ -109,13 +109,13 @@ def build_services(
     closers.append(face.close)
     documents = CameraDocumentCapture(camera, preview=hub.publish)
 
-    if config.devices.card_reader == "simulator":
+    from devices.card.transports.registry import parse_spec as parse_reader_spec
+
+    reader = parse_reader_spec(config.devices.card_reader)
+    if reader.simulated:
         card: Any = demo_chip_card_reader(config.trust_store)
     else:
-        from devices.card.transports.factory import open_transport
-
-        spec = config.devices.card_reader
-        card = ChipCardReader(lambda: open_transport(spec), config.trust_store)
+        card = ChipCardReader(reader.open, config.trust_store)
 
     feature = open_dossier_feature(
         config,
@@ -133,13 +133,16 @@ def build_services(
         return bool(client.fee_status(portal_code).paid)
 
     payments = VietQrPaymentService.from_config(config, payment_status=payment_status)
-    spec = config.devices.printer
-    if spec.startswith("system"):
-        if system_printer is None:  # the OS printer goes through Qt, which only ui/ may use
-            raise ConfigError(f"[devices].printer {spec!r} needs the kiosk window (kiosk run)")
-        device = system_printer(spec.partition(":")[2])
-    else:
-        device = printer_for(config)
+    from devices.printer.base import PrinterSetup
+    from devices.printer.errors import SystemPrinterUnavailable
+    from devices.printer.registry import open_printer
+
+    try:  # the OS printer goes through Qt, which only ui/ may use: the UI supplies its opener
+        device = open_printer(
+            config.devices.printer, PrinterSetup(config.print_dir, system_printer)
+        )
+    except SystemPrinterUnavailable as exc:
+        raise ConfigError(f"[devices].printer: {exc}") from None
     printer = KioskReceiptPrinter(config, device, print_queue, payments=payments)
     services = Services(
         qr=qr,

@@ -5,6 +5,9 @@ Qt for Python here has no QtPdf, so the receipt's PDF pages are rasterised with 
 (pypdfium2) at the printer's resolution and painted page by page. A page narrower than 100 mm is
 taken for a slip printer and gets the slip raster instead. QPainter on a QPrinter may run off the
 GUI thread (the journey's worker calls `print_job`).
+
+`SystemPrinter` is the opener the UI hands the printer registry (`PrinterSetup.system_opener`,
+through `open_runtime(system_printer=...)`): `devices.printer.system` knows the form, this draws.
 """
 
 from __future__ import annotations

@@ -2,4 +2,7 @@
 
 `printing` renders; a printer here only carries bytes and reports typed errors
 (`PaperOut`, `CoverOpen`, `PrinterOffline`, `PrinterFault`). No Qt, no `kiosk`.
+
+Each kind parses its own `[devices] printer` form (`folder`, `escpos_serial`, `system`: the OS
+printer, whose Qt opener the UI supplies); `registry` lists them.
 """

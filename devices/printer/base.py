@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from devices.probe import ProbeResult
 
 PDF, PNG, ESCPOS = "pdf", "png", "escpos"
 
@@ -38,3 +42,24 @@ class Printer(Protocol):
 
     def print_job(self, job: PrintJob) -> PrintResult:
         """Print `job`; raise a `devices.printer.errors.PrinterError` when it was not printed."""
+
+
+SystemOpener = Callable[[str], Printer]  # printer name ("" = the default) → the OS printer
+
+
+@dataclass(frozen=True)
+class PrinterSetup:
+    """What opening a printer may need from the kiosk around it."""
+
+    default_folder: Path  # where `pdf:` with no folder writes
+    system_opener: SystemOpener | None = None  # supplied by the UI, which may use Qt
+
+
+class PrinterSpec(Protocol):
+    """A parsed `[devices] printer` value: knows how to open and probe its printer."""
+
+    def open(self, setup: PrinterSetup) -> Printer:
+        """The printer, built without printing anything."""
+
+    def probe(self, setup: PrinterSetup) -> ProbeResult:
+        """Whether the printer is there and ready, for `kiosk doctor`."""

@@ -35,3 +35,12 @@ class PrinterFault(PrinterError):
     """The printer reports an error (cutter jam, head overheated, unrecoverable error)."""
 
     code = "printer_fault"
+
+
+class PrinterSpecError(ValueError):
+    """The `[devices] printer` value is none of the allowed forms."""
+
+
+class SystemPrinterUnavailable(Exception):
+    """`system[:NAME]` prints through Qt, which only the kiosk window loads: this process was given
+    no opener for it."""

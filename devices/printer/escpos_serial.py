@@ -4,6 +4,8 @@ Before a job the printer is asked for its status (DLE EOT 1, 2, 3, 4); a printer
 an open cover or an error is not sent the job (`PaperOut`, `CoverOpen`, `PrinterFault`), and one
 that does not answer is `PrinterOffline`. After the job is written the status is asked again: paper
 that ran out mid-job raises `PaperOut` so the kiosk queues the job for reprinting.
+
+Spec (`[devices] printer`): `escpos:PORT[@BAUD]`, e.g. `escpos:/dev/ttyS0` or `escpos:COM3@19200`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import serial
 
 from devices.printer import status as escpos_status
-from devices.printer.base import ESCPOS, PrintJob, PrintResult
+from devices.printer.base import ESCPOS, PrinterSetup, PrintJob, PrintResult
 from devices.printer.errors import CoverOpen, PaperOut, PrinterError, PrinterFault, PrinterOffline
+from devices.probe import ProbeResult, ProbeState
 
 log = logging.getLogger(__name__)
+
+FORMS = ("escpos:PORT[@BAUD]",)
+DEFAULT_BAUDRATE = 115200
 
 Opener = Callable[..., Any]  # serial.serial_for_url-like: (url, **settings) -> port
 
@@ -32,7 +39,7 @@ class EscPosSerialPrinter:
     def __init__(
         self,
         port: str,
-        baudrate: int = 115200,
+        baudrate: int = DEFAULT_BAUDRATE,
         *,
         answer_timeout_s: float = 0.5,
         write_timeout_s: float = 20.0,
@@ -113,3 +120,43 @@ class EscPosSerialPrinter:
         if after.paper_near_end:
             log.warning("printer on %s: paper near end", self.port)
         return PrintResult(where=f"escpos:{self.port}", paper_near_end=after.paper_near_end)
+
+
+@dataclass(frozen=True)
+class EscPosSpec:
+    """`escpos:PORT` or `escpos:PORT@BAUD`."""
+
+    port: str
+    baudrate: int = DEFAULT_BAUDRATE
+
+    def open(self, setup: PrinterSetup) -> EscPosSerialPrinter:
+        return EscPosSerialPrinter(self.port, self.baudrate)
+
+    def probe(self, setup: PrinterSetup) -> ProbeResult:
+        try:
+            state = self.open(setup).status()
+        except PrinterError as exc:
+            return ProbeResult(
+                ProbeState.ABSENT, str(exc), "switch the printer on; check its cable"
+            )
+        if state.paper_out:
+            return ProbeResult(ProbeState.ERROR, "out of paper", "load a new paper roll")
+        if state.cover_open:
+            return ProbeResult(ProbeState.ERROR, "cover open", "close the printer cover")
+        if not state.ready:
+            return ProbeResult(ProbeState.ERROR, "printer reports an error", "restart it")
+        if state.paper_near_end:
+            return ProbeResult(
+                ProbeState.ATTENTION, "paper nearly finished", "put a spare roll next to it"
+            )
+        return ProbeResult(ProbeState.PRESENT, "ready, paper loaded")
+
+
+def parse(text: str) -> EscPosSpec | None:
+    kind, _, rest = text.partition(":")
+    if kind != "escpos" or not rest:
+        return None
+    port, _, baud = rest.rpartition("@")
+    if port and baud.isdigit() and int(baud) > 0:
+        return EscPosSpec(port, int(baud))
+    return EscPosSpec(rest)  # no baud rate: an "@" belongs to the port (a URL's user@host)

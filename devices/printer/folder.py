@@ -1,14 +1,21 @@
-"""Demo-mode printer: writes each job's renderings (PDF, PNG, ESC/POS bytes) into a folder."""
+"""Demo-mode printer: writes each job's renderings (PDF, PNG, ESC/POS bytes) into a folder.
+
+Spec (`[devices] printer`): `pdf:DIR`; an empty DIR (`pdf:`) is the kiosk's default folder.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from devices.printer.base import ESCPOS, PDF, PNG, PrintJob, PrintResult
+from devices.printer.base import ESCPOS, PDF, PNG, PrinterSetup, PrintJob, PrintResult
 from devices.printer.errors import PrinterOffline
+from devices.probe import ProbeResult, ProbeState
+
+FORMS = ("pdf:DIR (empty DIR: the data folder)",)
 
 SUFFIXES = {PDF: ".pdf", PNG: ".png", ESCPOS: ".escpos"}
 _PRINTED_FILE = re.compile(r"\d{8}-\d{12}-[0-9A-Za-z._-]+\.(pdf|png|escpos)")
@@ -55,3 +62,34 @@ def expired_prints(folder: Path, older_than: timedelta, now: datetime | None = N
         for path in folder.iterdir()
         if _PRINTED_FILE.fullmatch(path.name) and path.is_file() and path.stat().st_mtime < limit
     )
+
+
+@dataclass(frozen=True)
+class FolderSpec:
+    """`pdf:DIR` or `pdf:`."""
+
+    folder: Path | None = None  # None: the setup's default folder
+
+    def where(self, setup: PrinterSetup) -> Path:
+        return self.folder or setup.default_folder
+
+    def open(self, setup: PrinterSetup) -> FolderPrinter:
+        return FolderPrinter(self.where(setup))
+
+    def probe(self, setup: PrinterSetup) -> ProbeResult:
+        folder = self.where(setup)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".doctor-probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            return ProbeResult(ProbeState.ERROR, f"cannot write to {folder}: {exc.strerror}")
+        return ProbeResult(ProbeState.PRESENT, f"prints to the folder {folder} (no paper)")
+
+
+def parse(text: str) -> FolderSpec | None:
+    kind, colon, folder = text.partition(":")
+    if kind != "pdf" or not colon:
+        return None
+    return FolderSpec(Path(folder).expanduser() if folder else None)

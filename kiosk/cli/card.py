@@ -41,7 +41,7 @@ def _trust_store(paths: list[str] | None, args: argparse.Namespace) -> Any:
 # --- read ---------------------------------------------------------------------------------------
 
 
-def _access_keys(args: argparse.Namespace, reader_spec: str) -> Any:
+def _access_keys(args: argparse.Namespace, simulated: bool) -> Any:
     from devices.card.access_key import AccessKeys, CanKey, MrzKey
     from devices.card.mrz import parse_mrz
     from devices.card.qr import parse_qr
@@ -56,7 +56,7 @@ def _access_keys(args: argparse.Namespace, reader_spec: str) -> Any:
         return AccessKeys(mrz=MrzKey(mrz.document_number, mrz.date_of_birth, mrz.date_of_expiry))
     if args.qr:
         return parse_qr(args.qr).access_keys()
-    if reader_spec == "simulator":
+    if simulated:
         from devices.card.simulator import demo_citizens
 
         return parse_qr(demo_citizens()[0].qr_text).access_keys()
@@ -67,17 +67,18 @@ def _read(args: argparse.Namespace) -> int:
     from devices.card.document import build_document, document_json
     from devices.card.errors import CardError
     from devices.card.reader import ChipReader
-    from devices.card.transports.factory import open_transport
+    from devices.card.transports.registry import parse_spec
 
     spec = args.reader or load_config_from_args(args).devices.card_reader
     try:
-        keys = _access_keys(args, spec)
+        reader = parse_spec(spec)
+        keys = _access_keys(args, reader.simulated)
         store = _trust_store(args.csca, args)
-        if spec == "simulator" and not args.csca:
+        if reader.simulated and not args.csca:
             from devices.card.simulator import demo_pki
 
             store.certificates.append(demo_pki().csca_certificate)  # the demo card's CSCA
-        transport = open_transport(spec)
+        transport = reader.open()
         try:
             result = ChipReader(transport).read(keys)
         finally:
@@ -205,7 +206,9 @@ def register(subparsers: Any) -> None:
 
     read = add_command(actions, "read", _read, "read and verify the chip on a reader")
     read.add_argument(
-        "--reader", metavar="SPEC", help="simulator, pcsc[:NAME] or pn532:PORT (default: config)"
+        "--reader",
+        metavar="SPEC",
+        help="as [devices] card_reader, e.g. pn532:PORT (default: config)",
     )
     keys = read.add_mutually_exclusive_group()
     keys.add_argument("--can", metavar="N", help="card access number (last 6 digits of the ID)")

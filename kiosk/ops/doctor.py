@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import KioskConfig
+
+if TYPE_CHECKING:
+    from devices.probe import ProbeResult
 
 log = logging.getLogger(__name__)
 
@@ -71,57 +74,32 @@ Check = Callable[[DoctorContext], CheckResult]
 # --- devices ---------------------------------------------------------------------------------
 
 
+def _from_probe(name: str, result: ProbeResult) -> CheckResult:
+    from devices.probe import ProbeState
+
+    status = {
+        ProbeState.PRESENT: Status.OK,
+        ProbeState.ATTENTION: Status.WARN,
+        ProbeState.ABSENT: Status.FAIL,
+        ProbeState.ERROR: Status.FAIL,
+        ProbeState.UNKNOWN: Status.UNAVAILABLE,
+    }[result.state]
+    return CheckResult(name, status, result.message, result.remedy)
+
+
 def check_reader(ctx: DoctorContext) -> CheckResult:
-    spec = ctx.config.devices.card_reader
-    if spec == "simulator":
-        from devices.card.transports import simulated  # noqa: F401 - proves the simulator loads
+    from devices.card.transports import registry
 
-        return CheckResult("reader", Status.OK, "simulated card reader (demo cards)")
-    if spec.startswith("pcsc"):
-        wanted = spec.partition(":")[2] or None
-        try:
-            from devices.card.transports.pcsc import list_readers, resolve_reader
-        except ImportError as exc:
-            return CheckResult(
-                "reader",
-                Status.FAIL,
-                f"PC/SC support is not installed ({exc.name})",
-                "install the pcsc extra: pip install 'mot-cua-kiosk[pcsc]'",
-            )
-        try:
-            readers = list_readers()
-            chosen = resolve_reader(wanted, readers)
-        except Exception as exc:
-            return CheckResult(
-                "reader",
-                Status.FAIL,
-                f"no usable PC/SC reader: {exc}",
-                "plug the reader in; check that the pcscd service runs",
-            )
-        return CheckResult("reader", Status.OK, f"PC/SC reader '{chosen}' ({len(readers)} found)")
-    if spec.startswith("pn532:"):
-        from devices.card.transports.pn532 import Pn532Transport
+    return _from_probe("reader", registry.probe(ctx.config.devices.card_reader))
 
-        transport = Pn532Transport(spec.partition(":")[2])
-        try:
-            card = transport.card_present()
-            firmware = transport.firmware
-        except Exception as exc:
-            return CheckResult(
-                "reader",
-                Status.FAIL,
-                f"PN532 on {spec[6:]} does not answer: {exc}",
-                "check the USB cable and the port name in kiosk.toml",
-            )
-        finally:
-            transport.close()
-        extra = " (a card is on it: remove it)" if card else ""
-        return CheckResult(
-            "reader",
-            Status.WARN if card else Status.OK,
-            f"PN532 answers, firmware {firmware}{extra}",
-        )
-    return CheckResult("reader", Status.UNAVAILABLE, f"unknown reader kind {spec!r}")
+
+def _simulated_reader(config: KioskConfig) -> bool:
+    from devices.card.transports import registry
+
+    try:
+        return registry.parse_spec(config.devices.card_reader).simulated
+    except registry.ReaderSpecError:
+        return False
 
 
 def check_camera(ctx: DoctorContext) -> CheckResult:
@@ -155,44 +133,11 @@ def check_camera(ctx: DoctorContext) -> CheckResult:
 
 
 def check_printer(ctx: DoctorContext) -> CheckResult:
-    spec = ctx.config.devices.printer
-    if spec.startswith("pdf:"):
-        folder = ctx.config.print_dir
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".doctor-probe"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            return CheckResult("printer", Status.FAIL, f"cannot write to {folder}: {exc.strerror}")
-        return CheckResult("printer", Status.OK, f"prints to the folder {folder} (no paper)")
-    if spec.startswith("escpos:"):
-        from devices.printer.errors import PrinterError
-        from devices.printer.escpos_serial import EscPosSerialPrinter
+    from devices.printer import registry
+    from devices.printer.base import PrinterSetup
 
-        try:
-            state = EscPosSerialPrinter(spec.partition(":")[2]).status()
-        except PrinterError as exc:
-            return CheckResult(
-                "printer", Status.FAIL, str(exc), "switch the printer on; check its cable"
-            )
-        if state.paper_out:
-            return CheckResult("printer", Status.FAIL, "out of paper", "load a new paper roll")
-        if state.cover_open:
-            return CheckResult("printer", Status.FAIL, "cover open", "close the printer cover")
-        if not state.ready:
-            return CheckResult("printer", Status.FAIL, "printer reports an error", "restart it")
-        if state.paper_near_end:
-            return CheckResult(
-                "printer", Status.WARN, "paper nearly finished", "put a spare roll next to it"
-            )
-        return CheckResult("printer", Status.OK, "ready, paper loaded")
-    return CheckResult(
-        "printer",
-        Status.UNAVAILABLE,
-        f"printer {spec!r}: this version cannot ask a system printer about its paper",
-        "print a test page from the system's printer settings",
-    )
+    setup = PrinterSetup(default_folder=ctx.config.print_dir)
+    return _from_probe("printer", registry.probe(ctx.config.devices.printer, setup))
 
 
 # --- time, disk, network ---------------------------------------------------------------------
@@ -323,7 +268,7 @@ def check_trust_store(ctx: DoctorContext) -> CheckResult:
     if not entries:
         return CheckResult(
             "trust store",
-            Status.WARN if ctx.config.devices.card_reader == "simulator" else Status.FAIL,
+            Status.WARN if _simulated_reader(ctx.config) else Status.FAIL,
             f"{ctx.config.trust_store} holds no CSCA certificate: chips cannot be verified",
             "import the CSCA: kiosk trust import FILE or kiosk trust import-masterlist FILE",
         )

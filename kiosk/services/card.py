@@ -208,9 +208,9 @@ class DemoCardSlot:
 
     def __call__(self) -> CardTransport:
         from devices.card.simulator import demo_card
-        from devices.card.transports.simulated import SimulatedTransport
+        from devices.card.transports.registry import open_transport
 
-        self._transport = SimulatedTransport(demo_card(self.citizen_index))
+        self._transport = open_transport("simulator", chip=demo_card(self.citizen_index))
         return self._transport  # type: ignore[no-any-return]
 
 

@@ -25,9 +25,8 @@ import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrintJob
-from devices.printer.errors import PrinterError
-from devices.printer.folder import FolderPrinter
+from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrinterSetup, PrintJob
+from devices.printer.errors import PrinterError, SystemPrinterUnavailable
 from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
 from kiosk.config import KioskConfig
 from kiosk.domain.identity import CitizenIdentity, mask_id
@@ -59,15 +58,13 @@ class PrintJobUnreadable(ServiceError):
 
 def printer_for(config: KioskConfig) -> Printer:
     """The printer `[devices] printer` names, except `system` (a Qt adapter the UI provides)."""
-    spec = config.devices.printer
-    if spec.startswith("pdf:"):
-        return FolderPrinter(config.print_dir)
-    if spec.startswith("escpos:"):
-        from devices.printer.escpos_serial import EscPosSerialPrinter
+    from devices.printer.registry import open_printer
 
-        port, _, baud = spec[len("escpos:") :].partition("@")
-        return EscPosSerialPrinter(port, int(baud) if baud.isdigit() else 115200)
-    raise NotBuilt("system printer (ui.system_printer.SystemPrinter is wired by the UI)")
+    setup = PrinterSetup(default_folder=config.print_dir)
+    try:
+        return open_printer(config.devices.printer, setup)
+    except SystemPrinterUnavailable as exc:
+        raise NotBuilt(f"system printer: {exc}") from None
 
 
 def place_name(address: str) -> str:

@@ -79,3 +79,56 @@ def test_config_comes_from_the_environment_when_no_option_is_given(tmp_path, mon
 def test_missing_config_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read config file"):
         load_config(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("card_reader", "pcsc:ACS ACR1252"),
+        ("card_reader", "pn532:rfc2217://10.0.0.7:4001"),
+        ("printer", "escpos:COM3@19200"),
+        ("printer", "system:EPSON TM-T82"),
+        ("printer", "pdf:/srv/prints"),
+    ],
+)
+def test_device_forms_the_registries_know_are_accepted(key, value):
+    config = parse_config(f'[devices]\n{key} = "{value}"\n')
+    assert getattr(config.devices, key) == value
+
+
+@pytest.mark.parametrize(
+    ("key", "registry"),
+    [
+        ("card_reader", "devices.card.transports.registry"),
+        ("printer", "devices.printer.registry"),
+    ],
+)
+def test_a_refused_device_names_the_forms_its_registry_allows(key, registry):
+    import importlib
+
+    allowed_forms = importlib.import_module(registry).describe_allowed()
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f'[devices]\n{key} = "lpt9"\n')
+    assert str(caught.value) == f"bad value for [devices].{key}: 'lpt9'; allowed: {allowed_forms}"
+
+
+def test_a_card_reader_kind_added_to_the_registry_is_accepted_by_config(monkeypatch):
+    from types import SimpleNamespace
+
+    from devices.card.transports import registry
+
+    kind = SimpleNamespace(FORMS=("fake:N",), parse=lambda t: t if t == "fake:1" else None)
+    monkeypatch.setattr(registry, "KINDS", (*registry.KINDS, kind))
+    assert parse_config('[devices]\ncard_reader = "fake:1"\n').devices.card_reader == "fake:1"
+    with pytest.raises(ConfigError, match=r" or fake:N$"):
+        parse_config('[devices]\ncard_reader = "fake:"\n')
+
+
+def test_a_pdf_printer_folder_is_where_prints_go(tmp_path):
+    config = parse_config(f'[devices]\nprinter = "pdf:{tmp_path / "out"}"\n')
+    assert config.print_dir == tmp_path / "out"
+
+
+def test_other_printers_leave_prints_in_the_data_folder(tmp_path):
+    text = f'[devices]\nprinter = "escpos:COM3"\n[storage]\ndata_dir = "{tmp_path}"\n'
+    assert parse_config(text).print_dir == tmp_path / "prints"

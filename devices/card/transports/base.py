@@ -8,7 +8,9 @@ card is there, `CardRemoved` when the card leaves mid-exchange, `TransportError`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from devices.probe import ProbeResult
 
 SHORT_APDU_MAX = 261  # CLA INS P1 P2 Lc(1) data(255) Le(1) + margin for PN532 wrapping
 
@@ -31,6 +33,21 @@ class CardTransport(Protocol):
 
     def card_present(self) -> bool:
         """Whether a card is on the reader now (cheap; no APDU exchanged)."""
+
+
+class TransportSpec(Protocol):
+    """A parsed `[devices] card_reader` value: knows how to open and probe its reader."""
+
+    @property
+    def simulated(self) -> bool:
+        """Whether this is the software chip (demo cards, demo CSCA), not a real reader."""
+
+    def open(self, **options: Any) -> CardTransport:
+        """The transport, built without touching hardware (that happens at `connect()`);
+        `options` go to the transport's constructor."""
+
+    def probe(self) -> ProbeResult:
+        """Whether the reader is there, for `kiosk doctor`."""
 
 
 @dataclass

@@ -13,6 +13,8 @@ needs it.
   FEATURE_GET_TLV_PROPERTIES, dwMaxAPDUDataSize); `max_apdu_len` stays short (261) unless the reader
   says more, or the caller says `extended_length=True`. Whether the card supports it is the card
   protocol's question (EF.ATR/INFO); `card_extended_length` offers the ATR's answer.
+
+Spec (`[devices] card_reader`): `pcsc` (the first reader) or `pcsc:READER NAME` (see above).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from devices.card.errors import (
     CardError,
@@ -33,8 +35,11 @@ from devices.card.errors import (
     TransportError,
 )
 from devices.card.transports.base import SHORT_APDU_MAX, LinkCounters
+from devices.probe import ProbeResult, ProbeState
 
 log = logging.getLogger(__name__)
+
+FORMS = ("pcsc", "pcsc:READER NAME")
 
 EXTENDED_APDU_MAX = 4 + 3 + 65535 + 2  # header, extended Lc, data, extended Le (ISO 7816-4 §5.1)
 PNP_NOTIFICATION = "\\\\?PnP?\\Notification"  # the pseudo reader that changes when readers come/go
@@ -516,3 +521,43 @@ class PcscMonitor:
             self.on_event(event)
         except Exception:  # a listener's bug must not kill the monitor; it is logged in full
             log.exception("PC/SC monitor listener failed on %s", event.kind)
+
+
+@dataclass(frozen=True)
+class PcscSpec:
+    """`pcsc` or `pcsc:READER NAME`."""
+
+    reader: str | None = None  # the whole name or a part of it; None: the first reader
+    simulated: ClassVar[bool] = False
+
+    def open(self, **options: Any) -> PcscTransport:
+        return PcscTransport(self.reader, **options)
+
+    def probe(self) -> ProbeResult:
+        try:
+            _scard()
+        except ReaderNotFound:
+            return ProbeResult(
+                ProbeState.ERROR,
+                "PC/SC support is not installed (pyscard)",
+                "install the pcsc extra: pip install 'mot-cua-kiosk[pcsc]'",
+            )
+        try:
+            readers = list_readers()
+            chosen = resolve_reader(self.reader, readers)
+        except CardError as exc:
+            return ProbeResult(
+                ProbeState.ABSENT,
+                f"no usable PC/SC reader: {exc}",
+                "plug the reader in; check that the pcscd service runs",
+            )
+        return ProbeResult(ProbeState.PRESENT, f"PC/SC reader '{chosen}' ({len(readers)} found)")
+
+
+def parse(text: str) -> PcscSpec | None:
+    kind, colon, reader = text.strip().partition(":")
+    if kind != "pcsc":
+        return None
+    if not colon:
+        return PcscSpec()
+    return PcscSpec(reader.strip()) if reader.strip() else None

@@ -9,6 +9,9 @@ bit; chained answers are fetched with empty InDataExchange commands until MI cle
 Reconnect: a link failure (port gone, PN532 silent) closes the port; the next `connect()` opens it
 again, wakes the PN532 up and configures it from scratch. `connect()` also power-cycles the RF field
 so the card starts fresh (no applet selected, no session), as after a slip.
+
+Spec (`[devices] card_reader`): `pn532:PORT`, a device path or a pyserial URL (`pn532:/dev/ttyUSB0`,
+`pn532:COM3`, `pn532:rfc2217://10.0.0.7:4001`).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from devices.card.errors import (
+    CardError,
     CardNotPresent,
     CardRemoved,
     ProtocolError,
@@ -61,9 +66,12 @@ from devices.card.transports.pn532_frames import (
     sam_configuration,
     status_text,
 )
+from devices.probe import ProbeResult, ProbeState
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
+
+FORMS = ("pn532:PORT",)
 
 DEFAULT_BAUDRATE = 115200
 READ_POLL_S = 0.02  # serial read timeout: how often a wait re-checks its deadline
@@ -421,3 +429,38 @@ class Pn532Transport:
         if answer.error:
             raise Pn532StatusError(f"PN532 InDataExchange failed: {status_text(answer.status)}")
         return answer
+
+
+@dataclass(frozen=True)
+class Pn532Spec:
+    """`pn532:PORT`."""
+
+    port: str
+    simulated: ClassVar[bool] = False
+
+    def open(self, **options: Any) -> Pn532Transport:
+        return Pn532Transport(self.port, **options)
+
+    def probe(self) -> ProbeResult:
+        transport = self.open()
+        remedy = "check the USB cable and the port name in kiosk.toml"
+        try:
+            card = transport.card_present()
+            firmware = transport.firmware
+        except CardError as exc:
+            state = ProbeState.ABSENT if isinstance(exc, ReaderNotFound) else ProbeState.ERROR
+            return ProbeResult(state, f"PN532 on {self.port} does not answer: {exc}", remedy)
+        finally:
+            transport.close()
+        if card:
+            return ProbeResult(
+                ProbeState.ATTENTION,
+                f"PN532 answers, firmware {firmware} (a card is on it: remove it)",
+                "remove the card from the reader",
+            )
+        return ProbeResult(ProbeState.PRESENT, f"PN532 answers, firmware {firmware}")
+
+
+def parse(text: str) -> Pn532Spec | None:
+    kind, _, port = text.strip().partition(":")
+    return Pn532Spec(port.strip()) if kind == "pn532" and port.strip() else None

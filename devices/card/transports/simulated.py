@@ -4,16 +4,21 @@ Faults that belong to the link or the hand holding the card live here: the card 
 N bytes crossed the link (and coming back after some connect attempts), a slow card, a reader whose
 buffer is small. Faults that belong to the chip (wrong key, corrupt data group, forged SOD) live in
 the chip's profile.
+
+Spec (`[devices] card_reader`): `simulator`.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from devices.card.errors import CardNotPresent, CardRemoved, ReaderBufferOverflow, TransportError
 from devices.card.transports.base import SHORT_APDU_MAX, LinkCounters
+from devices.probe import ProbeResult, ProbeState
+
+FORMS = ("simulator",)
 
 
 class ChipSide(Protocol):
@@ -93,3 +98,27 @@ class SimulatedTransport:
             self._connected = False
             self._absent_left = self.faults.absent_connects
             raise CardRemoved(f"card slipped after {at} bytes")
+
+
+@dataclass(frozen=True)
+class SimulatorSpec:
+    """`simulator`: the software chip, a demo citizen's card unless a chip is given."""
+
+    simulated: ClassVar[bool] = True
+
+    def open(self, *, chip: ChipSide | None = None, **options: Any) -> SimulatedTransport:
+        if chip is None:
+            from devices.card.simulator import demo_card
+
+            chip = demo_card(0)
+        return SimulatedTransport(chip, **options)
+
+    def probe(self) -> ProbeResult:
+        transport = self.open()
+        transport.connect()  # proves the software chip builds and powers up
+        transport.disconnect()
+        return ProbeResult(ProbeState.PRESENT, "simulated card reader (demo cards)")
+
+
+def parse(text: str) -> SimulatorSpec | None:
+    return SimulatorSpec() if text.strip() == "simulator" else None

@@ -102,6 +102,32 @@ def test_system_printer_paper_is_said_to_be_uncheckable(tmp_path: Path) -> None:
     assert doctor.check_printer(DoctorContext(config)).status is Status.UNAVAILABLE
 
 
+def test_the_simulated_reader_is_ok(ctx: DoctorContext) -> None:
+    result = doctor.check_reader(ctx)
+    assert (result.status, result.detail) == (Status.OK, "simulated card reader (demo cards)")
+
+
+def test_a_pn532_on_a_missing_serial_port_fails_naming_the_port(tmp_path: Path) -> None:
+    config = _config(tmp_path, '[devices]\ncard_reader = "pn532:/dev/does-not-exist"\n')
+    result = doctor.check_reader(DoctorContext(config))
+    assert result.status is Status.FAIL
+    assert "/dev/does-not-exist" in result.detail and "port name" in result.remedy
+
+
+def test_an_escpos_printer_low_on_paper_warns(tmp_path: Path) -> None:
+    from tests.devices.printer.emulator import PrinterEmulator
+
+    with PrinterEmulator() as emulator:
+        emulator.state.paper_near_end = True
+        config = _config(tmp_path, f'[devices]\nprinter = "escpos:{emulator.port}"\n')
+        result = doctor.check_printer(DoctorContext(config))
+    assert (result.status, result.detail) == (Status.WARN, "paper nearly finished")
+
+
+def test_empty_trust_store_only_warns_with_the_simulated_reader(ctx: DoctorContext) -> None:
+    assert doctor.check_trust_store(ctx).status is Status.WARN
+
+
 def test_broken_audit_log_fails(ctx: DoctorContext) -> None:
     from kiosk.records.audit_anchor import open_audit_log
 
