@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from kiosk.crypto import Sealer
-from kiosk.domain.catalogue import Catalogue, ProcedureSpec
+from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.errors import ErrorText, register
 from kiosk.domain.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
 from kiosk.domain.identity import CitizenIdentity
@@ -158,9 +158,9 @@ class KioskDossierService:
     # --- DossierService ------------------------------------------------------------------------
 
     def procedures(self) -> list[Procedure]:
-        return [spec.to_procedure() for spec in self.catalogue.procedures]
+        return list(self.catalogue.procedures)
 
-    def spec(self, procedure: Procedure | str) -> ProcedureSpec:
+    def spec(self, procedure: Procedure | str) -> Procedure:
         return self.catalogue.get(procedure if isinstance(procedure, str) else procedure.code)
 
     def prefill(self, procedure: Procedure, identity: CitizenIdentity) -> DossierDraft:

@@ -175,7 +175,7 @@ class KioskReceiptPrinter:
             phone=mask_phone(values.get("phone", "")),
             email=values.get("email", ""),
             request=procedure.name,
-            documents=procedure.documents or tuple(a.name for a in draft.attachments),
+            documents=procedure.document_names or tuple(a.name for a in draft.attachments),
             sets=1,
             processing_days=procedure.processing_days,
             received_at=_local(result.received_at),

@@ -16,7 +16,7 @@ from kiosk.crypto.keyring import open_keyring
 from kiosk.crypto.sealer import Sealer
 from kiosk.domain import errors, vietqr
 from kiosk.domain.identity import CitizenIdentity
-from kiosk.domain.model import DossierDraft, Procedure, SubmitResult
+from kiosk.domain.model import DocumentSpec, DossierDraft, FeeRule, Procedure, SubmitResult
 from kiosk.services.payment import VietQrPaymentService
 from kiosk.services.printing import (
     ERROR_TEXTS,
@@ -28,10 +28,13 @@ from kiosk.services.printing import (
 )
 
 PROCEDURE = Procedure(
-    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", 8000, 1,
-    documents=("Tờ khai cấp bản sao trích lục hộ tịch",),
+    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", FeeRule("fixed", amount_vnd=8000), 1,
+    documents=(DocumentSpec("to_khai", "Tờ khai cấp bản sao trích lục hộ tịch", source="form"),),
 )  # fmt: skip
-RESIDENCE = Procedure("2.001", "Đăng ký thường trú", "Công an xã", 20000, 7, receipt_form="CT04")
+RESIDENCE = Procedure(
+    "2.001", "Đăng ký thường trú", "Công an xã", FeeRule("fixed", amount_vnd=20000), 7,
+    receipt_form="CT04",
+)  # fmt: skip
 IDENTITY = CitizenIdentity("001095012345", "Nguyễn Thị Hằng", None, place_of_residence="Thôn Đông")
 RESULT = SubmitResult(
     kiosk_reference="K-000.00.12.H56-250815-0007",
