@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from printing import fonts, qr, wording
+from printing import fonts, line_wrap, qr, wording
 from printing.model import FORM_CT04, ReceiptData
 
 COPIES = (
@@ -85,26 +85,8 @@ def _form(data: ReceiptData) -> _Form:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap by measured width (a word longer than the line is split by character)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if stringWidth(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while stringWidth(word, font, size) > width:
-            cut = len(word)
-            while cut > 1 and stringWidth(word[:cut], font, size) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
-    return lines or [""]
+    """`text` in lines no wider than `width` points in `font` at `size`."""
+    return line_wrap.wrap(text, width, lambda part: stringWidth(part, font, size))
 
 
 def _items(data: ReceiptData) -> list[tuple[str, str]]:
