@@ -70,6 +70,18 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+def mask_phone(value: str) -> str:
+    """A citizen's phone as the screen and the paper show it: `0912 345 678` → `09******78`.
+
+    The first two and last two digits let the citizen recognise the number and hide six of ten
+    (the same rule as the log redaction); a value too short to keep four digits and still hide
+    four is hidden entirely, never shown as typed."""
+    digits = "".join(c for c in normalise_phone(value) if c.isdigit())
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+
+
 def validate_field(spec: FormField, raw: str, today: date) -> str | None:
     """None when the value is acceptable, else a Vietnamese message naming the field."""
     value = raw.strip()

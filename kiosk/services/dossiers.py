@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.crypto import Sealer
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.errors import ErrorText, register
 from kiosk.domain.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from kiosk.portal.local_server import LocalPortal
     from kiosk.services.interfaces import AccountService, StatusService
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 DocumentCapture = Callable[[str, Progress], Attachment]
 
 ERROR_TEXTS: dict[str, ErrorText] = {

@@ -22,7 +22,7 @@ demo mode they show the simulated card's fictional citizens. The same purge dele
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrintJob
@@ -30,14 +30,15 @@ from devices.printer.errors import PrinterError
 from devices.printer.folder import FolderPrinter
 from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
 from kiosk.config import KioskConfig
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.errors import ErrorText, register
+from kiosk.domain.forms import mask_phone
 from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import DossierDraft, NotBuilt, ServiceError, SubmitResult
 from kiosk.services.interfaces import PaymentService
 from printing.model import FORM_CT04, OfflineSlip, ReceiptData
 
 log = logging.getLogger(__name__)
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 ERROR_TEXTS: dict[str, ErrorText] = {
     "printer_paper_out": ErrorText(
@@ -121,12 +122,6 @@ def place_name(address: str) -> str:
         if first.startswith(prefix):
             return first[len(prefix) :]
     return first
-
-
-def mask_phone(phone: str) -> str:
-    """`0912345678` → `091****678`."""
-    digits = "".join(c for c in phone if c.isdigit())
-    return digits[:3] + "*" * (len(digits) - 6) + digits[-3:] if len(digits) >= 7 else digits
 
 
 def _local(moment: datetime) -> datetime:

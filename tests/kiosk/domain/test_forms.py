@@ -10,6 +10,7 @@ from kiosk.domain.catalogue import load_catalogue
 from kiosk.domain.form_dates import parse_form_date
 from kiosk.domain.forms import (
     clean_values,
+    mask_phone,
     normalise_phone,
     prefill,
     validate_field,
@@ -101,3 +102,15 @@ def test_validate_form_lists_every_bad_field_in_form_order():
 def test_clean_values_keeps_only_form_keys_and_normalises_phones():
     fields = (FormField("phone", "Điện thoại", kind="phone"),)
     assert clean_values(fields, {"phone": " +84912345678 ", "x": "y"}) == {"phone": "0912345678"}
+
+
+def test_a_phone_on_screen_and_paper_keeps_its_first_two_and_last_two_digits() -> None:
+    assert mask_phone("0912345678") == "09******78"
+
+
+def test_a_phone_is_masked_the_same_however_it_was_typed() -> None:
+    assert mask_phone("0912 345 678") == mask_phone("+84 912.345.678") == "09******78"
+
+
+def test_a_phone_too_short_to_mask_is_hidden_entirely() -> None:
+    assert mask_phone("12345") == "*****"

@@ -23,7 +23,6 @@ from kiosk.services.printing import (
     KioskReceiptPrinter,
     PrintJobUnreadable,
     ReceiptNotPrinted,
-    mask_phone,
     place_name,
 )
 
@@ -84,7 +83,7 @@ def test_receipt_data_comes_from_draft_identity_and_result(tmp_path: Path) -> No
     assert (data.citizen_name, data.address, data.phone) == (
         "Nguyễn Thị Hằng",
         "Thôn Đông",
-        "091****678",
+        "09******78",
     )
     assert data.id_number == "001******345"  # Mẫu 01: masked
     assert data.received_at == datetime(2025, 8, 15, 9, 30, tzinfo=data.received_at.tzinfo)
@@ -199,7 +198,3 @@ def test_every_printer_error_code_has_citizen_and_staff_texts() -> None:
 )  # fmt: skip
 def test_place_name_drops_the_unit_word(address: str, place: str) -> None:
     assert place_name(address) == place
-
-
-def test_phone_is_masked_on_the_receipt() -> None:
-    assert mask_phone("0912 345 678") == "091****678"
