@@ -34,7 +34,7 @@ from devices.card.cms import (
 from devices.card.errors import CardError
 from devices.card.lds.sod import SecurityObject, SignerInfo, parse_signed_data
 from devices.card.tlv import parse_one
-from devices.card.trust_store import ID_CSCA_MASTER_LIST, certificates_in
+from devices.card.trust_store import ID_CSCA_MASTER_LIST, certificates_in, listed_certificates
 from kiosk.crypto.keyring import write_atomically
 
 EXPIRED, EXPIRING, VALID = "expired", "expiring", "valid"
@@ -223,22 +223,10 @@ def _verify_master_list(
 
 
 def _listed_certificates(content: bytes) -> list[x509.Certificate]:
-    """CscaMasterList ::= SEQUENCE { version INTEGER, certList SET OF Certificate }."""
     try:
-        parts = parse_one(content).children()
-        if len(parts) < 2:
-            raise MasterListInvalid("the master list has no certificate list")
-        elements = parts[1].children()
+        certificates = listed_certificates(content)
     except CardError as exc:
         raise MasterListInvalid(f"the master list content is malformed: {exc}") from None
-    certificates = []
-    for element in elements:
-        try:
-            certificates.append(x509.load_der_x509_certificate(element.raw))
-        except (ValueError, x509.InvalidVersion):
-            raise MasterListInvalid(
-                "the master list holds a certificate that does not load"
-            ) from None
     if not certificates:
         raise MasterListInvalid("the master list is empty")
     return certificates
