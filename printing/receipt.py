@@ -9,7 +9,6 @@ the form, the fee (with a VietQR to pay it while unpaid) and the two signature b
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from printing import fonts, line_wrap, qr, wording
 from printing.model import FORM_CT04, ReceiptData
+from printing.pdf_document import a4_pdf
 
 COPIES = (
     "Liên 1: lưu tại Bộ phận tiếp nhận và trả kết quả",
@@ -381,10 +381,5 @@ def render(canvas: Canvas, data: ReceiptData) -> None:
 
 def receipt_pdf(data: ReceiptData) -> bytes:
     """The receipt as PDF bytes (A4, fonts embedded)."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(fonts.nfc(f"{_form(data).title.capitalize()} {data.dossier_code}"))
-    canvas.setAuthor(fonts.nfc(data.office_name))
-    render(canvas, data)
-    canvas.save()
-    return buffer.getvalue()
+    title = f"{_form(data).title.capitalize()} {data.dossier_code}"
+    return a4_pdf(title, data.office_name, lambda canvas: render(canvas, data))
