@@ -79,7 +79,7 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
         draft = service.prefill(procedure, who)
         draft.values.update(content="Thông tin về nơi cư trú", purpose=f"bench {number}")
         draft.attachments.append(
-            service.capture_document(draft, procedure.documents[0], lambda f, k: None)
+            service.capture_document(draft, procedure.document_names[0], lambda f, k: None)
         )
         start = time.perf_counter()
         service.submit(draft, who)

@@ -9,7 +9,6 @@ the form, the fee (with a VietQR to pay it while unpaid) and the two signature b
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,8 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from printing import fonts, qr, wording
+from printing import fonts, line_wrap, qr, wording
 from printing.model import FORM_CT04, ReceiptData
+from printing.pdf_document import a4_pdf
 
 COPIES = (
     "Liên 1: lưu tại Bộ phận tiếp nhận và trả kết quả",
@@ -85,26 +85,8 @@ def _form(data: ReceiptData) -> _Form:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap by measured width (a word longer than the line is split by character)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if stringWidth(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while stringWidth(word, font, size) > width:
-            cut = len(word)
-            while cut > 1 and stringWidth(word[:cut], font, size) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
-    return lines or [""]
+    """`text` in lines no wider than `width` points in `font` at `size`."""
+    return line_wrap.wrap(text, width, lambda part: stringWidth(part, font, size))
 
 
 def _items(data: ReceiptData) -> list[tuple[str, str]]:
@@ -399,10 +381,5 @@ def render(canvas: Canvas, data: ReceiptData) -> None:
 
 def receipt_pdf(data: ReceiptData) -> bytes:
     """The receipt as PDF bytes (A4, fonts embedded)."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(fonts.nfc(f"{_form(data).title.capitalize()} {data.dossier_code}"))
-    canvas.setAuthor(fonts.nfc(data.office_name))
-    render(canvas, data)
-    canvas.save()
-    return buffer.getvalue()
+    title = f"{_form(data).title.capitalize()} {data.dossier_code}"
+    return a4_pdf(title, data.office_name, lambda canvas: render(canvas, data))

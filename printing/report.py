@@ -4,7 +4,6 @@ personal data."""
 
 from __future__ import annotations
 
-import io
 import math
 
 from reportlab.graphics import renderPDF
@@ -18,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from printing import fonts, wording
 from printing.model import DailyReport
+from printing.pdf_document import a4_pdf
 from printing.receipt import wrap
 
 PAGE_W, PAGE_H = A4
@@ -214,10 +214,5 @@ def render(canvas: Canvas, report: DailyReport) -> None:
 
 
 def report_pdf(report: DailyReport) -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(fonts.nfc(f"{TITLE.capitalize()} {report.day:%d/%m/%Y}"))
-    canvas.setAuthor(fonts.nfc(report.office_name))
-    render(canvas, report)
-    canvas.save()
-    return buffer.getvalue()
+    title = f"{TITLE.capitalize()} {report.day:%d/%m/%Y}"
+    return a4_pdf(title, report.office_name, lambda canvas: render(canvas, report))

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from PIL import Image, ImageDraw
 
-from printing import fonts, qr, raster_text, wording
+from printing import fonts, line_wrap, qr, raster_text, wording
 from printing.model import ActivationSlip, OfflineSlip, QueueTicket, ReceiptData
 
 DOTS_80MM = 576
@@ -109,28 +109,7 @@ class _Slip:
 
 
 def _wrap(text: str, size: int, bold: bool, width: int) -> list[str]:
-    def measure(part: str) -> float:
-        return raster_text.width(part, size, bold)
-
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if measure(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        while measure(word) > width:
-            cut = len(word) - 1
-            while cut > 1 and measure(word[:cut]) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
-    return lines or [""]
+    return line_wrap.wrap(text, width, lambda part: raster_text.width(part, size, bold))
 
 
 @dataclass(frozen=True)
@@ -170,7 +149,7 @@ def receipt_slip(
     slip.text(data.request, NORMAL, centre=True)
     slip.rule()
     slip.text("Ngày trả kết quả:", centre=True)
-    slip.fitted(f"{wording.weekday(data.due_at)}, {data.due_at:%d/%m/%Y}", HUGE)
+    slip.fitted(f"{wording.weekday(data.due_at, capital=True)}, {data.due_at:%d/%m/%Y}", HUGE)
     slip.fitted(f"lúc {data.due_at:%H:%M}", LARGE)
     slip.text(f"Tại: {data.result_place}", centre=True)
     slip.rule()
@@ -219,7 +198,7 @@ def offline_slip(
     slip.text(f"Nhận lúc {wording.short_moment(data.received_at)}", centre=True)
     if data.due_at is not None:
         slip.text("Ngày hẹn trả (dự kiến):", centre=True)
-        slip.fitted(f"{wording.weekday(data.due_at)}, {data.due_at:%d/%m/%Y}", LARGE)
+        slip.fitted(f"{wording.weekday(data.due_at, capital=True)}, {data.due_at:%d/%m/%Y}", LARGE)
     slip.rule()
     slip.text("Cán bộ sẽ báo mã hồ sơ chính thức qua tin nhắn hoặc khi Bác đến nhận kết quả.")
     slip.qr(data.qr_payload or data.kiosk_reference, "Quét mã để tra cứu hồ sơ")

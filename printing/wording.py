@@ -1,4 +1,5 @@
-"""How dates, times and money are written on Vietnamese administrative documents."""
+"""How dates, times and money are written on Vietnamese administrative documents (and on the
+kiosk's screen, which imports these: the screen and the paper say it the same way)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,11 @@ def place_and_date(place: str, day: date) -> str:
     return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+# As written inside a sentence: "hẹn trả thứ Ba"; "Chủ nhật" is capitalised everywhere.
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
-def weekday(day: date) -> str:
-    return WEEKDAYS[day.weekday()]
+def weekday(day: date, *, capital: bool = False) -> str:
+    """`thứ Ba`; `Thứ Ba` with `capital` (at the start of a line)."""
+    name = WEEKDAYS[day.weekday()]
+    return name[0].upper() + name[1:] if capital else name

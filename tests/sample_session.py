@@ -6,9 +6,11 @@ from datetime import date, datetime
 
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import (
+    DocumentSpec,
     DossierDraft,
     DossierStatus,
     FeeRequest,
+    FeeRule,
     FormField,
     Procedure,
     SubmitResult,
@@ -24,9 +26,9 @@ RESIDENCE = Procedure(
     code="CT07",
     name="Xác nhận thông tin về cư trú",
     authority="Công an xã",
-    fee_vnd=20_000,
+    fee=FeeRule("fixed", amount_vnd=20_000),
     processing_days=3,
-    documents=("Tờ khai CT01",),
+    documents=(DocumentSpec("ct01", "Tờ khai CT01"),),
     fields=(
         FormField("full_name", "Họ, chữ đệm và tên", prefill_from="full_name"),
         FormField("date_of_birth", "Ngày sinh", kind="date", prefill_from="date_of_birth"),
@@ -34,7 +36,7 @@ RESIDENCE = Procedure(
     ),
     receipt_form="CT04",
 )
-BIRTH = Procedure("KS", "Đăng ký khai sinh", "UBND xã", 0, 0)
+BIRTH = Procedure("KS", "Đăng ký khai sinh", "UBND xã", FeeRule("free"), 0)
 
 
 def sample_identity() -> CitizenIdentity:

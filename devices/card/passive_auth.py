@@ -13,13 +13,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.exceptions import UnsupportedAlgorithm
 
+from devices.card.cms import (
+    SignatureInvalid,
+    carried_certificates,
+    issued_by,
+    signer_certificate,
+    verify_signer,
+)
 from devices.card.errors import CardError, ParseError
 from devices.card.lds import data_group_number
 from devices.card.lds.sod import SecurityObject, SignerInfo, parse_sod
-from devices.card.signatures import describe, digest, verify
+from devices.card.signatures import describe, digest
 from devices.card.trust_store import TrustStore
 
 
@@ -69,61 +75,11 @@ def check_hashes(sod: SecurityObject, data_groups: dict[str, bytes]) -> dict[str
 
 
 def _document_signer(sod: SecurityObject, signer: SignerInfo) -> x509.Certificate:
-    certificates = []
-    for raw in sod.certificates:
-        try:
-            certificates.append(x509.load_der_x509_certificate(raw))
-        except (ValueError, UnsupportedAlgorithm) as exc:
-            raise ParseError(f"SOD certificate does not load: {exc}") from exc
+    certificates = carried_certificates(sod)
     if not certificates:
         raise ParseError("SOD carries no document signer certificate")
-    if signer.subject_key_identifier is not None:
-        for cert in certificates:
-            try:
-                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-            except x509.ExtensionNotFound:
-                continue
-            if ski.value.digest == signer.subject_key_identifier:
-                return cert
-    return certificates[0]
-
-
-def _sod_signature_ok(signer: SignerInfo, sod: SecurityObject, key: object) -> tuple[bool, str]:
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        return False, "the DS key is neither RSA nor EC"
-    if signer.signed_attributes is not None:
-        if signer.message_digest is None:
-            return False, "signed attributes lack the message digest"
-        hash_name = _hash_name(signer)
-        if not hmac.compare_digest(
-            digest(hash_name, sod.encapsulated_content), signer.message_digest
-        ):
-            return False, "message digest attribute does not match the security object"
-        signed = signer.signed_attributes
-    else:
-        hash_name = _hash_name(signer)
-        signed = sod.encapsulated_content
-    if not verify(key, signer.signature_algorithm, signer.signature, signed, hash_name):
-        return False, "the SOD signature does not verify with the DS certificate"
-    return True, ""
-
-
-def _hash_name(signer: SignerInfo) -> str:
-    from devices.card.lds.sod import HASH_OIDS
-
-    name = HASH_OIDS.get(signer.digest_algorithm.oid)
-    if name is None:
-        raise ParseError(f"unknown SOD digest algorithm {signer.digest_algorithm.oid}")
-    return name
-
-
-def certificate_signed_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether `issuer`'s key signed `certificate` (RSA, RSA-PSS, ECDSA)."""
-    try:
-        certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-        return False
-    return True
+    # An SOD whose signer identifier names none of its certificates is tried with the first.
+    return signer_certificate(certificates, signer) or certificates[0]
 
 
 def passive_authentication(
@@ -141,8 +97,11 @@ def passive_authentication(
     ds: x509.Certificate | None
     try:
         ds = _document_signer(sod, signer)
-        ok, why = _sod_signature_ok(signer, sod, ds.public_key())
         ds_name = ds.subject.rfc4514_string()
+        verify_signer(sod, signer, ds)
+        ok, why = True, ""
+    except SignatureInvalid as exc:
+        ok, why = False, f"EF.SOD: {exc}"
     except (CardError, ValueError, UnsupportedAlgorithm) as exc:
         ds, ok, why, ds_name = (
             None,
@@ -170,7 +129,7 @@ def passive_authentication(
     except ValueError as exc:
         return result(PaStatus.SIGNATURE_INVALID, f"the DS certificate issuer is malformed: {exc}")
     for csca in trust_store.issuers_of(ds):
-        if certificate_signed_by(ds, csca):
+        if issued_by(ds, csca):
             return result(
                 PaStatus.VALID,
                 "hashes, SOD signature and DS certificate chain verify" + note,

@@ -72,14 +72,18 @@ def master_list_certificates(data: bytes) -> list[x509.Certificate]:
     signed = parse_signed_data(parse_one(data))
     if signed.content_type != ID_CSCA_MASTER_LIST:
         raise ParseError("not a certificate nor a CSCA master list")
-    root = parse_one(signed.encapsulated_content)
-    parts = root.children()
+    return listed_certificates(signed.encapsulated_content)
+
+
+def listed_certificates(content: bytes) -> list[x509.Certificate]:
+    """CscaMasterList ::= SEQUENCE { version INTEGER, certList SET OF Certificate }."""
+    parts = parse_one(content).children()
     if len(parts) < 2:
         raise ParseError("CSCA master list without certificates")
     found: list[x509.Certificate] = []
     for element in parts[1].children():
         try:
             found.append(x509.load_der_x509_certificate(element.raw))
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise ParseError(f"master list holds a bad certificate: {exc}") from exc
     return found

@@ -66,10 +66,6 @@ def old_enough(date_of_birth: date | None, today: date) -> bool:
     return today.year - date_of_birth.year - (0 if had_birthday else 1) >= MIN_AGE
 
 
-def mask_phone(phone: str) -> str:
-    return phone[:2] + "*" * (len(phone) - 4) + phone[-2:] if len(phone) > 4 else "****"
-
-
 @dataclass(frozen=True)
 class ActivationSlip:
     """What the printer puts on paper for a citizen without a phone."""

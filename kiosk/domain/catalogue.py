@@ -13,13 +13,20 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from kiosk.domain.forms import KINDS, FieldSpec, parse_form_date
+from kiosk.domain.forms import KINDS
 from kiosk.domain.identity import CitizenIdentity
-from kiosk.domain.model import Procedure, ServiceError, WorkingDays
+from kiosk.domain.model import (
+    DocumentSpec,
+    FeeRule,
+    FormField,
+    Procedure,
+    SameDayRule,
+    ServiceError,
+)
 
 BUILTIN_CATALOGUE = Path(__file__).parent / "data" / "procedures.json"
 CATALOGUE_FILE_NAME = "procedures.json"
@@ -51,125 +58,18 @@ class CatalogueTampered(CatalogueError):
 
 
 @dataclass(frozen=True)
-class DocumentSpec:
-    key: str
-    name: str
-    source: str = "camera"  # form: the kiosk's own declaration | camera: photographed | counter
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class FeeRule:
-    """How the fee is computed. Amounts in đồng."""
-
-    kind: str
-    amount_vnd: int = 0  # fixed
-    in_person_vnd: int = 0  # by_channel
-    online_vnd: int = 0
-    pages_field: str = ""  # per_page
-    copies_field: str = ""
-    first_pages: int = 0
-    first_rate_vnd: int = 0
-    rest_rate_vnd: int = 0
-    cap_per_copy_vnd: int = 0
-    days: int = 0  # free_within_days
-    date_field: str = ""
-    amount_after_vnd: int = 0
-    uncertain: str = ""  # why the amount must be checked (province decision, ...)
-
-    def amount(self, values: Mapping[str, str], on: date, channel: str = "online") -> int:
-        """The fee for a dossier with these form values, received on `on` via `channel`."""
-        if self.kind == "fixed":
-            return self.amount_vnd
-        if self.kind == "by_channel":
-            return self.online_vnd if channel == "online" else self.in_person_vnd
-        if self.kind == "per_page":
-            pages = _positive_int(values.get(self.pages_field, ""), 1)
-            copies = _positive_int(values.get(self.copies_field, ""), 1)
-            first = min(pages, self.first_pages) * self.first_rate_vnd
-            rest = max(pages - self.first_pages, 0) * self.rest_rate_vnd
-            return copies * min(first + rest, self.cap_per_copy_vnd)
-        if self.kind == "free_within_days":
-            event = parse_form_date(values.get(self.date_field, ""))
-            if event is None or (on - event).days <= self.days:
-                return 0
-            return self.amount_after_vnd
-        return 0
-
-    @property
-    def base_vnd(self) -> int:
-        """The usual fee (online channel, one page, on time) for lists and the Procedure."""
-        if self.kind == "fixed":
-            return self.amount_vnd
-        if self.kind == "by_channel":
-            return self.online_vnd
-        if self.kind == "per_page":
-            return min(self.first_rate_vnd, self.cap_per_copy_vnd)
-        return 0
-
-
-@dataclass(frozen=True)
-class SameDayRule:
-    """Same-day procedures: received before `cutoff` → result the same working day, after it →
-    the next working day (DOMAIN.md §6; Decree 61/2018/NĐ-CP art. 19)."""
-
-    cutoff: time
-
-
-@dataclass(frozen=True)
-class ProcedureSpec:
-    code: str
-    name: str
-    authority: str
-    eligibility: str
-    online: str
-    documents: tuple[DocumentSpec, ...]
-    fee: FeeRule
-    processing_days: int  # legal time in working days; 0 with `same_day`
-    same_day: SameDayRule | None
-    receipt_form: str
-    fields: tuple[FieldSpec, ...]
-    extended_days: int = 0  # longer legal time when checks are needed (marriage: 5)
-    processing_uncertain: bool = False
-
-    def to_procedure(self) -> Procedure:
-        return Procedure(
-            code=self.code,
-            name=self.name,
-            authority=self.authority,
-            fee_vnd=self.fee.base_vnd,
-            processing_days=self.processing_days,
-            documents=tuple(d.name for d in self.documents),
-            fields=tuple(f.as_form_field() for f in self.fields),
-            receipt_form=self.receipt_form,
-        )
-
-    def due_at(self, received_at: datetime, working_days: WorkingDays) -> datetime:
-        """When the result is due: the legal time in working days, or the same-day rule."""
-        if self.same_day is None:
-            return working_days.add(received_at, self.processing_days)
-        if received_at.timetz().replace(tzinfo=None) >= self.same_day.cutoff:
-            return working_days.add(received_at, 1)
-        return working_days.add(received_at, 0)
-
-
-@dataclass(frozen=True)
 class Catalogue:
     version: str
     effective_from: date
-    procedures: tuple[ProcedureSpec, ...]
+    procedures: tuple[Procedure, ...]
     source: str
     sha256: str
 
-    def get(self, code: str) -> ProcedureSpec:
-        for spec in self.procedures:
-            if spec.code == code:
-                return spec
+    def get(self, code: str) -> Procedure:
+        for procedure in self.procedures:
+            if procedure.code == code:
+                return procedure
         raise CatalogueError(f"no procedure {code!r} in catalogue {self.version}")
-
-
-def _positive_int(value: str, default: int) -> int:
-    return int(value) if value.strip().isdigit() and int(value) > 0 else default
 
 
 def seal_path(path: Path) -> Path:
@@ -285,7 +185,7 @@ def _time(value: str, where: str) -> time:
         raise CatalogueInvalid(f"{where} must be a time HH:MM") from None
 
 
-def _procedure(entry: Any, index: int) -> ProcedureSpec:
+def _procedure(entry: Any, index: int) -> Procedure:
     if not isinstance(entry, dict):
         raise CatalogueInvalid(f"procedures[{index}] must be an object")
     code = _str(entry, "code", f"procedures[{index}]")
@@ -311,7 +211,7 @@ def _procedure(entry: Any, index: int) -> ProcedureSpec:
     processing_days = _int(entry, "processing_days", where)
     if same_day is not None and processing_days != 0:
         raise CatalogueInvalid(f"{where}: a same_day rule needs processing_days 0")
-    return ProcedureSpec(
+    return Procedure(
         code=code,
         name=_str(entry, "name", where),
         authority=_str(entry, "authority", where),
@@ -358,7 +258,7 @@ _FIELD_KEYS = {
 }  # fmt: skip
 
 
-def _field(entry: Any, where: str) -> FieldSpec:
+def _field(entry: Any, where: str) -> FormField:
     if not isinstance(entry, dict):
         raise CatalogueInvalid(f"{where}.fields entries must be objects")
     key = _str(entry, "key", f"{where}.fields")
@@ -380,7 +280,7 @@ def _field(entry: Any, where: str) -> FieldSpec:
     optional_ints = {}
     for name in ("min_value", "max_value", "min_age_years"):
         optional_ints[name] = _int(entry, name, at) if name in entry else None
-    return FieldSpec(
+    return FormField(
         key=key,
         label=_str(entry, "label", at),
         kind=kind,

@@ -1,6 +1,6 @@
 """Dossier forms: typed fields, validation with Vietnamese messages, prefill from the card.
 
-A form is the list of `FieldSpec`s of a procedure (from the catalogue). Values travel as strings
+A form is the list of `FormField`s of a procedure (from the catalogue). Values travel as strings
 (what the screen shows): dates as dd/mm/yyyy, numbers as digits. `validate_form` returns one
 `FieldProblem` per bad field, each naming the field and saying why in Vietnamese.
 """
@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.domain.form_dates import format_form_date, parse_form_date
 from kiosk.domain.identity import CitizenIdentity
-from kiosk.domain.model import FormField, ServiceError
+from kiosk.domain.model import FormField, ServiceError, age_on
 
 KINDS = ("text", "date", "phone", "number", "choice", "id_number", "email")
 
@@ -40,38 +41,6 @@ PREFILL_SOURCES: dict[str, str] = {
 _PHONE = re.compile(r"0(3|5|7|8|9)\d{8}")
 _ID_NUMBER = re.compile(r"\d{12}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One form field as the catalogue describes it."""
-
-    key: str
-    label: str
-    kind: str = "text"
-    required: bool = True
-    prefill_from: str = ""  # a CitizenIdentity attribute (see PREFILL_SOURCES)
-    choices: tuple[str, ...] = ()
-    pattern: str = ""  # full-match regular expression for text fields
-    pattern_hint: str = ""  # what the pattern means, in Vietnamese ("12 chữ số")
-    min_length: int = 0
-    max_length: int = 0  # 0: no limit
-    min_value: int | None = None
-    max_value: int | None = None
-    not_future: bool = False
-    not_past: bool = False
-    min_age_years: int | None = None  # for a date of birth
-
-    def as_form_field(self) -> FormField:
-        return FormField(
-            key=self.key,
-            label=self.label,
-            kind=self.kind,
-            prefill_from=self.prefill_from,
-            required=self.required,
-            choices=self.choices,
-        )
 
 
 @dataclass(frozen=True)
@@ -101,27 +70,19 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
-def parse_form_date(value: str) -> date | None:
-    """dd/mm/yyyy (also d/m/yyyy) → date; None when not a real date."""
-    match = _DATE.fullmatch(value.strip())
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+def mask_phone(value: str) -> str:
+    """A citizen's phone as the screen and the paper show it: `0912 345 678` → `09******78`.
+
+    The first two and last two digits let the citizen recognise the number and hide six of ten
+    (the same rule as the log redaction); a value too short to keep four digits and still hide
+    four is hidden entirely, never shown as typed."""
+    digits = "".join(c for c in normalise_phone(value) if c.isdigit())
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
 
 
-def format_form_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def _age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def validate_field(spec: FieldSpec, raw: str, today: date) -> str | None:
+def validate_field(spec: FormField, raw: str, today: date) -> str | None:
     """None when the value is acceptable, else a Vietnamese message naming the field."""
     value = raw.strip()
     label = f"«{spec.label}»"
@@ -155,7 +116,7 @@ def validate_field(spec: FieldSpec, raw: str, today: date) -> str | None:
     return None
 
 
-def _validate_date(spec: FieldSpec, value: str, today: date) -> str | None:
+def _validate_date(spec: FormField, value: str, today: date) -> str | None:
     label = f"«{spec.label}»"
     day = parse_form_date(value)
     if day is None:
@@ -164,13 +125,13 @@ def _validate_date(spec: FieldSpec, value: str, today: date) -> str | None:
         return f"{label} không thể sau ngày hôm nay."
     if spec.not_past and day < today:
         return f"{label} không thể trước ngày hôm nay."
-    if spec.min_age_years is not None and _age(day, today) < spec.min_age_years:
+    if spec.min_age_years is not None and age_on(day, today) < spec.min_age_years:
         return f"{label}: người này chưa đủ {spec.min_age_years} tuổi."
     return None
 
 
 def validate_form(
-    fields: tuple[FieldSpec, ...], values: Mapping[str, str], today: date
+    fields: tuple[FormField, ...], values: Mapping[str, str], today: date
 ) -> list[FieldProblem]:
     """Every problem of the form, in field order (empty list: the form is valid)."""
     problems = []
@@ -181,7 +142,7 @@ def validate_form(
     return problems
 
 
-def clean_values(fields: tuple[FieldSpec, ...], values: Mapping[str, str]) -> dict[str, str]:
+def clean_values(fields: tuple[FormField, ...], values: Mapping[str, str]) -> dict[str, str]:
     """The values the dossier keeps: known keys only, trimmed, phones normalised."""
     cleaned = {}
     for spec in fields:
@@ -202,7 +163,7 @@ def prefill_value(identity: CitizenIdentity, attribute: str) -> str:
     return str(value)
 
 
-def prefill(fields: tuple[FieldSpec, ...], identity: CitizenIdentity) -> dict[str, str]:
+def prefill(fields: tuple[FormField, ...], identity: CitizenIdentity) -> dict[str, str]:
     """Values for every field, filled from the card where the catalogue says so."""
     return {
         spec.key: prefill_value(identity, spec.prefill_from) if spec.prefill_from else ""

@@ -1,16 +1,19 @@
-"""The kiosk's domain types: procedures and their form fields, a dossier draft and its
-attachments, what a submission, a face check, a fee and a status look-up return, and the typed
-error every service raises (`ServiceError`, whose `code` is a key of the error-text catalogue).
+"""The kiosk's domain types: procedures (form fields, documents, fee and same-day rules), a
+dossier draft and its attachments, what a submission, a face check, a fee and a status look-up
+return, and the typed error every service raises (`ServiceError`, whose `code` is a key of the
+error-text catalogue).
 
 Plain data with no I/O: every layer of `kiosk/` may use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Protocol
+
+from kiosk.domain.form_dates import parse_form_date
 
 Progress = Callable[[float, str], None]  # (fraction 0..1, short status key) for the UI
 
@@ -47,24 +50,129 @@ class FaceResult:
 
 @dataclass(frozen=True)
 class FormField:
+    """One field of a procedure's form, as the catalogue describes it."""
+
     key: str
     label: str  # Vietnamese label, e.g. "Họ, chữ đệm và tên"
-    kind: str = "text"  # text | date | phone | number | choice
-    prefill_from: str = ""  # CitizenIdentity attribute this field is filled from
+    kind: str = "text"  # one of kiosk.domain.forms.KINDS
     required: bool = True
+    prefill_from: str = ""  # CitizenIdentity attribute this field is filled from
     choices: tuple[str, ...] = ()
+    pattern: str = ""  # full-match regular expression for text fields
+    pattern_hint: str = ""  # what the pattern means, in Vietnamese ("12 chữ số")
+    min_length: int = 0
+    max_length: int = 0  # 0: no limit
+    min_value: int | None = None
+    max_value: int | None = None
+    not_future: bool = False
+    not_past: bool = False
+    min_age_years: int | None = None  # for a date of birth
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    key: str
+    name: str
+    source: str = "camera"  # form: the kiosk's own declaration | camera: photographed | counter
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    """How the fee is computed. Amounts in đồng."""
+
+    kind: str  # free | fixed | by_channel | per_page | free_within_days
+    amount_vnd: int = 0  # fixed
+    in_person_vnd: int = 0  # by_channel
+    online_vnd: int = 0
+    pages_field: str = ""  # per_page
+    copies_field: str = ""
+    first_pages: int = 0
+    first_rate_vnd: int = 0
+    rest_rate_vnd: int = 0
+    cap_per_copy_vnd: int = 0
+    days: int = 0  # free_within_days
+    date_field: str = ""
+    amount_after_vnd: int = 0
+    uncertain: str = ""  # why the amount must be checked (province decision, ...)
+
+    def amount(self, values: Mapping[str, str], on: date, channel: str = "online") -> int:
+        """The fee for a dossier with these form values, received on `on` via `channel`."""
+        if self.kind == "fixed":
+            return self.amount_vnd
+        if self.kind == "by_channel":
+            return self.online_vnd if channel == "online" else self.in_person_vnd
+        if self.kind == "per_page":
+            pages = _positive_int(values.get(self.pages_field, ""), 1)
+            copies = _positive_int(values.get(self.copies_field, ""), 1)
+            first = min(pages, self.first_pages) * self.first_rate_vnd
+            rest = max(pages - self.first_pages, 0) * self.rest_rate_vnd
+            return copies * min(first + rest, self.cap_per_copy_vnd)
+        if self.kind == "free_within_days":
+            event = parse_form_date(values.get(self.date_field, ""))
+            if event is None or (on - event).days <= self.days:
+                return 0
+            return self.amount_after_vnd
+        return 0
+
+    @property
+    def base_vnd(self) -> int:
+        """The usual fee (online channel, one page, on time), shown in lists."""
+        if self.kind == "fixed":
+            return self.amount_vnd
+        if self.kind == "by_channel":
+            return self.online_vnd
+        if self.kind == "per_page":
+            return min(self.first_rate_vnd, self.cap_per_copy_vnd)
+        return 0
+
+
+def _positive_int(value: str, default: int) -> int:
+    return int(value) if value.strip().isdigit() and int(value) > 0 else default
+
+
+@dataclass(frozen=True)
+class SameDayRule:
+    """Same-day procedures: received before `cutoff` → result the same working day, after it →
+    the next working day (DOMAIN.md §6; Decree 61/2018/NĐ-CP art. 19)."""
+
+    cutoff: time
 
 
 @dataclass(frozen=True)
 class Procedure:
+    """One administrative procedure, loaded from the catalogue."""
+
     code: str
     name: str  # Vietnamese name
     authority: str
-    fee_vnd: int
+    fee: FeeRule
     processing_days: int  # legal time in working days (0: same day)
-    documents: tuple[str, ...] = ()
+    documents: tuple[DocumentSpec, ...] = ()
     fields: tuple[FormField, ...] = ()
     receipt_form: str = "01"  # "01" (Mẫu 01) or "CT04" (residence)
+    eligibility: str = ""
+    online: str = "full"  # full | partial | none (toàn trình / một phần / at the counter only)
+    same_day: SameDayRule | None = None  # with processing_days 0
+    extended_days: int = 0  # longer legal time when checks are needed (marriage: 5)
+    processing_uncertain: bool = False
+
+    @property
+    def fee_vnd(self) -> int:
+        """The usual fee, for lists and the fee screen (the dossier's own: `fee.amount`)."""
+        return self.fee.base_vnd
+
+    @property
+    def document_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.documents)
+
+    def due_at(self, received_at: datetime, working_days: WorkingDays) -> datetime:
+        """When the result is due: the legal time in working days, or the same-day rule."""
+        if self.same_day is None:
+            return working_days.add(received_at, self.processing_days)
+        if received_at.timetz().replace(tzinfo=None) >= self.same_day.cutoff:
+            return working_days.add(received_at, 1)
+        return working_days.add(received_at, 0)
 
 
 @dataclass
@@ -109,7 +217,6 @@ class WorkingDays(Protocol):
     def add(self, start: datetime, days: int) -> datetime: ...
 
 
-def age_on(born: date | None, day: date) -> int | None:
-    if born is None:
-        return None
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on `day` (a birthday counts from the day itself)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

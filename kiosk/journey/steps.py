@@ -83,7 +83,7 @@ def _load_procedures(ctx: JourneyContext, services: Services, progress: Progress
 
 def _capture_documents(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
     assert ctx.draft is not None and ctx.procedure is not None
-    for document in ctx.procedure.documents:
+    for document in ctx.procedure.document_names:
         ctx.draft.attachments.append(
             services.dossiers.capture_document(ctx.draft, document, progress)
         )

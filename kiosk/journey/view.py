@@ -13,6 +13,7 @@ from kiosk.journey.events import EventType
 from kiosk.journey.steps import StepId
 from kiosk.journey.table import target_for
 from kiosk.journey.texts import guidance, phrase, step_text
+from printing.wording import money, weekday
 
 PROGRESS: dict[Journey, list[StepId]] = {
     Journey.SUBMIT: [
@@ -84,17 +85,9 @@ class StepView:
     error_code: str = ""  # ERROR / STAFF_HELP: the catalogue code (the screen's pictogram)
 
 
-def money(vnd: int) -> str:
-    """20000 → "20.000 đồng" (dot as the thousands separator)."""
-    return f"{vnd:,}".replace(",", ".") + " đồng"
-
-
-WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
-
-
 def long_date(day: date | datetime) -> str:
     """ "thứ Ba, 28/4/2026" (UI.md)."""
-    return f"{WEEKDAYS[day.weekday()]}, {day.day}/{day.month}/{day.year}"
+    return f"{weekday(day)}, {day.day}/{day.month}/{day.year}"
 
 
 def clock(moment: datetime) -> str:

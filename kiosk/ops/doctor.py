@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import KioskConfig
+from kiosk.domain.calendar.vietnam_time import UTC_OFFSET
 
 if TYPE_CHECKING:
     from devices.probe import ProbeResult
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 BUILD_YEAR = 2026
 DISK_FAIL_BYTES = 500 * 1024 * 1024
 DISK_WARN_BYTES = 2 * 1024 * 1024 * 1024
-VIETNAM_UTC_OFFSET = timedelta(hours=7)
 MAX_CLOCK_SKEW = timedelta(minutes=2)
 OUTBOX_STALE = timedelta(hours=24)
 CAMERA_WAIT_S = 3.0
@@ -162,7 +162,7 @@ def check_clock(ctx: DoctorContext) -> CheckResult:
                 f"{skew.total_seconds():.0f} s away from the portal's clock",
                 "enable time synchronisation (NTP) on this PC",
             )
-    if offset != VIETNAM_UTC_OFFSET:
+    if offset != UTC_OFFSET:
         return CheckResult(
             "clock",
             Status.WARN,

@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.domain.accounts import mask_phone, password_problems
+from kiosk.domain.accounts import password_problems
+from kiosk.domain.calendar.vietnam_time import UTC_OFFSET
+from kiosk.domain.forms import mask_phone
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -341,7 +343,7 @@ class PortalApi:
     @staticmethod
     def _next_code(db: sqlite3.Connection, unit_code: str, now: datetime) -> str:
         """`UNIT-YYMMDD-XXXX` with a daily sequence per unit (DOMAIN.md §7)."""
-        day = (now + timedelta(hours=7)).strftime("%y%m%d")  # Vietnam time, UTC+7
+        day = (now + UTC_OFFSET).strftime("%y%m%d")  # Vietnam time
         day_key = f"{unit_code}-{day}"
         row = db.execute("SELECT last FROM daily_sequence WHERE day_key = ?", (day_key,)).fetchone()
         number = (row["last"] if row else 0) + 1

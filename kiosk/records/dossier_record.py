@@ -12,13 +12,14 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.crypto import Sealer, SealError
+from kiosk.domain.calendar.vietnam_time import UTC_OFFSET
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import Attachment
 from kiosk.records.outbox import Outbox
@@ -26,12 +27,11 @@ from kiosk.store.models import Attachment as AttachmentRow
 from kiosk.store.models import Dossier
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by staff
-VIETNAM = timedelta(hours=7)
 
 
 def new_kiosk_reference(received_at: datetime) -> str:
     """`KIOSK-YYMMDD-XXXXXX`: clearly the kiosk's own reference, never a portal code."""
-    day = (received_at + VIETNAM).strftime("%y%m%d")
+    day = (received_at + UTC_OFFSET).strftime("%y%m%d")
     tail = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
     return f"KIOSK-{day}-{tail}"
 

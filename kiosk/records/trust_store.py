@@ -22,14 +22,19 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
+from devices.card.cms import (
+    SignatureInvalid,
+    carried_certificates,
+    issued_by,
+    signer_certificate,
+    verify_signer,
+)
 from devices.card.errors import CardError
 from devices.card.lds.sod import SecurityObject, SignerInfo, parse_signed_data
-from devices.card.signatures import digest, verify
 from devices.card.tlv import parse_one
-from devices.card.trust_store import ID_CSCA_MASTER_LIST, certificates_in
+from devices.card.trust_store import ID_CSCA_MASTER_LIST, certificates_in, listed_certificates
 from kiosk.crypto.keyring import write_atomically
 
 EXPIRED, EXPIRING, VALID = "expired", "expiring", "valid"
@@ -94,30 +99,6 @@ def _is_ca(certificate: x509.Certificate) -> bool:
     except x509.ExtensionNotFound:
         return True  # old CSCAs may lack the extension; the chain check still applies
     return constraints.value.ca
-
-
-def issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """True if `issuer` signed `certificate` (names match and the signature verifies)."""
-    if certificate.issuer != issuer.subject:
-        return False
-    key = issuer.public_key()
-    algorithm = certificate.signature_hash_algorithm
-    if algorithm is None:
-        return False
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            parameters = certificate.signature_algorithm_parameters
-            pad = parameters if isinstance(parameters, padding.PSS) else padding.PKCS1v15()
-            key.verify(certificate.signature, certificate.tbs_certificate_bytes, pad, algorithm)
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(
-                certificate.signature, certificate.tbs_certificate_bytes, ec.ECDSA(algorithm)
-            )
-        else:
-            return False
-    except Exception:
-        return False
-    return True
 
 
 class TrustStoreFolder:
@@ -242,78 +223,32 @@ def _verify_master_list(
 
 
 def _listed_certificates(content: bytes) -> list[x509.Certificate]:
-    """CscaMasterList ::= SEQUENCE { version INTEGER, certList SET OF Certificate }."""
     try:
-        parts = parse_one(content).children()
-        if len(parts) < 2:
-            raise MasterListInvalid("the master list has no certificate list")
-        elements = parts[1].children()
+        certificates = listed_certificates(content)
     except CardError as exc:
         raise MasterListInvalid(f"the master list content is malformed: {exc}") from None
-    certificates = []
-    for element in elements:
-        try:
-            certificates.append(x509.load_der_x509_certificate(element.raw))
-        except (ValueError, x509.InvalidVersion):
-            raise MasterListInvalid(
-                "the master list holds a certificate that does not load"
-            ) from None
     if not certificates:
         raise MasterListInvalid("the master list is empty")
     return certificates
 
 
 def _signer_certificate(signed: SecurityObject, info: SignerInfo) -> x509.Certificate:
-    candidates = []
-    for raw in signed.certificates:
-        try:
-            candidates.append(x509.load_der_x509_certificate(raw))
-        except ValueError:
-            raise MasterListInvalid("a certificate in the CMS does not load") from None
-    for cert in candidates:
-        if info.subject_key_identifier is not None:
-            try:
-                ski = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
-            except x509.ExtensionNotFound:
-                continue
-            if ski.value.digest == info.subject_key_identifier:
-                return cert
-        elif (
-            info.issuer_and_serial is not None
-            and _issuer_and_serial(cert) == info.issuer_and_serial
-        ):
-            return cert
-    raise MasterListInvalid("the CMS does not carry the master list signer's certificate")
-
-
-def _issuer_and_serial(cert: x509.Certificate) -> bytes:
-    from devices.card import asn1
-
-    return asn1.der_seq(cert.issuer.public_bytes(), asn1.der_int(cert.serial_number))
+    try:
+        carried = carried_certificates(signed)
+    except CardError:
+        raise MasterListInvalid("a certificate in the CMS does not load") from None
+    found = signer_certificate(carried, info)
+    if found is None:
+        raise MasterListInvalid("the CMS does not carry the master list signer's certificate")
+    return found
 
 
 def _check_signature(signed: SecurityObject, info: SignerInfo, signer: x509.Certificate) -> None:
-    from devices.card.lds.sod import HASH_OIDS
-
-    hash_name = HASH_OIDS.get(info.digest_algorithm.oid)
-    if hash_name is None:
-        raise MasterListInvalid(f"unknown digest algorithm {info.digest_algorithm.oid}")
-    if info.signed_attributes is None:
-        message = signed.encapsulated_content
-    else:
-        if info.message_digest is None or not hmac.compare_digest(
-            digest(hash_name, signed.encapsulated_content), info.message_digest
-        ):
-            raise MasterListInvalid("the message digest does not match the master list content")
-        if info.content_type not in (None, ID_CSCA_MASTER_LIST):
-            raise MasterListInvalid("the signed content type is not a CSCA master list")
-        message = info.signed_attributes
-    key = signer.public_key()
-    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        raise MasterListInvalid("the master list signer key is neither RSA nor EC")
+    if info.content_type not in (None, ID_CSCA_MASTER_LIST):
+        raise MasterListInvalid("the signed content type is not a CSCA master list")
     try:
-        ok = verify(key, info.signature_algorithm, info.signature, message, hash_name)
+        verify_signer(signed, info, signer)
+    except SignatureInvalid as exc:
+        raise MasterListInvalid(f"master list: {exc}") from None
     except CardError as exc:
         raise MasterListInvalid(f"the signature is malformed: {exc}") from None
-    if not ok:
-        raise MasterListInvalid("the master list signature does not verify")

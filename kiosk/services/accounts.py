@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from kiosk.domain.accounts import ActivationSlip, mobile_number, old_enough, password_problems
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import ServiceError
 from kiosk.portal.client import PortalClient
 from kiosk.portal.errors import PortalRejected
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 T = TypeVar("T")
 
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.crypto import Sealer
-from kiosk.domain.catalogue import Catalogue, ProcedureSpec
+from kiosk.domain.calendar.vietnam_time import VIETNAM
+from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.forms import FieldProblem, FormInvalid, clean_values, prefill, validate_form
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import (
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
     from kiosk.portal.local_server import LocalPortal
     from kiosk.services.interfaces import AccountService, StatusService
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 DocumentCapture = Callable[[str, Progress], Attachment]
 
 
@@ -109,9 +109,9 @@ class KioskDossierService:
     # --- DossierService ------------------------------------------------------------------------
 
     def procedures(self) -> list[Procedure]:
-        return [spec.to_procedure() for spec in self.catalogue.procedures]
+        return list(self.catalogue.procedures)
 
-    def spec(self, procedure: Procedure | str) -> ProcedureSpec:
+    def spec(self, procedure: Procedure | str) -> Procedure:
         return self.catalogue.get(procedure if isinstance(procedure, str) else procedure.code)
 
     def prefill(self, procedure: Procedure, identity: CitizenIdentity) -> DossierDraft:

@@ -22,20 +22,21 @@ demo mode they show the simulated card's fictional citizens. The same purge dele
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrinterSetup, PrintJob
 from devices.printer.errors import PrinterError, SystemPrinterUnavailable
 from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
 from kiosk.config import KioskConfig
+from kiosk.domain.calendar.vietnam_time import VIETNAM
+from kiosk.domain.forms import mask_phone
 from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import DossierDraft, NotBuilt, ServiceError, SubmitResult
 from kiosk.services.interfaces import PaymentService
 from printing.model import FORM_CT04, OfflineSlip, ReceiptData
 
 log = logging.getLogger(__name__)
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 class ReceiptNotPrinted(ServiceError):
@@ -74,12 +75,6 @@ def place_name(address: str) -> str:
         if first.startswith(prefix):
             return first[len(prefix) :]
     return first
-
-
-def mask_phone(phone: str) -> str:
-    """`0912345678` → `091****678`."""
-    digits = "".join(c for c in phone if c.isdigit())
-    return digits[:3] + "*" * (len(digits) - 6) + digits[-3:] if len(digits) >= 7 else digits
 
 
 def _local(moment: datetime) -> datetime:
@@ -128,7 +123,7 @@ class KioskReceiptPrinter:
             phone=mask_phone(values.get("phone", "")),
             email=values.get("email", ""),
             request=procedure.name,
-            documents=procedure.documents or tuple(a.name for a in draft.attachments),
+            documents=procedure.document_names or tuple(a.name for a in draft.attachments),
             sets=1,
             processing_days=procedure.processing_days,
             received_at=_local(result.received_at),

@@ -8,11 +8,12 @@ the citizen still sees every dossier, with "status as of the last sync").
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 
 from kiosk.crypto import Sealer
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.catalogue import Catalogue, CatalogueError
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import DossierStatus
@@ -22,7 +23,6 @@ from kiosk.store import Store
 from kiosk.store.models import Dossier, OutboxEntry
 
 log = logging.getLogger(__name__)
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 # Dossier.status (local states, then the portal's) → what the citizen reads.
 STATUS_TEXTS = {

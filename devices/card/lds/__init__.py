@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.card.errors import ParseError
+from devices.card.tlv import TLV, parse_prefix
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,11 @@ class LdsFile:
     tag: int
     fid: int
     sfi: int
+
+    @property
+    def label(self) -> str:
+        """How messages name it: `DG13`, `EF.COM`, `EF.SOD`."""
+        return self.name if self.name.startswith("DG") else f"EF.{self.name}"
 
 
 FILES = (
@@ -53,3 +59,14 @@ def identify(data: bytes) -> LdsFile:
     if known is None:
         raise ParseError(f"unknown leading tag {data[0]:02X} (not an LDS file)")
     return known
+
+
+def outer_template(data: bytes, name: str) -> TLV:
+    """The file's outer template, refused unless it carries the tag of the file named."""
+    expected = BY_NAME[name]
+    outer = parse_prefix(data)
+    if outer.tag != expected.tag:
+        raise ParseError(
+            f"{expected.label} must start with tag {expected.tag:X}, found {outer.tag:X}"
+        )
+    return outer

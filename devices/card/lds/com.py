@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.card.errors import ParseError
-from devices.card.lds import BY_TAG
-from devices.card.tlv import encode_tlv, parse_prefix
+from devices.card.lds import BY_TAG, outer_template
+from devices.card.tlv import encode_tlv
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,7 @@ class Com:
 
 
 def parse_com(data: bytes) -> Com:
-    outer = parse_prefix(data)
-    if outer.tag != 0x60:
-        raise ParseError(f"EF.COM must start with tag 60, found {outer.tag:X}")
+    outer = outer_template(data, "COM")
     lds = outer.find(0x5F01)
     uni = outer.find(0x5F36)
     tags = outer.find(0x5C)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from devices.card.errors import MrzError, ParseError
+from devices.card.lds import outer_template
 from devices.card.mrz import Mrz, parse_mrz
-from devices.card.tlv import encode_tlv, parse_prefix
+from devices.card.tlv import encode_tlv
 
 
 def parse_dg1(data: bytes) -> Mrz:
-    outer = parse_prefix(data)
-    if outer.tag != 0x61:
-        raise ParseError(f"DG1 must start with tag 61, found {outer.tag:X}")
+    outer = outer_template(data, "DG1")
     element = outer.find(0x5F1F)
     if element is None:
         raise ParseError("DG1 has no MRZ (5F1F)")

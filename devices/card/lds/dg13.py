@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from devices.card import asn1
-from devices.card.errors import ParseError
-from devices.card.tlv import TLV, encode_tlv, parse_prefix
+from devices.card.lds import outer_template
+from devices.card.tlv import TLV, encode_tlv
 
 DG13_OID = "1.0.10646.1.0.8"
 _STRING_TAGS = {0x0C, 0x13, 0x16, 0x14, 0x1A, 0x1E, 0x04}
@@ -114,9 +114,7 @@ def _entries(outer: TLV) -> list[TLV]:
 
 
 def parse_dg13(data: bytes) -> Dg13:
-    outer = parse_prefix(data)
-    if outer.tag != 0x6D:
-        raise ParseError(f"DG13 must start with tag 6D, found {outer.tag:X}")
+    outer = outer_template(data, "DG13")
     result = Dg13()
     for entry in _entries(outer):
         if entry.tag != asn1.SEQUENCE:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from devices.card import asn1
 from devices.card.errors import ParseError
+from devices.card.lds import outer_template
 from devices.card.security_infos import SecurityInfos, security_infos_from
-from devices.card.tlv import encode_tlv, parse_prefix
+from devices.card.tlv import encode_tlv
 
 
 def parse_dg14(data: bytes) -> SecurityInfos:
-    outer = parse_prefix(data)
-    if outer.tag != 0x6E:
-        raise ParseError(f"DG14 must start with tag 6E, found {outer.tag:X}")
+    outer = outer_template(data, "DG14")
     inner = outer.children()
     if not inner or inner[0].tag != asn1.SET:
         raise ParseError("DG14 must hold a SET of SecurityInfo")

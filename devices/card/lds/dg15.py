@@ -7,15 +7,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from devices.card.errors import ParseError
-from devices.card.tlv import encode_tlv, parse_prefix
+from devices.card.lds import outer_template
+from devices.card.tlv import encode_tlv
 
 AaPublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 
 
 def parse_dg15(data: bytes) -> AaPublicKey:
-    outer = parse_prefix(data)
-    if outer.tag != 0x6F:
-        raise ParseError(f"DG15 must start with tag 6F, found {outer.tag:X}")
+    outer = outer_template(data, "DG15")
     spki = outer.children()
     if not spki:
         raise ParseError("DG15 is empty")

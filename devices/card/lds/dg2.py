@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.card.errors import ParseError
+from devices.card.lds import outer_template
 from devices.card.lds.image import ImageInfo, find_image_start, image_info, sniff
-from devices.card.tlv import TLV, encode_tlv, iter_tlv, parse_prefix
+from devices.card.tlv import TLV, encode_tlv, iter_tlv
 
 _FAC = b"FAC\x00"
 
@@ -31,9 +32,7 @@ class FaceImage:
 
 def parse_dg2(data: bytes) -> FaceImage:
     """The first face image in DG2."""
-    outer = parse_prefix(data)
-    if outer.tag != 0x75:
-        raise ParseError(f"DG2 must start with tag 75, found {outer.tag:X}")
+    outer = outer_template(data, "DG2")
     group = outer.find(0x7F61)
     if group is None:
         raise ParseError("DG2 has no biometric information group template (7F61)")

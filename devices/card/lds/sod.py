@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from devices.card import asn1
 from devices.card.errors import ParseError
-from devices.card.tlv import TLV, encode_tlv, parse_one, parse_prefix
+from devices.card.lds import outer_template
+from devices.card.tlv import TLV, encode_tlv, parse_one
 
 ID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 ID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
@@ -81,9 +82,7 @@ def _octets(element: TLV) -> bytes:
 
 
 def parse_sod(data: bytes) -> SecurityObject:
-    outer = parse_prefix(data)
-    if outer.tag != 0x77:
-        raise ParseError(f"EF.SOD must start with tag 77, found {outer.tag:X}")
+    outer = outer_template(data, "SOD")
     content_info = outer.children()
     if not content_info or content_info[0].tag != asn1.SEQUENCE:
         raise ParseError("EF.SOD does not hold a CMS ContentInfo")

@@ -15,10 +15,12 @@ which is what placing a new moon on the right civil day needs.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
-VIETNAM_UTC_OFFSET_H = 7.0
+from kiosk.domain.calendar.vietnam_time import UTC_OFFSET
+
+VIETNAM_UTC_OFFSET_H = UTC_OFFSET / timedelta(hours=1)
 
 _RAD = math.pi / 180.0
 _SYNODIC_MONTH = 29.530588853

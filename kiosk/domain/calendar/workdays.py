@@ -24,16 +24,16 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from kiosk.domain.calendar import lunar
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 
 TABLE_FILE = Path(__file__).with_name("workdays.json")
 OVERRIDE_FILE_NAME = "workdays.json"
 SAME_DAY_CUTOFF = time(15, 0)
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 class WorkdaysTableError(ValueError):

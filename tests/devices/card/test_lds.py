@@ -1,6 +1,7 @@
 """LDS parsing (ICAO 9303-10): files recognised by their leading tag, DG1, DG2 (ISO 19794-5 and
 39794-5 containers, JPEG / JPEG 2000), DG13 (DOMAIN.md §1, tolerant), DG14, DG15, EF.COM."""
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -141,3 +142,18 @@ def test_dg14_advertises_chip_and_active_authentication() -> None:
 def test_dg15_holds_the_active_authentication_public_key() -> None:
     key = parse_dg15(profile().files[0x010F])
     assert key.public_numbers() == profile().aa_key.public_key().public_numbers()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("parse", "message"),
+    [
+        (parse_com, "EF.COM must start with tag 60, found 61"),
+        (parse_dg13, "DG13 must start with tag 6D, found 61"),
+        (parse_dg15, "DG15 must start with tag 6F, found 61"),
+    ],
+)
+def test_a_file_with_another_files_tag_is_refused_naming_both_tags(
+    parse: Callable[[bytes], object], message: str
+) -> None:
+    with pytest.raises(ParseError, match=message):
+        parse(encode_tlv(0x61, b""))

@@ -165,7 +165,7 @@ def test_permanent_residence_takes_seven_working_days():
 
 
 def test_catalogue_maps_to_the_journey_procedure_contract():
-    procedure = load_catalogue().get("temporary_residence").to_procedure()
+    procedure = load_catalogue().get("temporary_residence")
     assert (procedure.fee_vnd, procedure.processing_days, procedure.receipt_form) == (
         7000,
         3,

@@ -7,16 +7,17 @@ from datetime import date
 import pytest
 
 from kiosk.domain.catalogue import load_catalogue
+from kiosk.domain.form_dates import parse_form_date
 from kiosk.domain.forms import (
-    FieldSpec,
     clean_values,
+    mask_phone,
     normalise_phone,
-    parse_form_date,
     prefill,
     validate_field,
     validate_form,
 )
 from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.model import FormField
 
 TODAY = date(2026, 1, 5)
 
@@ -34,21 +35,21 @@ def identity() -> CitizenIdentity:
 @pytest.mark.parametrize(
     ("spec", "value", "expected"),
     [
-        (FieldSpec("a", "Họ và tên"), "", "Bác chưa điền «Họ và tên»."),
-        (FieldSpec("a", "Điện thoại", kind="phone"), "0123456789", "số di động có 10 chữ số"),
-        (FieldSpec("a", "Số định danh", kind="id_number"), "12345", "đúng 12 chữ số"),
-        (FieldSpec("a", "Ngày sinh", kind="date"), "31/02/2000", "ngày/tháng/năm"),
+        (FormField("a", "Họ và tên"), "", "Bác chưa điền «Họ và tên»."),
+        (FormField("a", "Điện thoại", kind="phone"), "0123456789", "số di động có 10 chữ số"),
+        (FormField("a", "Số định danh", kind="id_number"), "12345", "đúng 12 chữ số"),
+        (FormField("a", "Ngày sinh", kind="date"), "31/02/2000", "ngày/tháng/năm"),
         (
-            FieldSpec("a", "Ngày mất", kind="date", not_future=True),
+            FormField("a", "Ngày mất", kind="date", not_future=True),
             "06/01/2026",
             "sau ngày hôm nay",
         ),
-        (FieldSpec("a", "Số trang", kind="number", min_value=1), "0", "không được nhỏ hơn 1"),
-        (FieldSpec("a", "Số trang", kind="number"), "ba", "cần là một số"),
-        (FieldSpec("a", "Giới tính", kind="choice", choices=("Nam", "Nữ")), "X", "Nam, Nữ"),
-        (FieldSpec("a", "Tên", max_length=3), "Nguyễn", "dài quá 3 ký tự"),
-        (FieldSpec("a", "Ngày sinh", kind="date", min_age_years=18), "06/01/2008", "chưa đủ 18"),
-        (FieldSpec("a", "Số GPLX", pattern=r"\d{12}", pattern_hint="12 chữ số"), "12", "12 chữ số"),
+        (FormField("a", "Số trang", kind="number", min_value=1), "0", "không được nhỏ hơn 1"),
+        (FormField("a", "Số trang", kind="number"), "ba", "cần là một số"),
+        (FormField("a", "Giới tính", kind="choice", choices=("Nam", "Nữ")), "X", "Nam, Nữ"),
+        (FormField("a", "Tên", max_length=3), "Nguyễn", "dài quá 3 ký tự"),
+        (FormField("a", "Ngày sinh", kind="date", min_age_years=18), "06/01/2008", "chưa đủ 18"),
+        (FormField("a", "Số GPLX", pattern=r"\d{12}", pattern_hint="12 chữ số"), "12", "12 chữ số"),
     ],
 )
 def test_a_bad_value_gets_a_vietnamese_message_naming_the_field(spec, value, expected):
@@ -59,10 +60,10 @@ def test_a_bad_value_gets_a_vietnamese_message_naming_the_field(spec, value, exp
 @pytest.mark.parametrize(
     ("spec", "value"),
     [
-        (FieldSpec("a", "Điện thoại", kind="phone"), "+84 912 345 678"),
-        (FieldSpec("a", "Ngày sinh", kind="date", not_future=True), "5/1/2026"),
-        (FieldSpec("a", "Ghi chú", required=False), ""),
-        (FieldSpec("a", "Ngày sinh", kind="date", min_age_years=18), "05/01/2008"),
+        (FormField("a", "Điện thoại", kind="phone"), "+84 912 345 678"),
+        (FormField("a", "Ngày sinh", kind="date", not_future=True), "5/1/2026"),
+        (FormField("a", "Ghi chú", required=False), ""),
+        (FormField("a", "Ngày sinh", kind="date", min_age_years=18), "05/01/2008"),
     ],
 )
 def test_a_good_value_passes(spec, value):
@@ -99,5 +100,17 @@ def test_validate_form_lists_every_bad_field_in_form_order():
 
 
 def test_clean_values_keeps_only_form_keys_and_normalises_phones():
-    fields = (FieldSpec("phone", "Điện thoại", kind="phone"),)
+    fields = (FormField("phone", "Điện thoại", kind="phone"),)
     assert clean_values(fields, {"phone": " +84912345678 ", "x": "y"}) == {"phone": "0912345678"}
+
+
+def test_a_phone_on_screen_and_paper_keeps_its_first_two_and_last_two_digits() -> None:
+    assert mask_phone("0912345678") == "09******78"
+
+
+def test_a_phone_is_masked_the_same_however_it_was_typed() -> None:
+    assert mask_phone("0912 345 678") == mask_phone("+84 912.345.678") == "09******78"
+
+
+def test_a_phone_too_short_to_mask_is_hidden_entirely() -> None:
+    assert mask_phone("12345") == "*****"

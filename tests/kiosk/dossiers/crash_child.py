@@ -56,7 +56,7 @@ def main(data_dir: str, url: str, total: int) -> int:
             break
         draft = service.prefill(procedure, citizen())
         draft.values.update(content="Thông tin về nơi cư trú", purpose=f"lần {stored}")
-        draft.attachments.append(service.capture_document(draft, procedure.documents[0], None))
+        draft.attachments.append(service.capture_document(draft, procedure.document_names[0], None))
         service.submit(draft, citizen())
     while outbox.counts()["accepted"] < total:
         outbox.wake_all()

@@ -39,7 +39,9 @@ def ready_draft(svc, who=None):
     procedure = next(p for p in svc.procedures() if p.code == "residence_confirmation")
     draft = svc.prefill(procedure, who or citizen())
     draft.values.update(content="Thông tin về nơi cư trú", purpose="Nộp hồ sơ xin việc")
-    draft.attachments.append(svc.capture_document(draft, procedure.documents[0], lambda f, k: None))
+    draft.attachments.append(
+        svc.capture_document(draft, procedure.document_names[0], lambda f, k: None)
+    )
     return draft
 
 
@@ -85,7 +87,7 @@ def test_originals_for_a_certified_copy_are_sent_to_the_officer_not_photographed
     procedure = next(p for p in svc.procedures() if p.code == "certified_copy")
     draft = svc.prefill(procedure, citizen())
     with pytest.raises(ServiceError) as caught:
-        svc.capture_document(draft, procedure.documents[0], lambda f, k: None)
+        svc.capture_document(draft, procedure.document_names[0], lambda f, k: None)
     assert caught.value.code == "documents_at_counter"
     assert not isinstance(caught.value, NotBuilt)
 

@@ -6,11 +6,13 @@ import pytest
 
 from kiosk.config import KioskConfig, parse_config
 from kiosk.domain import vietqr
-from kiosk.domain.model import FeeRequest, Procedure, ServiceError
+from kiosk.domain.model import FeeRequest, FeeRule, Procedure, ServiceError
 from kiosk.services.payment import VietQrPaymentService, transfer_purpose
 
-FEE = Procedure("1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", 8000, 1)
-FREE = Procedure("1.002", "Đăng ký khai sinh", "UBND xã", 0, 0)
+FEE = Procedure(
+    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", FeeRule("fixed", amount_vnd=8000), 1
+)
+FREE = Procedure("1.002", "Đăng ký khai sinh", "UBND xã", FeeRule("free"), 0)
 
 
 def _service(paid: set[str] | None = None) -> VietQrPaymentService:

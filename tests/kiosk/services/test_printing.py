@@ -16,21 +16,23 @@ from kiosk.crypto.keyring import open_keyring
 from kiosk.crypto.sealer import Sealer
 from kiosk.domain import errors, vietqr
 from kiosk.domain.identity import CitizenIdentity
-from kiosk.domain.model import DossierDraft, Procedure, SubmitResult
+from kiosk.domain.model import DocumentSpec, DossierDraft, FeeRule, Procedure, SubmitResult
 from kiosk.services.payment import VietQrPaymentService
 from kiosk.services.printing import (
     KioskReceiptPrinter,
     PrintJobUnreadable,
     ReceiptNotPrinted,
-    mask_phone,
     place_name,
 )
 
 PROCEDURE = Procedure(
-    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", 8000, 1,
-    documents=("Tờ khai cấp bản sao trích lục hộ tịch",),
+    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", FeeRule("fixed", amount_vnd=8000), 1,
+    documents=(DocumentSpec("to_khai", "Tờ khai cấp bản sao trích lục hộ tịch", source="form"),),
 )  # fmt: skip
-RESIDENCE = Procedure("2.001", "Đăng ký thường trú", "Công an xã", 20000, 7, receipt_form="CT04")
+RESIDENCE = Procedure(
+    "2.001", "Đăng ký thường trú", "Công an xã", FeeRule("fixed", amount_vnd=20000), 7,
+    receipt_form="CT04",
+)  # fmt: skip
 IDENTITY = CitizenIdentity("001095012345", "Nguyễn Thị Hằng", None, place_of_residence="Thôn Đông")
 RESULT = SubmitResult(
     kiosk_reference="K-000.00.12.H56-250815-0007",
@@ -80,7 +82,7 @@ def test_receipt_data_comes_from_draft_identity_and_result(tmp_path: Path) -> No
     assert (data.citizen_name, data.address, data.phone) == (
         "Nguyễn Thị Hằng",
         "Thôn Đông",
-        "091****678",
+        "09******78",
     )
     assert data.id_number == "001******345"  # Mẫu 01: masked
     assert data.received_at == datetime(2025, 8, 15, 9, 30, tzinfo=data.received_at.tzinfo)
@@ -195,7 +197,3 @@ def test_every_printer_error_code_has_citizen_and_staff_texts() -> None:
 )  # fmt: skip
 def test_place_name_drops_the_unit_word(address: str, place: str) -> None:
     assert place_name(address) == place
-
-
-def test_phone_is_masked_on_the_receipt() -> None:
-    assert mask_phone("0912 345 678") == "091****678"
