@@ -1,6 +1,10 @@
-"""Builds the services for a configuration: the real devices and portal named in kiosk.toml, or,
-in demo mode, the simulators at the edges (simulated chip card, sample camera, printer to a
-folder, local portal on loopback with a simulated bank). The code above the edges is the same."""
+"""The composition root: the one place that builds a kiosk from its configuration — store, keys,
+audit log, staff directory, devices, portal client (or, in demo mode, a local portal on loopback
+with a simulated bank), sync worker, print queue, retention purge and the journey's services.
+`kiosk run`, `kiosk simulate` and the CLI commands that need a part of the kiosk get it here.
+
+Demo mode swaps only the edges (simulated chip card, sample camera, printer to a folder, local
+portal): the code above the edges is the same."""
 
 from __future__ import annotations
 
@@ -8,12 +12,20 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import ConfigError, DevicesConfig, KioskConfig
 from kiosk.domain.model import Attachment, Progress
 from kiosk.services.interfaces import Services
 from kiosk.store import Store
+
+if TYPE_CHECKING:
+    from kiosk.crypto import Sealer
+    from kiosk.records.audit import AuditLog
+    from kiosk.records.staff import StaffDirectory
+    from kiosk.records.sync import SyncWorker
+    from kiosk.services.preview import PreviewHub
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +33,26 @@ DEMO_DEVICES = DevicesConfig(card_reader="simulator", camera="sample", printer="
 PURGE_EVERY_S = 24 * 3600.0
 DEMO_PAYMENT_DELAY_S = 3.0  # the simulated bank confirms a VietQR transfer after this long
 
+OtpSource = Callable[[str], "str | None"]  # phone → the last OTP "sent" to it (demo mode)
+
 
 @dataclass
 class Runtime:
-    """Everything a running kiosk (or `kiosk simulate`) holds: config, store, services, and
-    what to stop at exit (the local portal, the sync worker, the face model's process)."""
+    """Everything a running kiosk (or `kiosk simulate`) holds: the journey's services, and beside
+    them what the screens and staff tools use — the camera preview feed, the staff directory the
+    PIN pad checks, the sealer, the audit log, the sync worker, in demo mode the local portal's
+    OTP "SMS" — and what to stop at exit (local portal, sync worker, face model process)."""
 
     config: KioskConfig
     store: Store
     services: Services
     demo: bool
+    sealer: Sealer
+    audit: AuditLog
+    staff: StaffDirectory
+    sync: SyncWorker
+    preview: PreviewHub
+    otp_source: OtpSource | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -67,6 +89,18 @@ class SimulatedBank:
         timer.start()
 
 
+def open_staff_directory(
+    config: KioskConfig, store: Store, audit: AuditLog | None = None
+) -> StaffDirectory:
+    """The staff accounts, locking after repeated wrong PINs for `[security]
+    staff_lockout_minutes`."""
+    from kiosk.records.audit_anchor import open_audit_log
+    from kiosk.records.staff import StaffDirectory
+
+    lockout = timedelta(minutes=config.security.staff_lockout_minutes)
+    return StaffDirectory(store, audit or open_audit_log(config, store), lockout=lockout)
+
+
 def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachment]:
     def photograph(document: str, progress: Progress) -> Attachment:
         return Attachment(document, "image/jpeg", capture.capture(progress))
@@ -77,15 +111,14 @@ def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachme
 SystemPrinterFactory = Callable[[str], Any]  # printer name → a Printer (Qt's, from ui/)
 
 
-def build_services(
+def build_runtime(
     config: KioskConfig,
     store: Store,
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
-) -> tuple[Services, list[Callable[[], None]]]:
+) -> Runtime:
     from kiosk.crypto import open_sealer
     from kiosk.records.audit_anchor import open_audit_log
-    from kiosk.records.staff import StaffDirectory
     from kiosk.services.camera import (
         CameraDocumentCapture,
         CameraFaceVerifier,
@@ -100,6 +133,7 @@ def build_services(
     closers: list[Callable[[], None]] = []
     sealer = open_sealer(config)
     audit = open_audit_log(config, store, sealer)
+    staff = open_staff_directory(config, store, audit)
     print_queue = print_queue_for(config, sealer)
     closers.append(start_daily_purge(config, store, audit, print_queue))
     hub = PreviewHub()
@@ -150,16 +184,20 @@ def build_services(
         accounts=feature.accounts,
         payments=payments,
         printer=printer,
-        extras={
-            "preview": hub,
-            "otp_source": feature.otp_source,
-            "sync": feature.sync,
-            "sealer": sealer,
-            "audit": audit,
-            "staff": StaffDirectory(store, audit),
-        },
     )
-    return services, closers
+    return Runtime(
+        config,
+        store,
+        services,
+        demo,
+        sealer=sealer,
+        audit=audit,
+        staff=staff,
+        sync=feature.sync,
+        preview=hub,
+        otp_source=feature.otp_source,
+        closers=closers,
+    )
 
 
 def start_daily_purge(
@@ -199,8 +237,7 @@ def open_runtime(
     setup_logging(config.log_dir, logging.getLogger().isEnabledFor(logging.DEBUG))
     store = open_store(config.database_url)
     try:
-        services, closers = build_services(config, store, demo, system_printer)
+        return build_runtime(config, store, demo, system_printer)
     except Exception:
         store.close()
         raise
-    return Runtime(config, store, services, demo, closers)

@@ -248,7 +248,7 @@ def test_no_personal_data_in_plain_text_after_a_demo_simulation(data_dir: Path) 
             5,
             1,
             engine_hook=attach_recorder(runtime),
-            otp_source=runtime.services.extras.get("otp_source"),
+            otp_source=runtime.otp_source,
         )
         with runtime.store.session() as session:
             stored = session.scalar(select(func.count(Dossier.id)))
