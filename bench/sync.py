@@ -51,7 +51,7 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     from kiosk.domain.catalogue import load_catalogue
     from kiosk.domain.identity import CitizenIdentity
     from kiosk.portal.client import PortalClient, RetryPolicy
-    from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+    from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
     from kiosk.records.outbox import Outbox
     from kiosk.records.sync import SyncWorker
     from kiosk.services.dossiers import KioskDossierService

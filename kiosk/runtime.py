@@ -22,6 +22,8 @@ from kiosk.store import Store
 
 if TYPE_CHECKING:
     from kiosk.crypto import Sealer
+    from kiosk.local_portal.server import LocalPortal
+    from kiosk.portal.client import PortalClient
     from kiosk.records.audit import AuditLog
     from kiosk.records.staff import StaffDirectory
     from kiosk.records.sync import SyncWorker
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_DEVICES = DevicesConfig(card_reader="simulator", camera="sample", printer="pdf:")
+LOCAL_PORTAL_DB = "local-portal.db"
 PURGE_EVERY_S = 24 * 3600.0
 DEMO_PAYMENT_DELAY_S = 3.0  # the simulated bank confirms a VietQR transfer after this long
 
@@ -101,6 +104,19 @@ def open_staff_directory(
     return StaffDirectory(store, audit or open_audit_log(config, store), lockout=lockout)
 
 
+def connect_portal(config: KioskConfig) -> tuple[PortalClient, LocalPortal | None]:
+    """The configured portal; with an empty `[portal] url`, a local portal started in this
+    process with its database in the data folder (stop it with `.stop()` at exit)."""
+    from kiosk.portal.connect import portal_client_for
+
+    if config.portal.url:
+        return portal_client_for(config), None
+    from kiosk.local_portal.server import start_local_portal  # demo only: never in production
+
+    local = start_local_portal(config.data_dir / LOCAL_PORTAL_DB)
+    return portal_client_for(config, local.url), local
+
+
 def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachment]:
     def photograph(document: str, progress: Progress) -> Attachment:
         return Attachment(document, "image/jpeg", capture.capture(progress))
@@ -151,15 +167,19 @@ def build_runtime(
         spec = config.devices.card_reader
         card = ChipCardReader(lambda: open_transport(spec), config.trust_store)
 
+    client, local = connect_portal(config)
+    if local is not None:
+        closers.append(local.stop)
+    closers.append(client.close)
     feature = open_dossier_feature(
         config,
         store,
+        client,
         sealer=sealer,
         document_capture=_camera_document_capture(documents),
     )
     closers.append(feature.close)
-    client = feature.client
-    bank = SimulatedBank(feature.local_portal) if feature.local_portal is not None else None
+    bank = SimulatedBank(local) if local is not None else None
 
     def payment_status(portal_code: str) -> bool:
         if bank is not None:
@@ -195,7 +215,7 @@ def build_runtime(
         staff=staff,
         sync=feature.sync,
         preview=hub,
-        otp_source=feature.otp_source,
+        otp_source=local.last_otp if local is not None else None,
         closers=closers,
     )
 

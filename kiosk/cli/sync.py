@@ -23,8 +23,8 @@ def _open(args: argparse.Namespace) -> Any:
 
 def _sync(args: argparse.Namespace) -> int:
     from kiosk.crypto import open_sealer
-    from kiosk.portal.connect import connect_portal
     from kiosk.records.sync import SyncReport, SyncWorker
+    from kiosk.runtime import connect_portal
 
     config, store, outbox = _open(args)
     client, local = connect_portal(config)

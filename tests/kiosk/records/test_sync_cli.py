@@ -9,7 +9,8 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.crypto import open_sealer
-from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, start_local_portal
+from kiosk.local_portal.server import start_local_portal
+from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from kiosk.records.outbox import Outbox
 from kiosk.store import open_store
 from tests.kiosk.dossiers.conftest import add_dossiers
