@@ -61,7 +61,7 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     scratch = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     config = KioskConfig(storage=StorageConfig(data_dir=str(scratch / "kiosk")))
     config.data_dir.mkdir(parents=True)
-    sealer = open_sealer(config)
+    sealer = open_sealer(config.security, config.data_dir)
     store = open_store(config.database_url)
     limits = OutboxConfig(soft_limit_count=100000, hard_limit_count=100000)  # all queued first
     outbox = Outbox(

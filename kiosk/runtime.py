@@ -1,7 +1,9 @@
 """The composition root: the one place that builds a kiosk from its configuration — store, keys,
 audit log, staff directory, devices, portal client (or, in demo mode, a local portal on loopback
 with a simulated bank), sync worker, print queue, retention purge and the journey's services.
-`kiosk run`, `kiosk simulate` and the CLI commands that need a part of the kiosk get it here.
+It picks each adapter's own section of the configuration; nothing below it reads `KioskConfig`
+as a whole. `kiosk run`, `kiosk simulate` and the CLI commands that need a part of the kiosk
+(sealer, audit log, staff directory, print queue, retention, portal) get it here.
 
 Demo mode swaps only the edges (simulated chip card, sample camera, printer to a folder, local
 portal): the code above the edges is the same."""
@@ -21,10 +23,12 @@ from kiosk.services.interfaces import Services
 from kiosk.store import Store
 
 if TYPE_CHECKING:
+    from devices.printer.queue import PrintQueue
     from kiosk.crypto import Sealer
     from kiosk.local_portal.server import LocalPortal
     from kiosk.portal.client import PortalClient
     from kiosk.records.audit import AuditLog
+    from kiosk.records.retention import Retention
     from kiosk.records.staff import StaffDirectory
     from kiosk.records.sync import SyncWorker
     from kiosk.services.preview import PreviewHub
@@ -72,6 +76,72 @@ def demo_config(config: KioskConfig) -> KioskConfig:
     return replace(config, devices=DEMO_DEVICES, portal=replace(config.portal, url=""))
 
 
+# --- the parts, each from its own sections -----------------------------------------------------
+
+
+def open_kiosk_sealer(config: KioskConfig) -> Sealer:
+    """The machine's keyring (created on a fresh kiosk)."""
+    from kiosk.crypto import open_sealer
+
+    return open_sealer(config.security, config.data_dir)
+
+
+def open_kiosk_audit_log(
+    config: KioskConfig, store: Store, sealer: Sealer | None = None
+) -> AuditLog:
+    """The audit log with its anchor, MAC'd with the kiosk's keys."""
+    from kiosk.records.audit_anchor import open_audit_log
+
+    return open_audit_log(config.data_dir, store, sealer or open_kiosk_sealer(config))
+
+
+def open_staff_directory(
+    config: KioskConfig, store: Store, audit: AuditLog | None = None
+) -> StaffDirectory:
+    """The staff accounts, locking after repeated wrong PINs for `[security]
+    staff_lockout_minutes`."""
+    from kiosk.records.staff import StaffDirectory
+
+    lockout = timedelta(minutes=config.security.staff_lockout_minutes)
+    return StaffDirectory(store, audit or open_kiosk_audit_log(config, store), lockout=lockout)
+
+
+def open_print_queue(config: KioskConfig, sealer: Sealer | None = None) -> PrintQueue:
+    """The print queue; without `sealer` the keyring is opened only when a job is sealed or
+    opened (listing states and times needs no keys)."""
+    from kiosk.services.printing import SealerOnFirstUse, print_queue_for
+
+    return print_queue_for(
+        config.data_dir, sealer or SealerOnFirstUse(lambda: open_kiosk_sealer(config))
+    )
+
+
+def open_retention(
+    config: KioskConfig, store: Store, audit: AuditLog, print_queue: PrintQueue
+) -> Retention:
+    from kiosk.records.retention import retention_for
+
+    return retention_for(
+        config.security, config.data_dir, config.print_dir, store, audit, print_queue
+    )
+
+
+def connect_portal(config: KioskConfig) -> tuple[PortalClient, LocalPortal | None]:
+    """The configured portal; with an empty `[portal] url`, a local portal started in this
+    process with its database in the data folder (stop it with `.stop()` at exit)."""
+    from kiosk.portal.connect import portal_client_for
+
+    if config.portal.url:
+        return portal_client_for(config.portal), None
+    from kiosk.local_portal.server import start_local_portal  # demo only: never in production
+
+    local = start_local_portal(config.data_dir / LOCAL_PORTAL_DB)
+    return portal_client_for(config.portal, local.url), local
+
+
+# --- demo mode's bank -----------------------------------------------------------------------
+
+
 class SimulatedBank:
     """Demo mode's bank: a VietQR shown on screen is "paid" a moment later at the local portal,
     as if the citizen had scanned it with a banking app."""
@@ -92,31 +162,6 @@ class SimulatedBank:
         timer.start()
 
 
-def open_staff_directory(
-    config: KioskConfig, store: Store, audit: AuditLog | None = None
-) -> StaffDirectory:
-    """The staff accounts, locking after repeated wrong PINs for `[security]
-    staff_lockout_minutes`."""
-    from kiosk.records.audit_anchor import open_audit_log
-    from kiosk.records.staff import StaffDirectory
-
-    lockout = timedelta(minutes=config.security.staff_lockout_minutes)
-    return StaffDirectory(store, audit or open_audit_log(config, store), lockout=lockout)
-
-
-def connect_portal(config: KioskConfig) -> tuple[PortalClient, LocalPortal | None]:
-    """The configured portal; with an empty `[portal] url`, a local portal started in this
-    process with its database in the data folder (stop it with `.stop()` at exit)."""
-    from kiosk.portal.connect import portal_client_for
-
-    if config.portal.url:
-        return portal_client_for(config), None
-    from kiosk.local_portal.server import start_local_portal  # demo only: never in production
-
-    local = start_local_portal(config.data_dir / LOCAL_PORTAL_DB)
-    return portal_client_for(config, local.url), local
-
-
 def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachment]:
     def photograph(document: str, progress: Progress) -> Attachment:
         return Attachment(document, "image/jpeg", capture.capture(progress))
@@ -127,14 +172,15 @@ def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachme
 SystemPrinterFactory = Callable[[str], Any]  # printer name → a Printer (Qt's, from ui/)
 
 
+# --- the whole kiosk --------------------------------------------------------------------------
+
+
 def build_runtime(
     config: KioskConfig,
     store: Store,
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
 ) -> Runtime:
-    from kiosk.crypto import open_sealer
-    from kiosk.records.audit_anchor import open_audit_log
     from kiosk.services.camera import (
         CameraDocumentCapture,
         CameraFaceVerifier,
@@ -144,14 +190,14 @@ def build_runtime(
     from kiosk.services.dossiers import open_dossier_feature
     from kiosk.services.payment import VietQrPaymentService
     from kiosk.services.preview import PreviewHub
-    from kiosk.services.printing import KioskReceiptPrinter, print_queue_for, printer_for
+    from kiosk.services.printing import KioskReceiptPrinter, printer_for
 
     closers: list[Callable[[], None]] = []
-    sealer = open_sealer(config)
-    audit = open_audit_log(config, store, sealer)
+    sealer = open_kiosk_sealer(config)
+    audit = open_kiosk_audit_log(config, store, sealer)
     staff = open_staff_directory(config, store, audit)
-    print_queue = print_queue_for(config, sealer)
-    closers.append(start_daily_purge(config, store, audit, print_queue))
+    print_queue = open_print_queue(config, sealer)
+    closers.append(start_daily_purge(open_retention(config, store, audit, print_queue)))
     hub = PreviewHub()
     camera = config.devices.camera
     qr = CameraQrScanner(camera, preview=hub.publish)
@@ -172,10 +218,13 @@ def build_runtime(
         closers.append(local.stop)
     closers.append(client.close)
     feature = open_dossier_feature(
-        config,
         store,
+        sealer,
         client,
-        sealer=sealer,
+        office=config.office,
+        outbox=config.outbox,
+        security=config.security,
+        data_dir=config.data_dir,
         document_capture=_camera_document_capture(documents),
     )
     closers.append(feature.close)
@@ -186,15 +235,15 @@ def build_runtime(
             bank.saw_qr(portal_code)
         return bool(client.fee_status(portal_code).paid)
 
-    payments = VietQrPaymentService.from_config(config, payment_status=payment_status)
+    payments = VietQrPaymentService.for_office(config.office, payment_status=payment_status)
     spec = config.devices.printer
     if spec.startswith("system"):
         if system_printer is None:  # the OS printer goes through Qt, which only ui/ may use
             raise ConfigError(f"[devices].printer {spec!r} needs the kiosk window (kiosk run)")
         device = system_printer(spec.partition(":")[2])
     else:
-        device = printer_for(config)
-    printer = KioskReceiptPrinter(config, device, print_queue, payments=payments)
+        device = printer_for(spec, config.print_dir)
+    printer = KioskReceiptPrinter(config.office, device, print_queue, payments=payments)
     services = Services(
         qr=qr,
         card=card,
@@ -220,14 +269,9 @@ def build_runtime(
     )
 
 
-def start_daily_purge(
-    config: KioskConfig, store: Store, audit: Any, print_queue: Any
-) -> Callable[[], None]:
+def start_daily_purge(retention: Retention) -> Callable[[], None]:
     """Purge what the retention periods allow (dossiers, drafts, printed receipts), now and
     every day; returns the stop."""
-    from kiosk.records.retention import retention_for
-
-    retention = retention_for(config, store, audit, print_queue)
     stop = threading.Event()
 
     def run() -> None:

@@ -1,22 +1,17 @@
-"""The portal client for a configuration; with an empty `[portal] url` (demo mode) the client
-speaks to a local portal with the demo client credentials, which that local portal accepts."""
+"""The portal client for the `[portal]` section; with an empty url (demo mode) the client speaks to
+a local portal with the demo client credentials, which that local portal accepts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from kiosk.config import PortalConfig
 from kiosk.portal.client import PortalClient, RetryPolicy
-
-if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
 
 DEMO_CLIENT_ID = "kiosk-demo"
 DEMO_CLIENT_SECRET = "demo-secret-not-for-production"
 
 
-def portal_client_for(config: KioskConfig, url: str | None = None) -> PortalClient:
+def portal_client_for(portal: PortalConfig, url: str | None = None) -> PortalClient:
     """A client for `[portal]` (or for `url`, e.g. a local portal's), with its credentials."""
-    portal = config.portal
     demo = not portal.url
     cert: str | tuple[str, str] | None = None
     if portal.client_cert:

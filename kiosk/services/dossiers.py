@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.crypto import Sealer
@@ -40,7 +41,7 @@ from kiosk.records.sync import SyncWorker
 from kiosk.store import Store
 
 if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
+    from kiosk.config import OfficeConfig, OutboxConfig, SecurityConfig
     from kiosk.portal.client import PortalClient
     from kiosk.services.interfaces import AccountService, StatusService
 
@@ -284,41 +285,42 @@ class DossierFeature:
 
 
 def open_dossier_feature(
-    config: KioskConfig,
     store: Store,
+    sealer: Sealer,
     client: PortalClient,
     *,
-    sealer: Sealer | None = None,
+    office: OfficeConfig,
+    outbox: OutboxConfig,
+    security: SecurityConfig,
+    data_dir: Path,
     document_capture: DocumentCapture | None = None,
 ) -> DossierFeature:
-    """Catalogue, outbox, sync worker (started), dossier/status/account services over `client`.
-    Call `.close()` at exit; the client is the caller's."""
-    from kiosk.crypto import open_sealer
+    """Catalogue and calendar (from `data_dir`), outbox, sync worker (started), drafts,
+    dossier/status/account services. Call `.close()` at exit; the client is the caller's."""
     from kiosk.domain.calendar.workdays import WorkingCalendar
     from kiosk.domain.catalogue import catalogue_for_data_dir
     from kiosk.services.accounts import KioskAccountService
     from kiosk.services.status import KioskStatusService
 
-    box = sealer or open_sealer(config)
-    catalogue = catalogue_for_data_dir(config.data_dir)
-    outbox = Outbox(store, config.outbox)
-    sync = SyncWorker(outbox, client, box, interval_s=config.outbox.sync_interval_s).start()
-    drafts = DraftStore(store, box, timedelta(minutes=config.security.draft_ttl_minutes))
+    catalogue = catalogue_for_data_dir(data_dir)
+    queue = Outbox(store, outbox)
+    sync = SyncWorker(queue, client, sealer, interval_s=outbox.sync_interval_s).start()
+    drafts = DraftStore(store, sealer, timedelta(minutes=security.draft_ttl_minutes))
     dossiers = KioskDossierService(
         store,
         catalogue,
-        outbox,
-        box,
-        unit_code=config.office.unit_code,
-        working_days=WorkingCalendar.load(config.data_dir),
+        queue,
+        sealer,
+        unit_code=office.unit_code,
+        working_days=WorkingCalendar.load(data_dir),
         sync=sync,
         drafts=drafts,
         document_capture=document_capture,
-        submit_wait_s=config.outbox.submit_wait_s,
+        submit_wait_s=outbox.submit_wait_s,
     )
     return DossierFeature(
         dossiers=dossiers,
-        status=KioskStatusService(store, box, catalogue, client),
+        status=KioskStatusService(store, sealer, catalogue, client),
         accounts=KioskAccountService(client),
         sync=sync,
     )

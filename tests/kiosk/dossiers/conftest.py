@@ -38,7 +38,7 @@ def config(tmp_path):
 
 @pytest.fixture
 def sealer(config):
-    return open_sealer(config)
+    return open_sealer(config.security, config.data_dir)
 
 
 @pytest.fixture

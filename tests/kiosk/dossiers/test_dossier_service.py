@@ -267,13 +267,21 @@ def test_password_rules_list_every_broken_rule_in_vietnamese(client):
     assert len(problems) == 4 and all("Mật khẩu" in p for p in problems)
 
 
-def test_demo_mode_opens_the_feature_on_a_local_portal_and_submits(config, store):
+def test_demo_mode_opens_the_feature_on_a_local_portal_and_submits(config, store, sealer):
     from kiosk.runtime import connect_portal
     from kiosk.services.dossiers import open_dossier_feature
 
     client, local = connect_portal(config)
     assert local is not None
-    feature = open_dossier_feature(config, store, client)
+    feature = open_dossier_feature(
+        store,
+        sealer,
+        client,
+        office=config.office,
+        outbox=config.outbox,
+        security=config.security,
+        data_dir=config.data_dir,
+    )
     try:
         assert len(feature.dossiers.procedures()) == 9
         svc = feature.dossiers

@@ -40,7 +40,8 @@ def queue(kiosk_toml, count):
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(config.database_url)
     try:
-        return add_dossiers(store, open_sealer(config), Outbox(store), count)
+        sealer = open_sealer(config.security, config.data_dir)
+        return add_dossiers(store, sealer, Outbox(store), count)
     finally:
         store.close()
 
