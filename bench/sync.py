@@ -51,7 +51,7 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     from kiosk.domain.catalogue import load_catalogue
     from kiosk.domain.identity import CitizenIdentity
     from kiosk.portal.client import PortalClient, RetryPolicy
-    from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+    from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
     from kiosk.records.outbox import Outbox
     from kiosk.records.sync import SyncWorker
     from kiosk.services.dossiers import KioskDossierService
@@ -61,7 +61,7 @@ def _run(count: int, error_rate: float, drop_rate: float, threads: int) -> dict[
     scratch = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     config = KioskConfig(storage=StorageConfig(data_dir=str(scratch / "kiosk")))
     config.data_dir.mkdir(parents=True)
-    sealer = open_sealer(config)
+    sealer = open_sealer(config.security, config.data_dir)
     store = open_store(config.database_url)
     limits = OutboxConfig(soft_limit_count=100000, hard_limit_count=100000)  # all queued first
     outbox = Outbox(

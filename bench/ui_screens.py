@@ -138,7 +138,7 @@ def _run(args: Any, width: int, height: int, app: Any, runtime: Any, services: A
     window.show()
     window.runtime_ready()
     app.processEvents()
-    citizen = ScriptedCitizen(random.Random(1), services.extras.get("otp_source"))
+    citizen = ScriptedCitizen(random.Random(1), runtime.otp_source)
     snapshot: dict[str, Any] = {}
     entered: dict[str, float] = {}
     changes = [0]

@@ -1,6 +1,12 @@
-"""Builds the services for a configuration: the real devices and portal named in kiosk.toml, or,
-in demo mode, the simulators at the edges (simulated chip card, sample camera, printer to a
-folder, local portal on loopback with a simulated bank). The code above the edges is the same."""
+"""The composition root: the one place that builds a kiosk from its configuration — store, keys,
+audit log, staff directory, devices, portal client (or, in demo mode, a local portal on loopback
+with a simulated bank), sync worker, print queue, retention purge and the journey's services.
+It picks each adapter's own section of the configuration; nothing below it reads `KioskConfig`
+as a whole. `kiosk run`, `kiosk simulate` and the CLI commands that need a part of the kiosk
+(sealer, audit log, staff directory, print queue, retention, portal) get it here.
+
+Demo mode swaps only the edges (simulated chip card, sample camera, printer to a folder, local
+portal): the code above the edges is the same."""
 
 from __future__ import annotations
 
@@ -8,29 +14,52 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import ConfigError, DevicesConfig, KioskConfig
 from kiosk.domain.model import Attachment, Progress
 from kiosk.services.interfaces import Services
 from kiosk.store import Store
 
+if TYPE_CHECKING:
+    from devices.printer.queue import PrintQueue
+    from kiosk.crypto import Sealer
+    from kiosk.local_portal.server import LocalPortal
+    from kiosk.portal.client import PortalClient
+    from kiosk.records.audit import AuditLog
+    from kiosk.records.retention import Retention
+    from kiosk.records.staff import StaffDirectory
+    from kiosk.records.sync import SyncWorker
+    from kiosk.services.preview import PreviewHub
+
 log = logging.getLogger(__name__)
 
 DEMO_DEVICES = DevicesConfig(card_reader="simulator", camera="sample", printer="pdf:")
+LOCAL_PORTAL_DB = "local-portal.db"
 PURGE_EVERY_S = 24 * 3600.0
 DEMO_PAYMENT_DELAY_S = 3.0  # the simulated bank confirms a VietQR transfer after this long
+
+OtpSource = Callable[[str], "str | None"]  # phone → the last OTP "sent" to it (demo mode)
 
 
 @dataclass
 class Runtime:
-    """Everything a running kiosk (or `kiosk simulate`) holds: config, store, services, and
-    what to stop at exit (the local portal, the sync worker, the face model's process)."""
+    """Everything a running kiosk (or `kiosk simulate`) holds: the journey's services, and beside
+    them what the screens and staff tools use — the camera preview feed, the staff directory the
+    PIN pad checks, the sealer, the audit log, the sync worker, in demo mode the local portal's
+    OTP "SMS" — and what to stop at exit (local portal, sync worker, face model process)."""
 
     config: KioskConfig
     store: Store
     services: Services
     demo: bool
+    sealer: Sealer
+    audit: AuditLog
+    staff: StaffDirectory
+    sync: SyncWorker
+    preview: PreviewHub
+    otp_source: OtpSource | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -45,6 +74,72 @@ class Runtime:
 def demo_config(config: KioskConfig) -> KioskConfig:
     """Demo mode: simulators at the edges whatever kiosk.toml says about devices and portal."""
     return replace(config, devices=DEMO_DEVICES, portal=replace(config.portal, url=""))
+
+
+# --- the parts, each from its own sections -----------------------------------------------------
+
+
+def open_kiosk_sealer(config: KioskConfig) -> Sealer:
+    """The machine's keyring (created on a fresh kiosk)."""
+    from kiosk.crypto import open_sealer
+
+    return open_sealer(config.security, config.data_dir)
+
+
+def open_kiosk_audit_log(
+    config: KioskConfig, store: Store, sealer: Sealer | None = None
+) -> AuditLog:
+    """The audit log with its anchor, MAC'd with the kiosk's keys."""
+    from kiosk.records.audit_anchor import open_audit_log
+
+    return open_audit_log(config.data_dir, store, sealer or open_kiosk_sealer(config))
+
+
+def open_staff_directory(
+    config: KioskConfig, store: Store, audit: AuditLog | None = None
+) -> StaffDirectory:
+    """The staff accounts, locking after repeated wrong PINs for `[security]
+    staff_lockout_minutes`."""
+    from kiosk.records.staff import StaffDirectory
+
+    lockout = timedelta(minutes=config.security.staff_lockout_minutes)
+    return StaffDirectory(store, audit or open_kiosk_audit_log(config, store), lockout=lockout)
+
+
+def open_print_queue(config: KioskConfig, sealer: Sealer | None = None) -> PrintQueue:
+    """The print queue; without `sealer` the keyring is opened only when a job is sealed or
+    opened (listing states and times needs no keys)."""
+    from kiosk.services.printing import SealerOnFirstUse, print_queue_for
+
+    return print_queue_for(
+        config.data_dir, sealer or SealerOnFirstUse(lambda: open_kiosk_sealer(config))
+    )
+
+
+def open_retention(
+    config: KioskConfig, store: Store, audit: AuditLog, print_queue: PrintQueue
+) -> Retention:
+    from kiosk.records.retention import retention_for
+
+    return retention_for(
+        config.security, config.data_dir, config.print_dir, store, audit, print_queue
+    )
+
+
+def connect_portal(config: KioskConfig) -> tuple[PortalClient, LocalPortal | None]:
+    """The configured portal; with an empty `[portal] url`, a local portal started in this
+    process with its database in the data folder (stop it with `.stop()` at exit)."""
+    from kiosk.portal.connect import portal_client_for
+
+    if config.portal.url:
+        return portal_client_for(config.portal), None
+    from kiosk.local_portal.server import start_local_portal  # demo only: never in production
+
+    local = start_local_portal(config.data_dir / LOCAL_PORTAL_DB)
+    return portal_client_for(config.portal, local.url), local
+
+
+# --- demo mode's bank -----------------------------------------------------------------------
 
 
 class SimulatedBank:
@@ -77,15 +172,15 @@ def _camera_document_capture(capture: Any) -> Callable[[str, Progress], Attachme
 SystemPrinterFactory = Callable[[str], Any]  # printer name → a Printer (Qt's, from ui/)
 
 
-def build_services(
+# --- the whole kiosk --------------------------------------------------------------------------
+
+
+def build_runtime(
     config: KioskConfig,
     store: Store,
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
-) -> tuple[Services, list[Callable[[], None]]]:
-    from kiosk.crypto import open_sealer
-    from kiosk.records.audit_anchor import open_audit_log
-    from kiosk.records.staff import StaffDirectory
+) -> Runtime:
     from kiosk.services.camera import (
         CameraDocumentCapture,
         CameraFaceVerifier,
@@ -95,13 +190,14 @@ def build_services(
     from kiosk.services.dossiers import open_dossier_feature
     from kiosk.services.payment import VietQrPaymentService
     from kiosk.services.preview import PreviewHub
-    from kiosk.services.printing import KioskReceiptPrinter, print_queue_for
+    from kiosk.services.printing import KioskReceiptPrinter
 
     closers: list[Callable[[], None]] = []
-    sealer = open_sealer(config)
-    audit = open_audit_log(config, store, sealer)
-    print_queue = print_queue_for(config, sealer)
-    closers.append(start_daily_purge(config, store, audit, print_queue))
+    sealer = open_kiosk_sealer(config)
+    audit = open_kiosk_audit_log(config, store, sealer)
+    staff = open_staff_directory(config, store, audit)
+    print_queue = open_print_queue(config, sealer)
+    closers.append(start_daily_purge(open_retention(config, store, audit, print_queue)))
     hub = PreviewHub()
     camera = config.devices.camera
     qr = CameraQrScanner(camera, preview=hub.publish)
@@ -117,22 +213,29 @@ def build_services(
     else:
         card = ChipCardReader(reader.open, config.trust_store)
 
+    client, local = connect_portal(config)
+    if local is not None:
+        closers.append(local.stop)
+    closers.append(client.close)
     feature = open_dossier_feature(
-        config,
         store,
-        sealer=sealer,
+        sealer,
+        client,
+        office=config.office,
+        outbox=config.outbox,
+        security=config.security,
+        data_dir=config.data_dir,
         document_capture=_camera_document_capture(documents),
     )
     closers.append(feature.close)
-    client = feature.client
-    bank = SimulatedBank(feature.local_portal) if feature.local_portal is not None else None
+    bank = SimulatedBank(local) if local is not None else None
 
     def payment_status(portal_code: str) -> bool:
         if bank is not None:
             bank.saw_qr(portal_code)
         return bool(client.fee_status(portal_code).paid)
 
-    payments = VietQrPaymentService.from_config(config, payment_status=payment_status)
+    payments = VietQrPaymentService.for_office(config.office, payment_status=payment_status)
     from devices.printer.base import PrinterSetup
     from devices.printer.errors import SystemPrinterUnavailable
     from devices.printer.registry import open_printer
@@ -143,7 +246,7 @@ def build_services(
         )
     except SystemPrinterUnavailable as exc:
         raise ConfigError(f"[devices].printer: {exc}") from None
-    printer = KioskReceiptPrinter(config, device, print_queue, payments=payments)
+    printer = KioskReceiptPrinter(config.office, device, print_queue, payments=payments)
     services = Services(
         qr=qr,
         card=card,
@@ -153,26 +256,25 @@ def build_services(
         accounts=feature.accounts,
         payments=payments,
         printer=printer,
-        extras={
-            "preview": hub,
-            "otp_source": feature.otp_source,
-            "sync": feature.sync,
-            "sealer": sealer,
-            "audit": audit,
-            "staff": StaffDirectory(store, audit),
-        },
     )
-    return services, closers
+    return Runtime(
+        config,
+        store,
+        services,
+        demo,
+        sealer=sealer,
+        audit=audit,
+        staff=staff,
+        sync=feature.sync,
+        preview=hub,
+        otp_source=local.last_otp if local is not None else None,
+        closers=closers,
+    )
 
 
-def start_daily_purge(
-    config: KioskConfig, store: Store, audit: Any, print_queue: Any
-) -> Callable[[], None]:
+def start_daily_purge(retention: Retention) -> Callable[[], None]:
     """Purge what the retention periods allow (dossiers, drafts, printed receipts), now and
     every day; returns the stop."""
-    from kiosk.records.retention import retention_for
-
-    retention = retention_for(config, store, audit, print_queue)
     stop = threading.Event()
 
     def run() -> None:
@@ -202,8 +304,7 @@ def open_runtime(
     setup_logging(config.log_dir, logging.getLogger().isEnabledFor(logging.DEBUG))
     store = open_store(config.database_url)
     try:
-        services, closers = build_services(config, store, demo, system_printer)
+        return build_runtime(config, store, demo, system_printer)
     except Exception:
         store.close()
         raise
-    return Runtime(config, store, services, demo, closers)

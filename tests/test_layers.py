@@ -20,6 +20,9 @@ RULES = {
     "printing": {"PySide6", "kiosk", "ui", "devices"},
 }
 ALLOWED = {("kiosk/cli/run.py", "ui")}  # the entry point starts the screens
+# The local portal is demo and test equipment: production code reaches it only from the
+# composition root's demo branch and from `kiosk portal-serve`.
+LOCAL_PORTAL_USERS = {"kiosk/runtime.py", "kiosk/cli/portal.py"}
 # Known upward imports still to remove (each names where it goes).
 UPWARD_PENDING: set[tuple[str, str]] = set()
 
@@ -35,6 +38,7 @@ KIOSK_RANKS = [
     "services",  # what the journey's steps call: card, camera, dossiers, payment, printing
     "journey",  # the engine and its steps
     "ops",  # doctor, report, simulate, watchdog, logging
+    "local_portal",  # the portal on loopback for demo mode and tests: only the two below use it
     "runtime",  # the composition root: builds all of the above from the configuration
     "cli",  # the `kiosk` command
     "__main__",
@@ -94,6 +98,20 @@ def upward_imports() -> list[str]:
     return found
 
 
+def local_portal_importers(root: Path) -> list[str]:
+    """Production modules (kiosk/, ui/, devices/, printing/) outside the local portal itself
+    that import it."""
+    found = []
+    for package in ("kiosk", "ui", "devices", "printing"):
+        for path in sorted((root / package).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            if relative.startswith("kiosk/local_portal/") or relative in LOCAL_PORTAL_USERS:
+                continue
+            if any(name.startswith("kiosk.local_portal") for name in imported_modules(path)):
+                found.append(relative)
+    return found
+
+
 def test_imports_point_downward_only():
     assert violations() == []
 
@@ -118,3 +136,14 @@ def test_the_rank_checker_sees_an_upward_import(monkeypatch, tmp_path):
         "kiosk.domain.bad (domain) imports kiosk.journey.engine (journey)",
         "kiosk.domain.bad (domain) imports kiosk.journey.engine.JourneyEngine (journey)",
     ]
+
+
+def test_only_the_demo_branch_and_portal_serve_import_the_local_portal():
+    assert local_portal_importers(ROOT) == []
+
+
+def test_the_local_portal_check_sees_a_production_import(tmp_path):
+    (tmp_path / "kiosk" / "services").mkdir(parents=True)
+    bad = tmp_path / "kiosk" / "services" / "bad.py"
+    bad.write_text("from kiosk.local_portal.server import LocalPortal\n", encoding="utf-8")
+    assert local_portal_importers(tmp_path) == ["kiosk/services/bad.py"]

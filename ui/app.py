@@ -1,35 +1,32 @@
 """Starting the kiosk: Qt application and fonts, the welcome screen at once, then the runtime
-(store and migrations, devices, local portal) on a worker thread, so the citizen sees the kiosk
-within a second of power-on. A choice made before the runtime is ready waits for it."""
+(built by the composition root, `kiosk.runtime.open_runtime`) on a worker thread, so the citizen
+sees the kiosk within a second of power-on. A choice made before the runtime is ready waits for
+it. The UI builds nothing itself: it is handed the runtime."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import KioskConfig
+
+if TYPE_CHECKING:
+    from kiosk.journey.engine import JourneyEngine
+    from kiosk.runtime import Runtime
+    from ui.main_window import MainWindow
+    from ui.voice import Voice
 
 HEARTBEAT_MS = 5000
 
 
-def staff_directory(runtime: Any) -> Any:
-    """The staff accounts that open the staff panel: the runtime's, when wiring provides one
-    (`Services.extras["staff"]`), else a directory over the runtime's store. None when the
-    staff module is not available: the PIN pad then refuses to open anything."""
-    given = runtime.services.extras.get("staff")
-    if given is not None:
-        return given
-    try:
-        from datetime import timedelta
+def hand_over(runtime: Runtime, engine: JourneyEngine, window: MainWindow, voice: Voice) -> None:
+    """The runtime is up: the engine gets its services (with the session recorder attached), the
+    window its camera feed, voice, and the staff directory its PIN pad checks."""
+    from kiosk.ops.session_record import attach_recorder
 
-        from kiosk.records.audit_anchor import open_audit_log
-        from kiosk.records.staff import StaffDirectory
-    except ImportError:
-        return None
-    lockout = timedelta(minutes=runtime.config.security.staff_lockout_minutes)
-    return StaffDirectory(
-        runtime.store, open_audit_log(runtime.config, runtime.store), lockout=lockout
-    )
+    engine.services = runtime.services
+    attach_recorder(runtime)(engine)
+    window.runtime_ready(staff=runtime.staff, voice=voice, preview=runtime.preview)
 
 
 def run_kiosk(
@@ -107,15 +104,13 @@ def run_kiosk(
                 print(f"not ready: {result}", file=sys.stderr)
                 app.exit(1)
             return
-        from kiosk.ops.session_record import attach_recorder
-
-        holder["runtime"] = result
-        engine.services = result.services  # type: ignore[attr-defined]
-        attach_recorder(result)(engine)
+        from kiosk.runtime import Runtime
         from ui.voice import Voice
 
+        assert isinstance(result, Runtime)
+        holder["runtime"] = result
         voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100)
-        window.runtime_ready(staff=staff_directory(result), voice=voice)
+        hand_over(result, engine, window, voice)
         if not exit_when_ready:
             QThreadPool.globalInstance().start(_WarmUp(result))
         if exit_when_ready:

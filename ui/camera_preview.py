@@ -2,7 +2,7 @@
 outline for the QR code).
 
 The UI never opens the camera. A camera service that can show its frames puts a feed in
-`Services.extras["preview"]`: any object with
+`Runtime.preview`: any object with
 
     subscribe(callback: Callable[[numpy.ndarray], None]) -> Callable[[], None]
 

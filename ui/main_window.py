@@ -111,7 +111,7 @@ class MainWindow(QWidget):
         self.options = ScreenOptions(
             animations=config.ui.animations,
             form=self.form,
-            preview=engine.services.extras.get("preview") if engine.services else None,
+            preview=None,  # the runtime's camera feed, handed over in runtime_ready
         )
         # Silent until the kiosk gives it a real voice (the audio stack loads after start-up).
         self.voice = voice or Voice(audio=False, live_tts=False)
@@ -247,14 +247,17 @@ class MainWindow(QWidget):
         self.engine.dispatch(event)
 
     def runtime_ready(
-        self, staff: StaffAuthenticator | None = None, voice: Voice | None = None
+        self,
+        staff: StaffAuthenticator | None = None,
+        voice: Voice | None = None,
+        preview: Any = None,
     ) -> None:
         """The services are up: take their preview feed, staff directory and voice, then run
         what the citizen tapped meanwhile."""
         self.ready = True
         self.unsetCursor()
-        if self.engine.services is not None:
-            self.options.preview = self.engine.services.extras.get("preview")
+        if preview is not None:
+            self.options.preview = preview
         if staff is not None:
             self.pin_pad.set_directory(staff)
         if voice is not None:

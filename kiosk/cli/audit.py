@@ -9,13 +9,14 @@ from kiosk.cli import add_command, load_config_from_args
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.records.audit_anchor import AnchorInvalid, open_audit_log
+    from kiosk.records.audit_anchor import AnchorInvalid
+    from kiosk.runtime import open_kiosk_audit_log
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        verdict = open_audit_log(config, open_store(config.database_url)).verify()
+        verdict = open_kiosk_audit_log(config, open_store(config.database_url)).verify()
     except AnchorInvalid as exc:
         print(f"audit log cannot be trusted: {exc}")
         return 1

@@ -10,12 +10,12 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:
-    from kiosk.crypto import open_sealer
     from kiosk.crypto.errors import CryptoError
+    from kiosk.runtime import open_kiosk_sealer
 
     config = load_config_from_args(args)
     try:
-        return config, open_sealer(config)
+        return config, open_kiosk_sealer(config)
     except CryptoError as exc:
         raise CliError(str(exc)) from None
 
@@ -28,7 +28,7 @@ def _status(args: argparse.Namespace) -> int:
     info = {
         "machine_key": ring.machine_key.kind,
         "machine_key_file": str(config.machine_key_file) if ring.machine_key.kind == "file" else "",
-        "keyring": str(keyring_path(config)),
+        "keyring": str(keyring_path(config.data_dir)),
         "current_data_key": ring.current.hex(),
         "data_keys": sorted(k.hex() for k in ring.data_keys),
     }
@@ -43,14 +43,14 @@ def _status(args: argparse.Namespace) -> int:
 def _rotate(args: argparse.Namespace) -> int:
     from kiosk.crypto.rotation import rotate_data_key
     from kiosk.crypto.sealer import attachment_dir
-    from kiosk.records.audit_anchor import open_audit_log
+    from kiosk.runtime import open_kiosk_audit_log
     from kiosk.store import open_store
 
     config, sealer = _open(args)
     store = open_store(config.database_url)
     try:
-        report = rotate_data_key(sealer, store, attachment_dir(config))
-        open_audit_log(config, store, sealer).append(
+        report = rotate_data_key(sealer, store, attachment_dir(config.data_dir))
+        open_kiosk_audit_log(config, store, sealer).append(
             "admin:cli",
             "keys_rotated",
             {"key": report.new_key_id, "values": report.values, "files": report.files},

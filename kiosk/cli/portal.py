@@ -36,7 +36,7 @@ def _non_negative(text: str) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from kiosk.portal.local_server import list_received
+    from kiosk.local_portal.schema import list_received
 
     try:
         received = list_received(Path(args.db))
@@ -67,7 +67,7 @@ def _serve(args: argparse.Namespace) -> int:
     import random
     import signal
 
-    from kiosk.portal.local_server import Faults, LocalPortal
+    from kiosk.local_portal.server import Faults, LocalPortal
 
     faults = Faults(args.error_rate, args.latency_ms, args.drop_rate, random.Random(args.seed))
     try:

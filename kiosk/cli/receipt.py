@@ -82,11 +82,11 @@ def _run(args: argparse.Namespace) -> int:
 
 def _queue(args: argparse.Namespace) -> int:
     from kiosk.crypto.errors import CryptoError
-    from kiosk.services.printing import print_queue_for
+    from kiosk.runtime import open_print_queue
 
     config = load_config_from_args(args)
     try:
-        queue = print_queue_for(config)  # the jobs are sealed: the kiosk's keyring opens them
+        queue = open_print_queue(config)  # the jobs are sealed: the kiosk's keyring opens them
     except CryptoError as exc:
         raise CliError(f"cannot open the print queue's keys: {exc}") from None
     if args.list:
@@ -108,7 +108,9 @@ def _queue(args: argparse.Namespace) -> int:
     from kiosk.services.printing import printer_for
 
     try:
-        where = queue.send(args.reprint, printer_for(config)).where
+        where = queue.send(
+            args.reprint, printer_for(config.devices.printer, config.print_dir)
+        ).where
     except UnknownJob:
         raise CliError(f"no print job {args.reprint!r} (see kiosk receipt --list)") from None
     except (PrinterError, NotBuilt) as exc:

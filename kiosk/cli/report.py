@@ -78,14 +78,14 @@ def _open_store(config: Any) -> Any:
 def _names_and_jobs(config: Any) -> tuple[dict[str, str], list[Any]]:
     from kiosk.crypto.errors import CryptoError
     from kiosk.domain.catalogue import CatalogueError, catalogue_for_data_dir
-    from kiosk.services.printing import print_queue_for
+    from kiosk.runtime import open_print_queue
 
     try:
         names = {p.code: p.name for p in catalogue_for_data_dir(config.data_dir).procedures}
     except CatalogueError as exc:
         raise CliError(f"procedure names: {exc}") from None
     try:
-        jobs = print_queue_for(config).jobs()  # states and times only: nothing is opened
+        jobs = open_print_queue(config).jobs()  # states and times only: nothing is opened
     except CryptoError as exc:
         raise CliError(f"cannot open the print queue's keys: {exc}") from None
     return names, jobs

@@ -12,22 +12,24 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from kiosk.crypto import open_sealer
     from kiosk.crypto.errors import CryptoError
-    from kiosk.records.audit_anchor import open_audit_log
-    from kiosk.records.retention import retention_for
-    from kiosk.services.printing import print_queue_for
+    from kiosk.runtime import (
+        open_kiosk_audit_log,
+        open_kiosk_sealer,
+        open_print_queue,
+        open_retention,
+    )
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        sealer = open_sealer(config)
+        sealer = open_kiosk_sealer(config)
     except CryptoError as exc:
         raise CliError(str(exc)) from None
     store = open_store(config.database_url)
-    audit = open_audit_log(config, store, sealer)
-    retention = retention_for(config, store, audit, print_queue_for(config, sealer))
+    audit = open_kiosk_audit_log(config, store, sealer)
+    retention = open_retention(config, store, audit, open_print_queue(config, sealer))
     return config, sealer, retention
 
 

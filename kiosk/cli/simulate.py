@@ -29,7 +29,7 @@ def _simulate(args: argparse.Namespace) -> int:
                 args.citizens,
                 args.seed,
                 engine_hook=attach_recorder(runtime),
-                otp_source=runtime.services.extras.get("otp_source"),
+                otp_source=runtime.otp_source,
             )
         finally:
             runtime.close()

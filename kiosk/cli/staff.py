@@ -11,17 +11,12 @@ from kiosk.cli import CliError, add_command, load_config_from_args
 
 
 def _directory(args: argparse.Namespace) -> Any:
-    from datetime import timedelta
-
-    from kiosk.records.audit_anchor import open_audit_log
-    from kiosk.records.staff import StaffDirectory
+    from kiosk.runtime import open_staff_directory
     from kiosk.store import open_store
 
     config = load_config_from_args(args)
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(config.database_url)
-    lockout = timedelta(minutes=config.security.staff_lockout_minutes)
-    return StaffDirectory(store, open_audit_log(config, store), lockout=lockout)
+    return open_staff_directory(config, open_store(config.database_url))
 
 
 def _read_secret(args: argparse.Namespace) -> str:

@@ -22,14 +22,13 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from kiosk.crypto import open_sealer
-    from kiosk.portal.connect import connect_portal
     from kiosk.records.sync import SyncReport, SyncWorker
+    from kiosk.runtime import connect_portal, open_kiosk_sealer
 
     config, store, outbox = _open(args)
     client, local = connect_portal(config)
     worker = SyncWorker(
-        outbox, client, open_sealer(config), interval_s=config.outbox.sync_interval_s
+        outbox, client, open_kiosk_sealer(config), interval_s=config.outbox.sync_interval_s
     )
     total = SyncReport()
     try:

@@ -16,11 +16,11 @@ import hmac
 import secrets
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from kiosk.config import SecurityConfig
 from kiosk.crypto.errors import SealedDataCorrupt, UnknownDataKey
 from kiosk.crypto.keyring import KEY_ID_BYTES, Keyring, open_keyring, write_atomically
 from kiosk.crypto.machine_key import KEY_BYTES, NONCE_BYTES
@@ -116,17 +116,24 @@ class Sealer:
         return hmac.new(key, b"audit-anchor:" + message, hashlib.sha256).hexdigest()
 
 
-def keyring_path(config: Any) -> Path:
-    return Path(config.data_dir) / "keys" / "keyring.json"
+def keyring_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "keys" / "keyring.json"
 
 
-def open_sealer(config: Any) -> Sealer:
-    """The kiosk's Sealer for a `KioskConfig` (creates the keys on a fresh kiosk)."""
-    return Sealer(
-        open_keyring(config.security.machine_key, config.machine_key_file, keyring_path(config))
-    )
+def machine_key_path(security: SecurityConfig, data_dir: Path) -> Path:
+    """`[security] machine_key_file`, or `<data_dir>/keys/machine.key` when it is empty."""
+    if security.machine_key_file:
+        return Path(security.machine_key_file).expanduser()
+    return Path(data_dir) / "keys" / "machine.key"
 
 
-def attachment_dir(config: Any) -> Path:
+def open_sealer(security: SecurityConfig, data_dir: Path) -> Sealer:
+    """The kiosk's Sealer for `[security]` and the data folder (creates the keys on a fresh
+    kiosk)."""
+    key_file = machine_key_path(security, data_dir)
+    return Sealer(open_keyring(security.machine_key, key_file, keyring_path(data_dir)))
+
+
+def attachment_dir(data_dir: Path) -> Path:
     """Where sealed attachment files live (`Attachment.path` is relative to it)."""
-    return Path(config.data_dir) / "attachments"
+    return Path(data_dir) / "attachments"

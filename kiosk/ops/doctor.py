@@ -294,7 +294,7 @@ def check_keys(ctx: DoctorContext) -> CheckResult:
     from kiosk.crypto.keyring import Keyring, machine_key_for
     from kiosk.crypto.sealer import keyring_path
 
-    ring_file = keyring_path(ctx.config)
+    ring_file = keyring_path(ctx.config.data_dir)
     if not ring_file.exists():
         return CheckResult(
             "keys", Status.WARN, "no keyring yet (the first start creates the machine key)"
@@ -314,13 +314,16 @@ def check_keys(ctx: DoctorContext) -> CheckResult:
 
 
 def check_audit(ctx: DoctorContext) -> CheckResult:
-    from kiosk.crypto.sealer import keyring_path
+    from kiosk.crypto.sealer import keyring_path, open_sealer
     from kiosk.records.audit import AuditLog
     from kiosk.records.audit_anchor import AnchorInvalid, open_audit_log
 
     store = ctx.store()
+    data_dir = ctx.config.data_dir
     log_ = (
-        open_audit_log(ctx.config, store) if keyring_path(ctx.config).exists() else AuditLog(store)
+        open_audit_log(data_dir, store, open_sealer(ctx.config.security, data_dir))
+        if keyring_path(data_dir).exists()
+        else AuditLog(store)
     )
     try:
         verdict = log_.verify()

@@ -98,9 +98,4 @@ def _actor(event_type: EventType, data: dict[str, object], ctx: JourneyContext) 
 
 def attach_recorder(runtime: Any) -> Any:
     """An engine hook that records sessions and audit events into the runtime's store."""
-    audit = runtime.services.extras.get("audit")
-    if audit is None:
-        from kiosk.records.audit_anchor import open_audit_log
-
-        audit = open_audit_log(runtime.config, runtime.store)
-    return SessionRecorder(runtime.store, audit).attach
+    return SessionRecorder(runtime.store, runtime.audit).attach

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,6 +38,8 @@ from kiosk.portal.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")  # the contract this client speaks
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 TOKEN_MARGIN_S = 30.0  # renew a token this long before it expires

@@ -1,29 +1,17 @@
-"""The portal client for a configuration; in demo mode (empty `[portal] url`) a local portal is
-started on loopback with its database in the data folder."""
+"""The portal client for the `[portal]` section; with an empty url (demo mode) the client speaks to
+a local portal with the demo client credentials, which that local portal accepts."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
+from kiosk.config import PortalConfig
 from kiosk.portal.client import PortalClient, RetryPolicy
 
-if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
-    from kiosk.portal.local_server import LocalPortal
-
-LOCAL_PORTAL_DB = "local-portal.db"
+DEMO_CLIENT_ID = "kiosk-demo"
+DEMO_CLIENT_SECRET = "demo-secret-not-for-production"
 
 
-def local_portal_db(config: KioskConfig) -> Path:
-    return config.data_dir / LOCAL_PORTAL_DB
-
-
-def portal_client_for(config: KioskConfig, url: str | None = None) -> PortalClient:
+def portal_client_for(portal: PortalConfig, url: str | None = None) -> PortalClient:
     """A client for `[portal]` (or for `url`, e.g. a local portal's), with its credentials."""
-    from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-
-    portal = config.portal
     demo = not portal.url
     cert: str | tuple[str, str] | None = None
     if portal.client_cert:
@@ -37,14 +25,3 @@ def portal_client_for(config: KioskConfig, url: str | None = None) -> PortalClie
         verify=portal.ca_bundle or True,
         cert=cert,
     )
-
-
-def connect_portal(config: KioskConfig) -> tuple[PortalClient, LocalPortal | None]:
-    """The configured portal; with an empty url, a local portal started in this process
-    (stop it with `.stop()` at exit)."""
-    if config.portal.url:
-        return portal_client_for(config), None
-    from kiosk.portal.local_server import start_local_portal
-
-    local = start_local_portal(local_portal_db(config))
-    return portal_client_for(config, local.url), local

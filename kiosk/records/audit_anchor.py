@@ -14,8 +14,8 @@ import hmac
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from kiosk.crypto import Sealer
 from kiosk.crypto.keyring import write_atomically
 from kiosk.records.audit import AuditLog
 from kiosk.store import Store
@@ -54,14 +54,11 @@ class AuditAnchor:
         return entry_id, entry_hash
 
 
-def anchor_path(config: Any) -> Path:
-    return Path(config.data_dir) / "audit.anchor"
+def anchor_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "audit.anchor"
 
 
-def open_audit_log(config: Any, store: Store, sealer: Any = None) -> AuditLog:
-    """The kiosk's audit log with its anchor (use this wherever an AuditLog is made)."""
-    if sealer is None:
-        from kiosk.crypto import open_sealer
-
-        sealer = open_sealer(config)
-    return AuditLog(store, AuditAnchor(anchor_path(config), sealer.anchor_mac))
+def open_audit_log(data_dir: Path, store: Store, sealer: Sealer) -> AuditLog:
+    """The kiosk's audit log with its anchor in the data folder, MAC'd with the sealer's key (use
+    this wherever an AuditLog is made)."""
+    return AuditLog(store, AuditAnchor(anchor_path(data_dir), sealer.anchor_mac))

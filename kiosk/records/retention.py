@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from devices.printer.folder import expired_prints
 from devices.printer.queue import PrintQueue
+from kiosk.config import SecurityConfig
 from kiosk.crypto import Sealer
 from kiosk.domain.identity import mask_id
 from kiosk.records.audit import AuditLog
@@ -209,19 +209,26 @@ def _overwrite_and_unlink(path: Path) -> int:
     return 1
 
 
-def retention_for(config: Any, store: Store, audit: AuditLog, print_queue: PrintQueue) -> Retention:
-    """The kiosk's retention for a `KioskConfig`: its store, attachments, print queue and
-    folder-printer output, with the periods `[security]` sets."""
+def retention_for(
+    security: SecurityConfig,
+    data_dir: Path,
+    print_dir: Path,
+    store: Store,
+    audit: AuditLog,
+    print_queue: PrintQueue,
+) -> Retention:
+    """The kiosk's retention: its store, attachments (in `data_dir`), print queue and
+    folder-printer output (`print_dir`), with the periods `[security]` sets."""
     from kiosk.crypto.sealer import attachment_dir
 
     return Retention(
         store,
         audit,
-        attachment_dir(config),
-        timedelta(days=config.security.retention_days),
+        attachment_dir(data_dir),
+        timedelta(days=security.retention_days),
         print_queue=print_queue,
-        print_retention=timedelta(days=config.security.print_queue_days),
-        print_folder=config.print_dir,
+        print_retention=timedelta(days=security.print_queue_days),
+        print_folder=print_dir,
     )
 
 

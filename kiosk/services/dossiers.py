@@ -1,15 +1,8 @@
 """`DossierService` for the journey: catalogue, prefilled forms, drafts, submission via the outbox.
 
-Wiring (see the report of issue 6):
-
-    box = open_sealer(config)                        # kiosk.crypto: the machine's keyring
-    outbox = Outbox(store, config.outbox)
-    client = portal_client_for(config, local_portal_url)
-    sync = SyncWorker(outbox, client, box, interval_s=config.outbox.sync_interval_s).start()
-    dossiers = KioskDossierService(store, catalogue_for_data_dir(config.data_dir), outbox, box,
-                                   unit_code=config.office.unit_code, sync=sync,
-                                   drafts=DraftStore(store, box, timedelta(minutes=...)),
-                                   submit_wait_s=config.outbox.submit_wait_s)
+Built by the composition root (`kiosk.runtime`) with `open_dossier_feature`: catalogue and
+working calendar from the data folder, outbox, sync worker (started), drafts, and the dossier,
+status and account services over the given portal client and sealer.
 
 Document capture: a document whose catalogue source is `form` becomes the declaration (the form's
 values as JSON); `camera` needs the camera helper's document capture (`document_capture`
@@ -21,8 +14,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.crypto import Sealer
@@ -47,9 +41,8 @@ from kiosk.records.sync import SyncWorker
 from kiosk.store import Store
 
 if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
+    from kiosk.config import OfficeConfig, OutboxConfig, SecurityConfig
     from kiosk.portal.client import PortalClient
-    from kiosk.portal.local_server import LocalPortal
     from kiosk.services.interfaces import AccountService, StatusService
 
 DocumentCapture = Callable[[str, Progress], Attachment]
@@ -231,66 +224,54 @@ class KioskDossierService:
 
 @dataclass
 class DossierFeature:
-    """Everything issue 6 adds to a running kiosk, built for a configuration."""
+    """The dossier side of a running kiosk: the journey's services and the sync worker."""
 
     dossiers: KioskDossierService
     status: StatusService
     accounts: AccountService
     sync: SyncWorker
-    client: PortalClient
-    local_portal: LocalPortal | None  # demo mode: the loopback portal this process started
-    otp_source: Callable[[str], str | None] | None  # demo mode: the OTP "sent" to a phone
-    closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
-        for closer in reversed(self.closers):
-            closer()
+        self.sync.stop()
 
 
 def open_dossier_feature(
-    config: KioskConfig,
     store: Store,
+    sealer: Sealer,
+    client: PortalClient,
     *,
-    sealer: Sealer | None = None,
+    office: OfficeConfig,
+    outbox: OutboxConfig,
+    security: SecurityConfig,
+    data_dir: Path,
     document_capture: DocumentCapture | None = None,
 ) -> DossierFeature:
-    """Catalogue, outbox, portal client (a local portal when `[portal] url` is empty), sync
-    worker (started), dossier/status/account services. Call `.close()` at exit."""
-    from kiosk.crypto import open_sealer
+    """Catalogue and calendar (from `data_dir`), outbox, sync worker (started), drafts,
+    dossier/status/account services. Call `.close()` at exit; the client is the caller's."""
     from kiosk.domain.calendar.workdays import WorkingCalendar
     from kiosk.domain.catalogue import catalogue_for_data_dir
-    from kiosk.portal.connect import connect_portal
     from kiosk.services.accounts import KioskAccountService
     from kiosk.services.status import KioskStatusService
 
-    box = sealer or open_sealer(config)
-    catalogue = catalogue_for_data_dir(config.data_dir)
-    outbox = Outbox(store, config.outbox)
-    client, local = connect_portal(config)
-    sync = SyncWorker(outbox, client, box, interval_s=config.outbox.sync_interval_s).start()
-    drafts = DraftStore(store, box, timedelta(minutes=config.security.draft_ttl_minutes))
+    catalogue = catalogue_for_data_dir(data_dir)
+    queue = Outbox(store, outbox)
+    sync = SyncWorker(queue, client, sealer, interval_s=outbox.sync_interval_s).start()
+    drafts = DraftStore(store, sealer, timedelta(minutes=security.draft_ttl_minutes))
     dossiers = KioskDossierService(
         store,
         catalogue,
-        outbox,
-        box,
-        unit_code=config.office.unit_code,
-        working_days=WorkingCalendar.load(config.data_dir),
+        queue,
+        sealer,
+        unit_code=office.unit_code,
+        working_days=WorkingCalendar.load(data_dir),
         sync=sync,
         drafts=drafts,
         document_capture=document_capture,
-        submit_wait_s=config.outbox.submit_wait_s,
+        submit_wait_s=outbox.submit_wait_s,
     )
-    closers: list[Callable[[], None]] = [client.close, sync.stop]
-    if local is not None:
-        closers.insert(0, local.stop)
     return DossierFeature(
         dossiers=dossiers,
-        status=KioskStatusService(store, box, catalogue, client),
+        status=KioskStatusService(store, sealer, catalogue, client),
         accounts=KioskAccountService(client),
         sync=sync,
-        client=client,
-        local_portal=local,
-        otp_source=local.last_otp if local is not None else None,
-        closers=closers,
     )

@@ -9,8 +9,8 @@ member will help you" and `kiosk simulate` reports the step as not built, never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import (
@@ -96,7 +96,8 @@ class ReceiptPrinter(Protocol):
 
 @dataclass
 class Services:
-    """Everything the journey needs. `wiring.build_services` fills it for a configuration."""
+    """What the journey's steps call; the composition root (`kiosk.runtime`) builds it for a
+    configuration. What the screens and staff tools use beside it is on the `Runtime`."""
 
     qr: QrScanner
     card: CardReader
@@ -106,4 +107,3 @@ class Services:
     accounts: AccountService
     payments: PaymentService
     printer: ReceiptPrinter
-    extras: dict[str, Any] = field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 Wiring:
 
-    payments = VietQrPaymentService.from_config(config, payment_status=portal.payment_status)
+    payments = VietQrPaymentService.for_office(config.office, payment_status=portal.payment_status)
 
 `payment_status(reference) -> bool` is the portal's payment-status call: True once the fee for
 `reference` is paid, e.g. `lambda code: client.fee_status(code).paid` with
@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from kiosk.config import KioskConfig
+from kiosk.config import OfficeConfig
 from kiosk.domain.model import FeeRequest, Procedure, ServiceError
 from kiosk.domain.vietqr import PURPOSE_MAX, VietQr, VietQrError, ascii_purpose, build
 
@@ -39,10 +39,11 @@ class VietQrPaymentService:
         self._payment_status = payment_status
 
     @classmethod
-    def from_config(
-        cls, config: KioskConfig, payment_status: PaymentStatus
+    def for_office(
+        cls, office: OfficeConfig, payment_status: PaymentStatus
     ) -> VietQrPaymentService:
-        return cls(config.office.fee_bank_bin, config.office.fee_account, payment_status)
+        """Fees go to the office's account (`[office] fee_bank_bin`, `fee_account`)."""
+        return cls(office.fee_bank_bin, office.fee_account, payment_status)
 
     def request(self, procedure: Procedure, reference: str) -> FeeRequest:
         """The fee for `procedure` as a VietQR; a free procedure gets an empty payload."""

@@ -1,7 +1,7 @@
 """The camera's live picture for the screen, without the UI touching the camera.
 
-Wiring creates one `PreviewHub`, gives `hub.publish` to the camera services as their `preview`
-callback, and puts the hub in `Services.extras["preview"]`. The UI subscribes while a camera
+The composition root creates one `PreviewHub`, gives `hub.publish` to the camera services as their
+`preview` callback, and keeps the hub as `Runtime.preview`. The UI subscribes while a camera
 screen is shown. Frames go only to current subscribers and are never kept here: when nobody
 watches, a published frame is dropped at once.
 """

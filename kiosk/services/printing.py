@@ -2,8 +2,8 @@
 
 Wiring:
 
-    printer = printer_for(config)            # or ui.system_printer.SystemPrinter(...) for system:
-    receipts = KioskReceiptPrinter(config, printer, print_queue_for(config, sealer),
+    printer = printer_for(config.devices.printer, config.print_dir)  # system: the UI's Qt printer
+    receipts = KioskReceiptPrinter(config.office, printer, print_queue_for(data_dir, sealer),
                                    payments=payments)   # the PaymentService, for fee and VietQR
 
 Every job is kept in the queue first (`<data_dir>/print_queue`, see `devices.printer.queue`), its
@@ -22,13 +22,14 @@ demo mode they show the simulated card's fictional citizens. The same purge dele
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrinterSetup, PrintJob
 from devices.printer.errors import PrinterError, SystemPrinterUnavailable
 from devices.printer.queue import JobSealer, PrintQueue, QueuedJob
-from kiosk.config import KioskConfig
+from kiosk.config import OfficeConfig
 from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.forms import mask_phone
 from kiosk.domain.identity import CitizenIdentity, mask_id
@@ -57,13 +58,13 @@ class PrintJobUnreadable(ServiceError):
         self.job_id = job_id
 
 
-def printer_for(config: KioskConfig) -> Printer:
-    """The printer `[devices] printer` names, except `system` (a Qt adapter the UI provides)."""
+def printer_for(spec: str, print_dir: Path) -> Printer:
+    """The printer `[devices] printer` (`spec`) names, except `system` (a Qt adapter the UI
+    provides); a `pdf:` printer with no folder of its own writes to `print_dir`."""
     from devices.printer.registry import open_printer
 
-    setup = PrinterSetup(default_folder=config.print_dir)
     try:
-        return open_printer(config.devices.printer, setup)
+        return open_printer(spec, PrinterSetup(default_folder=print_dir))
     except SystemPrinterUnavailable as exc:
         raise NotBuilt(f"system printer: {exc}") from None
 
@@ -86,14 +87,14 @@ class KioskReceiptPrinter:
 
     def __init__(
         self,
-        config: KioskConfig,
+        office: OfficeConfig,
         printer: Printer,
         queue: PrintQueue,
         *,
         payments: PaymentService | None = None,
         kiosk_name: str = "Ki-ốt tự phục vụ",
     ) -> None:
-        self.config = config
+        self.office = office
         self.printer = printer
         self.queue = queue
         self.payments = payments
@@ -102,7 +103,7 @@ class KioskReceiptPrinter:
     def receipt_data(
         self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
     ) -> ReceiptData:
-        office = self.config.office
+        office = self.office
         procedure = draft.procedure
         code = result.portal_code or result.kiosk_reference
         fee_paid, vietqr = False, ""
@@ -218,19 +219,17 @@ def _next_steps(fee_due: bool) -> tuple[str, ...]:
     return tuple(steps)
 
 
-class _KioskSealerOnFirstUse:
-    """The kiosk's Sealer, opened only when a job is sealed or opened: listing the queue (staff,
-    the daily report) reads states and times alone and needs no keys."""
+class SealerOnFirstUse:
+    """A Sealer opened only when a job is sealed or opened: listing the queue (staff, the daily
+    report) reads states and times alone and needs no keys."""
 
-    def __init__(self, config: KioskConfig) -> None:
-        self.config = config
+    def __init__(self, open_sealer: Callable[[], JobSealer]) -> None:
+        self._open_sealer = open_sealer
         self._sealer: JobSealer | None = None
 
     def _get(self) -> JobSealer:
         if self._sealer is None:
-            from kiosk.crypto import open_sealer
-
-            self._sealer = open_sealer(self.config)
+            self._sealer = self._open_sealer()
         return self._sealer
 
     def seal(self, data: bytes, aad: bytes) -> bytes:
@@ -240,12 +239,10 @@ class _KioskSealerOnFirstUse:
         return self._get().open(blob, aad)
 
 
-def print_queue_for(config: KioskConfig, sealer: JobSealer | None = None) -> PrintQueue:
-    """The kiosk's print queue, sealing with `sealer` (default: the kiosk's, from its keyring,
-    opened when first needed). Renderings an older queue left in plain files are sealed."""
-    queue = PrintQueue(
-        Path(config.data_dir) / "print_queue", sealer or _KioskSealerOnFirstUse(config)
-    )
+def print_queue_for(data_dir: Path, sealer: JobSealer) -> PrintQueue:
+    """The kiosk's print queue in `<data_dir>/print_queue`, sealing with `sealer` (the kiosk's,
+    or a `SealerOnFirstUse`). Renderings an older queue left in plain files are sealed."""
+    queue = PrintQueue(Path(data_dir) / "print_queue", sealer)
     sealed = queue.seal_plain_files()
     if sealed:
         log.info("print queue: sealed %d file(s) kept in plain text before", sealed)

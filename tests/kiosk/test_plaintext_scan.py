@@ -138,9 +138,9 @@ def _fill_kiosk(config: KioskConfig) -> None:
     """Everything a working day leaves behind, through the real storage code."""
     setup_logging(config.log_dir)
     log = logging.getLogger("kiosk.demo")
-    sealer = open_sealer(config)
+    sealer = open_sealer(config.security, config.data_dir)
     store = open_store(config.database_url)
-    audit = open_audit_log(config, store, sealer)
+    audit = open_audit_log(config.data_dir, store, sealer)
     outbox = Outbox(store)
     drafts = DraftStore(store, sealer, timedelta(minutes=30))
     now = datetime.now(UTC)
@@ -165,7 +165,7 @@ def _fill_kiosk(config: KioskConfig) -> None:
             )
         drafts.save(identity, DossierDraft(RESIDENCE, dict(values), list(attachments)))
         sealer.seal_file(
-            attachment_dir(config) / f"{identity.masked_id}.scan", declaration, b"scan"
+            attachment_dir(config.data_dir) / f"{identity.masked_id}.scan", declaration, b"scan"
         )
         # What careless code might log: the masking filter and the identity's repr catch it.
         log.warning("card read for %s (%r), phone %s", identity.id_number, identity, phone)
@@ -248,7 +248,7 @@ def test_no_personal_data_in_plain_text_after_a_demo_simulation(data_dir: Path) 
             5,
             1,
             engine_hook=attach_recorder(runtime),
-            otp_source=runtime.services.extras.get("otp_source"),
+            otp_source=runtime.otp_source,
         )
         with runtime.store.session() as session:
             stored = session.scalar(select(func.count(Dossier.id)))

@@ -66,11 +66,11 @@ def _queued(data_dir: Path) -> str:
 
     from devices.printer.base import PrintJob
     from kiosk.config import KioskConfig
-    from kiosk.services.printing import print_queue_for
+    from kiosk.runtime import open_print_queue
 
     base = KioskConfig()
     config = replace(base, storage=replace(base.storage, data_dir=str(data_dir)))
-    return print_queue_for(config).add(PrintJob("000.00.12.H56-261129-0001", pdf=b"%PDF-1.4 x"))
+    return open_print_queue(config).add(PrintJob("000.00.12.H56-261129-0001", pdf=b"%PDF-1.4 x"))
 
 
 def test_a_sealed_kept_job_is_listed_and_reprinted_from_the_command_line(tmp_path: Path) -> None:

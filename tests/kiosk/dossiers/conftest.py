@@ -10,8 +10,9 @@ from kiosk.config import KioskConfig, OutboxConfig, StorageConfig
 from kiosk.crypto import open_sealer
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import Attachment
+from kiosk.local_portal.server import start_local_portal
 from kiosk.portal.client import PortalClient, RetryPolicy
-from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, start_local_portal
+from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from kiosk.records.dossier_record import DossierInput, write_dossier
 from kiosk.records.outbox import Outbox
 from kiosk.records.sync import SyncWorker
@@ -37,7 +38,7 @@ def config(tmp_path):
 
 @pytest.fixture
 def sealer(config):
-    return open_sealer(config)
+    return open_sealer(config.security, config.data_dir)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from kiosk.crypto import open_sealer
 from kiosk.domain.catalogue import load_catalogue
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.portal.client import PortalClient, RetryPolicy
-from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from kiosk.records.outbox import Outbox
 from kiosk.records.sync import SyncWorker
 from kiosk.services.dossiers import KioskDossierService
@@ -37,7 +37,7 @@ class EveryDay:
 def main(data_dir: str, url: str, total: int) -> int:
     config = KioskConfig(storage=StorageConfig(data_dir=data_dir))
     Path(data_dir).mkdir(parents=True, exist_ok=True)
-    sealer = open_sealer(config)
+    sealer = open_sealer(config.security, config.data_dir)
     store = open_store(config.database_url)
     outbox = Outbox(store, retry_base=timedelta(milliseconds=20), retry_cap=timedelta(seconds=0.2))
     client = PortalClient(url, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,

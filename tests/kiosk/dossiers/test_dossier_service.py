@@ -10,7 +10,7 @@ from kiosk.crypto import SealError
 from kiosk.domain.catalogue import load_catalogue
 from kiosk.domain.forms import FormInvalid
 from kiosk.domain.model import NotBuilt, ServiceError
-from kiosk.portal.local_server import start_local_portal
+from kiosk.local_portal.server import start_local_portal
 from kiosk.records.drafts import DraftStore
 from kiosk.records.outbox import OutboxFull
 from kiosk.records.sync import SyncWorker
@@ -269,18 +269,32 @@ def test_password_rules_list_every_broken_rule_in_vietnamese(client):
     assert len(problems) == 4 and all("Mật khẩu" in p for p in problems)
 
 
-def test_demo_mode_opens_the_feature_on_a_local_portal_and_submits(config, store):
+def test_demo_mode_opens_the_feature_on_a_local_portal_and_submits(config, store, sealer):
+    from kiosk.runtime import connect_portal
     from kiosk.services.dossiers import open_dossier_feature
 
-    feature = open_dossier_feature(config, store)
+    client, local = connect_portal(config)
+    assert local is not None
+    feature = open_dossier_feature(
+        store,
+        sealer,
+        client,
+        office=config.office,
+        outbox=config.outbox,
+        security=config.security,
+        data_dir=config.data_dir,
+    )
     try:
-        assert feature.local_portal is not None and len(feature.dossiers.procedures()) == 9
+        assert len(feature.dossiers.procedures()) == 9
         svc = feature.dossiers
         svc.working_days = EveryDay()
         result = svc.submit(ready_draft(svc), citizen())
-        assert result.portal_code and feature.local_portal.received()
+        assert result.portal_code and local.received()
         feature.accounts.request_otp(citizen(), "0912345678")
-        otp = feature.otp_source("0912345678")
+        otp = local.last_otp("0912345678")
+        assert otp is not None
         assert feature.accounts.verify_otp(citizen(), "0912345678", otp) == "001******345"
     finally:
         feature.close()
+        client.close()
+        local.stop()

@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import update
 
-from kiosk.portal.local_server import start_local_portal
+from kiosk.local_portal.server import start_local_portal
 from kiosk.records.outbox import Outbox
 from kiosk.records.sync import DAMAGED_TEXT, SyncWorker
 from kiosk.store.models import Dossier

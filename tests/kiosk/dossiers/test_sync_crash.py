@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.portal.local_server import start_local_portal
+from kiosk.local_portal.server import start_local_portal
 
 ROOT = Path(__file__).resolve().parents[3]
 

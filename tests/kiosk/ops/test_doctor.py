@@ -129,9 +129,9 @@ def test_empty_trust_store_only_warns_with_the_simulated_reader(ctx: DoctorConte
 
 
 def test_broken_audit_log_fails(ctx: DoctorContext) -> None:
-    from kiosk.records.audit_anchor import open_audit_log
+    from kiosk.runtime import open_kiosk_audit_log
 
-    log = open_audit_log(ctx.config, ctx.store())
+    log = open_kiosk_audit_log(ctx.config, ctx.store())
     for n in range(3):
         log.append("system", "x", {"n": n})
     with ctx.store().engine.begin() as connection:

@@ -5,8 +5,9 @@ import hashlib
 
 import pytest
 
+from kiosk.local_portal.server import start_local_portal
 from kiosk.portal.client import PortalClient, RetryPolicy
-from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, start_local_portal
+from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 
 def submission(reference: str = "KIOSK-260105-AAAAAA", data: bytes = b"page") -> dict:

@@ -11,8 +11,9 @@ import httpx
 import pytest
 import yaml
 
+from kiosk.local_portal.schema import OPENAPI_FILE
+from kiosk.local_portal.server import start_local_portal
 from kiosk.portal.errors import PortalAuthError, PortalRejected, PortalUnavailable
-from kiosk.portal.local_server import OPENAPI_FILE, start_local_portal
 
 from .conftest import make_client, submission
 

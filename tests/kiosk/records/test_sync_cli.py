@@ -9,7 +9,8 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.crypto import open_sealer
-from kiosk.portal.local_server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, start_local_portal
+from kiosk.local_portal.server import start_local_portal
+from kiosk.portal.connect import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from kiosk.records.outbox import Outbox
 from kiosk.store import open_store
 from tests.kiosk.dossiers.conftest import add_dossiers
@@ -39,7 +40,8 @@ def queue(kiosk_toml, count):
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(config.database_url)
     try:
-        return add_dossiers(store, open_sealer(config), Outbox(store), count)
+        sealer = open_sealer(config.security, config.data_dir)
+        return add_dossiers(store, sealer, Outbox(store), count)
     finally:
         store.close()
 

@@ -16,7 +16,7 @@ FREE = Procedure("1.002", "Đăng ký khai sinh", "UBND xã", FeeRule("free"), 0
 
 
 def _service(paid: set[str] | None = None) -> VietQrPaymentService:
-    return VietQrPaymentService.from_config(KioskConfig(), lambda ref: ref in (paid or set()))
+    return VietQrPaymentService.for_office(KioskConfig().office, lambda ref: ref in (paid or set()))
 
 
 def test_fee_request_carries_a_valid_dynamic_vietqr_to_the_office_account() -> None:
@@ -29,7 +29,7 @@ def test_fee_request_carries_a_valid_dynamic_vietqr_to_the_office_account() -> N
 
 def test_account_comes_from_the_office_config() -> None:
     config = parse_config('[office]\nfee_bank_bin = "970436"\nfee_account = "0123456789"\n')
-    service = VietQrPaymentService.from_config(config, lambda _ref: False)
+    service = VietQrPaymentService.for_office(config.office, lambda _ref: False)
     parsed = vietqr.parse(service.request(FEE, "R1").vietqr_payload)
     assert (parsed.bank_bin, parsed.account) == ("970436", "0123456789")
 

@@ -68,7 +68,7 @@ def _queue(tmp_path: Path) -> PrintQueue:
 def _printer(tmp_path: Path, printer: Printer, paid: bool = False) -> KioskReceiptPrinter:
     payments = VietQrPaymentService("970415", "KIOSKDEMO0001", lambda _ref: paid)
     return KioskReceiptPrinter(
-        KioskConfig(),
+        KioskConfig().office,
         printer,
         _queue(tmp_path),
         payments=payments,  # type: ignore[arg-type]
