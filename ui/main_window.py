@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from kiosk.config import KioskConfig
 from kiosk.domain.model import NotBuilt
 from kiosk.journey.engine import JourneyEngine, Transition
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import CardRemoved, CardReturned, Event, Finished, IdleTimeout
 from kiosk.journey.steps import StepId
 from kiosk.journey.table import CARD_HELD_STEPS, OVERRIDABLE
 from kiosk.journey.texts import button, phrase
@@ -137,7 +137,7 @@ class MainWindow(QWidget):
         self.countdown_timer.timeout.connect(self._tick)
         self.countdown_left = 0
         self.goodbye_timer = QTimer(self, singleShot=True)
-        self.goodbye_timer.timeout.connect(lambda: self.dispatch(Event(EventType.FINISHED)))
+        self.goodbye_timer.timeout.connect(lambda: self.dispatch(Finished()))
         # card taken off the reader mid-journey
         self.card_signals = _CardSignals()
         self.card_signals.present.connect(self._card_presence)
@@ -326,7 +326,7 @@ class MainWindow(QWidget):
         if self.countdown_left <= 0:
             self.countdown_timer.stop()
             self.idle.hide()
-            self.dispatch(Event(EventType.IDLE_TIMEOUT))
+            self.dispatch(IdleTimeout())
 
     # --- the card ----------------------------------------------------------------------------
 
@@ -346,11 +346,11 @@ class MainWindow(QWidget):
             return  # the journey moved on while the reader was asked
         state = self.engine.state
         if state is StepId.CARD_PAUSED and present:
-            self.dispatch(Event(EventType.CARD_RETURNED))
+            self.dispatch(CardReturned())
         elif state in CARD_HELD_STEPS:
             self.card_absent_reads = 0 if present else self.card_absent_reads + 1
             if self.card_absent_reads >= CARD_ABSENT_READS:
-                self.dispatch(Event(EventType.CARD_REMOVED))
+                self.dispatch(CardRemoved())
 
     # --- staff -------------------------------------------------------------------------------
 
@@ -417,7 +417,7 @@ class MainWindow(QWidget):
 
     def _staff_event(self, event: Event) -> None:
         if not self.engine.dispatch(event):
-            log.info("staff action %s not taken at %s", event.type.value, self.engine.state.value)
+            log.info("staff action %s not taken at %s", event.kind, self.engine.state.value)
         self._update_staff_panel()
 
     def _set_muted(self, muted: bool) -> None:
