@@ -4,6 +4,10 @@ The engine itself never blocks. When a step has work, `pending_work()` hands it 
 (the Qt runner runs it on a thread pool, the headless runner inline) and the runner feeds the
 resulting event back with `complete_work`. A result that arrives after the session moved on
 (cancel, timeout) carries an old generation number and is dropped.
+
+The card policy lives here too: which steps the card must stay on, what its removal does
+(pause, resume when it comes back; the idle countdown wipes a session whose card never returns).
+The window only reports what the reader says, through `card_reading`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import (
     Back,
     Cancelled,
+    CardRemoved,
+    CardReturned,
     Event,
     Failed,
     IdleTimeout,
@@ -35,6 +41,7 @@ from kiosk.services.interfaces import Services
 
 log = logging.getLogger(__name__)
 
+CARD_ABSENT_READS = 2  # two readings in a row without the card: it was taken, not a glitch
 OUTCOMES: dict[type[Event], str] = {
     Cancelled: "cancelled",
     IdleTimeout: "timeout",
@@ -68,6 +75,7 @@ class JourneyEngine:
         self.generation = 0
         self._clock = clock
         self._entered_at = clock()
+        self._card_absent_reads = 0
         self._listeners: list[Listener] = []
         self._session_closers: list[Callable[[JourneyContext, str], None]] = []
 
@@ -164,6 +172,7 @@ class JourneyEngine:
         self.state = new
         self.generation += 1
         self.ctx.progress = (0.0, "")
+        self._card_absent_reads = 0
 
     def end_session(self, outcome: str) -> None:
         """Close the session (record, audit) and wipe everything personal from memory."""
@@ -177,6 +186,26 @@ class JourneyEngine:
     def _notify(self, transition: Transition) -> None:
         for listener in self._listeners:
             listener(transition, self.ctx)
+
+    # --- the card ----------------------------------------------------------------------------
+
+    @property
+    def watches_card(self) -> bool:
+        """Whether the reader should be asked about the card now."""
+        return STEP[self.state].holds_card or self.state is StepId.CARD_PAUSED
+
+    def card_reading(self, present: bool, generation: int) -> bool:
+        """What the reader said, asked at `generation`. Returns whether the journey moved."""
+        if generation != self.generation:
+            return False  # the journey moved on while the reader was asked
+        if self.state is StepId.CARD_PAUSED:
+            return present and self.dispatch(CardReturned())
+        if not STEP[self.state].holds_card:
+            return False
+        self._card_absent_reads = 0 if present else self._card_absent_reads + 1
+        if self._card_absent_reads < CARD_ABSENT_READS:
+            return False
+        return self.dispatch(CardRemoved())
 
     # --- work --------------------------------------------------------------------------------
 
