@@ -111,8 +111,8 @@ def _confirm_field(ctx: JourneyContext, event: Event) -> Handled | None:
 
 
 def _field_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
-    if ctx.draft is None:
-        return replace(view, ready=False)
+    if ctx.draft is None:  # being prefilled: say nothing until the first field is there
+        return replace(view, ready=False, say="")
     if not ctx.draft.procedure.fields:
         return view
     fields = ctx.draft.procedure.fields

@@ -258,3 +258,15 @@ def test_a_citizen_who_already_has_an_account_is_told_so_not_failed():
     )
     assert engine.state is StepId.ACCOUNT_DONE
     assert "đã có tài khoản" in view_for(StepId.ACCOUNT_DONE, engine.ctx).title
+
+
+def test_the_form_says_nothing_and_takes_no_answer_until_it_is_prefilled():
+    from kiosk.journey.view import view_for
+
+    engine = engine_at(StepId.CHOOSE_PROCEDURE)
+    engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    waiting = view_for(StepId.FORM, engine.ctx)
+    assert (waiting.ready, waiting.say, waiting.rows) == (False, "", ())
+    HeadlessRunner(engine).settle()
+    ready = view_for(StepId.FORM, engine.ctx)
+    assert ready.ready and ready.say.startswith(RESIDENCE.fields[0].label)
