@@ -122,7 +122,7 @@ def _run(args: Any, width: int, height: int, app: Any, runtime: Any, services: A
     from PySide6.QtCore import QEventLoop, QRunnable, QThreadPool, QTimer
 
     from kiosk.journey.engine import JourneyEngine, Transition
-    from kiosk.journey.events import Event, EventType
+    from kiosk.journey.events import ChoseSubmit, ProcedureChosen
     from kiosk.journey.steps import StepId
     from kiosk.ops.simulate import ScriptedCitizen
     from kiosk.services.warm_up import warm_up
@@ -199,7 +199,7 @@ def _run(args: Any, width: int, height: int, app: Any, runtime: Any, services: A
                 entered["warmed"] = time.perf_counter()
                 window.runtime_warmed()
             elif warmed.is_set() and not window.prebuild_timer.isActive():
-                window.dispatch(Event(EventType.CHOSE_SUBMIT))
+                window.dispatch(ChoseSubmit())
             return
         if state in (StepId.DONE, StepId.ERROR, StepId.STAFF_HELP):
             loop.quit()
@@ -212,7 +212,7 @@ def _run(args: Any, width: int, height: int, app: Any, runtime: Any, services: A
             # one with documents to photograph and a fee to pay: the whole journey
             paid = [p for p in engine.ctx.procedures if p.fee_vnd and _photographed(services, p)]
             chosen = min(paid, key=lambda p: p.fee_vnd) if paid else engine.ctx.procedures[0]
-            window.dispatch(Event(EventType.PROCEDURE_CHOSEN, {"code": chosen.code}))
+            window.dispatch(ProcedureChosen(chosen.code))
             return
         reply = citizen.answer(engine)
         if reply is not None:

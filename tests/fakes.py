@@ -3,7 +3,10 @@ of kiosk.services.interfaces, and recording what they were given."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import (
@@ -125,3 +128,32 @@ def fake_services(face: FakeFace | None = None) -> Services:
         payments=FakePayments(),
         printer=FakePrinter(),
     )
+
+
+class ThreadRecording:
+    """Stands in front of a service and records, for every method called, its name and the
+    thread it ran on: to catch blocking work done on the thread that dispatches events."""
+
+    def __init__(self, name: str, service: object, calls: list[tuple[str, int]]) -> None:
+        self._name, self._service, self._calls = name, service, calls
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(self._service, attribute)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self._calls.append((f"{self._name}.{attribute}", threading.get_ident()))
+            return value(*args, **kwargs)
+
+        return call
+
+
+def services_recording_threads(calls: list[tuple[str, int]]) -> Services:
+    """The fake services, each behind a `ThreadRecording` that appends to `calls`."""
+    services = fake_services()
+    for spec in fields(services):
+        if spec.name != "extras":
+            name = spec.name
+            setattr(services, name, ThreadRecording(name, getattr(services, name), calls))
+    return services

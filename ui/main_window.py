@@ -1,5 +1,6 @@
 """The kiosk window: shows the screen of the engine's current step, speaks it, watches for idle
-time, a removed card and the staff gesture. Nothing here decides where the journey goes."""
+time and the staff gesture, and reports the card reader's readings to the engine. Nothing here
+decides where the journey goes."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from kiosk import texts
 from kiosk.config import KioskConfig
 from kiosk.domain.model import NotBuilt
 from kiosk.journey.engine import JourneyEngine, Transition
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import Event, Finished, IdleTimeout
 from kiosk.journey.steps import StepId
-from kiosk.journey.table import CARD_HELD_STEPS, OVERRIDABLE
+from kiosk.journey.table import OVERRIDABLE
 from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView, view_for
 from ui import theme
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 GOODBYE_AFTER_MS = 10_000
 CARD_POLL_MS = 1000
-CARD_ABSENT_READS = 2  # two readings in a row without the card: it was taken, not a glitch
 PREBUILD_EVERY_MS = 200  # while the welcome screen waits, build one more screen this often
 
 
@@ -138,11 +138,10 @@ class MainWindow(QWidget):
         self.countdown_timer.timeout.connect(self._tick)
         self.countdown_left = 0
         self.goodbye_timer = QTimer(self, singleShot=True)
-        self.goodbye_timer.timeout.connect(lambda: self.dispatch(Event(EventType.FINISHED)))
-        # card taken off the reader mid-journey
+        self.goodbye_timer.timeout.connect(lambda: self.dispatch(Finished()))
+        # the card reader, asked while the engine watches the card
         self.card_signals = _CardSignals()
         self.card_signals.present.connect(self._card_presence)
-        self.card_absent_reads = 0
         self.card_poll_busy = False
         self.card_timer = QTimer(self, interval=CARD_POLL_MS)
         self.card_timer.timeout.connect(self._poll_card)
@@ -213,7 +212,6 @@ class MainWindow(QWidget):
         self._say(self.view.say)
         self.reset_idle()
         self.goodbye_timer.stop()
-        self.card_absent_reads = 0
         if step is StepId.GOODBYE:
             self.goodbye_timer.start(GOODBYE_AFTER_MS)
         self._update_staff_panel()
@@ -330,14 +328,12 @@ class MainWindow(QWidget):
         if self.countdown_left <= 0:
             self.countdown_timer.stop()
             self.idle.hide()
-            self.dispatch(Event(EventType.IDLE_TIMEOUT))
+            self.dispatch(IdleTimeout())
 
     # --- the card ----------------------------------------------------------------------------
 
     def _poll_card(self) -> None:
-        state = self.engine.state
-        watching = state in CARD_HELD_STEPS or state is StepId.CARD_PAUSED
-        if not watching or self.engine.services is None or self.card_poll_busy:
+        if not self.engine.watches_card or self.engine.services is None or self.card_poll_busy:
             return
         if self.runner.busy is not None:  # the step's own work may be using the reader
             return
@@ -346,15 +342,8 @@ class MainWindow(QWidget):
 
     def _card_presence(self, generation: int, present: bool) -> None:
         self.card_poll_busy = False
-        if generation != self.engine.generation:
-            return  # the journey moved on while the reader was asked
-        state = self.engine.state
-        if state is StepId.CARD_PAUSED and present:
-            self.dispatch(Event(EventType.CARD_RETURNED))
-        elif state in CARD_HELD_STEPS:
-            self.card_absent_reads = 0 if present else self.card_absent_reads + 1
-            if self.card_absent_reads >= CARD_ABSENT_READS:
-                self.dispatch(Event(EventType.CARD_REMOVED))
+        if self.ready:
+            self.engine.card_reading(present, generation)
 
     # --- staff -------------------------------------------------------------------------------
 
@@ -414,7 +403,7 @@ class MainWindow(QWidget):
 
     def _staff_event(self, event: Event) -> None:
         if not self.engine.dispatch(event):
-            log.info("staff action %s not taken at %s", event.type.value, self.engine.state.value)
+            log.info("staff action %s not taken at %s", event.kind, self.engine.state.value)
         self._update_staff_panel()
 
     def _set_muted(self, muted: bool) -> None:

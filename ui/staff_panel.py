@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import texts
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import Cancelled, StaffHandback, StaffOverride, StaffTakeover
 from ui import theme
 from ui.widgets import label
 
@@ -255,7 +255,7 @@ class StaffPanel(QWidget):
         self.takeover.clicked.connect(self._toggle_takeover)
         row.addWidget(self.takeover)
         self.restart = staff_button(texts.get("staff.restart"))
-        self.restart.clicked.connect(lambda: self.journey_event.emit(Event(EventType.CANCELLED)))
+        self.restart.clicked.connect(lambda: self.journey_event.emit(Cancelled()))
         row.addWidget(self.restart)
         column.addLayout(row)
         column.addWidget(
@@ -366,9 +366,9 @@ class StaffPanel(QWidget):
         if self.state is None:
             return
         if self.state.taken_over:
-            self.journey_event.emit(Event(EventType.STAFF_HANDBACK, {"staff": self.username}))
+            self.journey_event.emit(StaffHandback(self.username))
         else:
-            self.journey_event.emit(Event(EventType.STAFF_TAKEOVER, {"staff": self.username}))
+            self.journey_event.emit(StaffTakeover(self.username))
 
     def reason(self) -> str:
         chosen = self.reasons.checkedButton()
@@ -383,9 +383,7 @@ class StaffPanel(QWidget):
     def _override(self) -> None:
         reason = self.reason()
         if reason:
-            self.journey_event.emit(
-                Event(EventType.STAFF_OVERRIDE, {"staff": self.username, "reason": reason})
-            )
+            self.journey_event.emit(StaffOverride(self.username, reason))
 
     def _toggle_mute(self) -> None:
         if self.state is not None:

@@ -15,8 +15,8 @@ def _journey(args: argparse.Namespace) -> int:
         print(mermaid(), end="")
     else:
         for state, event, target in all_transitions():
-            name = getattr(target, "value", target)
-            print(f"{state.value:18} --{event.value}--> {name}")
+            name = target.value
+            print(f"{state.value:18} --{event.kind}--> {name}")
     return 0
 
 

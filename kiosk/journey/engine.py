@@ -1,9 +1,13 @@
-"""The journey engine: one state, one context, one table; driven only by events.
+"""The journey engine: one state, one context, the steps' transitions; driven only by events.
 
 The engine itself never blocks. When a step has work, `pending_work()` hands it to a runner
 (the Qt runner runs it on a thread pool, the headless runner inline) and the runner feeds the
 resulting event back with `complete_work`. A result that arrives after the session moved on
 (cancel, timeout) carries an old generation number and is dropped.
+
+The card policy lives here too: which steps the card must stay on, what its removal does
+(pause, resume when it comes back; the idle countdown wipes a session whose card never returns).
+The window only reports what the reader says, through `card_reading`.
 """
 
 from __future__ import annotations
@@ -13,29 +17,35 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.domain.model import Progress
-from kiosk.journey.context import Journey, JourneyContext
-from kiosk.journey.events import Event, EventType
-from kiosk.journey.steps import WORK, StepId, Work, handle_in_place, run_work
-from kiosk.journey.table import (
-    AFTER_IDENTITY,
-    AFTER_IDENTITY_TARGETS,
-    OVERRIDABLE,
-    RESUME,
-    SKIP,
-    STAY,
-    Target,
-    target_for,
+from kiosk.domain.model import NotBuilt, Progress, ServiceError
+from kiosk.journey.context import JourneyContext
+from kiosk.journey.events import (
+    Back,
+    Cancelled,
+    CardRemoved,
+    CardReturned,
+    Event,
+    Failed,
+    IdleTimeout,
+    StaffHandback,
+    StaffOverride,
+    StaffTakeover,
+    Unavailable,
+    error_code,
 )
+from kiosk.journey.steps.base import STAY, Handled, Marker, Target, Work
+from kiosk.journey.steps.ids import StepId
+from kiosk.journey.steps.registry import AFTER_IDENTITY_TARGETS, OVERRIDABLE, STEP
+from kiosk.journey.table import target_for
 from kiosk.services.interfaces import Services
 
 log = logging.getLogger(__name__)
 
-CHOICES = {
-    EventType.CHOSE_SUBMIT: Journey.SUBMIT,
-    EventType.CHOSE_ACCOUNT: Journey.ACCOUNT,
-    EventType.CHOSE_STATUS: Journey.STATUS,
-    EventType.CHOSE_PRACTICE: Journey.PRACTICE,
+CARD_ABSENT_READS = 2  # two readings in a row without the card: it was taken, not a glitch
+OUTCOMES: dict[type[Event], str] = {
+    Cancelled: "cancelled",
+    IdleTimeout: "timeout",
+    Back: "cancelled",
 }
 
 
@@ -65,6 +75,7 @@ class JourneyEngine:
         self.generation = 0
         self._clock = clock
         self._entered_at = clock()
+        self._card_absent_reads = 0
         self._listeners: list[Listener] = []
         self._session_closers: list[Callable[[JourneyContext, str], None]] = []
 
@@ -80,61 +91,60 @@ class JourneyEngine:
 
     # --- events ------------------------------------------------------------------------------
 
-    def accepts(self, event_type: EventType) -> bool:
+    def accepts(self, event_type: type[Event]) -> bool:
         return target_for(self.state, event_type) is not None or event_type in (
-            EventType.STAFF_TAKEOVER,
-            EventType.STAFF_HANDBACK,
+            StaffTakeover,
+            StaffHandback,
         )
 
     def dispatch(self, event: Event) -> bool:
         """Apply one event. Returns False (and changes nothing) if this step does not take it."""
         old = self.state
-        if event.type is EventType.STAFF_TAKEOVER:
-            self.ctx.staff = str(event.data.get("staff", "staff"))
+        if isinstance(event, StaffTakeover | StaffHandback):
+            self.ctx.staff = event.staff if isinstance(event, StaffTakeover) else None
             self._notify(Transition(old, event, old, self.ctx.session_id))
             return True
-        if event.type is EventType.STAFF_HANDBACK:
-            self.ctx.staff = None
+        step = STEP[old]
+        handled = step.handle(self.ctx, event) if step.handle is not None else None
+        if handled is Handled.REFUSED:
+            log.info("step %s cannot take %s yet", old.value, event.kind)
+            return False
+        if handled is Handled.STAY:
             self._notify(Transition(old, event, old, self.ctx.session_id))
             return True
-        if handle_in_place(old, self.ctx, event) == STAY:
-            self._notify(Transition(old, event, old, self.ctx.session_id))
-            return True
-        target = target_for(old, event.type)
+        target = target_for(old, type(event))
         if target is None:
-            log.info("step %s ignores %s", old.value, event.type.value)
+            log.info("step %s ignores %s", old.value, event.kind)
             return False
         if target == STAY:
             self._notify(Transition(old, event, old, self.ctx.session_id))
             return True
-        new = self._resolve(old, event, target)
+        new = self._resolve(event, target)
         if new is None:
-            log.info("step %s cannot apply %s here", old.value, event.type.value)
+            log.info("step %s cannot apply %s here", old.value, event.kind)
             return False
         self._before_leave(old, event, new)
         self._enter(new)
         self._notify(Transition(old, event, new, self.ctx.session_id))
         return True
 
-    def _resolve(self, old: StepId, event: Event, target: Target) -> StepId | None:
-        if target == AFTER_IDENTITY:
+    def _resolve(self, event: Event, target: Target) -> StepId | None:
+        if target == Marker.AFTER_IDENTITY:
             journey = self.ctx.journey.value if self.ctx.journey else "practice"
             return AFTER_IDENTITY_TARGETS[journey]
-        if target == RESUME:
+        if target == Marker.RESUME:
             resume = self.ctx.resume_step or self.ctx.failed_step
             return StepId(resume) if resume else StepId.WELCOME
-        if target == SKIP:
+        if target == Marker.SKIP:
             failed = StepId(self.ctx.failed_step) if self.ctx.failed_step else None
-            if failed not in OVERRIDABLE or not str(event.data.get("reason", "")).strip():
-                return None  # an override needs an overridable step and a reason
+            if failed is None or failed not in OVERRIDABLE:
+                return None  # an override needs an overridable step ...
+            if not isinstance(event, StaffOverride) or not event.reason.strip():
+                return None  # ... and a reason
             self.ctx.overrides.append(
-                {
-                    "step": failed.value,
-                    "staff": str(event.data.get("staff", "")),
-                    "reason": str(event.data["reason"]),
-                }
+                {"step": failed.value, "staff": event.staff, "reason": event.reason}
             )
-            return self._resolve(old, event, OVERRIDABLE[failed])
+            return self._resolve(event, OVERRIDABLE[failed])
         assert isinstance(target, StepId)
         return target
 
@@ -143,48 +153,26 @@ class JourneyEngine:
         now = self._clock()
         ctx.timings[old.value] = ctx.timings.get(old.value, 0.0) + (now - self._entered_at)
         self._entered_at = now
-        if old is StepId.WELCOME and event.type in CHOICES:
-            ctx.journey = CHOICES[event.type]
-        elif event.type is EventType.CONSENTED:
-            ctx.consent = True
-        elif event.type is EventType.DECLINED:
-            ctx.consent = False
-        elif event.type is EventType.PROCEDURE_CHOSEN:
-            self._choose_procedure(str(event.data.get("code", "")))
-        elif event.type is EventType.PHONE_ENTERED:
-            ctx.phone = str(event.data.get("phone", ""))
-        elif event.type is EventType.OTP_ENTERED:
-            ctx.extras["otp"] = str(event.data.get("otp", ""))
+        leave = STEP[old].leave
+        if leave is not None:
+            leave(ctx, event)
         if new in (StepId.ERROR, StepId.STAFF_HELP):
             ctx.failed_step = (
                 old.value if old not in (StepId.ERROR, StepId.STAFF_HELP) else (ctx.failed_step)
             )
             ctx.resume_step = ctx.failed_step
-            ctx.error_code = str(event.data.get("code", event.type.value))
-            ctx.unavailable_feature = str(event.data.get("feature", ""))
+            ctx.error_code = error_code(event) or event.kind
+            ctx.unavailable_feature = event.feature if isinstance(event, Unavailable) else ""
         elif new is StepId.CARD_PAUSED:
             ctx.resume_step = old.value
         if new is StepId.WELCOME and old is not StepId.WELCOME:
-            outcome = {
-                EventType.CANCELLED: "cancelled",
-                EventType.IDLE_TIMEOUT: "timeout",
-                EventType.BACK: "cancelled",
-            }.get(event.type, "completed")
-            self.end_session(outcome)
-
-    def _choose_procedure(self, code: str) -> None:
-        ctx = self.ctx
-        chosen = next((p for p in ctx.procedures if p.code == code), None)
-        if chosen is None or ctx.identity is None:
-            raise ValueError(f"unknown procedure {code!r}")
-        ctx.procedure = chosen
-        ctx.draft = self.services.dossiers.prefill(chosen, ctx.identity)
-        ctx.field_index = 0
+            self.end_session(OUTCOMES.get(type(event), "completed"))
 
     def _enter(self, new: StepId) -> None:
         self.state = new
         self.generation += 1
         self.ctx.progress = (0.0, "")
+        self._card_absent_reads = 0
 
     def end_session(self, outcome: str) -> None:
         """Close the session (record, audit) and wipe everything personal from memory."""
@@ -199,10 +187,30 @@ class JourneyEngine:
         for listener in self._listeners:
             listener(transition, self.ctx)
 
+    # --- the card ----------------------------------------------------------------------------
+
+    @property
+    def watches_card(self) -> bool:
+        """Whether the reader should be asked about the card now."""
+        return STEP[self.state].holds_card or self.state is StepId.CARD_PAUSED
+
+    def card_reading(self, present: bool, generation: int) -> bool:
+        """What the reader said, asked at `generation`. Returns whether the journey moved."""
+        if generation != self.generation:
+            return False  # the journey moved on while the reader was asked
+        if self.state is StepId.CARD_PAUSED:
+            return present and self.dispatch(CardReturned())
+        if not STEP[self.state].holds_card:
+            return False
+        self._card_absent_reads = 0 if present else self._card_absent_reads + 1
+        if self._card_absent_reads < CARD_ABSENT_READS:
+            return False
+        return self.dispatch(CardRemoved())
+
     # --- work --------------------------------------------------------------------------------
 
     def pending_work(self) -> WorkItem | None:
-        work = WORK.get(self.state)
+        work = STEP[self.state].work
         return WorkItem(self.state, self.generation, work) if work else None
 
     def run(self, item: WorkItem, progress: Progress) -> Event:
@@ -216,19 +224,36 @@ class JourneyEngine:
         return self.dispatch(event)
 
 
+def run_work(work: Work, ctx: JourneyContext, services: Services, progress: Progress) -> Event:
+    """Run a step's work and turn every failure into an event: the journey never crashes."""
+    try:
+        return work(ctx, services, progress)
+    except NotBuilt as exc:
+        return Unavailable(exc.feature, exc.code)
+    except ServiceError as exc:
+        return Failed(exc.code)
+    except Exception:  # a bug must not strand a citizen: log it, hand over to staff
+        log.exception("step work crashed")
+        return Failed("internal")
+
+
 class HeadlessRunner:
     """Runs work inline: for `kiosk simulate`, tests and the automatic mode."""
 
     def __init__(self, engine: JourneyEngine) -> None:
         self.engine = engine
+        # As the Qt runner: a step whose work ended in place (the list is loaded, the form is
+        # prefilled) does not run it again when the citizen acts in place.
+        self.completed_generation = -1
 
     def settle(self, max_steps: int = 50) -> None:
         """Run automatic work until a step waits for the citizen (or a step repeats too often)."""
         for _ in range(max_steps):
             item = self.engine.pending_work()
-            if item is None:
+            if item is None or item.generation == self.completed_generation:
                 return
             event = self.engine.run(item, lambda fraction, key: None)
+            self.completed_generation = item.generation
             accepted = self.engine.complete_work(item, event)
             if not accepted or (
                 self.engine.state is item.step and item.generation == self.engine.generation

@@ -1,60 +1,250 @@
-"""Events that drive the journey: from the citizen (via the UI), devices, staff and time."""
+"""Events that drive the journey: from the citizen (via the UI), devices, staff and time.
+
+One frozen dataclass per kind, its payload as typed fields. `kind` is the name the audit log and
+the daily report know the event by. Fields that may hold personal data stay out of `repr`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
-
-
-class EventType(StrEnum):
-    # citizen choices
-    CHOSE_SUBMIT = "chose_submit"
-    CHOSE_ACCOUNT = "chose_account"
-    CHOSE_STATUS = "chose_status"
-    CHOSE_PRACTICE = "chose_practice"
-    CONSENTED = "consented"
-    DECLINED = "declined"
-    PROCEDURE_CHOSEN = "procedure_chosen"  # data: {"code": ...}
-    CONFIRMED = "confirmed"
-    CORRECTED = "corrected"  # data: {"field": key, "value": text}
-    PHONE_ENTERED = "phone_entered"  # data: {"phone": ...}
-    OTP_ENTERED = "otp_entered"  # data: {"otp": ...}
-    PAY_AT_COUNTER = "pay_at_counter"
-    BACK = "back"
-    CANCELLED = "cancelled"
-    RETRY = "retry"
-    # results of automatic work
-    QR_READ = "qr_read"
-    CARD_READ = "card_read"
-    FACE_VERIFIED = "face_verified"
-    FACE_FAILED = "face_failed"  # data: {"reason": code}
-    DOCUMENTS_DONE = "documents_done"
-    PAID = "paid"
-    FEE_SHOWN = "fee_shown"  # the VietQR is on screen; nothing to wait for (offline)
-    OTP_SENT = "otp_sent"
-    ACCOUNT_CREATED = "account_created"
-    ACCOUNT_EXISTS = "account_exists"  # the citizen already has an account: nothing to create
-    SUBMITTED = "submitted"
-    PRINTED = "printed"
-    STATUS_FOUND = "status_found"
-    FAILED = "failed"  # data: {"code": error-catalogue code}
-    UNAVAILABLE = "unavailable"  # the step's service is not built: data {"feature": ...}
-    # devices, time, staff
-    CARD_REMOVED = "card_removed"
-    CARD_RETURNED = "card_returned"
-    DEVICE_ERROR = "device_error"  # data: {"code": ...}
-    IDLE_TIMEOUT = "idle_timeout"
-    STAFF_TAKEOVER = "staff_takeover"  # data: {"staff": username}
-    STAFF_HANDBACK = "staff_handback"
-    STAFF_OVERRIDE = "staff_override"  # data: {"staff": username, "reason": text}
-    FINISHED = "finished"
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
 class Event:
-    type: EventType
-    data: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "event"
 
-    def __repr__(self) -> str:  # data may hold a phone number or OTP: never log it
-        return f"Event({self.type.value})"
+
+# --- citizen choices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoseSubmit(Event):
+    kind: ClassVar[str] = "chose_submit"
+
+
+@dataclass(frozen=True)
+class ChoseAccount(Event):
+    kind: ClassVar[str] = "chose_account"
+
+
+@dataclass(frozen=True)
+class ChoseStatus(Event):
+    kind: ClassVar[str] = "chose_status"
+
+
+@dataclass(frozen=True)
+class ChosePractice(Event):
+    kind: ClassVar[str] = "chose_practice"
+
+
+@dataclass(frozen=True)
+class Consented(Event):
+    kind: ClassVar[str] = "consented"
+
+
+@dataclass(frozen=True)
+class Declined(Event):
+    kind: ClassVar[str] = "declined"
+
+
+@dataclass(frozen=True)
+class ProcedureChosen(Event):
+    kind: ClassVar[str] = "procedure_chosen"
+    code: str
+
+
+@dataclass(frozen=True)
+class Confirmed(Event):
+    kind: ClassVar[str] = "confirmed"
+
+
+@dataclass(frozen=True)
+class FieldCorrected(Event):
+    kind: ClassVar[str] = "corrected"
+    key: str
+    value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PhoneEntered(Event):
+    kind: ClassVar[str] = "phone_entered"
+    phone: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class OtpEntered(Event):
+    kind: ClassVar[str] = "otp_entered"
+    otp: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PayAtCounter(Event):
+    kind: ClassVar[str] = "pay_at_counter"
+
+
+@dataclass(frozen=True)
+class Back(Event):
+    kind: ClassVar[str] = "back"
+
+
+@dataclass(frozen=True)
+class Cancelled(Event):
+    kind: ClassVar[str] = "cancelled"
+
+
+@dataclass(frozen=True)
+class Retry(Event):
+    kind: ClassVar[str] = "retry"
+
+
+# --- results of a step's work ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QrRead(Event):
+    kind: ClassVar[str] = "qr_read"
+
+
+@dataclass(frozen=True)
+class CardRead(Event):
+    kind: ClassVar[str] = "card_read"
+
+
+@dataclass(frozen=True)
+class FaceVerified(Event):
+    kind: ClassVar[str] = "face_verified"
+
+
+@dataclass(frozen=True)
+class FaceFailed(Event):
+    kind: ClassVar[str] = "face_failed"
+    reason: str  # an error-catalogue code: the guidance for the next try
+
+
+@dataclass(frozen=True)
+class ProceduresLoaded(Event):
+    kind: ClassVar[str] = "status_found"  # the name the audit log has always used
+
+
+@dataclass(frozen=True)
+class DraftPrefilled(Event):
+    kind: ClassVar[str] = "draft_prefilled"
+
+
+@dataclass(frozen=True)
+class DocumentsDone(Event):
+    kind: ClassVar[str] = "documents_done"
+
+
+@dataclass(frozen=True)
+class Paid(Event):
+    kind: ClassVar[str] = "paid"
+
+
+@dataclass(frozen=True)
+class FeeShown(Event):
+    """The VietQR is on screen; nothing to wait for (queued offline)."""
+
+    kind: ClassVar[str] = "fee_shown"
+
+
+@dataclass(frozen=True)
+class OtpSent(Event):
+    kind: ClassVar[str] = "otp_sent"
+
+
+@dataclass(frozen=True)
+class AccountCreated(Event):
+    kind: ClassVar[str] = "account_created"
+
+
+@dataclass(frozen=True)
+class AccountExists(Event):
+    """The citizen already has an account: nothing to create."""
+
+    kind: ClassVar[str] = "account_exists"
+
+
+@dataclass(frozen=True)
+class Submitted(Event):
+    kind: ClassVar[str] = "submitted"
+
+
+@dataclass(frozen=True)
+class Printed(Event):
+    kind: ClassVar[str] = "printed"
+
+
+@dataclass(frozen=True)
+class StatusFound(Event):
+    kind: ClassVar[str] = "status_found"
+
+
+@dataclass(frozen=True)
+class Failed(Event):
+    kind: ClassVar[str] = "failed"
+    code: str  # an error-catalogue code
+
+
+@dataclass(frozen=True)
+class Unavailable(Event):
+    """The step's service is not built."""
+
+    kind: ClassVar[str] = "unavailable"
+    feature: str
+    code: str = "unavailable"
+
+
+# --- devices, time, staff ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardRemoved(Event):
+    kind: ClassVar[str] = "card_removed"
+
+
+@dataclass(frozen=True)
+class CardReturned(Event):
+    kind: ClassVar[str] = "card_returned"
+
+
+@dataclass(frozen=True)
+class DeviceError(Event):
+    kind: ClassVar[str] = "device_error"
+    code: str
+
+
+@dataclass(frozen=True)
+class IdleTimeout(Event):
+    kind: ClassVar[str] = "idle_timeout"
+
+
+@dataclass(frozen=True)
+class StaffTakeover(Event):
+    kind: ClassVar[str] = "staff_takeover"
+    staff: str
+
+
+@dataclass(frozen=True)
+class StaffHandback(Event):
+    kind: ClassVar[str] = "staff_handback"
+    staff: str = ""
+
+
+@dataclass(frozen=True)
+class StaffOverride(Event):
+    kind: ClassVar[str] = "staff_override"
+    staff: str
+    reason: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Finished(Event):
+    kind: ClassVar[str] = "finished"
+
+
+def error_code(event: Event) -> str | None:
+    """The error-catalogue code an event carries, if any (failures, devices, a chosen code)."""
+    code = getattr(event, "code", None)
+    return code if isinstance(code, str) else None

@@ -26,28 +26,13 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.domain.calendar.workdays import VIETNAM
+from kiosk.journey.steps.registry import REPORT_LABELS
 from kiosk.store import Store
 from kiosk.store.models import AuditEvent, Dossier, KioskSession, OutboxEntry, Receipt
 
-# Work steps in journey order, as staff call them. Screens that only greet, end or ask for help
-# (welcome, done, goodbye, error, staff help) are not steps of the citizen's work.
-STEP_LABELS = {
-    "consent": "Đồng ý cho đọc thẻ",
-    "qr_scan": "Quét mã QR trên thẻ",
-    "card_read": "Đọc chip thẻ căn cước",
-    "face_check": "Xác thực khuôn mặt",
-    "choose_procedure": "Chọn thủ tục",
-    "form": "Kiểm tra tờ khai",
-    "documents": "Chụp giấy tờ",
-    "review": "Xem lại hồ sơ",
-    "submit": "Gửi hồ sơ",
-    "fee": "Nộp phí",
-    "receipt": "In giấy hẹn",
-    "account_phone": "Nhập số điện thoại",
-    "account_otp": "Nhập mã xác nhận",
-    "account_verify": "Tạo tài khoản",
-    "status_list": "Xem tình trạng hồ sơ",
-}
+# Work steps in journey order, as staff call them (each step's own report label). Screens that
+# only greet, end or ask for help (welcome, done, goodbye, error, staff help) have none.
+STEP_LABELS = REPORT_LABELS
 ACCOUNT_ROW = "Tạo tài khoản dịch vụ công"
 INCIDENT_ACTIONS = ("failed", "unavailable", "device_error")
 # Codes of a `failed` event that mean a device, not the citizen, stopped the step.

@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.engine import JourneyEngine, Transition
-from kiosk.journey.events import EventType
+from kiosk.journey.events import (
+    Consented,
+    Declined,
+    Event,
+    Printed,
+    StaffOverride,
+    StaffTakeover,
+    error_code,
+)
 from kiosk.journey.steps import StepId
 from kiosk.records.audit import AuditLog
 from kiosk.store import Store
@@ -40,26 +48,27 @@ class SessionRecorder:
                         practice=ctx.practice,
                     )
                 )
-        if event.type in (EventType.CONSENTED, EventType.DECLINED):
+        if isinstance(event, Consented | Declined):
             with self.store.session() as session:
                 session.add(
                     Consent(
                         session_id=ctx.session_id,
                         text_version=CONSENT_TEXT_VERSION,
-                        answer=event.type is EventType.CONSENTED,
+                        answer=isinstance(event, Consented),
                     )
                 )
         if transition.old is StepId.RECEIPT and ctx.result is not None:
-            self._record_receipt(ctx, printed=event.type is EventType.PRINTED)
+            self._record_receipt(ctx, printed=isinstance(event, Printed))
         detail: dict[str, str] = {"from": transition.old.value, "to": transition.new.value}
-        if "code" in event.data:
-            detail["code"] = str(event.data["code"])
-        if event.type is EventType.STAFF_OVERRIDE:
-            detail["reason"] = str(event.data.get("reason", ""))
+        code = error_code(event)
+        if code is not None:
+            detail["code"] = code
+        if isinstance(event, StaffOverride):
+            detail["reason"] = event.reason
         if ctx.identity is not None and transition.new is not StepId.WELCOME:
             detail["citizen"] = ctx.identity.masked_id
-        actor = _actor(event.type, event.data, ctx)
-        self.audit.append(actor, event.type.value, detail, session_id=transition.session_id)
+        actor = _actor(event, ctx)
+        self.audit.append(actor, event.kind, detail, session_id=transition.session_id)
 
     def _record_receipt(self, ctx: JourneyContext, printed: bool) -> None:
         """Which dossier got its receipt, where it went, or that staff must reprint it."""
@@ -88,9 +97,9 @@ class SessionRecorder:
             row.step_timings = json.dumps({k: round(v, 3) for k, v in ctx.timings.items()})
 
 
-def _actor(event_type: EventType, data: dict[str, object], ctx: JourneyContext) -> str:
-    if event_type in (EventType.STAFF_TAKEOVER, EventType.STAFF_OVERRIDE):
-        return f"staff:{data.get('staff', '')}"
+def _actor(event: Event, ctx: JourneyContext) -> str:
+    if isinstance(event, StaffTakeover | StaffOverride):
+        return f"staff:{event.staff}"
     if ctx.staff:
         return f"staff:{ctx.staff}"
     return "citizen"

@@ -16,19 +16,40 @@ from datetime import date, timedelta
 from typing import Any
 
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine, Transition
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import (
+    Back,
+    Cancelled,
+    ChoseAccount,
+    ChoseStatus,
+    ChoseSubmit,
+    Confirmed,
+    Event,
+    FaceFailed,
+    Failed,
+    FieldCorrected,
+    Finished,
+    IdleTimeout,
+    OtpEntered,
+    OtpSent,
+    PhoneEntered,
+    ProcedureChosen,
+    ProceduresLoaded,
+    StatusFound,
+    Unavailable,
+)
 from kiosk.journey.steps import StepId
+from kiosk.journey.steps.registry import STEP, STEPS
 from kiosk.services.interfaces import Services
 
-JOURNEY_MIX = [
-    (EventType.CHOSE_SUBMIT, 0.7),
-    (EventType.CHOSE_ACCOUNT, 0.2),
-    (EventType.CHOSE_STATUS, 0.1),
+JOURNEY_MIX: list[tuple[Event, float]] = [
+    (ChoseSubmit(), 0.7),
+    (ChoseAccount(), 0.2),
+    (ChoseStatus(), 0.1),
 ]
-END_STEPS = {StepId.DONE, StepId.ACCOUNT_DONE, StepId.STATUS_LIST}
+END_STEPS = {step.id for step in STEPS if step.ends_journey}
 MAX_EVENTS = 200
-LEAVING = {EventType.CANCELLED, EventType.IDLE_TIMEOUT, EventType.FINISHED, EventType.BACK}
-HELP_STEPS = {StepId.ERROR, StepId.STAFF_HELP, StepId.CARD_PAUSED, StepId.GOODBYE}
+LEAVING = (Cancelled, IdleTimeout, Finished, Back)
+HELP_STEPS = {step.id for step in STEPS if step.aside}
 
 
 @dataclass
@@ -48,7 +69,7 @@ class ScriptedCitizen:
         self.rng = rng
         self.otp_source = otp_source  # callable(phone) -> otp, provided by the demo portal
 
-    def choose_journey(self) -> EventType:
+    def choose_journey(self) -> Event:
         roll = self.rng.random()
         for event, weight in JOURNEY_MIX:
             if roll < weight:
@@ -57,24 +78,20 @@ class ScriptedCitizen:
         return JOURNEY_MIX[0][0]
 
     def answer(self, engine: JourneyEngine) -> Event | None:
+        """What the citizen types or picks; otherwise the step's own cooperative answer (consent,
+        review, paying at the counter when the QR cannot be confirmed offline)."""
         state, ctx = engine.state, engine.ctx
-        if state is StepId.CONSENT:
-            return Event(EventType.CONSENTED)
         if state is StepId.CHOOSE_PROCEDURE and ctx.procedures:
-            return Event(EventType.PROCEDURE_CHOSEN, {"code": self.rng.choice(ctx.procedures).code})
+            return ProcedureChosen(self.rng.choice(ctx.procedures).code)
         if state is StepId.FORM and ctx.draft is not None:
             return self.fill_or_confirm(engine)
-        if state is StepId.REVIEW:
-            return Event(EventType.CONFIRMED)
-        if state is StepId.FEE:  # the QR is shown but no payment can be confirmed (offline)
-            return Event(EventType.PAY_AT_COUNTER)
         if state is StepId.ACCOUNT_PHONE:
-            return Event(EventType.PHONE_ENTERED, {"phone": f"09{self.rng.randrange(10**8):08d}"})
+            return PhoneEntered(f"09{self.rng.randrange(10**8):08d}")
         if state is StepId.ACCOUNT_OTP:
             if self.otp_source is None:
                 return None
-            return Event(EventType.OTP_ENTERED, {"otp": self.otp_source(ctx.phone)})
-        return None
+            return OtpEntered(self.otp_source(ctx.phone))
+        return STEP[state].answer
 
     def fill_or_confirm(self, engine: JourneyEngine) -> Event:
         """Confirm a prefilled field; type what the card cannot know (a child's name, a date),
@@ -83,7 +100,7 @@ class ScriptedCitizen:
         assert draft is not None
         spec = draft.procedure.fields[engine.ctx.field_index]
         if draft.values.get(spec.key) or not spec.required:
-            return Event(EventType.CONFIRMED)
+            return Confirmed()
         validate = getattr(engine.services.dossiers, "validate", None)
         for value in self.candidates(spec):
             trial = dict(draft.values, **{spec.key: value})
@@ -91,8 +108,8 @@ class ScriptedCitizen:
                 problem.key == spec.key
                 for problem in validate(type(draft)(draft.procedure, trial, draft.attachments))
             ):
-                return Event(EventType.CORRECTED, {"field": spec.key, "value": value})
-        return Event(EventType.CONFIRMED)  # nothing fits: the form will say which field
+                return FieldCorrected(spec.key, value)
+        return Confirmed()  # nothing fits: the form will say which field
 
     def candidates(self, spec: Any) -> list[str]:
         today = date.today()
@@ -124,23 +141,22 @@ def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:
     def watch(transition: Transition, ctx: Any) -> None:
         event = transition.event
         step = transition.old.value
-        if event.type in LEAVING or transition.old in HELP_STEPS:
+        if isinstance(event, LEAVING) or transition.old in HELP_STEPS:
             return  # walking away or being helped is not a step passing
-        if event.type is EventType.UNAVAILABLE:
+        if isinstance(event, Unavailable):
             results[step] = "not_built"
-        elif event.type in (EventType.FAILED, EventType.FACE_FAILED):
+        elif isinstance(event, Failed | FaceFailed):
             results[step] = "failed"
-        elif transition.old is not transition.new or event.type in (
-            EventType.STATUS_FOUND,
-            EventType.OTP_SENT,
+        elif transition.old is not transition.new or isinstance(
+            event, StatusFound | ProceduresLoaded | OtpSent
         ):
             results.setdefault(step, "passed")
 
     engine.add_listener(watch)
     start = time.perf_counter()
     first = citizen.choose_journey()
-    run = CitizenRun(journey=first.value.removeprefix("chose_"), completed=False)
-    engine.dispatch(Event(first))
+    run = CitizenRun(journey=first.kind.removeprefix("chose_"), completed=False)
+    engine.dispatch(first)
     for _ in range(MAX_EVENTS):
         runner.settle()
         state = engine.state
@@ -165,8 +181,8 @@ def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:
         run.failure = f"{engine.state.value}: too many events"
     run.step_seconds = dict(engine.ctx.timings)
     # Leave like a citizen: finish (or walk away) — the session is closed and wiped either way.
-    engine.dispatch(Event(EventType.CONFIRMED) if run.completed else Event(EventType.CANCELLED))
-    engine.dispatch(Event(EventType.FINISHED))
+    engine.dispatch(Confirmed() if run.completed else Cancelled())
+    engine.dispatch(Finished())
     run.step_results = results
     run.seconds = time.perf_counter() - start
     return run

@@ -23,8 +23,8 @@ from kiosk.crypto import open_sealer
 from kiosk.crypto.sealer import attachment_dir
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import Attachment, DossierDraft
+from kiosk.journey import events as ev
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
-from kiosk.journey.events import Event, EventType
 from kiosk.ops.logging_setup import setup_logging
 from kiosk.ops.session_record import SessionRecorder
 from kiosk.records.audit_anchor import open_audit_log
@@ -177,11 +177,10 @@ def _fill_kiosk(config: KioskConfig) -> None:
     engine = JourneyEngine(services)
     SessionRecorder(store, audit).attach(engine)
     runner = HeadlessRunner(engine)
-    for event in (EventType.CHOSE_SUBMIT, EventType.CONSENTED):
-        engine.dispatch(Event(event))
-        runner.settle()
-    engine.dispatch(Event(EventType.PROCEDURE_CHOSEN, {"code": "CT07"}))
-    engine.dispatch(Event(EventType.CANCELLED))
+    for event in (ev.ChoseSubmit(), ev.Consented(), ev.ProcedureChosen("CT07")):
+        engine.dispatch(event)
+        runner.settle()  # the form's prefill runs as the form step's work
+    engine.dispatch(ev.Cancelled())
     for handler in logging.getLogger().handlers:
         handler.flush()
     # The store stays open: the WAL file is scanned as it is while the kiosk runs.

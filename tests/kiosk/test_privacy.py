@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from kiosk.journey import events as ev
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
-from kiosk.journey.events import Event, EventType
 from kiosk.journey.steps import StepId
 from kiosk.ops.session_record import CONSENT_TEXT_VERSION, SessionRecorder
 from kiosk.records.audit import AuditLog
@@ -63,7 +63,7 @@ def test_nothing_is_read_and_nothing_is_ticked_before_the_citizen_answers(
     engine: tuple[JourneyEngine, list[str]],
 ) -> None:
     journey, calls = engine
-    journey.dispatch(Event(EventType.CHOSE_SUBMIT))
+    journey.dispatch(ev.ChoseSubmit())
     HeadlessRunner(journey).settle()
     assert journey.state is StepId.CONSENT
     assert journey.ctx.consent is None  # not pre-ticked: no answer until the citizen gives one
@@ -74,8 +74,8 @@ def test_declining_reads_nothing_and_records_the_no(
     engine: tuple[JourneyEngine, list[str]], store: Store
 ) -> None:
     journey, calls = engine
-    journey.dispatch(Event(EventType.CHOSE_SUBMIT))
-    journey.dispatch(Event(EventType.DECLINED))
+    journey.dispatch(ev.ChoseSubmit())
+    journey.dispatch(ev.Declined())
     HeadlessRunner(journey).settle()
     assert calls == []
     [consent] = _consents(store)
@@ -87,8 +87,8 @@ def test_consenting_is_recorded_with_version_and_time_before_the_first_read(
 ) -> None:
     journey, calls = engine
     before = datetime.now(UTC)
-    journey.dispatch(Event(EventType.CHOSE_SUBMIT))
-    journey.dispatch(Event(EventType.CONSENTED))
+    journey.dispatch(ev.ChoseSubmit())
+    journey.dispatch(ev.Consented())
     assert calls == [] and len(_consents(store)) == 1  # recorded before any device is used
     HeadlessRunner(journey).settle()
     [consent] = _consents(store)
@@ -102,15 +102,15 @@ def test_card_removed_pauses_then_the_timeout_drops_the_identity(
     engine: tuple[JourneyEngine, list[str]],
 ) -> None:
     journey, _ = engine
-    journey.dispatch(Event(EventType.CHOSE_SUBMIT))
-    journey.dispatch(Event(EventType.CONSENTED))
+    journey.dispatch(ev.ChoseSubmit())
+    journey.dispatch(ev.Consented())
     HeadlessRunner(journey).settle()
     identity = journey.ctx.identity
     assert identity is not None and journey.state is StepId.CHOOSE_PROCEDURE
-    journey.dispatch(Event(EventType.CARD_REMOVED))
+    journey.dispatch(ev.CardRemoved())
     assert journey.state is StepId.CARD_PAUSED  # resume, don't restart, if the card comes back
     ref = weakref.ref(identity)
-    journey.dispatch(Event(EventType.IDLE_TIMEOUT))
+    journey.dispatch(ev.IdleTimeout())
     assert journey.state is StepId.WELCOME and journey.ctx.identity is None
     assert identity.id_number == "" and identity.photo_jpeg is None
     del identity

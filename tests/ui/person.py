@@ -15,7 +15,12 @@ def tap(qtbot, widget: QAbstractButton) -> None:  # type: ignore[no-untyped-def]
 
 
 def wait_for(qtbot, window, step: StepId, timeout: int = 3000) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: window.engine.state is step and window.shown is step, timeout=timeout)
+    """Until the step's screen is shown and the kiosk's work there is done (a person waits for
+    the prefilled form before answering)."""
+    qtbot.waitUntil(
+        lambda: window.engine.state is step and window.shown is step and window.runner.busy is None,
+        timeout=timeout,
+    )
 
 
 def screen(window):  # type: ignore[no-untyped-def]

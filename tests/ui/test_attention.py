@@ -3,7 +3,7 @@ errors as one sentence, a pictogram and what to do."""
 
 from __future__ import annotations
 
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import Failed
 from kiosk.journey.steps import StepId
 from tests.fakes import fake_services
 from tests.ui.fakes import FakeStaffDirectory, quick_config
@@ -78,7 +78,7 @@ def test_an_error_shows_one_sentence_the_thing_concerned_and_what_to_do(qtbot, k
     wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
     kiosk.engine.ctx.failed_step = None
     kiosk.engine.state = StepId.CARD_READ  # a card read that failed: as the runner reports it
-    kiosk.engine.dispatch(Event(EventType.FAILED, {"code": "card_not_placed"}))
+    kiosk.engine.dispatch(Failed("card_not_placed"))
     wait_for(qtbot, kiosk, StepId.ERROR)
     error = screen(kiosk)
     assert error.view.say == "Máy chưa thấy thẻ căn cước."

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import texts
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import Back, Event
 from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import StepView
 from ui import theme
@@ -79,7 +79,7 @@ class Screen(QWidget):
         self.bottom.setSpacing(theme.BUTTON_GAP)
         self.back_button = BigButton(button("back", language), "back")
         self.back_button.setMaximumWidth(420)
-        self.back_button.clicked.connect(lambda: self.send(EventType.BACK))
+        self.back_button.clicked.connect(lambda: self.send(Back()))
         self.bottom.addWidget(self.back_button)
         self.bottom.addStretch(1)
         self.frame.addLayout(self.bottom)
@@ -91,15 +91,15 @@ class Screen(QWidget):
     def build(self) -> None:
         """Subclasses add their body and action buttons here."""
 
-    def send(self, event_type: EventType, **data: object) -> None:
-        self.intent.emit(Event(event_type, dict(data)))
+    def send(self, event: Event) -> None:
+        self.intent.emit(event)
 
     def add_action(
-        self, text_key: str, pictogram: str, event_type: EventType, primary: bool = True
+        self, text_key: str, pictogram: str, event: Event, primary: bool = True
     ) -> BigButton:
         widget = BigButton(button(text_key, self.language), pictogram, primary)
         widget.setMinimumWidth(theme.CHOICE_WIDTH)
-        widget.clicked.connect(lambda: self.send(event_type))
+        widget.clicked.connect(lambda: self.send(event))
         self.bottom.addWidget(widget)
         return widget
 

@@ -16,8 +16,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.journey.events import EventType
+from kiosk.journey.events import (
+    ChoseAccount,
+    ChosePractice,
+    ChoseStatus,
+    ChoseSubmit,
+    Confirmed,
+    Consented,
+    Declined,
+    Event,
+    FieldCorrected,
+    Finished,
+    OtpEntered,
+    PayAtCounter,
+    PhoneEntered,
+    ProcedureChosen,
+    Retry,
+)
 from kiosk.journey.steps import StepId
+from kiosk.journey.steps.registry import STEPS
 from kiosk.journey.texts import button, phrase
 from kiosk.journey.view import Row, StepView
 from ui import theme
@@ -64,16 +81,16 @@ class WelcomeScreen(Screen):
         grid.setHorizontalSpacing(theme.BUTTON_GAP)
         grid.setVerticalSpacing(theme.BUTTON_GAP)
         choices = [
-            ("submit", "document", EventType.CHOSE_SUBMIT),
-            ("account", "phone", EventType.CHOSE_ACCOUNT),
-            ("status", "search", EventType.CHOSE_STATUS),
-            ("practice", "practice", EventType.CHOSE_PRACTICE),
+            ("submit", "document", ChoseSubmit()),
+            ("account", "phone", ChoseAccount()),
+            ("status", "search", ChoseStatus()),
+            ("practice", "practice", ChosePractice()),
         ]
         self.choice_buttons: dict[str, BigButton] = {}
-        for index, (key, picture, event_type) in enumerate(choices):
+        for index, (key, picture, choice) in enumerate(choices):
             widget = BigButton(button(key, self.language), picture, primary=index == 0)
             widget.setMinimumHeight(theme.BUTTON_HEIGHT + 40)
-            widget.clicked.connect(lambda _=False, e=event_type: self.send(e))
+            widget.clicked.connect(lambda _=False, e=choice: self.send(e))
             self.choice_buttons[key] = widget
             grid.addWidget(widget, index // 2, index % 2)
         self.body.addStretch(1)
@@ -89,8 +106,8 @@ class ConsentScreen(InstructionScreen):
 
     def build_actions(self) -> None:
         # Both answers the same size; nothing pre-selected (Decree 356/2025).
-        self.agree = self.add_action("agree", "check", EventType.CONSENTED, primary=False)
-        self.disagree = self.add_action("disagree", "cross", EventType.DECLINED, primary=False)
+        self.agree = self.add_action("agree", "check", Consented(), primary=False)
+        self.disagree = self.add_action("disagree", "cross", Declined(), primary=False)
         # The two answers always share the row equally: neither is favoured.
         self.bottom.takeAt(1)  # the spacer that pushes ordinary actions to the right
         for choice in (self.agree, self.disagree):
@@ -194,9 +211,7 @@ class ChooseProcedureScreen(Screen):
         self.procedure_buttons = []
         for code, text in view.choices:
             widget = BigButton(text, "document")
-            widget.clicked.connect(
-                lambda _=False, c=code: self.send(EventType.PROCEDURE_CHOSEN, code=c)
-            )
+            widget.clicked.connect(lambda _=False, c=code: self.send(ProcedureChosen(c)))
             widget.pressed.connect(self.pressed)
             self.list_layout.addWidget(widget)
             self.procedure_buttons.append(widget)
@@ -320,7 +335,7 @@ class FormScreen(RowsScreen):
         self.fix.setMinimumWidth(theme.CHOICE_WIDTH)
         self.fix.clicked.connect(self.open_keyboard)
         self.bottom.addWidget(self.fix)
-        self.yes = self.add_action("yes", "check", EventType.CONFIRMED)
+        self.yes = self.add_action("yes", "check", Confirmed())
 
     def open_keyboard(self) -> None:
         if self.view is None or not self.view.rows:
@@ -337,7 +352,7 @@ class FormScreen(RowsScreen):
     def _save_correction(self, value: str) -> None:
         self.close_keyboard()
         if self.view is not None and self.view.field_key:
-            self.send(EventType.CORRECTED, field=self.view.field_key, value=value)
+            self.send(FieldCorrected(self.view.field_key, value))
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         self.keyboard.setGeometry(self.rect())
@@ -345,6 +360,8 @@ class FormScreen(RowsScreen):
 
     def render_view(self, view: StepView) -> None:
         super().render_view(view)
+        for choice in (self.yes, self.fix):  # nothing to answer while the form is prefilled
+            choice.setEnabled(view.ready)
         index, count = view.field_position
         if count:
             self.title.setText(f"{view.title} ({index}/{count})")
@@ -360,7 +377,7 @@ class ReviewScreen(RowsScreen):
 
     def build_actions(self) -> None:
         super().build_actions()
-        self.send_button = self.add_action("send", "check", EventType.CONFIRMED)
+        self.send_button = self.add_action("send", "check", Confirmed())
 
 
 class FeeScreen(InstructionScreen):
@@ -374,7 +391,7 @@ class FeeScreen(InstructionScreen):
         self.qr = QLabel()
         self.qr.setAccessibleName("VietQR")
         self.row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
-        self.counter = self.add_action("pay_counter", "money", EventType.PAY_AT_COUNTER, False)
+        self.counter = self.add_action("pay_counter", "money", PayAtCounter(), False)
         self.qr_shown = ""
 
     def render_view(self, view: StepView) -> None:
@@ -397,7 +414,7 @@ class DoneScreen(RowsScreen):
 
     def build_actions(self) -> None:
         super().build_actions()
-        self.done = self.add_action("done", "check", EventType.CONFIRMED)
+        self.done = self.add_action("done", "check", Confirmed())
 
 
 class StatusScreen(RowsScreen):
@@ -406,7 +423,7 @@ class StatusScreen(RowsScreen):
 
     def build_actions(self) -> None:
         super().build_actions()
-        self.done = self.add_action("done", "check", EventType.CONFIRMED)
+        self.done = self.add_action("done", "check", Confirmed())
 
     def render_view(self, view: StepView) -> None:
         super().render_view(view)
@@ -423,15 +440,16 @@ class NumberEntryScreen(InstructionScreen):
 
     pictogram_name = "phone"
     length = (10, 10)
-    event_type = EventType.PHONE_ENTERED
-    data_key = "phone"
+
+    def entered(self, digits: str) -> Event:
+        return PhoneEntered(digits)
 
     def build_actions(self) -> None:
         self.keypad = Keypad(*self.length)
         self.extra.addWidget(self.keypad.display)
         self.extra.addStretch(1)
         self.row.addWidget(self.keypad)
-        self.next = self.add_action("next", "check", self.event_type)
+        self.next = self.add_action("next", "check", self.entered(""))
         self.next.clicked.disconnect()
         self.next.clicked.connect(self._submit)
         self.next.setEnabled(False)
@@ -439,7 +457,7 @@ class NumberEntryScreen(InstructionScreen):
 
     def _submit(self) -> None:
         if self.keypad.complete():
-            self.send(self.event_type, **{self.data_key: self.keypad.text()})
+            self.send(self.entered(self.keypad.text()))
 
     def render_view(self, view: StepView) -> None:
         self.keypad.clear()
@@ -453,8 +471,9 @@ class PhoneScreen(NumberEntryScreen):
 class OtpScreen(NumberEntryScreen):
     pictogram_name = "consent"
     length = (6, 6)
-    event_type = EventType.OTP_ENTERED
-    data_key = "otp"
+
+    def entered(self, digits: str) -> Event:
+        return OtpEntered(digits)
 
 
 # Which pictogram shows what went wrong: by the error code's first word.
@@ -493,7 +512,7 @@ class ErrorScreen(InstructionScreen):
         self.remedy.setAccessibleName("remedy")
         self.extra.addWidget(self.remedy)
         self.extra.addStretch(1)
-        self.retry = self.add_action("retry", "retry", EventType.RETRY)
+        self.retry = self.add_action("retry", "retry", Retry())
 
     def render_view(self, view: StepView) -> None:
         self.remedy.setText(view.remedy)
@@ -528,30 +547,31 @@ class GoodbyeScreen(InstructionScreen):
     pictogram_name = "check"
 
     def build_actions(self) -> None:
-        self.finish = self.add_action("done", "home", EventType.FINISHED)
+        self.finish = self.add_action("done", "home", Finished())
 
 
-SCREENS: dict[StepId, type[Screen]] = {
-    StepId.WELCOME: WelcomeScreen,
-    StepId.CONSENT: ConsentScreen,
-    StepId.QR_SCAN: QrScreen,
-    StepId.CARD_READ: CardScreen,
-    StepId.FACE_CHECK: FaceScreen,
-    StepId.CHOOSE_PROCEDURE: ChooseProcedureScreen,
-    StepId.FORM: FormScreen,
-    StepId.DOCUMENTS: DocumentsScreen,
-    StepId.REVIEW: ReviewScreen,
-    StepId.FEE: FeeScreen,
-    StepId.SUBMIT: SendingScreen,
-    StepId.RECEIPT: PrintingScreen,
-    StepId.DONE: DoneScreen,
-    StepId.ACCOUNT_PHONE: PhoneScreen,
-    StepId.ACCOUNT_OTP: OtpScreen,
-    StepId.ACCOUNT_VERIFY: SendingScreen,
-    StepId.ACCOUNT_DONE: AccountDoneScreen,
-    StepId.STATUS_LIST: StatusScreen,
-    StepId.CARD_PAUSED: CardPausedScreen,
-    StepId.ERROR: ErrorScreen,
-    StepId.STAFF_HELP: StaffHelpScreen,
-    StepId.GOODBYE: GoodbyeScreen,
+# The screen layouts a step may name (`Step.screen`).
+LAYOUTS: dict[str, type[Screen]] = {
+    "welcome": WelcomeScreen,
+    "consent": ConsentScreen,
+    "qr": QrScreen,
+    "card": CardScreen,
+    "face": FaceScreen,
+    "choose_procedure": ChooseProcedureScreen,
+    "form": FormScreen,
+    "documents": DocumentsScreen,
+    "review": ReviewScreen,
+    "fee": FeeScreen,
+    "sending": SendingScreen,
+    "printing": PrintingScreen,
+    "done": DoneScreen,
+    "phone": PhoneScreen,
+    "otp": OtpScreen,
+    "account_done": AccountDoneScreen,
+    "status": StatusScreen,
+    "card_paused": CardPausedScreen,
+    "error": ErrorScreen,
+    "staff_help": StaffHelpScreen,
+    "goodbye": GoodbyeScreen,
 }
+SCREENS: dict[StepId, type[Screen]] = {step.id: LAYOUTS[step.screen] for step in STEPS}

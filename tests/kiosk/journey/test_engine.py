@@ -8,9 +8,10 @@ import weakref
 
 import pytest
 
+from kiosk.journey import events as ev
 from kiosk.journey.context import Journey
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
-from kiosk.journey.events import Event, EventType
+from kiosk.journey.events import Event
 from kiosk.journey.steps import StepId
 from kiosk.journey.table import (
     AFTER_IDENTITY,
@@ -37,15 +38,20 @@ def engine_at(state: StepId, journey: Journey = Journey.SUBMIT) -> JourneyEngine
     return engine
 
 
-def event_for(event_type: EventType) -> Event:
-    data = {
-        EventType.PROCEDURE_CHOSEN: {"code": RESIDENCE.code},
-        EventType.STAFF_OVERRIDE: {"staff": "lan", "reason": "old chip photo, checked in person"},
-        EventType.PHONE_ENTERED: {"phone": "0912345678"},
-        EventType.OTP_ENTERED: {"otp": "123456"},
-        EventType.FAILED: {"code": "internal"},
-    }.get(event_type, {})
-    return Event(event_type, data)
+SAMPLES: dict[type[Event], Event] = {
+    ev.ProcedureChosen: ev.ProcedureChosen(RESIDENCE.code),
+    ev.StaffOverride: ev.StaffOverride("lan", "old chip photo, checked in person"),
+    ev.PhoneEntered: ev.PhoneEntered("0912345678"),
+    ev.OtpEntered: ev.OtpEntered("123456"),
+    ev.Failed: ev.Failed("internal"),
+    ev.FaceFailed: ev.FaceFailed("face_no_match"),
+    ev.Unavailable: ev.Unavailable("card QR scan"),
+    ev.DeviceError: ev.DeviceError("camera_unavailable"),
+}
+
+
+def event_for(event_type: type[Event]) -> Event:
+    return SAMPLES[event_type] if event_type in SAMPLES else event_type()
 
 
 def expected(target: object, engine: JourneyEngine, state: StepId) -> StepId:
@@ -67,7 +73,7 @@ TRANSITIONS = all_transitions()
 @pytest.mark.parametrize(
     ("state", "event_type", "target"),
     TRANSITIONS,
-    ids=[f"{s.value}-{e.value}" for s, e, _ in TRANSITIONS],
+    ids=[f"{s.value}-{e.kind}" for s, e, _ in TRANSITIONS],
 )
 def test_every_transition_of_the_table_is_taken(state, event_type, target):
     engine = engine_at(state)
@@ -76,7 +82,7 @@ def test_every_transition_of_the_table_is_taken(state, event_type, target):
     if state is StepId.FORM:
         engine.ctx.draft = engine.services.dossiers.prefill(RESIDENCE, engine.ctx.identity)
         last = len(RESIDENCE.fields) - 1
-        engine.ctx.field_index = last if event_type is EventType.CONFIRMED else 0
+        engine.ctx.field_index = last if event_type is ev.Confirmed else 0
     assert engine.dispatch(event_for(event_type)) is True
     assert engine.state is want
 
@@ -91,7 +97,7 @@ def test_every_step_is_reachable_and_has_a_way_out():
 
 def test_a_step_ignores_events_it_does_not_take():
     engine = engine_at(StepId.CONSENT)
-    assert engine.dispatch(Event(EventType.PAID)) is False
+    assert engine.dispatch(ev.Paid()) is False
     assert engine.state is StepId.CONSENT
 
 
@@ -111,11 +117,11 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
     seen = run_journey(
         engine,
         [
-            Event(EventType.CHOSE_SUBMIT),
-            Event(EventType.CONSENTED),
-            Event(EventType.PROCEDURE_CHOSEN, {"code": RESIDENCE.code}),
-            *[Event(EventType.CONFIRMED)] * len(RESIDENCE.fields),
-            Event(EventType.CONFIRMED),  # review
+            ev.ChoseSubmit(),
+            ev.Consented(),
+            ev.ProcedureChosen(RESIDENCE.code),
+            *[ev.Confirmed()] * len(RESIDENCE.fields),
+            ev.Confirmed(),  # review
         ],
     )
     assert seen[-1] is StepId.DONE
@@ -127,12 +133,13 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
 
 def test_form_confirms_one_field_at_a_time_and_keeps_corrections():
     engine = engine_at(StepId.CHOOSE_PROCEDURE)
-    engine.dispatch(Event(EventType.PROCEDURE_CHOSEN, {"code": RESIDENCE.code}))
-    engine.dispatch(Event(EventType.CORRECTED, {"field": "full_name", "value": "Lê Thị Hoa"}))
+    engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    HeadlessRunner(engine).settle()  # the form is prefilled off the GUI thread
+    engine.dispatch(ev.FieldCorrected("full_name", "Lê Thị Hoa"))
     assert engine.ctx.draft.values["full_name"] == "Lê Thị Hoa"  # type: ignore[union-attr]
-    engine.dispatch(Event(EventType.CONFIRMED))
+    engine.dispatch(ev.Confirmed())
     assert (engine.state, engine.ctx.field_index) == (StepId.FORM, 1)
-    engine.dispatch(Event(EventType.BACK))
+    engine.dispatch(ev.Back())
     assert (engine.state, engine.ctx.field_index) == (StepId.FORM, 0)
 
 
@@ -141,10 +148,10 @@ def test_account_journey_creates_the_account_after_the_otp():
     seen = run_journey(
         engine,
         [
-            Event(EventType.CHOSE_ACCOUNT),
-            Event(EventType.CONSENTED),
-            Event(EventType.PHONE_ENTERED, {"phone": "0912345678"}),
-            Event(EventType.OTP_ENTERED, {"otp": "123456"}),
+            ev.ChoseAccount(),
+            ev.Consented(),
+            ev.PhoneEntered("0912345678"),
+            ev.OtpEntered("123456"),
         ],
     )
     assert seen[-1] is StepId.ACCOUNT_DONE
@@ -153,15 +160,13 @@ def test_account_journey_creates_the_account_after_the_otp():
 
 def test_face_gets_three_tries_then_staff_and_an_override_needs_a_reason():
     engine = JourneyEngine(fake_services(face=FakeFace([False, False, False])))
-    run_journey(engine, [Event(EventType.CHOSE_STATUS), Event(EventType.CONSENTED)])
+    run_journey(engine, [ev.ChoseStatus(), ev.Consented()])
     assert engine.state is StepId.STAFF_HELP
     assert engine.ctx.face_tries == 3
     assert engine.ctx.error_code == "face_tries_exhausted"
-    no_reason = Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": " "})
+    no_reason = ev.StaffOverride("lan", " ")
     assert engine.dispatch(no_reason) is False
-    assert engine.dispatch(
-        Event(EventType.STAFF_OVERRIDE, {"staff": "lan", "reason": "ảnh trong thẻ đã cũ"})
-    )
+    assert engine.dispatch(ev.StaffOverride("lan", "ảnh trong thẻ đã cũ"))
     assert engine.state is StepId.STATUS_LIST
     assert engine.ctx.overrides == [
         {"step": "face_check", "staff": "lan", "reason": "ảnh trong thẻ đã cũ"}
@@ -172,7 +177,7 @@ def test_a_service_not_built_hands_over_to_staff_and_says_which():
     services = fake_services()
     services.qr = UnavailableQr()
     engine = JourneyEngine(services)
-    run_journey(engine, [Event(EventType.CHOSE_SUBMIT), Event(EventType.CONSENTED)])
+    run_journey(engine, [ev.ChoseSubmit(), ev.Consented()])
     assert engine.state is StepId.STAFF_HELP
     assert engine.ctx.unavailable_feature == "card QR scan"
     assert engine.ctx.identity is None
@@ -180,33 +185,33 @@ def test_a_service_not_built_hands_over_to_staff_and_says_which():
 
 def test_card_removed_pauses_and_card_returned_resumes_the_same_step():
     engine = engine_at(StepId.REVIEW)
-    engine.dispatch(Event(EventType.CARD_REMOVED))
+    engine.dispatch(ev.CardRemoved())
     assert engine.state is StepId.CARD_PAUSED
-    engine.dispatch(Event(EventType.CARD_RETURNED))
+    engine.dispatch(ev.CardReturned())
     assert engine.state is StepId.REVIEW
 
 
 def test_a_result_that_arrives_after_cancel_is_dropped():
     engine = JourneyEngine(fake_services())
-    engine.dispatch(Event(EventType.CHOSE_SUBMIT))
-    engine.dispatch(Event(EventType.CONSENTED))
+    engine.dispatch(ev.ChoseSubmit())
+    engine.dispatch(ev.Consented())
     item = engine.pending_work()
     assert item is not None and item.step is StepId.QR_SCAN
-    engine.dispatch(Event(EventType.CANCELLED))
-    assert engine.complete_work(item, Event(EventType.QR_READ)) is False
+    engine.dispatch(ev.Cancelled())
+    assert engine.complete_work(item, ev.QrRead()) is False
     assert engine.state is StepId.WELCOME
 
 
-@pytest.mark.parametrize("leave", [EventType.CANCELLED, EventType.IDLE_TIMEOUT])
+@pytest.mark.parametrize("leave", [ev.Cancelled, ev.IdleTimeout])
 def test_leaving_mid_journey_wipes_every_personal_datum(leave):
     services = fake_services()
     engine = JourneyEngine(services)
-    run_journey(engine, [Event(EventType.CHOSE_SUBMIT), Event(EventType.CONSENTED)])
+    run_journey(engine, [ev.ChoseSubmit(), ev.Consented()])
     assert engine.state is StepId.CHOOSE_PROCEDURE
     identity = engine.ctx.identity
     assert identity is not None
     ref = weakref.ref(identity)
-    engine.dispatch(Event(leave))
+    engine.dispatch(leave())
     assert engine.state is StepId.WELCOME
     assert engine.ctx.identity is None and engine.ctx.qr_text is None
     assert identity.full_name == "" and identity.photo_jpeg is None  # wiped in place too
@@ -220,8 +225,8 @@ def test_session_outcome_is_reported_to_closers():
     engine = JourneyEngine(fake_services())
     outcomes: list[str] = []
     engine.add_session_closer(lambda ctx, outcome: outcomes.append(outcome))
-    engine.dispatch(Event(EventType.CHOSE_STATUS))
-    engine.dispatch(Event(EventType.IDLE_TIMEOUT))
+    engine.dispatch(ev.ChoseStatus())
+    engine.dispatch(ev.IdleTimeout())
     assert outcomes == ["timeout"]
 
 
@@ -246,10 +251,22 @@ def test_a_citizen_who_already_has_an_account_is_told_so_not_failed():
     run_journey(
         engine,
         [
-            Event(EventType.CHOSE_ACCOUNT),
-            Event(EventType.CONSENTED),
-            Event(EventType.PHONE_ENTERED, {"phone": "0912345678"}),
+            ev.ChoseAccount(),
+            ev.Consented(),
+            ev.PhoneEntered("0912345678"),
         ],
     )
     assert engine.state is StepId.ACCOUNT_DONE
     assert "đã có tài khoản" in view_for(StepId.ACCOUNT_DONE, engine.ctx).title
+
+
+def test_the_form_says_nothing_and_takes_no_answer_until_it_is_prefilled():
+    from kiosk.journey.view import view_for
+
+    engine = engine_at(StepId.CHOOSE_PROCEDURE)
+    engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    waiting = view_for(StepId.FORM, engine.ctx)
+    assert (waiting.ready, waiting.say, waiting.rows) == (False, "", ())
+    HeadlessRunner(engine).settle()
+    ready = view_for(StepId.FORM, engine.ctx)
+    assert ready.ready and ready.say.startswith(RESIDENCE.fields[0].label)

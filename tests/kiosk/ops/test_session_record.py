@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from kiosk.journey import events as ev
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
-from kiosk.journey.events import Event, EventType
 from kiosk.ops.session_record import CONSENT_TEXT_VERSION, SessionRecorder
 from kiosk.records.audit import AuditLog
 from kiosk.store import open_store
@@ -20,12 +20,12 @@ def test_a_submitted_dossier_leaves_a_session_a_consent_and_a_receipt_record(tmp
     SessionRecorder(store, AuditLog(store)).attach(engine)
     runner = HeadlessRunner(engine)
     answers = [
-        Event(EventType.CHOSE_SUBMIT),
-        Event(EventType.CONSENTED),
-        Event(EventType.PROCEDURE_CHOSEN, {"code": RESIDENCE.code}),
-        *[Event(EventType.CONFIRMED)] * (len(RESIDENCE.fields) + 1),
-        Event(EventType.CONFIRMED),  # done
-        Event(EventType.FINISHED),  # goodbye
+        ev.ChoseSubmit(),
+        ev.Consented(),
+        ev.ProcedureChosen(RESIDENCE.code),
+        *[ev.Confirmed()] * (len(RESIDENCE.fields) + 1),
+        ev.Confirmed(),  # done
+        ev.Finished(),  # goodbye
     ]
     for answer in answers:
         assert engine.dispatch(answer)

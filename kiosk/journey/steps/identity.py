@@ -1,0 +1,128 @@
+"""The steps every journey starts with: consent, the card's QR, the chip, the face."""
+
+from __future__ import annotations
+
+from kiosk.domain.model import Progress
+from kiosk.journey.context import Journey, JourneyContext
+from kiosk.journey.events import (
+    Back,
+    CardRead,
+    Consented,
+    Declined,
+    Event,
+    FaceFailed,
+    FaceVerified,
+    Failed,
+    QrRead,
+    Unavailable,
+)
+from kiosk.journey.steps.base import Handled, Marker, Step
+from kiosk.journey.steps.ids import StepId
+from kiosk.services.interfaces import Services
+
+FACE_TRIES = 3
+QR_TIMEOUT_S = 60.0
+CARD_WAIT_S = 60.0
+EVERY_JOURNEY = frozenset(Journey)
+
+
+def _record_consent(ctx: JourneyContext, event: Event) -> None:
+    if isinstance(event, Consented | Declined):
+        ctx.consent = isinstance(event, Consented)
+
+
+CONSENT = Step(
+    id=StepId.CONSENT,
+    screen="consent",
+    transitions={Consented: StepId.QR_SCAN, Declined: StepId.GOODBYE, Back: StepId.WELCOME},
+    leave=_record_consent,
+    report_label="Đồng ý cho đọc thẻ",
+    progress_in=EVERY_JOURNEY,
+    answer=Consented(),
+)
+
+
+def _scan_qr(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
+    ctx.qr_text = services.qr.scan_card_qr(QR_TIMEOUT_S, progress)
+    return QrRead()
+
+
+QR_SCAN = Step(
+    id=StepId.QR_SCAN,
+    screen="qr",
+    transitions={
+        QrRead: StepId.CARD_READ,
+        Failed: StepId.ERROR,
+        Unavailable: StepId.STAFF_HELP,
+        Back: StepId.CONSENT,
+    },
+    work=_scan_qr,
+    uses_device=True,
+    report_label="Quét mã QR trên thẻ",
+    progress_in=EVERY_JOURNEY,
+)
+
+
+def _read_card(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
+    if not services.card.wait_for_card(CARD_WAIT_S):
+        return Failed("card_not_placed")
+    ctx.identity = services.card.read_identity(ctx.qr_text, progress)
+    return CardRead()
+
+
+CARD_READ = Step(
+    id=StepId.CARD_READ,
+    screen="card",
+    transitions={
+        CardRead: StepId.FACE_CHECK,
+        Failed: StepId.ERROR,
+        Unavailable: StepId.STAFF_HELP,
+        Back: StepId.QR_SCAN,
+    },
+    work=_read_card,
+    uses_device=True,
+    report_label="Đọc chip thẻ căn cước",
+    progress_in=EVERY_JOURNEY,
+)
+
+
+def _check_face(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
+    identity = ctx.identity
+    if identity is None or not identity.photo_jpeg:
+        return Failed("no_chip_photo")
+    ctx.face_tries += 1
+    ctx.face = services.face.verify(identity.photo_jpeg, progress)
+    if ctx.face.match and ctx.face.live:
+        return FaceVerified()
+    reason = ctx.face.reason or ("face_not_live" if not ctx.face.live else "face_no_match")
+    if ctx.face_tries < FACE_TRIES:
+        return FaceFailed(reason)
+    return Failed("face_tries_exhausted")
+
+
+def _face_guidance(ctx: JourneyContext, event: Event) -> Handled | None:
+    if isinstance(event, FaceFailed):
+        ctx.error_code = event.reason  # what to do differently; the step re-enters for the try
+    return None
+
+
+FACE_CHECK = Step(
+    id=StepId.FACE_CHECK,
+    screen="face",
+    transitions={
+        FaceVerified: Marker.AFTER_IDENTITY,
+        FaceFailed: StepId.FACE_CHECK,  # guidance, then the next of three tries
+        Failed: StepId.STAFF_HELP,  # three tries used, or no camera: staff verify
+        Unavailable: StepId.STAFF_HELP,
+        Back: StepId.CONSENT,
+    },
+    work=_check_face,
+    handle=_face_guidance,
+    holds_card=True,
+    uses_device=True,
+    report_label="Xác thực khuôn mặt",
+    progress_in=EVERY_JOURNEY,
+    override_to=Marker.AFTER_IDENTITY,
+)
+
+STEPS = (CONSENT, QR_SCAN, CARD_READ, FACE_CHECK)

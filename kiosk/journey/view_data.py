@@ -1,0 +1,51 @@
+"""What a screen shows, as plain data, and the formatting of money and dates on it. Personal data
+arrives here already masked where onlookers could read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kiosk.journey.steps.ids import StepId
+from printing.wording import weekday
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str  # shown (masked where onlookers could read it)
+    reveal: str = field(default="", repr=False)  # the full value, shown only when tapped
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: StepId
+    title: str
+    say: str
+    step_number: int = 0  # 0: no progress shown
+    step_total: int = 0
+    rows: tuple[Row, ...] = ()  # labelled values (form field, review, status, done)
+    choices: tuple[tuple[str, str], ...] = ()  # (code, label) to pick from
+    big_text: str = ""  # the number that matters (dossier code, amount)
+    qr_payload: str = field(default="", repr=False)  # a QR to draw (VietQR)
+    remedy: str = ""  # error screens: what to do now
+    staff_text: str = ""  # shown only in the staff overlay
+    progress: float = 0.0
+    progress_key: str = ""
+    can_go_back: bool = True
+    field_position: tuple[int, int] = (0, 0)  # FORM: (index + 1, count)
+    practice: bool = False
+    field_key: str = ""  # FORM: the key of the field being confirmed (for a correction)
+    guidance: str = ""  # what the device asks now ("Bác chớp mắt một lần."), from progress_key
+    onlooker: bool = False  # the camera sees someone else close: hide every personal datum
+    error_code: str = ""  # ERROR / STAFF_HELP: the catalogue code (the screen's pictogram)
+    ready: bool = True  # False while the step's work prepares what it asks (the form's prefill)
+
+
+def long_date(day: date | datetime) -> str:
+    """ "thứ Ba, 28/4/2026" (UI.md)."""
+    return f"{weekday(day)}, {day.day}/{day.month}/{day.year}"
+
+
+def clock(moment: datetime) -> str:
+    return f"{moment.hour} giờ {moment.minute:02d}" if moment.minute else f"{moment.hour} giờ"
