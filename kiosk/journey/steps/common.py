@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.domain.errors import lookup, said
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import (
     CardReturned,
@@ -20,6 +19,7 @@ from kiosk.journey.events import (
 from kiosk.journey.steps.base import Marker, Step
 from kiosk.journey.steps.ids import StepId
 from kiosk.journey.view_data import StepView
+from kiosk.texts.errors import lookup, said
 
 CHOICES: dict[type[Event], Journey] = {
     ChoseSubmit: Journey.SUBMIT,

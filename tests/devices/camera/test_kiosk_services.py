@@ -10,8 +10,6 @@ import pytest
 from devices.camera.errors import CameraError
 from devices.camera.synthetic import demo_qr_text, qr_image
 from kiosk import texts
-from kiosk.domain.errors import codes as error_codes
-from kiosk.domain.errors import lookup
 from kiosk.domain.model import ServiceError
 from kiosk.services.camera import (
     CameraDocumentCapture,
@@ -19,6 +17,8 @@ from kiosk.services.camera import (
     CameraQrScanner,
     is_card_qr,
 )
+from kiosk.texts.errors import codes as error_codes
+from kiosk.texts.errors import lookup
 from tests.devices.camera.conftest import photo_bytes
 
 

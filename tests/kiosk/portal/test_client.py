@@ -193,7 +193,7 @@ def test_backoff_waits_grow_exponentially_within_the_cap_with_jitter():
 
 
 def test_every_portal_error_carries_a_code_for_the_citizen_text():
-    from kiosk.domain.errors import codes
+    from kiosk.texts.errors import codes
 
     for error in (PortalUnavailable("x"), PortalTimeout("x"), PortalTLSError("x"),
                   PortalAuthError("x"), PortalProtocolError("x"),

@@ -9,11 +9,11 @@ import pytest
 
 from devices.card.simulator import ChipFaults, SimulatedChip, build_profile, demo_citizens, demo_pki
 from devices.card.transports.simulated import SimulatedTransport
-from kiosk.domain.errors import codes as error_codes
-from kiosk.domain.errors import lookup
 from kiosk.domain.identity import IdentitySource
 from kiosk.domain.model import ServiceError
 from kiosk.services.card import ChipCardReader, demo_chip_card_reader
+from kiosk.texts.errors import codes as error_codes
+from kiosk.texts.errors import lookup
 
 CITIZENS = demo_citizens()
 

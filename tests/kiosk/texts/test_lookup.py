@@ -74,14 +74,14 @@ def test_a_new_language_is_found_from_its_data_file_alone(tmp_path):
 
 
 def test_an_error_is_said_in_the_citizens_language_with_the_form_of_address():
-    from kiosk.domain.errors import said
+    from kiosk.texts.errors import said
 
     assert said("device_unplugged", "remedy", "vi", "Bác") == "Bác vui lòng chờ cán bộ kiểm tra."
     assert said("device_unplugged", "citizen", "en") == "A device of the machine is disconnected."
 
 
 def test_an_unknown_error_code_is_said_as_the_internal_error():
-    from kiosk.domain.errors import said
+    from kiosk.texts.errors import said
 
     assert (
         said("no_such_code", "citizen") == said("internal", "citizen") == "Máy gặp trục trặc nhỏ."

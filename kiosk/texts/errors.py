@@ -43,7 +43,3 @@ def lookup(code: str | None) -> ErrorText:
         texts.template(f"{key}.staff"),
         texts.template(f"{key}.citizen", "en"),
     )
-
-
-def address(text: str, form: str = "Bác") -> str:
-    return texts.address(text, form)
