@@ -4,7 +4,7 @@
 
 Warm medians: fonts registered and modules imported before timing. Every repetition uses a new
 dossier code, so the QR matrices are computed each time as for a real citizen.
-Targets (issue 7): receipt PDF ≤ 50 ms, slip raster + ESC/POS ≤ 100 ms.
+Targets: receipt PDF ≤ 50 ms, slip raster + ESC/POS ≤ 100 ms.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Outbox → portal under faults (issue 6 proof): N dossiers committed through the dossier
+"""Outbox → portal under faults (exactly-once delivery): N dossiers committed through the dossier
 service, then synced to a local portal run by `kiosk portal-serve` with an error rate and a drop
 rate; the portal's own list (`kiosk portal-serve --list --json`) is compared with the outbox:
 0 lost, 0 duplicated. Prints medians and the throughput ratio against a fault-free portal.

@@ -5,7 +5,7 @@ local portal, the simulated bank, the receipt).
 
     python -m bench ui_screens [--rounds N] [--cpu-load] [--size WxH]
 
-Targets (issue 5): average screen change ≤ 100 ms; GUI-thread stall ≤ 50 ms during card reads
+Targets (docs/ui.md): average screen change ≤ 100 ms; GUI-thread stall ≤ 50 ms during card reads
 and face matching. The stall is the lateness of a 5 ms timer on the GUI thread (the event loop
 runs as in the kiosk: `exec()`, not a polling loop). A late tick whose window spans a screen
 change is counted as part of the screen change, not as a stall of the step. The kiosk first warms

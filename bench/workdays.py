@@ -3,7 +3,7 @@
     python -m bench workdays [--count N] [--runs N]
 
 Each computation adds 0–20 working days to a different reception time spread over 2025–2032
-(Tết, Hùng Kings, swaps and the 15:00 rule all met). Target (issue 7): 10,000 in ≤ 0.5 s.
+(Tết, Hùng Kings, swaps and the 15:00 rule all met). Target: 10,000 in ≤ 0.5 s.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ FORM_CT04 = "CT04"  # residence procedures (Circular 66/2023/TT-BCA)
 
 @dataclass(frozen=True)
 class ReceiptData:
-    """One "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (DOMAIN.md §7)."""
+    """One "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (docs/domain.md §7)."""
 
     office_name: str  # the agency, e.g. "UBND xã Demo" (or "Công an xã Demo" for CT04)
     unit: str  # receiving unit, e.g. "Bộ phận Một cửa UBND xã Demo"

@@ -16,7 +16,7 @@ FONT_FILES = [
 ]
 FAMILY = "Be Vietnam Pro"
 
-# Type (px). Body 28–32, titles 44–56, numbers that matter 56+ (UI.md).
+# Type (px). Body 28–32, titles 44–56, numbers that matter 56+ (docs/ui.md).
 BODY_PX = 30
 SMALL_PX = 28  # the smallest text a citizen ever sees
 TITLE_PX = 48

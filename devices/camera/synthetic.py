@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-# DOMAIN.md §3: the CCCD 2021 QR text of the synthetic example citizen.
+# docs/domain.md §3: the CCCD 2021 QR text of the synthetic example citizen.
 EXAMPLE_QR_TEXT = (
     "001095012345|123456789|Nguyễn Văn An|17031995|Nam|Thôn 1, Xã A, Huyện B, Tỉnh C|20052021"
 )

@@ -1,4 +1,4 @@
-"""Public service account registration rules (DOMAIN.md §5), in Vietnamese for the citizen.
+"""Public service account registration rules (docs/domain.md §5), in Vietnamese for the citizen.
 
 - ID number, full name and date of birth come from the card; citizens from 14 register themselves.
 - A mobile number registered in the citizen's own name receives a 6-digit OTP; a citizen without

@@ -18,7 +18,7 @@ from kiosk.domain.model import FormField, ServiceError, age_on
 
 KINDS = ("text", "date", "phone", "number", "choice", "id_number", "email")
 
-# Which CitizenIdentity attribute comes from which part of the card (DOMAIN.md §1, §3).
+# Which CitizenIdentity attribute comes from which part of the card (docs/domain.md §1, §3).
 PREFILL_SOURCES: dict[str, str] = {
     "id_number": "DG13 #1 / DG1 MRZ / QR field 1",
     "full_name": "DG13 #2 / QR field 3",

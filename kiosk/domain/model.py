@@ -134,7 +134,7 @@ def _positive_int(value: str, default: int) -> int:
 @dataclass(frozen=True)
 class SameDayRule:
     """Same-day procedures: received before `cutoff` → result the same working day, after it →
-    the next working day (DOMAIN.md §6; Decree 61/2018/NĐ-CP art. 19)."""
+    the next working day (docs/domain.md §6; Decree 61/2018/NĐ-CP art. 19)."""
 
     cutoff: time
 

@@ -1,7 +1,7 @@
 """VietQR payloads (NAPAS's profile of the EMVCo merchant-presented QR), built and parsed.
 
 The payload is a chain of TLV fields: a 2-digit ID, a 2-digit length and the value. The layout
-used here is DOMAIN.md §8:
+used here is docs/domain.md §8:
 
     00 "01" payload format · 01 "11" static / "12" dynamic · 38 merchant account
     {00 GUID A000000727 · 01 {00 bank BIN · 01 account or card number} · 02 service code}

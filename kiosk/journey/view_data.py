@@ -43,7 +43,7 @@ class StepView:
 
 
 def long_date(day: date | datetime) -> str:
-    """ "thứ Ba, 28/4/2026" (UI.md)."""
+    """ "thứ Ba, 28/4/2026" (docs/ui.md)."""
     return f"{weekday(day)}, {day.day}/{day.month}/{day.year}"
 
 

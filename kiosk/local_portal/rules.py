@@ -191,7 +191,7 @@ class PortalApi:
 
     @staticmethod
     def _next_code(db: sqlite3.Connection, unit_code: str, now: datetime) -> str:
-        """`UNIT-YYMMDD-XXXX` with a daily sequence per unit (DOMAIN.md §7)."""
+        """`UNIT-YYMMDD-XXXX` with a daily sequence per unit (docs/domain.md §7)."""
         day = (now + UTC_OFFSET).strftime("%y%m%d")  # Vietnam time
         day_key = f"{unit_code}-{day}"
         row = db.execute("SELECT last FROM daily_sequence WHERE day_key = ?", (day_key,)).fetchone()

@@ -1,9 +1,9 @@
 """The journey's camera services: the card's QR, the face check against the chip photo, and
 document photos, on top of `devices.camera`.
 
-Wiring: `CameraQrScanner(config.devices.camera, guidance)` for `Services.qr`,
-`CameraFaceVerifier(config.devices.camera, guidance)` for `Services.face`, and
-`CameraDocumentCapture(config.devices.camera, guidance)` for whoever implements
+Built by the composition root (`kiosk.runtime`): `CameraQrScanner(camera, guidance)` for
+`Services.qr`, `CameraFaceVerifier(camera, guidance)` for `Services.face`, and
+`CameraDocumentCapture(camera, guidance)` for whoever implements
 `DossierService.capture_document`. `guidance(key)` is called each time what the citizen should
 do changes (for the voice); `progress(fraction, key)` on every processed frame with the same keys
 (texts in `kiosk.texts`). `preview(frame)` (optional) receives every BGR frame at the camera's
@@ -47,7 +47,7 @@ _CARD_QR = re.compile(r"\d{12}\|")
 
 def is_card_qr(text: str) -> bool:
     """A CCCD QR starts with the 12-digit ID and has at least 7 `|`-separated fields
-    (DOMAIN.md §3); other QR codes (payments, links) are refused."""
+    (docs/domain.md §3); other QR codes (payments, links) are refused."""
     return bool(_CARD_QR.match(text)) and text.count("|") >= 6
 
 

@@ -1,8 +1,9 @@
 """The journey's chip card reader: `devices.card` behind `kiosk.services.interfaces.CardReader`.
 
-Wiring: `ChipCardReader(lambda: open_transport(config.devices.card_reader), config.trust_store)`
-for `Services.card`; in demo mode `demo_chip_card_reader(config.trust_store)`, whose simulated card
-holds the demo citizen whose QR the camera simulator shows (`devices.card.simulator.demo_citizens`).
+Built by the composition root (`kiosk.runtime`): `ChipCardReader(spec.open, trust_store)` with
+the reader spec the card-transport registry parsed from `[devices] card_reader`; for the simulator,
+`demo_chip_card_reader(trust_store)`, whose simulated card holds the demo citizen whose QR the
+camera simulator shows (`devices.card.simulator.demo_citizens`).
 
 The identity's `authenticity` is the passive-authentication status (VALID, DATA_TAMPERED,
 SIGNATURE_INVALID, UNTRUSTED_CSCA, NO_TRUST_STORE), or CHIP_AUTH_FAILED when the data verify but

@@ -1,4 +1,4 @@
-"""`kiosk card read|inspect|mrz|qr` (issue 3 §8): JSON keys; bad input exits 2 with one line."""
+"""`kiosk card read|inspect|mrz|qr` : JSON keys (a contract); bad input exits 2 with one line."""
 
 from __future__ import annotations
 

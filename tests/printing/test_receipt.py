@@ -1,4 +1,4 @@
-"""The A4 receipt (DOMAIN.md §7: Mẫu số 01, Circular 01/2018/TT-VPCP; CT04 for residence)."""
+"""The A4 receipt (docs/domain.md §7: Mẫu số 01, Circular 01/2018/TT-VPCP; CT04 for residence)."""
 
 from __future__ import annotations
 

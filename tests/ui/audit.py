@@ -1,4 +1,4 @@
-"""The accessibility audit: walks a widget tree and lists every rule it breaks (UI.md, issue 5):
+"""The accessibility audit: walks a widget tree and lists every rule it breaks (docs/ui.md):
 an interactive widget without an accessible name, a touch target or font below the minimum,
 main choices closer than 15 mm, text whose contrast with its background (measured on the
 rendered pixels, so the real palette and style sheet are what count) is under 7:1."""

@@ -49,7 +49,7 @@ def test_qr_scanner_ignores_a_qr_that_is_not_an_id_card_and_times_out(tmp_path):
 
 
 def test_card_qr_text_starts_with_the_12_digit_id_and_has_seven_fields():
-    # DOMAIN.md §3
+    # docs/domain.md §3
     assert is_card_qr("001095012345|123456789|Nguyễn Văn An|17031995|Nam|Thôn 1|20052021")
     assert not is_card_qr("https://example.org/|a|b|c|d|e|f")
     assert not is_card_qr("001095012345|only|three")

@@ -11,7 +11,7 @@ def _card_frame(text: str = EXAMPLE_QR_TEXT) -> np.ndarray:
 
 @pytest.mark.parametrize("decoder", ["zxing", "opencv"])
 def test_decoder_reads_the_vietnamese_utf8_text_of_a_card_qr(decoder):
-    # DOMAIN.md §3: CCCD 2021 QR text, UTF-8, `|`-separated
+    # docs/domain.md §3: CCCD 2021 QR text, UTF-8, `|`-separated
     assert make_decoder(decoder).decode(_card_frame()) == EXAMPLE_QR_TEXT
 
 

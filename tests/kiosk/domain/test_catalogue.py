@@ -1,4 +1,4 @@
-"""The procedure catalogue: sealed data file, validation, fees, legal times (DOMAIN.md §6)."""
+"""The procedure catalogue: sealed data file, validation, fees, legal times (docs/domain.md §6)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_every_procedure_says_which_receipt_form_applies():
     catalogue = load_catalogue()
     forms = {p.code: p.receipt_form for p in catalogue.procedures}
     residence = {"permanent_residence", "temporary_residence", "residence_confirmation"}
-    assert {c for c, f in forms.items() if f == "CT04"} == residence  # DOMAIN.md §6
+    assert {c for c, f in forms.items() if f == "CT04"} == residence  # docs/domain.md §6
 
 
 def test_identity_fields_are_prefilled_from_the_card():
@@ -118,7 +118,7 @@ def test_identity_fields_are_prefilled_from_the_card():
 
 
 # Certified copy: 2,000 đ/page for pages 1-2, 1,000 đ/page from page 3, max 200,000 đ per copy
-# (DOMAIN.md §6, Circular 226/2016/TT-BTC).
+# (docs/domain.md §6, Circular 226/2016/TT-BTC).
 @pytest.mark.parametrize(
     ("pages", "copies", "fee"),
     [

@@ -1,4 +1,4 @@
-"""VietQR payloads (DOMAIN.md §8: NAPAS / EMVCo merchant-presented QR)."""
+"""VietQR payloads (docs/domain.md §8: NAPAS / EMVCo merchant-presented QR)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from kiosk.domain import vietqr
 from kiosk.domain.vietqr import VietQr, VietQrError
 
-# DOMAIN.md §8, the published NAPAS example: 120,000 đ to BIN 970415, account 0011001932418.
+# docs/domain.md §8, the published NAPAS example: 120,000 đ to BIN 970415, account 0011001932418.
 PUBLISHED = (
     "00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA"
     "530370454061200005802VN62170813ung ho lu lut6304C15C"

@@ -1,4 +1,5 @@
-"""Working days and return dates (DOMAIN.md §9; Labour Code art. 112; Decree 61/2018 art. 19)."""
+"""Working days and return dates (docs/domain.md §9; Labour Code art. 112; Decree 61/2018
+art. 19)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Vietnamese lunar calendar at UTC+7 (DOMAIN.md §9)."""
+"""The Vietnamese lunar calendar at UTC+7 (docs/domain.md §9)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ REFERENCE = json.loads((Path(__file__).parent / "data" / "vn_lunar_dates.json").
 @pytest.mark.parametrize(
     ("year", "vietnam", "china"),
     [
-        # DOMAIN.md §9: years where the Vietnamese (UTC+7) and Chinese (UTC+8) Tết differ.
+        # docs/domain.md §9: years where the Vietnamese (UTC+7) and Chinese (UTC+8) Tết differ.
         (1985, date(1985, 1, 21), date(1985, 2, 20)),
         (2007, date(2007, 2, 17), date(2007, 2, 18)),
         (2030, date(2030, 2, 2), date(2030, 2, 3)),

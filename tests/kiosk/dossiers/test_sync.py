@@ -34,7 +34,7 @@ def test_sent_dossiers_get_the_portals_code(store, sealer, outbox, portal, worke
 
 
 def test_faulty_portal_gets_every_dossier_exactly_once(store, sealer, outbox, tmp_path):
-    # The proof of issue 6 in small: error rate 0.3, drop rate 0.1 (bench/sync.py runs 1,000).
+    # The exactly-once proof in small: error rate 0.3, drop rate 0.1 (bench/sync.py runs 1,000).
     portal = start_local_portal(tmp_path / "faulty.db", error_rate=0.3, drop_rate=0.1, seed=5)
     client = make_client(portal.url)
     references = add_dossiers(store, sealer, outbox, 60)

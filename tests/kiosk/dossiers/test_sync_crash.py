@@ -1,4 +1,4 @@
-"""Crash test (issue 6 proof): the kiosk process is SIGKILLed at random points while it submits
+"""Crash test (exactly once): the kiosk process is SIGKILLed at random points while it submits
 and syncs, and restarted; every dossier reaches the portal exactly once and the store stays
 intact (SQLite integrity and foreign-key checks)."""
 

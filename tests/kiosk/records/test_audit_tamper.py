@@ -1,4 +1,4 @@
-"""Audit tampering is always detected (issue 8 proof): 100 random edits, deletions, reorderings,
+"""Audit tampering is always detected : 100 random edits, deletions, reorderings,
 tail truncations and whole-chain rewrites, each on a fresh copy of the same log."""
 
 from __future__ import annotations

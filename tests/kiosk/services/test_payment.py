@@ -1,4 +1,4 @@
-"""VietQR fee payment service (DOMAIN.md §8)."""
+"""VietQR fee payment service (docs/domain.md §8)."""
 
 from __future__ import annotations
 
