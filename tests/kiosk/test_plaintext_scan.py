@@ -1,4 +1,4 @@
-"""The plain-text scan (nothing personal in plain text): after dossiers, drafts, attachments, a journey with audit
+"""The plain-text scan: after dossiers, drafts, attachments, a journey with audit
 events and log lines, the raw database file, its WAL, the attachment folder, the logs, the print
 queue — every file under the data folder — contain no ID number, name, address, phone or photo
 bytes of any citizen, in any encoding a leak would take (UTF-8, NFD, JSON escapes, without
