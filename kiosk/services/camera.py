@@ -22,7 +22,7 @@ import random
 import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from kiosk.domain.model import FaceResult, Progress, ServiceError
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from devices.camera.sources import FrameSource
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 Guidance = Callable[[str], None]
@@ -107,6 +108,35 @@ class _CameraService:
             report(fraction, "camera_reconnecting")
         return frame
 
+    def _watch(
+        self,
+        purpose: str,
+        progress: Progress,
+        timeout_s: float,
+        look: Callable[[Any, float, _Reporter], T | None],
+        timed_out: ServiceError,
+    ) -> T:
+        """Feeds each new frame to `look(frame, fraction, report)` until it returns a result;
+        raises `timed_out` when `timeout_s` passes first. The capture worker always stops."""
+        worker, listener = self._start(purpose)
+        report = _Reporter(progress, self.guidance, listener)
+        started = time.monotonic()
+        number = -1
+        try:
+            while (elapsed := time.monotonic() - started) < timeout_s:
+                fraction = elapsed / timeout_s
+                frame = self._next(worker, number, report, fraction)
+                if frame is None:
+                    continue
+                number = frame.number
+                found = look(frame, fraction, report)
+                if found is not None:
+                    report(1.0, "done")
+                    return found
+            raise timed_out
+        finally:
+            worker.stop()
+
 
 class CameraQrScanner(_CameraService):
     """`QrScanner`: decodes the card's QR from camera frames (zxing-cpp by default)."""
@@ -126,32 +156,23 @@ class CameraQrScanner(_CameraService):
         from devices.camera.qr import DEFAULT_DECODER, make_decoder
 
         decoder = make_decoder(self.decoder_name or DEFAULT_DECODER)
-        worker, listener = self._start("qr")
-        report = _Reporter(progress, self.guidance, listener)
-        started = time.monotonic()
-        number = -1
-        try:
-            while (elapsed := time.monotonic() - started) < timeout_s:
-                fraction = elapsed / timeout_s
-                frame = self._next(worker, number, report, fraction)
-                if frame is None:
-                    continue
-                number = frame.number
-                text = decoder.decode(frame.image)
-                if text and is_card_qr(text):
-                    report(1.0, "done")
-                    return text
-                if text:
-                    report(fraction, "not_card_qr")
-                elif frame.quality.too_dark:
-                    report(fraction, "too_dark")
-                elif fraction >= QR_TILT_HINT_AFTER:
-                    report(fraction, "tilt_card")
-                else:
-                    report(fraction, "show_card_qr")
-            raise ServiceError("no card QR decoded in time", code="qr_not_found")
-        finally:
-            worker.stop()
+
+        def look(frame: Any, fraction: float, report: _Reporter) -> str | None:
+            text = decoder.decode(frame.image)
+            if text and is_card_qr(text):
+                return str(text)
+            if text:
+                report(fraction, "not_card_qr")
+            elif frame.quality.too_dark:
+                report(fraction, "too_dark")
+            elif fraction >= QR_TILT_HINT_AFTER:
+                report(fraction, "tilt_card")
+            else:
+                report(fraction, "show_card_qr")
+            return None
+
+        timed_out = ServiceError("no card QR decoded in time", code="qr_not_found")
+        return self._watch("qr", progress, timeout_s, look, timed_out)
 
 
 class CameraFaceVerifier(_CameraService):
@@ -262,23 +283,14 @@ class CameraDocumentCapture(_CameraService):
         """The page as a grey JPEG; raises `ServiceError(document_not_found)` on timeout."""
         from devices.camera.document import SteadyCapture, encode_jpeg, enhance, flatten
 
-        worker, listener = self._start("document")
-        report = _Reporter(progress, self.guidance, listener)
         steady = SteadyCapture()
-        started = time.monotonic()
-        number = -1
-        try:
-            while (elapsed := time.monotonic() - started) < timeout_s:
-                fraction = elapsed / timeout_s
-                frame = self._next(worker, number, report, fraction)
-                if frame is None:
-                    continue
-                number = frame.number
-                state, corners = steady.update(frame.image)
-                if state == "capture" and corners is not None:
-                    report(1.0, "done")
-                    return encode_jpeg(enhance(flatten(frame.image, corners)))
-                report(fraction, "place_document" if state == "no_page" else "hold_document_still")
-            raise ServiceError("no steady page in time", code="document_not_found")
-        finally:
-            worker.stop()
+
+        def look(frame: Any, fraction: float, report: _Reporter) -> bytes | None:
+            state, corners = steady.update(frame.image)
+            if state == "capture" and corners is not None:
+                return encode_jpeg(enhance(flatten(frame.image, corners)))
+            report(fraction, "place_document" if state == "no_page" else "hold_document_still")
+            return None
+
+        timed_out = ServiceError("no steady page in time", code="document_not_found")
+        return self._watch("document", progress, timeout_s, look, timed_out)
