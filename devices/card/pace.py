@@ -5,7 +5,7 @@ Steps (§4.4.4): MSE:Set AT selects protocol, password and, when asked, the doma
 (`84`); GENERAL AUTHENTICATE ×4 (chained, CLA 10 for the first three): encrypted nonce, mapping
 data, ephemeral keys, authentication tokens (PACE-CAM adds the encrypted chip authentication data,
 §4.4.3.5).
-Worked examples: Appendix G (GM), H (IM), I (CAM); see tests/devices/card/test_pace_worked_examples.py.
+Worked examples: Appendix G (GM), H (IM), I (CAM), in test_pace_worked_examples.py.
 """
 
 from __future__ import annotations
