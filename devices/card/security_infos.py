@@ -20,6 +20,7 @@ ID_PACE = BSI_DE + ".2.2.4"
 ID_AA = "2.23.136.1.1.5"  # ActiveAuthenticationInfo
 ID_SECURITY_OBJECT = BSI_DE + ".3.2.1"  # eContentType of EF.CardSecurity (TR-03110-3 A.1.2.5)
 MAX_CARD_SECURITY = 64 * 1024
+EF_CARD_SECURITY = 0x011D  # in the master file (the applet's 011D is EF.SOD)
 
 # PACE protocol arcs under id-PACE: mapping.cipher (§9.2.1, BSI TR-03110-3 A.1.1.1)
 PACE_MAPPINGS = {1: "DH-GM", 2: "ECDH-GM", 3: "DH-IM", 4: "ECDH-IM", 6: "ECDH-CAM"}
