@@ -164,7 +164,7 @@ class ChipReader:
                 result.absent.append(name)
             else:
                 result.files[name] = content
-            cam_done = result.chip_authentication.status == "SUCCEEDED"
+            cam_done = self._cam_result is not None  # PACE-CAM decided; DG14 does not overrule it
             if name == "DG14" and content is not None and self.do_ca and not cam_done:
                 result.chip_authentication = self._transmit_or_resume(
                     partial(self._chip_authenticate, content)
