@@ -320,7 +320,9 @@ def _card_security() -> Target:
     from devices.card.simulator import build_profile, demo_citizens, make_pki
 
     def seeds() -> list[bytes]:
-        card = build_profile(demo_citizens()[0], make_pki("ecdsa", label="fuzz"), pace_mapping="ECDH-CAM")
+        card = build_profile(
+            demo_citizens()[0], make_pki("ecdsa", label="fuzz"), pace_mapping="ECDH-CAM"
+        )
         return [card.card_security or b""]
 
     return Target("EF.CardSecurity", parse_card_security, _card_errors(), seeds)
@@ -411,6 +413,7 @@ FACTORIES: list[Callable[[], Target]] = [
     _mrz,
     _qr,
     _card_access,
+    _card_security,
     _secure_messaging,
     _pn532,
     _escpos_status,
