@@ -26,6 +26,7 @@ from devices.card.apdu import CommandAPDU, ResponseAPDU, raise_for_status
 from devices.card.bac import bac
 from devices.card.chip_auth import chip_authentication
 from devices.card.errors import (
+    AuthenticationFailed,
     CardAccessDenied,
     CardError,
     CardNotPresent,
@@ -41,9 +42,15 @@ from devices.card.errors import (
 )
 from devices.card.exchange import Exchange, drive
 from devices.card.lds import BY_NAME, EF_CARD_ACCESS, LDS1_AID, LdsFile
-from devices.card.pace import SUPPORTED_MAPPINGS, pace
+from devices.card.pace import SUPPORTED_MAPPINGS, CamEvidence, pace_session, supported
 from devices.card.secure_messaging import SecureMessaging
-from devices.card.security_infos import SecurityInfos, parse_security_infos
+from devices.card.security_infos import (
+    EF_CARD_SECURITY,
+    PaceInfo,
+    SecurityInfos,
+    parse_card_security,
+    parse_security_infos,
+)
 from devices.card.tlv import total_length
 from devices.card.transports.base import SHORT_APDU_MAX, CardTransport
 
@@ -65,6 +72,7 @@ class AccessMemory:
         self.method: dict[str, str] = {}
         self.extended: dict[str, bool] = {}
         self.sfi: dict[str, bool] = {}
+        self.parameter_id: dict[str, bool] = {}  # whether MSE:Set AT needs `84` on this card type
 
 
 @dataclass
@@ -118,10 +126,12 @@ class ChipReader:
         self._card_type = ""
         self._card_access: SecurityInfos | None = None
         self._card_access_raw: bytes | None = None
+        self._card_security: bytes | None = None
         self._method = ""
         self._keys: AccessKeys | None = None
         self._block = SHORT_BLOCK
         self._ca_done: tuple[object, object] | None = None
+        self._cam_result: AuthResult | None = None
 
     # --- the whole read ---------------------------------------------------------------------
 
@@ -139,6 +149,8 @@ class ChipReader:
         self._transmit_or_resume(self._open_session)
         self.stats.access_s = time.perf_counter() - started
         result = ChipRead({}, self._method, self._card_access, stats=self.stats)
+        if self._cam_result is not None:  # PACE-CAM already authenticated the chip
+            result.chip_authentication = self._cam_result
         report(0.15, "card_access_ok")
         order = [name for name in files if name in BY_NAME]
         if "DG14" in order:  # DG14 first, so chip authentication protects the rest
@@ -152,7 +164,8 @@ class ChipReader:
                 result.absent.append(name)
             else:
                 result.files[name] = content
-            if name == "DG14" and content is not None and self.do_ca:
+            cam_done = self._cam_result is not None  # PACE-CAM decided; DG14 does not overrule it
+            if name == "DG14" and content is not None and self.do_ca and not cam_done:
                 result.chip_authentication = self._transmit_or_resume(
                     partial(self._chip_authenticate, content)
                 )
@@ -247,7 +260,9 @@ class ChipReader:
         for method in methods:
             try:
                 self._authenticate(method)
-            except (UnsupportedCommand, ProtocolError) as exc:
+            except _NO_FALLBACK:
+                raise  # a slip is resumed by the caller; a chip failing to prove the key is final
+            except CardError as exc:  # refused or failed: the next method (PACE → BAC) is tried
                 log.info("%s not possible on this card (%s)", method, exc.__class__.__name__)
                 last_error = exc
                 self.transport.disconnect()
@@ -264,9 +279,7 @@ class ChipReader:
         assert self._keys is not None
         keys = self._keys
         available: list[str] = []
-        pace_ok = self._card_access is not None and (
-            self._card_access.preferred_pace(SUPPORTED_MAPPINGS) is not None
-        )
+        pace_ok = self._pace_info() is not None
         if pace_ok and keys.can is not None:
             available.append("PACE-CAN")
         if pace_ok and keys.mrz is not None:
@@ -281,20 +294,68 @@ class ChipReader:
             raise CardAccessDenied(0x6300, "the card needs an MRZ key (BAC) and none is known")
         return available
 
+    def _pace_info(self) -> PaceInfo | None:
+        if self._card_access is None:
+            return None
+        usable = SecurityInfos(pace=[i for i in self._card_access.pace if supported(i)])
+        return usable.preferred_pace(SUPPORTED_MAPPINGS)
+
     def _authenticate(self, method: str) -> None:
         assert self._keys is not None
         if method.startswith("PACE"):
-            assert self._card_access is not None
-            info = self._card_access.preferred_pace(SUPPORTED_MAPPINGS)
+            info = self._pace_info()
             assert info is not None
             key: MrzKey | CanKey | None = self._keys.can if method == "PACE-CAN" else self._keys.mrz
             assert key is not None
-            self._sm = self._drive_plain(pace(key, info, self.random))
+            with_id = self.memory.parameter_id.get(self._card_type, False)
+            self._sm = None
+            outcome = drive(
+                pace_session(key, info, self.random, send_parameter_id=with_id), self._send
+            )
+            self._sm = outcome.sm
+            self.memory.parameter_id[self._card_type] = outcome.parameter_id_sent
+            if outcome.cam is not None:
+                self._cam_result = self._verify_cam(outcome.cam)
             raise_for_status(ResponseAPDU.decode(self._send(_select_aid())).sw)
         else:
             assert self._keys.mrz is not None
             raise_for_status(ResponseAPDU.decode(self._send(_select_aid())).sw)
             self._sm = self._drive_plain(bac(self._keys.mrz.information, self.random))
+
+    def _verify_cam(self, evidence: CamEvidence) -> AuthResult:
+        """PACE-CAM: the chip's key comes from EF.CardSecurity in the MF (9303-11 §4.4.3.5.2).
+
+        EF.CardSecurity's signature is for passive authentication; until it is VALID, SUCCEEDED
+        here only says the chip holds the key that file names."""
+        try:
+            raw = self._read_master_file(EF_CARD_SECURITY)
+            infos = parse_card_security(raw) if raw else None
+        except CardError as exc:
+            return AuthResult("FAILED", f"PACE-CAM: EF.CardSecurity unreadable ({exc.code})")
+        if infos is None or not infos.chip_authentication_keys:
+            return AuthResult("FAILED", "PACE-CAM: EF.CardSecurity names no chip key")
+        self._card_security = raw
+        for key in infos.chip_authentication_keys:
+            try:
+                point = evidence.curve.decode_point(key.public_key)
+            except CardError:
+                continue
+            if evidence.proves(point):
+                return AuthResult("SUCCEEDED", "PACE-CAM: the chip holds the EF.CardSecurity key")
+        return AuthResult("FAILED", "PACE-CAM: the chip did not prove the EF.CardSecurity key")
+
+    def _read_master_file(self, fid: int) -> bytes | None:
+        try:
+            self._check(self._send(_select_ef(fid)))
+        except (FileNotFound, CardAccessDenied):
+            return None
+        content = b""
+        while True:
+            data = self._read_binary(len(content), SHORT_BLOCK, False)
+            content += data
+            wanted = total_length(content)
+            if not data or (wanted is not None and len(content) >= wanted):
+                return content[:wanted] if wanted else content
 
     def _drive_plain(self, step: Exchange[SecureMessaging]) -> SecureMessaging:
         self._sm = None
@@ -444,6 +505,16 @@ class ChipReader:
             return AuthResult("FAILED", f"DG15/DG14 do not parse: {exc}")
         result: AuthResult = drive(active_authentication(key, algorithm, self.random), self._send)
         return result
+
+
+# errors after which no other access method is tried
+_NO_FALLBACK: tuple[type[CardError], ...] = (
+    CardRemoved,
+    TransportError,
+    ResponseMacInvalid,
+    SecureMessagingError,
+    AuthenticationFailed,
+)
 
 
 def _select_aid() -> bytes:

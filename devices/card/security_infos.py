@@ -18,6 +18,9 @@ ID_TA = BSI_DE + ".2.2.2"
 ID_CA = BSI_DE + ".2.2.3"  # ChipAuthenticationInfo
 ID_PACE = BSI_DE + ".2.2.4"
 ID_AA = "2.23.136.1.1.5"  # ActiveAuthenticationInfo
+ID_SECURITY_OBJECT = BSI_DE + ".3.2.1"  # eContentType of EF.CardSecurity (TR-03110-3 A.1.2.5)
+MAX_CARD_SECURITY = 64 * 1024
+EF_CARD_SECURITY = 0x011D  # in the master file (the applet's 011D is EF.SOD)
 
 # PACE protocol arcs under id-PACE: mapping.cipher (§9.2.1, BSI TR-03110-3 A.1.1.1)
 PACE_MAPPINGS = {1: "DH-GM", 2: "ECDH-GM", 3: "DH-IM", 4: "ECDH-IM", 6: "ECDH-CAM"}
@@ -61,6 +64,14 @@ class ChipAuthenticationPublicKeyInfo:
     subject_public_key_info: bytes  # DER SubjectPublicKeyInfo (explicit or named parameters)
     key_id: int | None
 
+    @property
+    def public_key(self) -> bytes:
+        """The subjectPublicKey bits (an uncompressed point for ECDH, an INTEGER for DH)."""
+        fields = parse_prefix(self.subject_public_key_info).children()
+        if len(fields) < 2 or fields[1].tag != asn1.BIT_STRING or not fields[1].value:
+            raise ParseError("ChipAuthenticationPublicKeyInfo has no public key bit string")
+        return fields[1].value[1:]
+
 
 @dataclass(frozen=True)
 class ActiveAuthenticationInfo:
@@ -78,11 +89,11 @@ class SecurityInfos:
     other: list[str] = field(default_factory=list)  # OIDs we do not use
 
     def preferred_pace(self, supported: set[str]) -> PaceInfo | None:
-        """The first advertised PACE protocol whose mapping we implement."""
-        for info in self.pace:
-            if info.mapping in supported and info.cipher != "unknown":
-                return info
-        return None
+        """The advertised PACE protocol to run: chip authentication mapping first (it also
+        authenticates the chip, 9303-11 Appendix J.1), else the first one we implement."""
+        usable = [i for i in self.pace if i.mapping in supported and i.cipher != "unknown"]
+        usable.sort(key=lambda info: info.mapping != "ECDH-CAM")
+        return usable[0] if usable else None
 
 
 def _arc(dotted: str, index: int) -> int:
@@ -148,3 +159,34 @@ def security_infos_from(outer: TLV) -> SecurityInfos:
         else:
             infos.other.append(protocol)
     return infos
+
+
+def parse_card_security(data: bytes) -> SecurityInfos:
+    """The SecurityInfos signed inside EF.CardSecurity (ICAO 9303-11 §9.2.11).
+
+    EF.CardSecurity is a CMS ContentInfo → SignedData whose encapsulated content (type
+    id-SecurityObject) is a DER SecurityInfos. Only the content is read here; its signature is
+    checked like the SOD's, by passive authentication.
+    """
+    if len(data) > MAX_CARD_SECURITY:
+        raise ParseError(f"EF.CardSecurity of {len(data)} bytes is over the size cap")
+    content_info = parse_prefix(data)
+    parts = content_info.children() if content_info.tag == asn1.SEQUENCE else []
+    if len(parts) < 2 or parts[0].tag != asn1.OID or parts[1].tag != 0xA0:
+        raise ParseError("EF.CardSecurity is not a CMS ContentInfo")
+    signed_data = parts[1].children()
+    if not signed_data or signed_data[0].tag != asn1.SEQUENCE:
+        raise ParseError("EF.CardSecurity does not hold SignedData")
+    fields = signed_data[0].children()
+    encap = next((f for f in fields[1:4] if f.tag == asn1.SEQUENCE), None)
+    if encap is None:
+        raise ParseError("EF.CardSecurity SignedData has no encapsulated content")
+    encap_fields = encap.children()
+    if len(encap_fields) < 2 or encap_fields[0].tag != asn1.OID or encap_fields[1].tag != 0xA0:
+        raise ParseError("EF.CardSecurity carries no content")
+    if asn1.oid(encap_fields[0]) != ID_SECURITY_OBJECT:
+        raise ParseError("EF.CardSecurity content is not id-SecurityObject")
+    octets = encap_fields[1].children()
+    if not octets or octets[0].tag != asn1.OCTET_STRING:
+        raise ParseError("EF.CardSecurity content is not an OCTET STRING")
+    return parse_security_infos(octets[0].value)

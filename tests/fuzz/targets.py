@@ -315,6 +315,19 @@ def _card_access() -> Target:
     return Target("EF.CardAccess", parse_security_infos, _card_errors(), lambda: [card_access()])
 
 
+def _card_security() -> Target:
+    from devices.card.security_infos import parse_card_security
+    from devices.card.simulator import build_profile, demo_citizens, make_pki
+
+    def seeds() -> list[bytes]:
+        card = build_profile(
+            demo_citizens()[0], make_pki("ecdsa", label="fuzz"), pace_mapping="ECDH-CAM"
+        )
+        return [card.card_security or b""]
+
+    return Target("EF.CardSecurity", parse_card_security, _card_errors(), seeds)
+
+
 def _secure_messaging() -> Target:
     from devices.card.secure_messaging import SecureMessaging
 
@@ -400,6 +413,7 @@ FACTORIES: list[Callable[[], Target]] = [
     _mrz,
     _qr,
     _card_access,
+    _card_security,
     _secure_messaging,
     _pn532,
     _escpos_status,

@@ -1,5 +1,5 @@
-"""The card side of ICAO 9303 in software: file system, BAC, PACE (ECDH-GM), secure messaging,
-Active and Chip Authentication — answering real APDUs from a `CardProfile`.
+"""The card side of ICAO 9303 in software: file system, BAC, PACE (ECDH/DH GM and IM, PACE-CAM),
+secure messaging, Active and Chip Authentication — answering real APDUs from a `CardProfile`.
 
 Behaviour follows what readers meet on the CCCD: SELECT MF is refused (6D00), EF.CardAccess is
 selectable at power-on, DG3 answers 6982, absent files 6A82, under short-length secure messaging
@@ -25,9 +25,16 @@ from devices.card.ec import STANDARDIZED_CURVES, Curve
 from devices.card.errors import CardError, SecureMessagingError
 from devices.card.kdf import ENC, MAC, derive_key
 from devices.card.lds import EF_CARD_ACCESS, FILES, LDS1_AID
-from devices.card.pace import PaceParameters, auth_token, key_from_password, random_scalar
+from devices.card.pace import (
+    PaceParameters,
+    auth_token,
+    encrypt_chip_authentication_data,
+    key_from_password,
+    random_scalar,
+)
+from devices.card.pace_mapping import KEY_BYTES, PaceGroup, pseudo_random
 from devices.card.secure_messaging import SecureMessaging
-from devices.card.security_infos import parse_security_infos
+from devices.card.security_infos import EF_CARD_SECURITY, parse_security_infos
 from devices.card.simulator.profile import CardProfile
 from devices.card.tlv import encode_tlv, iter_tlv, parse_one
 
@@ -40,7 +47,8 @@ class _Pace:
     params: PaceParameters
     k_pi: bytes
     nonce: bytes = b""
-    generator: tuple[int, int] | None = None
+    group: PaceGroup | None = None  # after mapping: the group with the mapped generator
+    map_key: int = 0
     secret_key: int = 0
     public_key: bytes = b""
     pcd_key: bytes = b""
@@ -62,6 +70,7 @@ class SimulatedChip:
         self.applet = False
         self.sm: SecureMessaging | None = None
         self.current: int | None = None
+        self.in_master_file = False  # the current EF is EF.CardSecurity in the MF
         self.challenge: bytes | None = None
         self.pace_state: _Pace | None = None
         self.ca_protocol: str | None = None
@@ -132,6 +141,12 @@ class SimulatedChip:
         return b"", 0x6A86
 
     def _select_fid(self, fid: int, protected: bool) -> int:
+        self.in_master_file = False
+        if fid == EF_CARD_SECURITY and not self.applet and self.profile.card_security:
+            if not protected:
+                return 0x6982
+            self.current, self.in_master_file = fid, True
+            return OK
         if fid == EF_CARD_ACCESS and not self.applet:
             if fid not in self.profile.files:
                 return 0x6A82
@@ -163,7 +178,11 @@ class SimulatedChip:
             return b"", 0x6986
         if self.current != EF_CARD_ACCESS and not protected:
             return b"", 0x6982
-        content = self.profile.files[self.current]
+        content = (
+            self.profile.card_security or b""
+            if self.in_master_file
+            else self.profile.files[self.current]
+        )
         wanted = c.le or 256
         if wanted > self.profile.max_response_data:
             return b"", 0x6700
@@ -206,11 +225,17 @@ class SimulatedChip:
             return b"", OK
         if (c.p1, c.p2) != (0xC1, 0xA4) or not self.profile.pace:
             return b"", 0x6A86
+        if self.profile.pace_refused:
+            return b"", 0x6A80
         protocol = decode_oid(objects.get(0x80, b"\x00")) if 0x80 in objects else ""
         reference = objects.get(0x83, b"\x00")[0]
         infos = parse_security_infos(self.profile.files[EF_CARD_ACCESS])
         info = next((i for i in infos.pace if i.protocol == protocol), None)
         if info is None:
+            return b"", 0x6A80
+        if 0x84 in objects and objects[0x84] != bytes((info.parameter_id or 0,)):
+            return b"", 0x6A88
+        if self.profile.pace_needs_parameter_id and 0x84 not in objects:
             return b"", 0x6A80
         if reference == PACE_CAN and self.profile.can:
             password = self.profile.can.encode("ascii")
@@ -235,52 +260,57 @@ class SimulatedChip:
             inner = {e.tag: e.value for e in outer.children()}
         except CardError:
             return b"", 0x6A80
-        curve = state.params.curve
-        cipher = ciphers.TDES if state.params.cipher == "3DES" else ciphers.AES
+        params = state.params
+        cipher = ciphers.TDES if params.cipher == "3DES" else ciphers.AES
         try:
             if state.step == 0:
-                state.nonce = self.random(
-                    ciphers.block_size(cipher) if cipher == ciphers.TDES else 16
-                )
+                state.nonce = self.random(_nonce_length(params))
                 z = ciphers.encrypt(cipher, state.k_pi, state.nonce)
                 state.step = 1
                 return encode_tlv(0x7C, encode_tlv(0x80, z)), OK
             if state.step == 1:
-                pcd_map = curve.decode_point(inner[0x81])
-                sk_map = random_scalar(curve, self.random)
-                pk_map = curve.encode_point(curve.multiply_generator(sk_map))
-                shared = curve.multiply(sk_map, pcd_map)
-                generator = curve.add(
-                    curve.multiply_generator(int.from_bytes(state.nonce, "big")), shared
-                )
-                if generator is None:
-                    raise SecureMessagingError(0x6300)
-                state.generator = generator
+                group = params.group
                 state.step = 2
-                return encode_tlv(0x7C, encode_tlv(0x82, pk_map)), OK
+                if params.integrated:
+                    value = pseudo_random(state.nonce, inner[0x81], params.cipher, group.modulus)
+                    state.group = group.integrated_map(value)
+                    return encode_tlv(0x7C, b""), OK
+                state.map_key = random_scalar(group, self.random)
+                state.group = group.generic_map(state.nonce, state.map_key, inner[0x81])
+                return encode_tlv(0x7C, encode_tlv(0x82, group.public(state.map_key))), OK
             if state.step == 2:
-                assert state.generator is not None
-                pcd_key = curve.decode_point(inner[0x83])
-                state.secret_key = random_scalar(curve, self.random)
-                public = curve.multiply(state.secret_key, state.generator)
-                state.public_key = curve.encode_point(public)
+                assert state.group is not None
+                state.secret_key = random_scalar(state.group, self.random)
+                state.public_key = state.group.public(state.secret_key)
                 state.pcd_key = inner[0x83]
-                secret = curve.shared_x(state.secret_key, pcd_key)
-                state.ks_enc = derive_key(secret, ENC, state.params.cipher)
-                state.ks_mac = derive_key(secret, MAC, state.params.cipher)
+                secret = state.group.agree(state.secret_key, state.pcd_key)
+                state.ks_enc = derive_key(secret, ENC, params.cipher)
+                state.ks_mac = derive_key(secret, MAC, params.cipher)
                 state.step = 3
                 return encode_tlv(0x7C, encode_tlv(0x84, state.public_key)), OK
-            expected = auth_token(state.params, state.ks_mac, state.public_key)
+            expected = auth_token(params, state.ks_mac, state.public_key)
             if not hmac.compare_digest(inner.get(0x85, b""), expected):
                 self.pace_state = None
                 return b"", 0x6300
-            token = auth_token(state.params, state.ks_mac, state.pcd_key)
-            self.sm = SecureMessaging(state.ks_enc, state.ks_mac, 0, state.params.sm_cipher)
+            answer = encode_tlv(0x86, auth_token(params, state.ks_mac, state.pcd_key))
+            if params.chip_authentication_mapping:
+                answer += encode_tlv(0x8A, self._chip_authentication_data(state))
+            self.sm = SecureMessaging(state.ks_enc, state.ks_mac, 0, params.sm_cipher)
             self.pace_state = None
-            return encode_tlv(0x7C, encode_tlv(0x86, token)), OK
+            return encode_tlv(0x7C, answer), OK
         except (KeyError, CardError):
             self.pace_state = None
             return b"", 0x6A80
+
+    def _chip_authentication_data(self, state: _Pace) -> bytes:
+        """A_IC = E(KS_enc, SK_IC⁻¹ · SK_map,IC mod n) (9303-11 §4.4.3.5.1)."""
+        key = self.profile.ca_key
+        if key is None:
+            raise SecureMessagingError(0x6A80, "PACE-CAM needs the chip's static key")
+        curve = state.params.curve
+        inverse = pow(key.private_numbers().private_value, -1, curve.n)
+        ca_data = inverse * state.map_key % curve.n
+        return encrypt_chip_authentication_data(state.ks_enc, ca_data, curve.order_byte_length)
 
     def _chip_authentication(self, c: CommandAPDU) -> tuple[bytes, int]:
         key = self.profile.ca_key
@@ -309,6 +339,13 @@ class SimulatedChip:
         if isinstance(key, rsa.RSAPrivateKey):
             return sign_iso9796_2(key, c.data, self.random(128)), OK
         return sign_ecdsa_plain(key, c.data), OK
+
+
+def _nonce_length(params: PaceParameters) -> int:
+    """s is one block for GM (8 bytes 3DES, 16 AES); for IM l ≥ k, a multiple of the block."""
+    if not params.integrated:
+        return 8 if params.cipher == "3DES" else 16
+    return 16 if KEY_BYTES[params.cipher] == 16 else 32
 
 
 def _curve_of(key: ec.EllipticCurvePrivateKey) -> Curve:

@@ -20,6 +20,13 @@ from devices.card.simulator.citizen import Citizen, chip_photo
 from devices.card.simulator.pki import TestPki, ec_key_from_label, make_pki
 
 PACE_ECDH_GM_AES128 = ID_PACE + ".2.2"
+PACE_PROTOCOLS = {  # mapping → (protocol OID with AES-128, standardized parameter ID)
+    "ECDH-GM": (ID_PACE + ".2.2", 13),
+    "ECDH-IM": (ID_PACE + ".4.2", 13),
+    "ECDH-CAM": (ID_PACE + ".6.2", 13),
+    "DH-GM": (ID_PACE + ".1.2", 0),
+    "DH-IM": (ID_PACE + ".3.2", 0),
+}
 CA_ECDH_AES128 = ID_CA + ".2.2"
 PK_ECDH = ID_PK + ".2"
 ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"
@@ -47,6 +54,9 @@ class CardProfile:
     sfi_reads: bool = True
     aa_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None
     ca_key: ec.EllipticCurvePrivateKey | None = None
+    card_security: bytes | None = None  # EF.CardSecurity in the MF (needed for PACE-CAM)
+    pace_needs_parameter_id: bool = False  # MSE:Set AT without `84` answers 6A80
+    pace_refused: bool = False  # every MSE:Set AT for PACE answers 6A80 (readers fall back to BAC)
     protected_fids: frozenset[int] = frozenset({0x0103})  # DG3: EAC only → 6982
     label: str = ""
     extra: dict[str, object] = field(default_factory=dict)
@@ -55,12 +65,15 @@ class CardProfile:
         return f"CardProfile({self.label or 'card'}, files={len(self.files)})"
 
 
-def card_access(*, pace: bool = True, ca: bool = True) -> bytes:
+def pace_info(mapping: str = "ECDH-GM") -> bytes:
+    protocol, parameter_id = PACE_PROTOCOLS[mapping]
+    return asn1.der_seq(asn1.der_oid(protocol), asn1.der_int(2), asn1.der_int(parameter_id))
+
+
+def card_access(*, pace: bool = True, ca: bool = True, pace_mapping: str = "ECDH-GM") -> bytes:
     infos = []
     if pace:
-        infos.append(
-            asn1.der_seq(asn1.der_oid(PACE_ECDH_GM_AES128), asn1.der_int(2), asn1.der_int(13))
-        )
+        infos.append(pace_info(pace_mapping))
     if ca:
         infos.append(asn1.der_seq(asn1.der_oid(CA_ECDH_AES128), asn1.der_int(1)))
         infos.append(asn1.der_seq(asn1.der_oid(ID_TA), asn1.der_int(2)))
@@ -77,6 +90,9 @@ def build_profile(
     parents_nested: bool = False,
     faults: ChipFaults = ChipFaults(),
     label: str | None = None,
+    pace_mapping: str = "ECDH-GM",
+    pace_needs_parameter_id: bool = False,
+    pace_refused: bool = False,
 ) -> CardProfile:
     """A CCCD-like card for `citizen`: COM, DG1, DG2, DG13, DG14, DG15, SOD, EF.CardAccess."""
     label = label or f"citizen/{citizen.id_number}"
@@ -118,7 +134,11 @@ def build_profile(
         if name in faults.corrupt:
             content = _corrupt(content)
         files[BY_NAME[name].fid] = content
-    files[EF_CARD_ACCESS] = card_access(pace=pace, ca=ca)
+    files[EF_CARD_ACCESS] = card_access(pace=pace, ca=ca, pace_mapping=pace_mapping)
+    card_security = None
+    if pace and pace_mapping == "ECDH-CAM":
+        ca_key = ca_key or ec_key_from_label(f"{label}/ca")
+        card_security = _card_security(pki, pace_mapping, ca_key)
     mrz_information = parse_mrz(citizen.mrz_text).mrz_information
     can: str | None = citizen.can
     if faults.wrong_key:  # the chip was personalised with other data than the card prints
@@ -131,6 +151,9 @@ def build_profile(
         pace=pace,
         aa_key=aa_key,
         ca_key=ca_key,
+        card_security=card_security,
+        pace_needs_parameter_id=pace_needs_parameter_id,
+        pace_refused=pace_refused,
         label=label,
     )
 
@@ -159,3 +182,38 @@ def _corrupt(content: bytes) -> bytes:
     mutable = bytearray(content)
     mutable[-3] ^= 0x01
     return bytes(mutable)
+
+
+def _card_security(pki: TestPki, pace_mapping: str, chip_key: ec.EllipticCurvePrivateKey) -> bytes:
+    """EF.CardSecurity: SecurityInfos with the chip's static key, signed like a SOD (§9.2.11)."""
+    from cryptography.hazmat.primitives import serialization
+
+    from devices.card.lds.sod import encode_signed_attributes, encode_sod
+    from devices.card.security_infos import ID_SECURITY_OBJECT
+    from devices.card.signatures import digest
+
+    spki = chip_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    content = asn1.der_set(
+        pace_info(pace_mapping),
+        asn1.der_seq(asn1.der_oid(PK_ECDH), spki, asn1.der_int(13)),
+    )
+    attributes = encode_signed_attributes(
+        ID_SECURITY_OBJECT, digest("sha256", content), "240701000000Z"
+    )
+    signature, algorithm = pki._sign(attributes, "sha256")
+    issuer_and_serial = asn1.der_seq(
+        pki.ds_certificate.issuer.public_bytes(), asn1.der_int(pki.ds_certificate.serial_number)
+    )
+    return encode_sod(
+        content=content,
+        content_type=ID_SECURITY_OBJECT,
+        digest_algorithm="sha256",
+        signed_attributes=attributes,
+        signature_algorithm=algorithm,
+        signature=signature,
+        certificate=pki.ds_certificate.public_bytes(serialization.Encoding.DER),
+        issuer_and_serial=issuer_and_serial,
+        wrap_tag=None,
+    )

@@ -1,0 +1,125 @@
+"""Diffie-Hellman in a prime-order subgroup, for PACE with DH (ICAO 9303-11 §4.4.3.1).
+
+PACE DH maps the nonce to a new generator of the order-q subgroup (generic mapping ĝ = g^s·h,
+integrated mapping ĝ = x^((p-1)/q)), then runs an ordinary DH key agreement on ĝ. Python's `pow`
+is all that needs; public values are checked as RFC 2631 §2.1.5 requires (1 < y < p-1 and
+y^q = 1) so a chip cannot push the reader into a small subgroup.
+
+Standardized groups (ICAO 9303-11 §9.5.1, BSI TR-03110-3 Table 4): IDs 0–2 are the RFC 5114 §2.1–2.3
+MODP groups, transcribed from OpenSSL's built-in `dh_rfc5114:1..3` parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devices.card.errors import ProtocolError
+
+
+def _h(*parts: str) -> int:
+    return int("".join(parts), 16)
+
+
+@dataclass(frozen=True)
+class DhGroup:
+    name: str
+    p: int
+    g: int
+    q: int
+
+    @property
+    def byte_length(self) -> int:
+        return (self.p.bit_length() + 7) // 8
+
+    @property
+    def order_byte_length(self) -> int:
+        return (self.q.bit_length() + 7) // 8
+
+    @property
+    def cofactor(self) -> int:
+        """a = (p-1)/q, the exponent of the integrated mapping f_g (§4.4.3.3.2)."""
+        return (self.p - 1) // self.q
+
+    def check_public(self, value: int) -> int:
+        """RFC 2631 §2.1.5 public-key validation; returns the value or raises ProtocolError."""
+        if not 1 < value < self.p - 1 or pow(value, self.q, self.p) != 1:
+            raise ProtocolError(f"DH public value is not in the order-q subgroup of {self.name}")
+        return value
+
+    def encode(self, value: int) -> bytes:
+        """An element as an octet string the size of p (the encoding the worked examples use)."""
+        return value.to_bytes(self.byte_length, "big")
+
+    def decode(self, data: bytes) -> int:
+        if not data or len(data) > self.byte_length:
+            raise ProtocolError(f"DH public value of {len(data)} bytes for {self.name}")
+        return self.check_public(int.from_bytes(data, "big"))
+
+
+# Standardized DH domain parameters by parameter ID (ICAO 9303-11 §9.5.1).
+STANDARDIZED_GROUPS: dict[int, DhGroup] = {
+    0: DhGroup(
+        "rfc5114-1024-160",
+        p=_h(
+            "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B61"
+            "6073E28675A23D189838EF1E2EE652C013ECB4AEA906112324975C3CD49B83BF"
+            "ACCBDD7D90C4BD7098488E9C219A73724EFFD6FAE5644738FAA31A4FF55BCCC0"
+            "A151AF5F0DC8B4BD45BF37DF365C1A65E68CFDA76D4DA708DF1FB2BC2E4A4371"
+        ),
+        g=_h(
+            "A4D1CBD5C3FD34126765A442EFB99905F8104DD258AC507FD6406CFF14266D31"
+            "266FEA1E5C41564B777E690F5504F213160217B4B01B886A5E91547F9E2749F4"
+            "D7FBD7D3B9A92EE1909D0D2263F80A76A6A24C087A091F531DBF0A0169B6A28A"
+            "D662A4D18E73AFA32D779D5918D08BC8858F4DCEF97C2A24855E6EEB22B3B2E5"
+        ),
+        q=_h("F518AA8781A8DF278ABA4E7D64B7CB9D49462353"),
+    ),
+    1: DhGroup(
+        "rfc5114-2048-224",
+        p=_h(
+            "AD107E1E9123A9D0D660FAA79559C51FA20D64E5683B9FD1B54B1597B61D0A75"
+            "E6FA141DF95A56DBAF9A3C407BA1DF15EB3D688A309C180E1DE6B85A1274A0A6"
+            "6D3F8152AD6AC2129037C9EDEFDA4DF8D91E8FEF55B7394B7AD5B7D0B6C12207"
+            "C9F98D11ED34DBF6C6BA0B2C8BBC27BE6A00E0A0B9C49708B3BF8A3170918836"
+            "81286130BC8985DB1602E714415D9330278273C7DE31EFDC7310F7121FD5A074"
+            "15987D9ADC0A486DCDF93ACC44328387315D75E198C641A480CD86A1B9E587E8"
+            "BE60E69CC928B2B9C52172E413042E9B23F10B0E16E79763C9B53DCF4BA80A29"
+            "E3FB73C16B8E75B97EF363E2FFA31F71CF9DE5384E71B81C0AC4DFFE0C10E64F"
+        ),
+        g=_h(
+            "AC4032EF4F2D9AE39DF30B5C8FFDAC506CDEBE7B89998CAF74866A08CFE4FFE3"
+            "A6824A4E10B9A6F0DD921F01A70C4AFAAB739D7700C29F52C57DB17C620A8652"
+            "BE5E9001A8D66AD7C17669101999024AF4D027275AC1348BB8A762D0521BC98A"
+            "E247150422EA1ED409939D54DA7460CDB5F6C6B250717CBEF180EB34118E98D1"
+            "19529A45D6F834566E3025E316A330EFBB77A86F0C1AB15B051AE3D428C8F8AC"
+            "B70A8137150B8EEB10E183EDD19963DDD9E263E4770589EF6AA21E7F5F2FF381"
+            "B539CCE3409D13CD566AFBB48D6C019181E1BCFE94B30269EDFE72FE9B6AA4BD"
+            "7B5A0F1C71CFFF4C19C418E1F6EC017981BC087F2A7065B384B890D3191F2BFA"
+        ),
+        q=_h("801C0D34C58D93FE997177101F80535A4738CEBCBF389A99B36371EB"),
+    ),
+    2: DhGroup(
+        "rfc5114-2048-256",
+        p=_h(
+            "87A8E61DB4B6663CFFBBD19C651959998CEEF608660DD0F25D2CEED4435E3B00"
+            "E00DF8F1D61957D4FAF7DF4561B2AA3016C3D91134096FAA3BF4296D830E9A7C"
+            "209E0C6497517ABD5A8A9D306BCF67ED91F9E6725B4758C022E0B1EF4275BF7B"
+            "6C5BFC11D45F9088B941F54EB1E59BB8BC39A0BF12307F5C4FDB70C581B23F76"
+            "B63ACAE1CAA6B7902D52526735488A0EF13C6D9A51BFA4AB3AD8347796524D8E"
+            "F6A167B5A41825D967E144E5140564251CCACB83E6B486F6B3CA3F7971506026"
+            "C0B857F689962856DED4010ABD0BE621C3A3960A54E710C375F26375D7014103"
+            "A4B54330C198AF126116D2276E11715F693877FAD7EF09CADB094AE91E1A1597"
+        ),
+        g=_h(
+            "3FB32C9B73134D0B2E77506660EDBD484CA7B18F21EF205407F4793A1A0BA125"
+            "10DBC15077BE463FFF4FED4AAC0BB555BE3A6C1B0C6B47B1BC3773BF7E8C6F62"
+            "901228F8C28CBB18A55AE31341000A650196F931C77A57F2DDF463E5E9EC144B"
+            "777DE62AAAB8A8628AC376D282D6ED3864E67982428EBC831D14348F6F2F9193"
+            "B5045AF2767164E1DFC967C1FB3F2E55A4BD1BFFE83B9C80D052B985D182EA0A"
+            "DB2A3B7313D3FE14C8484B1E052588B9B7D2BBD2DF016199ECD06E1557CD0915"
+            "B3353BBB64E0EC377FD028370DF92B52C7891428CDC67EB6184B523D1DB246C3"
+            "2F63078490F00EF8D647D148D47954515E2327CFEF98C582664B4C0F6CC41659"
+        ),
+        q=_h("8CF83642A709A097B447997640129DA299B1A47D1EB3750BA308B0FE64F5FBD3"),
+    ),
+}
