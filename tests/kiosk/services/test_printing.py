@@ -14,6 +14,7 @@ from devices.printer.queue import PENDING, PRINTED, PrintQueue
 from kiosk.config import KioskConfig
 from kiosk.crypto.keyring import open_keyring
 from kiosk.crypto.sealer import Sealer
+from kiosk.domain import vietqr
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import DocumentSpec, DossierDraft, FeeRule, Procedure, SubmitResult
 from kiosk.services.payment import VietQrPaymentService
@@ -23,7 +24,7 @@ from kiosk.services.printing import (
     ReceiptNotPrinted,
     place_name,
 )
-from kiosk.texts import errors, vietqr
+from kiosk.texts import errors
 
 PROCEDURE = Procedure(
     "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", FeeRule("fixed", amount_vnd=8000), 1,
