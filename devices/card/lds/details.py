@@ -37,6 +37,11 @@ def text(element: TLV) -> str:
         return element.value.decode("latin-1").strip()
 
 
+def words(element: TLV) -> str:
+    """Free text in which `<` stands for a space (`TRAVEL<AGENT`)."""
+    return " ".join(text(element).replace("<", " ").split())
+
+
 def name(element: TLV) -> Name:
     surname, _, given = text(element).partition("<<")
     return Name(surname.replace("<", " ").strip(), given.replace("<", " ").strip())

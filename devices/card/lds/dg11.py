@@ -23,7 +23,7 @@ from devices.card.lds.details import (
     iso_date,
     name,
     parts,
-    text,
+    words,
 )
 
 _TEXT = {
@@ -104,5 +104,5 @@ def parse_dg11(data: bytes) -> Dg11:
         elif tag == 0x5F17:
             result.other_document_numbers = parts(element)
         elif tag in _TEXT:
-            setattr(result, _TEXT[tag], text(element))
+            setattr(result, _TEXT[tag], words(element))
     return result

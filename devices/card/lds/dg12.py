@@ -22,7 +22,7 @@ from devices.card.lds.details import (
     image_json,
     iso_date,
     name,
-    text,
+    words,
 )
 
 _TEXT = {
@@ -86,5 +86,5 @@ def parse_dg12(data: bytes) -> Dg12:
         elif tag == 0x5F55:
             result.personalisation_time = digits(element, 14)
         elif tag in _TEXT:
-            setattr(result, _TEXT[tag], text(element))
+            setattr(result, _TEXT[tag], words(element))
     return result

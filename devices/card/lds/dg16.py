@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.card.lds import outer_template
-from devices.card.lds.details import Name, digits, iso_date, name, parts, text
+from devices.card.lds.details import Name, digits, iso_date, name, parts, words
 from devices.card.tlv import TLV
 
 
@@ -63,7 +63,7 @@ def _person(template: TLV) -> PersonToNotify:
         elif element.tag == 0x5F51 and "name" not in values:
             values["name"] = name(element)
         elif element.tag == 0x5F52 and "telephone" not in values:
-            values["telephone"] = text(element)
+            values["telephone"] = words(element)
         elif element.tag == 0x5F53 and "address" not in values:
             values["address"] = parts(element)
     return PersonToNotify(**values)
