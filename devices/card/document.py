@@ -8,13 +8,16 @@ from datetime import date
 from typing import Any
 
 from devices.card.errors import CardError, ParseError
-from devices.card.lds import identify
+from devices.card.lds import check_file_size, identify
 from devices.card.lds.com import Com, parse_com
 from devices.card.lds.dg1 import parse_dg1
 from devices.card.lds.dg2 import FaceImage, parse_dg2
+from devices.card.lds.dg11 import Dg11, parse_dg11
+from devices.card.lds.dg12 import Dg12, parse_dg12
 from devices.card.lds.dg13 import Dg13, parse_dg13
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.dg15 import parse_dg15
+from devices.card.lds.dg16 import Dg16, parse_dg16
 from devices.card.mrz import Mrz, parse_yymmdd
 from devices.card.passive_auth import PassiveAuthResult, PaStatus, passive_authentication
 from devices.card.trust_store import TrustStore
@@ -28,6 +31,9 @@ class CardDocument:
     mrz: Mrz | None = None
     face: FaceImage | None = field(default=None, repr=False)
     dg13: Dg13 | None = None
+    dg11: Dg11 | None = None
+    dg12: Dg12 | None = None
+    dg16: Dg16 | None = None
     problems: dict[str, str] = field(default_factory=dict)  # file → why it did not parse
 
 
@@ -35,6 +41,7 @@ def files_by_tag(contents: list[bytes]) -> dict[str, bytes]:
     """Name each file by its leading tag; raises ParseError on an unknown tag or a duplicate."""
     named: dict[str, bytes] = {}
     for content in contents:
+        check_file_size(len(content))
         name = identify(content).name
         if name in named:
             raise ParseError(f"two files are {name}")
@@ -43,15 +50,23 @@ def files_by_tag(contents: list[bytes]) -> dict[str, bytes]:
 
 
 def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> CardDocument:
+    oversized: dict[str, str] = {}
+    for name, content in files.items():
+        try:
+            check_file_size(len(content), name)
+        except CardError as exc:
+            oversized[name] = str(exc)
+    files = {name: content for name, content in files.items() if name not in oversized}
     data_groups = {name: content for name, content in files.items() if name.startswith("DG")}
     if "SOD" in files:
         passive = passive_authentication(files["SOD"], data_groups, trust_store)
     else:
         passive = PassiveAuthResult(PaStatus.SIGNATURE_INVALID, "EF.SOD was not read")
-    document = CardDocument(files=files, passive=passive)
+    document = CardDocument(files=files, passive=passive, problems=oversized)
     parsers: dict[str, Any] = {
-        "COM": parse_com, "DG1": parse_dg1, "DG2": parse_dg2, "DG13": parse_dg13,
-        "DG14": parse_dg14, "DG15": parse_dg15,
+        "COM": parse_com, "DG1": parse_dg1, "DG2": parse_dg2, "DG11": parse_dg11,
+        "DG12": parse_dg12, "DG13": parse_dg13, "DG14": parse_dg14, "DG15": parse_dg15,
+        "DG16": parse_dg16,
     }  # fmt: skip
     for name, parser in parsers.items():
         if name not in files:
@@ -69,6 +84,8 @@ def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> C
             document.face = value
         elif name == "DG13":
             document.dg13 = value
+        elif name in ("DG11", "DG12", "DG16"):
+            setattr(document, name.lower(), value)
     return document
 
 
@@ -84,7 +101,9 @@ def _mrz_date(value: str, *, future: bool) -> str | None:
 
 
 def dg1_json(mrz: Mrz) -> dict[str, Any]:
+    """The MRZ's fields; `check_digits` says which check digits hold and `warnings` why not."""
     return {
+        "layout": mrz.layout,
         "document_code": mrz.document_code,
         "issuing_state": mrz.issuing_state,
         "document_number": mrz.document_number,
@@ -95,6 +114,8 @@ def dg1_json(mrz: Mrz) -> dict[str, Any]:
         "surname": mrz.surname,
         "given_names": mrz.given_names,
         "optional_data": mrz.optional_data,
+        "check_digits": dict(mrz.check_digits),
+        "warnings": list(mrz.warnings),
     }
 
 
@@ -131,8 +152,13 @@ def document_json(document: CardDocument) -> dict[str, Any]:
         out["dg1"] = dg1_json(document.mrz)
     if document.face is not None:
         out["dg2"] = dg2_json(document.face)
+    for name, details in (("dg11", document.dg11), ("dg12", document.dg12)):
+        if details is not None:
+            out[name] = details.as_json()
     if document.dg13 is not None:
         out["dg13"] = dg13_json(document.dg13)
+    if document.dg16 is not None:
+        out["dg16"] = document.dg16.as_json()
     passive = document.passive
     out["passive_authentication"] = {
         "status": passive.status.value,

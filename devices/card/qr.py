@@ -114,7 +114,7 @@ def _apply(layout: QrLayout, parts: list[str]) -> QrData:
     for name in layout.required:
         if not values.get(name):
             raise QrError(f"the {name.replace('_', ' ')} is missing")
-    if not re.fullmatch(r"\d{12}", values["id_number"]):
+    if not re.fullmatch(r"[0-9]{12}", values["id_number"]):  # not \d: full-width digits
         raise QrError("the ID number is not 12 digits")
     dates: dict[str, date | None] = {}
     for name in DATE_FIELDS:

@@ -36,13 +36,16 @@ class TLV:
         return list(iter_tlv(self.value))
 
     def child(self, tag: int) -> TLV:
-        for element in self.children():
-            if element.tag == tag:
-                return element
-        raise ParseError(f"tag {self.tag:X} has no child {tag:X}")
+        element = self.find(tag)
+        if element is None:
+            raise ParseError(f"tag {self.tag:X} has no child {tag:X}")
+        return element
 
     def find(self, tag: int) -> TLV | None:
-        for element in self.children():
+        """The first child with `tag`, walking no further than it (padding after it is not read)."""
+        if not self.constructed:
+            raise ParseError(f"tag {self.tag:X} is primitive and has no children")
+        for element in iter_tlv(self.value):
             if element.tag == tag:
                 return element
         return None

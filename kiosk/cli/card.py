@@ -120,15 +120,18 @@ def _read(args: argparse.Namespace) -> int:
 def _inspect(args: argparse.Namespace) -> int:
     from devices.card.document import build_document, document_json
     from devices.card.errors import CardError
-    from devices.card.lds import identify
+    from devices.card.lds import MAX_FILE_BYTES, check_file_size, identify
 
     named: dict[str, bytes] = {}
     for path in args.files:
         try:
-            content = Path(path).read_bytes()
+            with Path(path).open("rb") as file:  # never more than the cap in memory
+                content = file.read(MAX_FILE_BYTES + 1)
+                size = len(content) if len(content) <= MAX_FILE_BYTES else file.seek(0, 2)
         except OSError as exc:
             raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
         try:
+            check_file_size(size)
             name = identify(content).name
         except CardError as exc:
             raise CliError(f"{path}: {exc}") from None
@@ -221,13 +224,13 @@ def register(subparsers: Any) -> None:
     read.add_argument("--json", action="store_true", help="print JSON")
 
     inspect = add_command(actions, "inspect", _inspect, "parse LDS files and run passive auth")
-    inspect.add_argument("files", nargs="+", metavar="FILE", help="EF.COM, DG1…DG15, EF.SOD")
+    inspect.add_argument("files", nargs="+", metavar="FILE", help="EF.COM, DG1…DG16, EF.SOD")
     inspect.add_argument(
         "--csca", metavar="PATH", action="append", help="CSCA certificate / master list / folder"
     )
     inspect.add_argument("--json", action="store_true", help="print JSON")
 
-    mrz = add_command(actions, "mrz", _mrz, "parse an MRZ (TD1 or TD3) and check its digits")
+    mrz = add_command(actions, "mrz", _mrz, "parse an MRZ (TD1, TD2 or TD3) and check its digits")
     mrz.add_argument("text", metavar="TEXT", help="the MRZ lines separated by newlines")
     mrz.add_argument("--json", action="store_true", help="print JSON")
 

@@ -282,16 +282,47 @@ def _lds_file(fid: int) -> Target:
     return Target(f"LDS {LDS_FIDS[fid]}", parser, _card_errors(), lambda: [_demo_files()[fid]])
 
 
-def _mrz() -> Target:
-    from devices.card.mrz import parse_mrz
+_REAL_WORLD = Path(__file__).parents[1] / "devices" / "card" / "vectors" / "real_world"
 
+
+def _mrz_seeds() -> list[bytes]:
     td1 = (
         "IDVNM0950123455001095012345<<6\n9503179M3503177VNM<<<<<<<<<<<0\n"
         "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<"
     )
+    specimens = json.loads((_REAL_WORLD / "mrz_specimens.json").read_text())
+    return [td1.encode()] + ["\n".join(s["lines"]).encode() for s in specimens.values()]
+
+
+def _mrz() -> Target:
+    from devices.card.mrz import parse_mrz
+
+    return Target("MRZ", lambda data: parse_mrz(_text(data)), _card_errors(), _mrz_seeds)
+
+
+def _mrz_lenient() -> Target:
+    from devices.card.mrz import parse_mrz
+
     return Target(
-        "MRZ", lambda data: parse_mrz(_text(data)), _card_errors(), lambda: [td1.encode()]
+        "MRZ (chip DG1, lenient)",
+        lambda data: parse_mrz(_text(data), strict=False),
+        _card_errors(),
+        _mrz_seeds,
     )
+
+
+def _lds_details(name: str) -> Target:
+    from devices.card.lds.dg11 import parse_dg11
+    from devices.card.lds.dg12 import parse_dg12
+    from devices.card.lds.dg16 import parse_dg16
+
+    parser = {"DG11": parse_dg11, "DG12": parse_dg12, "DG16": parse_dg16}[name]
+
+    def seeds() -> list[bytes]:
+        samples = json.loads((_REAL_WORLD / "lds_samples.json").read_text())
+        return [bytes.fromhex(v["hex"]) for k, v in samples.items() if k.startswith(name.lower())]
+
+    return Target(f"LDS {name}", lambda data: parser(data).as_json(), _card_errors(), seeds)
 
 
 def _qr() -> Target:
@@ -411,6 +442,8 @@ FACTORIES: list[Callable[[], Target]] = [
     _tlv,
     *(lambda fid=fid: _lds_file(fid) for fid in LDS_FIDS),  # type: ignore[misc]
     _mrz,
+    _mrz_lenient,
+    *(lambda name=name: _lds_details(name) for name in ("DG11", "DG12", "DG16")),  # type: ignore[misc]
     _qr,
     _card_access,
     _card_security,

@@ -13,8 +13,9 @@ from devices.card.simulator import ChipFaults, build_profile, demo_citizens, dem
 from kiosk.cli import main
 
 CITIZEN = demo_citizens()[0]
-DG1_KEYS = {"document_code", "issuing_state", "document_number", "date_of_birth", "sex",
-            "date_of_expiry", "nationality", "surname", "given_names", "optional_data"}  # fmt: skip
+DG1_KEYS = {"layout", "document_code", "issuing_state", "document_number", "date_of_birth", "sex",
+            "date_of_expiry", "nationality", "surname", "given_names", "optional_data",
+            "check_digits", "warnings"}  # fmt: skip
 DG13_KEYS = {"id_number", "full_name", "date_of_birth", "sex", "nationality", "ethnicity",
              "religion", "place_of_origin", "place_of_residence", "identifying_features",
              "date_of_issue", "date_of_expiry", "father_name", "mother_name", "spouse_name",
@@ -97,6 +98,33 @@ def test_inspect_bad_input_exits_2_with_one_line(
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
+def test_inspect_returns_a_chip_dg1_with_a_wrong_composite_digit_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from devices.card.lds.dg1 import encode_dg1
+
+    path = tmp_path / "dg1.bin"
+    path.write_bytes(encode_dg1(CITIZEN.mrz_text[:-32] + "1" + CITIZEN.mrz_text[-31:]))
+    code, out, _ = _run(capsys, "inspect", str(path), "--json")
+    dg1 = json.loads(out)["dg1"]
+    assert code == 0 and dg1["document_number"] == "095012345"
+    assert dg1["check_digits"] == {
+        "document_number": True, "date_of_birth": True, "date_of_expiry": True, "composite": False,
+    }  # fmt: skip
+    assert dg1["warnings"] == ["wrong check digit for the whole MRZ (composite): '1' (expected 0)"]
+
+
+def test_inspect_refuses_a_file_over_the_cap_without_reading_it_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "padded.bin"
+    with path.open("wb") as file:  # a sparse 20 MB DG1: a valid start, then zeros
+        file.write(BY_NAME["DG1"].tag.to_bytes(1, "big") + b"\x84\x01\x31\x2d\x00")
+        file.truncate(20_000_000)
+    code, _, err = _run(capsys, "inspect", str(path), "--json")
+    assert code == 2 and "20,000,000 bytes" in err and len(err.strip().splitlines()) == 1
+
+
 def test_mrz_prints_the_dg1_fields_and_the_key_seed(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "mrz", CITIZEN.mrz_text, "--json")
     data = json.loads(out)
@@ -108,6 +136,13 @@ def test_mrz_with_a_wrong_check_digit_exits_2(capsys: pytest.CaptureFixture[str]
     text = CITIZEN.mrz_text.replace("9503179", "9503178")
     code, _, err = _run(capsys, "mrz", text, "--json")
     assert code == 2 and "check digit" in err
+
+
+def test_mrz_reads_a_td2(capsys: pytest.CaptureFixture[str]) -> None:
+    td2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6"  # 9303-6
+    code, out, _ = _run(capsys, "mrz", td2, "--json")
+    data = json.loads(out)
+    assert (code, data["layout"], data["date_of_birth"]) == (0, "TD2", "1974-08-12")
 
 
 def test_qr_prints_can_and_computed_expiry(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,7 +1,8 @@
 """The Logical Data Structure (ICAO 9303-10): elementary files, their tags and file identifiers,
 and parsers for the ones the kiosk reads.
 
-Files are recognised by their leading tag, never by their name.
+Files are recognised by their leading tag, never by their name. No file over
+`MAX_FILE_BYTES` is parsed: every parser starts with `outer_template`, which checks the size first.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ FILES = (
     LdsFile("DG13", 0x6D, 0x010D, 0x0D),
     LdsFile("DG14", 0x6E, 0x010E, 0x0E),
     LdsFile("DG15", 0x6F, 0x010F, 0x0F),
+    LdsFile("DG16", 0x70, 0x0110, 0x10),
     LdsFile("SOD", 0x77, 0x011D, 0x1D),
 )
 BY_NAME = {f.name: f for f in FILES}
@@ -43,6 +45,23 @@ BY_TAG = {f.tag: f for f in FILES}
 EF_CARD_ACCESS = 0x011C
 EF_ATR_INFO = 0x2F01
 LDS1_AID = bytes.fromhex("A0000002471001")
+
+# The largest LDS file parsed (1 MiB). A face image is 15–70 KB and fingerprints a few hundred;
+# beyond this it is garbage or an attack, refused before any byte of it is walked or allocated.
+MAX_FILE_BYTES = 1 << 20
+
+
+class FileTooLarge(ParseError):
+    """An LDS file is larger than any real one; it was refused without being parsed."""
+
+    code = "card_file_too_large"
+
+
+def check_file_size(size: int, label: str = "the file") -> None:
+    """Refuse a file of `size` bytes over `MAX_FILE_BYTES` (call it as soon as the size is known:
+    from the first bytes of the file on a chip, from the file system for a file on disk)."""
+    if size > MAX_FILE_BYTES:
+        raise FileTooLarge(f"{label} is {size:,} bytes; no LDS file may exceed {MAX_FILE_BYTES:,}")
 
 
 def data_group_number(name: str) -> int:
@@ -64,6 +83,7 @@ def identify(data: bytes) -> LdsFile:
 def outer_template(data: bytes, name: str) -> TLV:
     """The file's outer template, refused unless it carries the tag of the file named."""
     expected = BY_NAME[name]
+    check_file_size(len(data), expected.label)
     outer = parse_prefix(data)
     if outer.tag != expected.tag:
         raise ParseError(

@@ -5,7 +5,9 @@
 Tolerant by design: entries may be missing, extra or reordered; parents (13) and spouse (14) come
 in either nesting, so their UTF8String leaves are collected in order; dates accept dd/mm/yyyy and
 a few neighbours; a value that does not decode (2024 cards may encrypt fields) is left empty and
-listed in `unreadable`.
+listed in `unreadable`. Tolerance stops at what is not a DG13 at all: another object identifier, or
+not one entry the layout knows, is `NotDg13` rather than an all-empty record that would pass for
+a citizen with no data. A missing identifier is tolerated (the layout is known from readers only).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from devices.card import asn1
+from devices.card.errors import ParseError
 from devices.card.lds import outer_template
 from devices.card.tlv import TLV, encode_tlv
 
@@ -39,6 +42,12 @@ FIELDS = {
     15: "old_id_number",
     16: "field_16",
 }
+
+
+class NotDg13(ParseError):
+    """The file carries the DG13 tag but not the Vietnamese personal data (DOMAIN.md §1)."""
+
+    code = "card_dg13_invalid"
 
 
 @dataclass
@@ -71,10 +80,11 @@ class Dg13:
 def parse_date(text: str) -> date | None:
     """dd/mm/yyyy (also ddmmyyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd); None if not a date."""
     text = text.strip()
+    # [0-9], not \d: int() would read full-width and Arabic-Indic digits as a date
     patterns = (
-        (r"(\d{2})[/.\-](\d{2})[/.\-](\d{4})", (3, 2, 1)),
-        (r"(\d{2})(\d{2})(\d{4})", (3, 2, 1)),
-        (r"(\d{4})-(\d{2})-(\d{2})", (1, 2, 3)),
+        (r"([0-9]{2})[/.\-]([0-9]{2})[/.\-]([0-9]{4})", (3, 2, 1)),
+        (r"([0-9]{2})([0-9]{2})([0-9]{4})", (3, 2, 1)),
+        (r"([0-9]{4})-([0-9]{2})-([0-9]{2})", (1, 2, 3)),
     )
     for pattern, order in patterns:
         match = re.fullmatch(pattern, text)
@@ -113,9 +123,25 @@ def _entries(outer: TLV) -> list[TLV]:
     return [e for e in body if e.tag == asn1.SEQUENCE]
 
 
+def _object_identifier(outer: TLV) -> str | None:
+    """The first OID outside the SET of entries (the layout's identifier), if any."""
+    queue = [outer]
+    while queue:
+        for child in queue.pop(0).children():
+            if child.tag == asn1.OID:
+                return asn1.oid(child)
+            if child.constructed and child.tag != asn1.SET:
+                queue.append(child)
+    return None
+
+
 def parse_dg13(data: bytes) -> Dg13:
     outer = outer_template(data, "DG13")
+    identifier = _object_identifier(outer)
+    if identifier is not None and identifier != DG13_OID:
+        raise NotDg13(f"DG13 has the object identifier {identifier}, not {DG13_OID}")
     result = Dg13()
+    known = 0
     for entry in _entries(outer):
         if entry.tag != asn1.SEQUENCE:
             continue
@@ -127,6 +153,7 @@ def parse_dg13(data: bytes) -> Dg13:
         if name is None:
             result.unknown_entries.append(number)
             continue
+        known += 1
         texts: list[str] = []
         for child in children[1:]:
             for leaf in _leaves(child):
@@ -135,6 +162,8 @@ def parse_dg13(data: bytes) -> Dg13:
                 except UnicodeDecodeError:
                     result.unreadable.append(name)
         _assign(result, name, texts)
+    if not known:
+        raise NotDg13("DG13 holds no entry of the Vietnamese personal-data layout")
     return result
 
 

@@ -1,5 +1,6 @@
-"""LDS parsing (ICAO 9303-10): files recognised by their leading tag, DG1, DG2 (ISO 19794-5 and
-39794-5 containers, JPEG / JPEG 2000), DG13 (DOMAIN.md §1, tolerant), DG14, DG15, EF.COM."""
+"""LDS parsing (ICAO 9303-10): files recognised by their leading tag, DG1 (TD1/TD2/TD3, lenient),
+DG2 (ISO 19794-5 and 39794-5 containers, JPEG / JPEG 2000), DG13 (DOMAIN.md §1, tolerant but not of
+what is no DG13), DG14, DG15, EF.COM; the 1 MiB cap on every LDS file."""
 
 from collections.abc import Callable
 from datetime import date
@@ -7,12 +8,13 @@ from datetime import date
 import pytest
 
 from devices.card import asn1
+from devices.card.document import build_document
 from devices.card.errors import ParseError
-from devices.card.lds import identify
+from devices.card.lds import MAX_FILE_BYTES, FileTooLarge, check_file_size, identify
 from devices.card.lds.com import encode_com, parse_com
 from devices.card.lds.dg1 import encode_dg1, parse_dg1
 from devices.card.lds.dg2 import encode_dg2, parse_dg2
-from devices.card.lds.dg13 import DG13_OID, encode_dg13, parse_dg13
+from devices.card.lds.dg13 import DG13_OID, NotDg13, encode_dg13, parse_dg13
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.dg15 import parse_dg15
 from devices.card.simulator import chip_photo
@@ -40,8 +42,8 @@ def _dg13(*entries: bytes) -> bytes:
 
 @pytest.mark.parametrize(
     ("tag", "name"),
-    [(0x60, "COM"), (0x61, "DG1"), (0x75, "DG2"), (0x6D, "DG13"), (0x6E, "DG14"),
-     (0x6F, "DG15"), (0x77, "SOD")],
+    [(0x60, "COM"), (0x61, "DG1"), (0x75, "DG2"), (0x6B, "DG11"), (0x6C, "DG12"), (0x6D, "DG13"),
+     (0x6E, "DG14"), (0x6F, "DG15"), (0x70, "DG16"), (0x77, "SOD")],
 )  # fmt: skip
 def test_files_are_recognised_by_their_leading_tag(tag: int, name: str) -> None:
     assert identify(bytes((tag, 0))).name == name
@@ -157,3 +159,92 @@ def test_a_file_with_another_files_tag_is_refused_naming_both_tags(
 ) -> None:
     with pytest.raises(ParseError, match=message):
         parse(encode_tlv(0x61, b""))
+
+
+# --- DG1: TD1, TD2, TD3, read leniently -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mrz_text", "layout"),
+    [("I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6", "TD2"),
+     ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+      "TD3")],
+    ids=["TD2 (9303-6 specimen)", "TD3 (9303-4 specimen)"],
+)  # fmt: skip
+def test_dg1_holds_a_td2_or_td3_mrz(mrz_text: str, layout: str) -> None:
+    mrz = parse_dg1(encode_dg1(mrz_text))
+    assert (mrz.layout, mrz.surname, mrz.date_of_birth) == (layout, "ERIKSSON", "740812")
+
+
+def test_a_chip_dg1_with_a_wrong_document_number_digit_is_returned_with_a_warning() -> None:
+    text = CITIZEN.mrz_text.replace("0950123455", "0950123454", 1)
+    mrz = parse_dg1(encode_dg1(text))
+    assert mrz.check_digits["document_number"] is False
+    assert mrz.check_digits["composite"] is False  # line 1 is inside the composite
+    assert mrz.mrz_information.startswith("0950123454")  # the printed digit, as the chip's key
+    assert len(mrz.warnings) == 2
+
+
+def test_a_chip_dg1_that_is_not_an_mrz_is_still_refused() -> None:
+    with pytest.raises(ParseError, match="only A-Z"):
+        parse_dg1(encode_dg1(CITIZEN.mrz_text.replace("<", "#")))
+
+
+# --- DG13 that is not a DG13 ----------------------------------------------------------------------
+
+
+def test_a_dg13_with_another_object_identifier_is_not_a_dg13() -> None:
+    body = (
+        asn1.der_int(1) + asn1.der_oid("1.2.3.4") + encode_tlv(0x31, _entry(2, asn1.der_utf8("A")))
+    )
+    with pytest.raises(NotDg13, match=r"1\.2\.3\.4"):
+        parse_dg13(encode_tlv(0x6D, asn1.der_seq(body)))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [_dg13(), _dg13(_entry(99, asn1.der_utf8("x"))),
+     encode_tlv(0x6D, asn1.der_seq(asn1.der_int(1))),
+     encode_tlv(0x6D, encode_tlv(0x04, b"garbage"))],
+    ids=["empty SET", "only unknown entries", "no SET", "primitive garbage"],
+)  # fmt: skip
+def test_a_dg13_without_a_known_entry_is_not_a_dg13(data: bytes) -> None:
+    with pytest.raises(NotDg13, match="no entry"):
+        parse_dg13(data)
+
+
+def test_a_dg13_without_an_object_identifier_is_still_read() -> None:
+    data = encode_tlv(0x6D, asn1.der_seq(encode_tlv(0x31, _entry(2, asn1.der_utf8("Lê Văn B")))))
+    assert parse_dg13(data).full_name == "Lê Văn B"
+
+
+def test_garbage_under_the_dg13_tag_is_a_typed_error() -> None:
+    with pytest.raises(ParseError):
+        parse_dg13(bytes.fromhex("6D04FFFFFFFF"))
+
+
+# --- size cap ------------------------------------------------------------------------------------
+
+
+def test_a_file_over_the_cap_is_refused_before_its_tlv_is_read() -> None:
+    data = b"\x61" + b"\xff" * MAX_FILE_BYTES  # malformed from byte 2: the cap must speak first
+    with pytest.raises(FileTooLarge, match="1,048,577 bytes"):
+        parse_dg1(data)
+
+
+def test_a_file_at_the_cap_is_parsed() -> None:
+    dg1 = encode_dg1(CITIZEN.mrz_text)
+    assert parse_dg1(dg1 + bytes(MAX_FILE_BYTES - len(dg1))).document_number == "095012345"
+
+
+def test_check_file_size_is_what_the_reader_calls_with_the_announced_length() -> None:
+    check_file_size(MAX_FILE_BYTES, "DG2")
+    with pytest.raises(FileTooLarge, match="DG2"):
+        check_file_size(MAX_FILE_BYTES + 1, "DG2")
+
+
+def test_build_document_reports_an_oversized_file_and_never_hashes_it() -> None:
+    padded = encode_dg1(CITIZEN.mrz_text) + bytes(MAX_FILE_BYTES)
+    document = build_document({"DG1": padded, "DG13": encode_dg13(CITIZEN.dg13_values())}, None)
+    assert document.mrz is None and "DG1" not in document.files
+    assert "1,048,576" in document.problems["DG1"] and document.dg13 is not None

@@ -71,3 +71,18 @@ def test_a_card_issued_at_58_or_later_never_expires_under_the_2023_law() -> None
 
 def test_a_29_february_birthday_expires_on_28_february_in_a_common_year() -> None:
     assert card_expiry(date(2000, 2, 29), date(2021, 1, 1)) == date(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("ascii_digits", "other"),
+    [
+        ("001095012345", "００１０９５０１２３４５"),  # full-width ID
+        ("001095012345", "٠٠١٠٩٥٠١٢٣٤٥"),  # Arabic-Indic ID
+        ("17031995", "١٧٠٣١٩٩٥"),  # Arabic-Indic date of birth
+        ("20052021", "２００５２０２１"),  # full-width date of issue
+    ],
+    ids=["full-width ID", "Arabic-Indic ID", "Arabic-Indic birth date", "full-width issue date"],
+)
+def test_only_ascii_digits_count_as_digits(ascii_digits: str, other: str) -> None:
+    with pytest.raises(QrError):
+        parse_qr(EXAMPLE.replace(ascii_digits, other, 1))

@@ -45,3 +45,10 @@ def test_trailing_bytes_after_one_element_are_an_error() -> None:
 def test_total_length_needs_only_the_header() -> None:
     assert total_length(bytes.fromhex("75824E20")) == 4 + 0x4E20
     assert total_length(bytes.fromhex("7582")) is None
+
+
+def test_find_stops_at_the_match_without_walking_what_follows() -> None:
+    element = parse_one(encode_tlv(0x61, encode_tlv(0x5F1F, b"MRZ") + b"\xff\xff"))
+    assert element.child(0x5F1F).value == b"MRZ"
+    with pytest.raises(ParseError):
+        element.children()  # the bytes after the match are malformed: only a full walk sees them
