@@ -36,7 +36,7 @@ class CanKey:
     can: str
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"\d{6}", self.can):
+        if not re.fullmatch(r"[0-9]{6}", self.can):
             raise InvalidAccessKey("a CAN is 6 digits")
 
     def __repr__(self) -> str:

@@ -86,3 +86,12 @@ def test_a_29_february_birthday_expires_on_28_february_in_a_common_year() -> Non
 def test_only_ascii_digits_count_as_digits(ascii_digits: str, other: str) -> None:
     with pytest.raises(QrError):
         parse_qr(EXAMPLE.replace(ascii_digits, other, 1))
+
+
+def test_a_can_of_full_width_or_arabic_indic_digits_is_refused():
+    from devices.card.access_key import CanKey
+    from devices.card.errors import InvalidAccessKey
+
+    for can in ("０１２３４５", "٠١٢٣٤٥"):
+        with pytest.raises(InvalidAccessKey):
+            CanKey(can)
