@@ -14,6 +14,7 @@ not offer it).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from devices.card.apdu import CommandAPDU, ResponseAPDU
-from devices.card.errors import CardError, ParseError, SecureMessagingError, StatusWordError
+from devices.card.errors import CardError, SecureMessagingError, StatusWordError
 from devices.card.exchange import Exchange
 from devices.card.lds.sod import AlgorithmIdentifier
 from devices.card.signatures import digest, verify
@@ -34,11 +35,21 @@ NOT_SUPPORTED = "NOT_SUPPORTED"
 NOT_PRESENT = "NOT_PRESENT"
 
 # ISO/IEC 10118-3 hash-function identifiers in the explicit trailer `xx CC` (ISO/IEC 9796-2 §8.1)
-TRAILER_HASHES = {0x33: "sha1", 0x34: "sha256", 0x35: "sha512", 0x36: "sha384", 0x38: "sha224"}
+TRAILER_HASHES = {
+    0x31: "ripemd160",
+    0x32: "ripemd128",
+    0x33: "sha1",
+    0x34: "sha256",
+    0x35: "sha512",
+    0x36: "sha384",
+    0x37: "whirlpool",
+    0x38: "sha224",
+}
 TRAILER_OF_HASH = {name: ident for ident, name in TRAILER_HASHES.items()}
 IMPLICIT_TRAILER = 0xBC  # hash is SHA-1 (ICAO 9303-11 §6.1.2)
-_UNSUPPORTED_TRAILERS = {0x31: "RIPEMD-160", 0x32: "RIPEMD-128", 0x37: "Whirlpool"}
 _HASH_LENGTHS = {"sha1": 20, "sha224": 28, "sha256": 32, "sha384": 48, "sha512": 64}
+_HASH_LENGTHS.update({"ripemd160": 20, "ripemd128": 16, "whirlpool": 64})
+_UNSUPPORTED_HASHES = {"ripemd128", "whirlpool"}  # not in OpenSSL's default provider
 _ECDSA_PLAIN = "0.4.0.127.0.7.1.1.4.1."  # ecdsa-plain-SHA1 … SHA512 = .1 … .5
 _PLAIN_BY_HASH = {h: _ECDSA_PLAIN + str(i) for i, h in
                   enumerate(("sha1", "sha224", "sha256", "sha384", "sha512"), start=1)}  # fmt: skip
@@ -88,8 +99,11 @@ def active_authentication(
     if isinstance(key, rsa.RSAPublicKey):
         recovery = recover_iso9796_2(key, signature)
         if isinstance(recovery, str):
-            status = NOT_SUPPORTED if recovery.startswith("unsupported") else FAILED
-            return AuthResult(status, recovery)
+            return AuthResult(FAILED, recovery)
+        if recovery.hash_name in _UNSUPPORTED_HASHES:
+            return AuthResult(
+                NOT_SUPPORTED, f"ISO 9796-2 hash {recovery.hash_name} is not available"
+            )
         ok, why = recovery.verifies(challenge)
         return AuthResult(SUCCEEDED if ok else FAILED, why)
     return _ecdsa_result(key, signature_algorithm, signature, challenge)
@@ -110,16 +124,24 @@ class Recovered:
     def verifies(self, challenge: bytes) -> tuple[bool, str]:
         """Partial recovery: H = hash(M1 ‖ challenge). Total recovery: the message is M1 alone,
         so it must end with the challenge and H = hash(M1)."""
+        if self.hash_name in _UNSUPPORTED_HASHES:
+            return False, f"ISO 9796-2 hash {self.hash_name} is not available"
         if self.partial:
-            ok = hmac.compare_digest(digest(self.hash_name, self.m1 + challenge), self.hash_value)
+            ok = self.matches(self.m1 + challenge)
             scheme = "partial recovery"
         else:
-            ok = self.m1.endswith(challenge) and hmac.compare_digest(
-                digest(self.hash_name, self.m1), self.hash_value
-            )
+            ok = self.m1.endswith(challenge) and self.matches(self.m1)
             scheme = "total recovery"
         verdict = "verifies" if ok else "does not match the challenge"
         return ok, f"RSA ISO 9796-2 {scheme} ({self.hash_name}) {verdict}"
+
+    def matches(self, message: bytes) -> bool:
+        """The representative's hash is the hash of `message` (M1 ‖ M2)."""
+        if self.hash_name == "ripemd160":
+            value = hashlib.new("ripemd160", message).digest()
+        else:
+            value = digest(self.hash_name, message)
+        return hmac.compare_digest(value, self.hash_value)
 
 
 def recover_iso9796_2(key: rsa.RSAPublicKey, signature: bytes) -> Recovered | str:
@@ -141,8 +163,6 @@ def recover_iso9796_2(key: rsa.RSAPublicKey, signature: bytes) -> Recovered | st
         hash_name, trailer = "sha1", 1
     elif f[-1] == 0xCC and f[-2] in TRAILER_HASHES:
         hash_name, trailer = TRAILER_HASHES[f[-2]], 2
-    elif f[-1] == 0xCC and f[-2] in _UNSUPPORTED_TRAILERS:
-        return f"unsupported ISO 9796-2 hash {_UNSUPPORTED_TRAILERS[f[-2]]}"
     else:
         return f"ISO 9796-2 trailer {f[-2:].hex()} is unknown"
     # padding: nibbles B…B then A; the first byte carries 01, the more-data bit, then padding
@@ -255,7 +275,3 @@ def sign_ecdsa_plain(
     r, s = decode_dss_signature(key.sign(challenge, ec.ECDSA(hash_algorithm(hash_name))))
     size = (key.curve.key_size + 7) // 8
     return r.to_bytes(size, "big") + s.to_bytes(size, "big")
-
-
-def parse_error_result(exc: ParseError | CardError, what: str) -> AuthResult:
-    return AuthResult(NOT_SUPPORTED, f"{what} does not parse: {exc}")
