@@ -227,13 +227,31 @@ def large_photo(name: str, at_least: int) -> tuple[bytes, int, int]:
     image = cv2.imread(str(FACES / name))
     if image is None:
         raise FileNotFoundError(FACES / name)
-    for height in range(480, 4001, 80):
+
+    def encode(height: int, quality: int) -> tuple[bytes, int]:
         width = round(image.shape[1] * height / image.shape[0])
         scaled = cv2.resize(image, (width, height), interpolation=cv2.INTER_CUBIC)
-        for quality in (80, 90, 95):
-            ok, encoded = cv2.imencode(".jpg", scaled, [cv2.IMWRITE_JPEG_QUALITY, quality])
-            if ok and encoded.size >= at_least:
-                return encoded.tobytes(), width, height
+        ok, encoded = cv2.imencode(".jpg", scaled, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        return (encoded.tobytes() if ok else b""), width
+
+    best: tuple[bytes, int, int] | None = None
+    for height in range(480, 4001, 40):
+        if len(encode(height, 95)[0]) < at_least:
+            continue
+        low, high = 10, 95  # the lowest quality that still reaches the size: close to it
+        while low < high:
+            middle = (low + high) // 2
+            if len(encode(height, middle)[0]) >= at_least:
+                high = middle
+            else:
+                low = middle + 1
+        jpeg, width = encode(height, low)
+        if best is None or len(jpeg) < len(best[0]):
+            best = jpeg, width, height
+        if len(best[0]) <= at_least * 1.03:
+            break
+    if best is not None:
+        return best
     raise ValueError(f"{name} does not reach {at_least} bytes")
 
 
