@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from devices.card.access_key import AccessKeys, CanKey, MrzKey
-from devices.card.errors import CardAccessDenied, CardRemoved, SecureMessagingError
+from devices.card.errors import CardAccessDenied, CardRemoved
 from devices.card.qr import parse_qr
 from devices.card.reader import AccessMemory, ChipReader
 from devices.card.simulator import ChipFaults, SimulatedChip
@@ -194,14 +194,6 @@ def test_a_bare_status_word_ends_that_file_and_later_files_are_still_read(
     assert result.absent == [name] and result.file_errors == {name: code}
     assert result.files["DG13"] == profile.files[0x010D] and "SOD" in result.files
     assert result.stats.resumes == 0  # the session was kept
-
-
-def test_a_bare_6988_closes_the_session_and_the_reader_resumes_on_a_new_one() -> None:
-    from tests.devices.card.world_cards import card, read
-
-    profile = card(faults=ChipFaults(bare_sw=(("DG13", 0x6988),)))
-    with pytest.raises(SecureMessagingError):  # the chip keeps answering 6988 for DG13
-        read(profile, ("DG1", "DG13"))
 
 
 # --- files over 32 KB: READ BINARY B1 with an offset DO'54' -------------------------------------
