@@ -4,7 +4,8 @@
 
 The read: access control + COM + DG1 + DG2 (≈20 KB) + DG13 + DG14 + SOD + passive authentication,
 for both access methods (PACE-CAN on the demo card; BAC on the same citizen's card without PACE),
-with a reader that carries extended-length APDUs and with a short-only reader.
+with a reader that carries extended-length APDUs and with a short-only reader; then PACE-CAN on
+cards whose DG2 is 40 KB and 70 KB (offsets past 32,767 are read with READ BINARY B1).
 
 Link models, applied to the exchanges actually made (command and response lengths):
   (a) PC/SC: 424 kbit/s on the air plus 5 ms per exchange;
@@ -73,9 +74,12 @@ def _transport(chip: SimulatedChip, extended: bool) -> Timed:
     return transport
 
 
-def one_read(method: str, extended: bool, trust: TrustStore) -> Run:
+def one_read(method: str, extended: bool, trust: TrustStore, dg2_bytes: int = 0) -> Run:
     citizen = demo_citizens()[0]
-    if method == "PACE-CAN":
+    if dg2_bytes:
+        chip = SimulatedChip(_large_dg2_profile(dg2_bytes))
+        keys = AccessKeys(can=CanKey(citizen.can))
+    elif method == "PACE-CAN":
         chip = demo_card(0)
         keys = AccessKeys(can=CanKey(citizen.can))
     else:
@@ -102,6 +106,14 @@ def _bac_profile() -> CardProfile:
     return build_profile(demo_citizens()[0], demo_pki(), pace=False, ca=False, label="bench/bac")
 
 
+@lru_cache(maxsize=4)
+def _large_dg2_profile(dg2_bytes: int) -> CardProfile:
+    """The demo citizen's card with a high-resolution portrait of at least `dg2_bytes`."""
+    return build_profile(
+        demo_citizens()[0], demo_pki(), dg2_bytes=dg2_bytes, label=f"bench/dg2-{dg2_bytes}"
+    )
+
+
 def pcsc_time(exchanges: list[tuple[int, int]]) -> float:
     return sum(PCSC_PER_EXCHANGE_S + (c + r) * 8 / PCSC_RATE_BPS for c, r in exchanges)
 
@@ -121,28 +133,32 @@ def main(argv: list[str]) -> int:
 
     print("Full read: access + COM DG1 DG2 DG13 DG14 SOD + passive authentication (simulator)")
     header = (
-        f"{'method':9} {'reader':8} {'xchg':>4} {'link B':>7} {'payload':>7} "
+        f"{'method':18} {'reader':8} {'xchg':>4} {'link B':>7} {'payload':>7} "
         f"{'PC/SC s':>7} {'ratio':>5} {'UART B':>7} {'PN532 s':>7} {'ratio':>5} {'CPU ms':>6}"
     )
     print(header)
-    for method in ("PACE-CAN", "BAC"):
-        for extended in (True, False):
-            runs = [one_read(method, extended, trust) for _ in range(args.reps)]
-            last = runs[-1]
-            if any(r.status != PaStatus.VALID.value for r in runs):
-                print(f"  passive authentication not VALID: {last.status}")
-            link = sum(c + r for c, r in last.exchanges)
-            pcsc = pcsc_time(last.exchanges)
-            pcsc_limit = last.payload * 8 / PCSC_RATE_BPS
-            wire = uart_bytes(last.exchanges)
-            uart = wire * 10 / UART_BAUD
-            uart_limit = last.payload * 10 / UART_BAUD
-            cpu = statistics.median(r.protocol_cpu_s for r in runs) * 1000
-            print(
-                f"{method:9} {'extended' if extended else 'short':8} {len(last.exchanges):>4} "
-                f"{link:>7} {last.payload:>7} {pcsc:>7.3f} {pcsc / pcsc_limit:>5.2f} "
-                f"{wire:>7} {uart:>7.3f} {uart / uart_limit:>5.2f} {cpu:>6.1f}"
-            )
+    cases = [(method, extended, 0) for method in ("PACE-CAN", "BAC") for extended in (True, False)]
+    cases += [
+        ("PACE-CAN", extended, size) for size in (40_000, 70_000) for extended in (True, False)
+    ]
+    for method, extended, dg2_bytes in cases:
+        runs = [one_read(method, extended, trust, dg2_bytes) for _ in range(args.reps)]
+        last = runs[-1]
+        if any(r.status != PaStatus.VALID.value for r in runs):
+            print(f"  passive authentication not VALID: {last.status}")
+        link = sum(c + r for c, r in last.exchanges)
+        pcsc = pcsc_time(last.exchanges)
+        pcsc_limit = last.payload * 8 / PCSC_RATE_BPS
+        wire = uart_bytes(last.exchanges)
+        uart = wire * 10 / UART_BAUD
+        uart_limit = last.payload * 10 / UART_BAUD
+        cpu = statistics.median(r.protocol_cpu_s for r in runs) * 1000
+        name = f"{method}" + (f" DG2 {dg2_bytes // 1000}K" if dg2_bytes else "")
+        print(
+            f"{name:18} {'extended' if extended else 'short':8} {len(last.exchanges):>4} "
+            f"{link:>7} {last.payload:>7} {pcsc:>7.3f} {pcsc / pcsc_limit:>5.2f} "
+            f"{wire:>7} {uart:>7.3f} {uart / uart_limit:>5.2f} {cpu:>6.1f}"
+        )
     print("ratio = modelled link time / (payload bytes ÷ link rate); CPU = reader thread time,")
     print(
         f"median of {args.reps}, excluding the simulated chip. Targets: ratio ≤ 1.3, CPU ≤ 50 ms."

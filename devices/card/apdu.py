@@ -1,5 +1,5 @@
-"""Command and response APDUs (ISO/IEC 7816-4 §5.1), short and extended length, and the mapping
-of status words to typed errors."""
+"""Command and response APDUs (ISO/IEC 7816-4 §5.1), short and extended length, READ BINARY with
+even and odd INS, and the mapping of status words to typed errors."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from devices.card.errors import (
     CardAccessDenied,
+    CardError,
     FileNotFound,
     ParseError,
     SecureMessagingError,
@@ -15,6 +16,7 @@ from devices.card.errors import (
     WrongLength,
     WrongOffset,
 )
+from devices.card.tlv import parse_one
 
 SW_OK = 0x9000
 SW_END_OF_FILE = 0x6282  # warning: fewer bytes than Le, data is valid
@@ -22,6 +24,9 @@ SW_END_OF_FILE = 0x6282  # warning: fewer bytes than Le, data is valid
 SHORT_MAX_LC = 255
 SHORT_MAX_LE = 256
 EXTENDED_MAX_LE = 65536
+MAX_EVEN_OFFSET = 0x7FFF  # READ BINARY B0 carries the offset in 15 bits of P1-P2
+INS_READ_BINARY = 0xB0
+INS_READ_BINARY_ODD = 0xB1
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,61 @@ class ResponseAPDU:
         """Return self if the status word says success, else raise its typed error."""
         raise_for_status(self.sw)
         return self
+
+
+# --- READ BINARY (ISO/IEC 7816-4 §11.2.3) -------------------------------------------------------
+
+
+def discretionary_overhead(length: int) -> int:
+    """Bytes the DO'53' tag and length add around `length` data bytes."""
+    return 2 if length < 0x80 else 3 if length < 0x100 else 4 if length < 0x10000 else 5
+
+
+def odd_read_capacity(le: int) -> int:
+    """The most file bytes an odd-INS answer of at most `le` bytes (DO'53' included) carries."""
+    n = max(0, le - 2)
+    while n and n + discretionary_overhead(n) > le:
+        n -= 1
+    return n
+
+
+def read_binary(offset: int, want: int, *, extended: bool = False) -> CommandAPDU:
+    """READ BINARY of `want` bytes from `offset` of the current EF: INS B0 with the offset in
+    P1-P2 up to 32,767; beyond, INS B1 with P1-P2 = 0000 (current EF) and the offset in DO'54',
+    Le then covering the DO'53' that wraps the answer."""
+    if offset < 0:
+        raise ValueError("negative offset")
+    if offset <= MAX_EVEN_OFFSET:
+        return CommandAPDU(
+            0x00, INS_READ_BINARY, offset >> 8, offset & 0xFF, le=want, extended=extended
+        )
+    size = max(1, (offset.bit_length() + 7) // 8)
+    data = bytes((0x54, size)) + offset.to_bytes(size, "big")
+    le = want + discretionary_overhead(want)
+    return CommandAPDU(0x00, INS_READ_BINARY_ODD, 0x00, 0x00, data, le=le, extended=extended)
+
+
+def read_binary_data(command: CommandAPDU, response_data: bytes) -> bytes:
+    """The file bytes of a READ BINARY answer: as is for B0, the value of DO'53' for B1."""
+    if command.ins != INS_READ_BINARY_ODD or not response_data:
+        return response_data
+    try:
+        element = parse_one(response_data)
+    except CardError as exc:
+        raise ParseError(f"READ BINARY B1 answer is not one DO'53': {exc}") from exc
+    if element.tag != 0x53:
+        raise ParseError(f"READ BINARY B1 answer has tag {element.tag:X}, not 53")
+    return element.value
+
+
+def offset_of(command: CommandAPDU) -> int:
+    """The chip's view: the offset a READ BINARY names (B0: P1-P2; B1: DO'54')."""
+    if command.ins == INS_READ_BINARY:
+        return command.p2 if command.p1 & 0x80 else (command.p1 << 8) | command.p2
+    element = parse_one(command.data)
+    if element.tag != 0x54 or not 0 < len(element.value) <= 4:
+        raise ParseError("READ BINARY B1 needs an offset data object 54")
+    return int.from_bytes(element.value, "big")
 
 
 def raise_for_status(sw: int) -> None:

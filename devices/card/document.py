@@ -3,10 +3,12 @@ authentication, from a live read or from files on disk (`kiosk card inspect`).""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from devices.card.active_auth import FAILED, NOT_PRESENT, SUCCEEDED, AuthResult
 from devices.card.errors import CardError, ParseError
 from devices.card.lds import check_file_size, identify
 from devices.card.lds.com import Com, parse_com
@@ -87,6 +89,53 @@ def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> C
         elif name in ("DG11", "DG12", "DG16"):
             setattr(document, name.lower(), value)
     return document
+
+
+# --- chip and active authentication against what the document promises -------------------------
+
+CHIP_AUTH_FAILED = "CHIP_AUTH_FAILED"  # the chip's proof did not verify: a possible clone
+CHIP_AUTH_INCOMPLETE = "CHIP_AUTH_INCOMPLETE"  # promised by COM/SOD, but could not be completed
+
+
+def listed_data_groups(document: CardDocument) -> set[str]:
+    """The data groups the document says it holds: EF.COM's tag list and the SOD's hashes."""
+    listed = set(document.com.data_groups) if document.com is not None else set()
+    if "SOD" in document.files:
+        from devices.card.lds.sod import parse_sod
+
+        with suppress(CardError):  # passive authentication reports a SOD that does not parse
+            listed.update(f"DG{n}" for n in parse_sod(document.files["SOD"]).data_group_hashes)
+    return listed
+
+
+def chip_verdict(
+    document: CardDocument, chip_authentication: AuthResult, active_authentication: AuthResult
+) -> tuple[str, str]:
+    """("", "") when CA and AA are fine for this document, else a verdict and its reason.
+
+    FAILED anywhere is CHIP_AUTH_FAILED (only a failed proof means a possible clone). A document
+    whose COM or SOD lists DG14 (with chip authentication in it) or DG15 but whose CA / AA did not
+    succeed is CHIP_AUTH_INCOMPLETE: a clone can hide DG15 or refuse the command, so the
+    document is not reported authentic either way.
+    """
+    listed = listed_data_groups(document)
+    outcomes = (
+        ("chip authentication", chip_authentication, "DG14"),
+        ("active authentication", active_authentication, "DG15"),
+    )
+    failed = [f"{name}: {r.reason}" for name, r, _ in outcomes if r.status == FAILED]
+    if failed:
+        return CHIP_AUTH_FAILED, "possible cloned chip; " + "; ".join(failed)
+    incomplete = []
+    for name, result, group in outcomes:
+        if group not in listed or result.status == SUCCEEDED:
+            continue
+        if group == "DG14" and result.status == NOT_PRESENT and "DG14" in document.files:
+            continue  # DG14 was read and offers no chip authentication: nothing was promised
+        incomplete.append(f"{group} is listed but {name} did not complete ({result.reason})")
+    if incomplete:
+        return CHIP_AUTH_INCOMPLETE, "; ".join(incomplete)
+    return "", ""
 
 
 def _iso(value: date | None) -> str | None:

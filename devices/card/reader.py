@@ -5,8 +5,15 @@ Strategy (issue 3 §2): PACE when EF.CardAccess offers a mapping we implement (C
 MRZ password), otherwise BAC; the method that worked first is remembered per card type (keyed by
 the EF.CardAccess content). Reads start at 0xDF bytes under secure messaging, step down on
 6700/6Cxx, and use extended length only once the reader declares it and the card has answered one
-extended read. When the card slips, the reader waits for it (up to `resume_timeout_s`),
-re-establishes the session and continues each file from its last offset.
+extended read; offsets beyond 32,767 use READ BINARY B1 with an offset DO'54'. When the card slips,
+the reader waits for it (up to `resume_timeout_s`), re-establishes the session and continues each
+file from its last offset.
+
+A file whose read ends in a status word (absent 6A82, refused 6982, a bare status word without
+secure messaging, B1 not supported) is reported absent with its error in `ChipRead.file_errors`;
+the session is kept unless the chip closed it (6987 / 6988), and later files are still read.
+Chip and active authentication never abort the read: their outcome is an `AuthResult`
+(SUCCEEDED / FAILED / NOT_SUPPORTED / NOT_PRESENT, `devices/card/active_auth.py`).
 """
 
 from __future__ import annotations
@@ -21,10 +28,30 @@ from functools import partial
 from typing import TypeVar
 
 from devices.card.access_key import AccessKeys, CanKey, MrzKey
-from devices.card.active_auth import AuthResult, active_authentication
-from devices.card.apdu import CommandAPDU, ResponseAPDU, raise_for_status
+from devices.card.active_auth import (
+    FAILED,
+    NOT_PRESENT,
+    NOT_SUPPORTED,
+    SUCCEEDED,
+    AuthResult,
+    active_authentication,
+)
+from devices.card.apdu import (
+    MAX_EVEN_OFFSET,
+    CommandAPDU,
+    ResponseAPDU,
+    odd_read_capacity,
+    raise_for_status,
+    read_binary,
+    read_binary_data,
+)
 from devices.card.bac import bac
-from devices.card.chip_auth import chip_authentication
+from devices.card.chip_auth import (
+    CaChoice,
+    ChipAuthUnsupported,
+    chip_authentication,
+    choose_chip_authentication,
+)
 from devices.card.errors import (
     AuthenticationFailed,
     CardAccessDenied,
@@ -32,18 +59,20 @@ from devices.card.errors import (
     CardNotPresent,
     CardRemoved,
     FileNotFound,
+    ParseError,
     ProtocolError,
     ReaderBufferOverflow,
     ResponseMacInvalid,
     SecureMessagingError,
+    StatusWordError,
     TransportError,
     UnsupportedCommand,
     WrongLength,
 )
 from devices.card.exchange import Exchange, drive
-from devices.card.lds import BY_NAME, EF_CARD_ACCESS, LDS1_AID, LdsFile
+from devices.card.lds import BY_NAME, EF_CARD_ACCESS, LDS1_AID, LdsFile, check_file_size
 from devices.card.pace import SUPPORTED_MAPPINGS, CamEvidence, pace_session, supported
-from devices.card.secure_messaging import SecureMessaging
+from devices.card.secure_messaging import SecureMessaging, closes_session
 from devices.card.security_infos import (
     EF_CARD_SECURITY,
     PaceInfo,
@@ -62,6 +91,7 @@ SHORT_BLOCK = 0xDF  # 223: the largest block whose protected answer fits a short
 STEP_DOWN = (0xDF, 0xA0, 0x80, 0x40, 0x20)
 EXTENDED_BLOCK = 0x7000
 MAX_RESUMES = 20  # per action; a slip that keeps recurring ends the read
+AUTH_ATTEMPTS = 2  # CA / AA are retried once on a fresh session before giving a verdict
 Progress = Callable[[float, str], None]
 
 
@@ -92,10 +122,15 @@ class ChipRead:
     files: dict[str, bytes]
     access_method: str  # PACE-CAN | PACE-MRZ | BAC
     card_access: SecurityInfos | None
-    active_authentication: AuthResult = field(default_factory=lambda: AuthResult("NOT_RUN"))
-    chip_authentication: AuthResult = field(default_factory=lambda: AuthResult("NOT_RUN"))
+    active_authentication: AuthResult = field(default_factory=lambda: _not_run("active"))
+    chip_authentication: AuthResult = field(default_factory=lambda: _not_run("chip"))
     stats: ReadStats = field(default_factory=ReadStats)
     absent: list[str] = field(default_factory=list)  # files the card does not have / refuses
+    file_errors: dict[str, str] = field(default_factory=dict)  # file → error code that ended it
+
+
+def _not_run(which: str) -> AuthResult:
+    return AuthResult(NOT_SUPPORTED, f"{which} authentication was not run by this read")
 
 
 class ChipReader:
@@ -130,8 +165,10 @@ class ChipReader:
         self._method = ""
         self._keys: AccessKeys | None = None
         self._block = SHORT_BLOCK
-        self._ca_done: tuple[object, object] | None = None
+        self._ca_done: CaChoice | None = None
         self._cam_result: AuthResult | None = None
+        self._file_errors: dict[str, str] = {}
+        self._last_bare = False
 
     # --- the whole read ---------------------------------------------------------------------
 
@@ -144,6 +181,7 @@ class ChipReader:
         started = time.perf_counter()
         self.stats = ReadStats()
         self._keys = keys
+        self._file_errors = {}
         report = progress or (lambda fraction, key: None)
         report(0.0, "card_connecting")
         self._transmit_or_resume(self._open_session)
@@ -165,9 +203,11 @@ class ChipReader:
             else:
                 result.files[name] = content
             cam_done = self._cam_result is not None  # PACE-CAM decided; DG14 does not overrule it
-            if name == "DG14" and content is not None and self.do_ca and not cam_done:
-                result.chip_authentication = self._transmit_or_resume(
-                    partial(self._chip_authenticate, content)
+            if name == "DG14" and self.do_ca and not cam_done:
+                result.chip_authentication = (
+                    AuthResult(NOT_PRESENT, "the card presents no DG14")
+                    if content is None
+                    else self._transmit_or_resume(partial(self._chip_authenticate, content))
                 )
             report(0.15 + 0.8 * (index + 1) / len(order), f"card_read_{name.lower()}")
         self.stats.files_s = time.perf_counter() - files_started
@@ -175,8 +215,9 @@ class ChipReader:
             result.active_authentication = self._transmit_or_resume(
                 partial(self._active_authenticate, result.files)
             )
-        elif self.do_aa:
-            result.active_authentication = AuthResult("NOT_SUPPORTED", "the card has no DG15")
+        elif self.do_aa and "DG15" in order:
+            result.active_authentication = AuthResult(NOT_PRESENT, "the card presents no DG15")
+        result.file_errors = dict(self._file_errors)
         total = time.perf_counter() - started
         self.stats.protocol_s = total - self.stats.link_s
         report(1.0, "card_read_done")
@@ -197,7 +238,8 @@ class ChipReader:
         if self._sm is None:
             return response
         plain = self._sm.unprotect(response)
-        if len(response) == 2 and response != b"\x90\x00":  # bare SW: the card dropped SM
+        self._last_bare = len(response) == 2
+        if self._last_bare and closes_session(int.from_bytes(response, "big")):
             self._sm = None
         return plain
 
@@ -354,6 +396,7 @@ class ChipReader:
             data = self._read_binary(len(content), SHORT_BLOCK, False)
             content += data
             wanted = total_length(content)
+            check_file_size(wanted or 0)
             if not data or (wanted is not None and len(content) >= wanted):
                 return content[:wanted] if wanted else content
 
@@ -380,20 +423,32 @@ class ChipReader:
                 return content or None
             content += answer.data
             wanted = total_length(content)
+            check_file_size(wanted or 0)
             if not answer.data or (wanted is not None and len(content) >= wanted):
                 return content[:wanted] if wanted else content
 
     # --- files ----------------------------------------------------------------------------------
 
     def _read_file(self, lds: LdsFile, buffers: dict[str, bytes]) -> bytes | None:
+        """The file's content, or None when a status word ended its read (error recorded).
+        Secure-messaging failures propagate, so the caller resumes on a new session."""
+        try:
+            return self._read_file_content(lds, buffers)
+        except SecureMessagingError:
+            raise
+        except (StatusWordError, ParseError) as exc:
+            log.info("%s not read: %s", lds.name, exc.code)
+            self._file_errors[lds.name] = exc.code
+            return None
+
+    def _read_file_content(self, lds: LdsFile, buffers: dict[str, bytes]) -> bytes:
         buffer = buffers.get(lds.name, b"")
+        self._file_errors.pop(lds.name, None)
         use_sfi = not buffer and self.memory.sfi.get(self._card_type, True)
         if not use_sfi:
-            try:
-                self._check(self._send(_select_ef(lds.fid)))
-            except (FileNotFound, CardAccessDenied):
-                return None
+            self._check(self._send(_select_ef(lds.fid)))
         total: int | None = total_length(buffer) if buffer else None
+        check_file_size(total or 0, lds.label)  # refused before any further READ BINARY
         while total is None or len(buffer) < total:
             remaining = None if total is None else total - len(buffer)
             extended = self._extended_allowed() and (remaining is None or remaining > self._block)
@@ -406,8 +461,6 @@ class ChipReader:
                     use_sfi = False
                 else:
                     data = self._read_binary(len(buffer), want, extended)
-            except (FileNotFound, CardAccessDenied):
-                return None
             except UnsupportedCommand:
                 if not use_sfi:
                     raise
@@ -426,6 +479,7 @@ class ChipReader:
             buffers[lds.name] = buffer
             if total is None:
                 total = total_length(buffer)
+                check_file_size(total or 0, lds.label)
         return buffer[:total] if total is not None else buffer
 
     def _read_binary_sfi(self, sfi: int, want: int) -> bytes:
@@ -433,10 +487,10 @@ class ChipReader:
         return self._check(self._send(command.encode()))
 
     def _read_binary(self, offset: int, want: int, extended: bool) -> bytes:
-        if offset > 0x7FFF:
-            raise ProtocolError("offsets above 32767 need READ BINARY B1, not supported")
-        command = CommandAPDU(0x00, 0xB0, offset >> 8, offset & 0xFF, le=want, extended=extended)
-        return self._check(self._send(command.encode()))
+        if offset > MAX_EVEN_OFFSET:  # B1: Le also covers the DO'53' around the data
+            want = min(want, odd_read_capacity(EXTENDED_BLOCK if extended else self._block))
+        command = read_binary(offset, want, extended=extended)
+        return read_binary_data(command, self._check(self._send(command.encode())))
 
     def _check(self, response: bytes) -> bytes:
         answer = ResponseAPDU.decode(response)
@@ -469,27 +523,54 @@ class ChipReader:
         try:
             infos = parse_dg14(dg14)
         except CardError as exc:
-            return AuthResult("FAILED", f"DG14 does not parse: {exc}")
-        if not infos.chip_authentication or not infos.chip_authentication_keys:
-            return AuthResult("NOT_SUPPORTED", "DG14 offers no chip authentication")
-        info, key = infos.chip_authentication[0], infos.chip_authentication_keys[0]
+            return AuthResult(NOT_SUPPORTED, f"DG14 does not parse: {exc}")
+        if not infos.chip_authentication and not infos.chip_authentication_keys:
+            return AuthResult(NOT_PRESENT, "DG14 offers no chip authentication")
         try:
-            self._sm = drive(chip_authentication(info, key, self.random), self._send)
-        except (UnsupportedCommand, CardAccessDenied, ProtocolError) as exc:
-            self._sm = None
-            self._open_session()
-            return AuthResult("FAILED", f"chip authentication refused: {exc}")
-        self._ca_done = (info, key)
-        # the chip proves its key by answering the next protected command with good MACs
-        self._check(self._send(_select_aid()))
-        return AuthResult(
-            "SUCCEEDED", f"{info.key_agreement} {info.cipher}: the chip holds the DG14 key"
-        )
+            choice = choose_chip_authentication(infos)
+        except ChipAuthUnsupported as exc:
+            return AuthResult(NOT_SUPPORTED, str(exc))
+        described = f"{choice.info.key_agreement} {choice.info.cipher}"
+        outcome = AuthResult(NOT_SUPPORTED, "chip authentication did not run")
+        for _ in range(AUTH_ATTEMPTS):
+            try:
+                session = drive(
+                    chip_authentication(choice.info, choice.key, self.random), self._send
+                )
+            except (ResponseMacInvalid, SecureMessagingError) as exc:  # the old session broke
+                outcome = AuthResult(NOT_SUPPORTED, f"chip authentication interrupted: {exc}")
+                self._reopen()
+                continue
+            except (StatusWordError, ProtocolError) as exc:  # e.g. 6A80: refused, session intact
+                return AuthResult(NOT_SUPPORTED, f"the chip refused chip authentication: {exc}")
+            if self._chip_proves_key(session):
+                self._ca_done = choice
+                return AuthResult(SUCCEEDED, f"{described}: the chip holds the DG14 key")
+            outcome = AuthResult(
+                FAILED, f"{described}: the chip does not answer under the DG14 key's session"
+            )
+            self._reopen()
+        return outcome
+
+    def _chip_proves_key(self, session: SecureMessaging) -> bool:
+        """The chip holds the DG14 key iff it answers the next command with a good MAC."""
+        self._sm = session
+        try:
+            self._send(_select_aid())
+        except (ResponseMacInvalid, SecureMessagingError, ProtocolError):
+            return False
+        return not self._last_bare
+
+    def _reopen(self) -> None:
+        """A fresh session (reset, access control again) without chip authentication."""
+        self._sm = None
+        self.transport.disconnect()
+        self._open_session()
 
     def _redo_chip_authentication(self) -> None:
         assert self._ca_done is not None
-        info, key = self._ca_done
-        self._sm = drive(chip_authentication(info, key, self.random), self._send)  # type: ignore[arg-type]
+        choice = self._ca_done
+        self._sm = drive(chip_authentication(choice.info, choice.key, self.random), self._send)
 
     def _active_authenticate(self, files: dict[str, bytes]) -> AuthResult:
         from devices.card.lds.dg14 import parse_dg14
@@ -497,19 +578,32 @@ class ChipReader:
 
         try:
             key = parse_dg15(files["DG15"])
-            algorithm = None
-            if "DG14" in files:
-                aa = parse_dg14(files["DG14"]).active_authentication
-                algorithm = aa[0].signature_algorithm if aa else None
         except CardError as exc:
-            return AuthResult("FAILED", f"DG15/DG14 do not parse: {exc}")
-        result: AuthResult = drive(active_authentication(key, algorithm, self.random), self._send)
-        return result
+            return AuthResult(NOT_SUPPORTED, f"DG15 does not parse: {exc}")
+        algorithm = None
+        if "DG14" in files:
+            try:
+                aa = parse_dg14(files["DG14"]).active_authentication
+            except CardError:
+                aa = []
+            algorithm = aa[0].signature_algorithm if aa else None
+        outcome = AuthResult(NOT_SUPPORTED, "active authentication did not run")
+        for _ in range(AUTH_ATTEMPTS):
+            try:
+                result: AuthResult = drive(
+                    active_authentication(key, algorithm, self.random), self._send
+                )
+                return result
+            except (ResponseMacInvalid, SecureMessagingError, ProtocolError) as exc:
+                outcome = AuthResult(NOT_SUPPORTED, f"active authentication interrupted: {exc}")
+                self._reopen()
+        return outcome
 
 
 # errors after which no other access method is tried
 _NO_FALLBACK: tuple[type[CardError], ...] = (
     CardRemoved,
+    FileNotFound,
     TransportError,
     ResponseMacInvalid,
     SecureMessagingError,

@@ -3,6 +3,14 @@
 Both sides live here: the reader's `protect` / `unprotect`, and the chip's `unprotect_command` /
 `protect_response` (the simulator uses those). Each protected command and each protected response
 increments the send sequence counter (SSC) before its MAC is computed.
+
+Data of an even INS travel in DO'87' (padding indicator 01 + cryptogram); data of an odd INS (READ
+BINARY B1, whose data are BER-TLV) travel in DO'85' (cryptogram only), ISO/IEC 7816-4 §10.2.
+
+A status word answered *without* secure messaging (no DO'99' / DO'8E') is not an attack on the
+session by itself: only 6987 / 6988 (SM data objects missing / incorrect) mean the chip has closed
+the session (ICAO 9303-11 §9.8.6.3); other errors such as 6A82 or 6982 may come unprotected
+(ISO/IEC 7816-4 §10.2) and the session, whose SSC neither side advanced for that answer, goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +22,12 @@ from devices.card.tlv import encode_length, encode_tlv, iter_tlv
 
 _CIPHERS = {"3DES": ciphers.TDES, "AES": ciphers.AES, "AES128": ciphers.AES}
 _CIPHERS.update({"AES192": ciphers.AES, "AES256": ciphers.AES})
+SESSION_CLOSING_SW = frozenset({0x6987, 0x6988})
+
+
+def closes_session(sw: int) -> bool:
+    """True if a bare status word means the chip ended the secure messaging session."""
+    return sw in SESSION_CLOSING_SW
 
 
 class SecureMessaging:
@@ -47,7 +61,7 @@ class SecureMessaging:
         if apdu.cla & 0x0C:
             raise ProtocolError("command is already protected")
         header = bytes((apdu.cla | 0x0C, apdu.ins, apdu.p1, apdu.p2))
-        do87 = self._do87(apdu.data) if apdu.data else b""
+        do87 = self._data_object(apdu.data, odd=bool(apdu.ins & 1)) if apdu.data else b""
         do97 = b""
         if apdu.le is not None:  # 256 (short) and 65536 (extended) encode as zeros
             size = 2 if apdu.extended else 1
@@ -70,8 +84,9 @@ class SecureMessaging:
     def unprotect(self, response: bytes) -> bytes:
         """Verify and unwrap a protected response; returns plain data + SW1 SW2.
 
-        A bare status word without secure messaging objects (the card dropped the session, e.g.
-        6987 / 6988 / 6982) is returned unchanged for the caller's status check.
+        A bare status word without secure messaging objects is returned unchanged (and the SSC
+        is not advanced) for the caller's status check; `closes_session` says whether the
+        session survives it.
         """
         reply = ResponseAPDU.decode(response)
         if not reply.data:
@@ -118,11 +133,13 @@ class SecureMessaging:
             raise SecureMessagingError(0x6988, "command MAC is wrong")
         data = b""
         do87 = objects.get(0x87)
-        if do87 is not None:
-            if not do87[1] or do87[1][0] != 0x01:
+        do85 = objects.get(0x85)
+        if do87 is not None or do85 is not None:
+            if do87 is not None and (not do87[1] or do87[1][0] != 0x01):
                 raise SecureMessagingError(0x6988, "DO'87' without padding indicator")
+            cryptogram = do87[1][1:] if do87 is not None else do85[1]  # type: ignore[index]
             try:
-                data = ciphers.unpad(self._decrypt(do87[1][1:]))
+                data = ciphers.unpad(self._decrypt(cryptogram))
             except ProtocolError as exc:
                 raise SecureMessagingError(0x6988, str(exc)) from exc
         le: int | None = None
@@ -134,9 +151,9 @@ class SecureMessaging:
             plain_cla, apdu.ins, apdu.p1, apdu.p2, data, le=le, extended=apdu.extended
         )
 
-    def protect_response(self, data: bytes, sw: int) -> bytes:
-        """The chip's view: wrap response data and status word."""
-        do87 = self._do87(data) if data else b""
+    def protect_response(self, data: bytes, sw: int, *, odd: bool = False) -> bytes:
+        """The chip's view: wrap response data and status word (DO'85' for an odd INS)."""
+        do87 = self._data_object(data, odd=odd) if data else b""
         do99 = encode_tlv(0x99, sw.to_bytes(2, "big"))
         self._ssc += 1
         mac = self._mac(do87 + do99)
@@ -156,10 +173,12 @@ class SecureMessaging:
             return bytes(8)
         return ciphers.aes_ecb_encrypt(self.ks_enc, self.ssc)  # §9.8.6.1: IV = E(KSenc, SSC)
 
-    def _do87(self, data: bytes) -> bytes:
+    def _data_object(self, data: bytes, *, odd: bool) -> bytes:
         encrypted = ciphers.encrypt(
             self.cipher, self.ks_enc, ciphers.pad(data, self.block), self._iv_for_next()
         )
+        if odd:
+            return b"\x85" + encode_length(len(encrypted)) + encrypted
         value = b"\x01" + encrypted
         return b"\x87" + encode_length(len(value)) + value
 

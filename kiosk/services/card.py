@@ -6,9 +6,11 @@ the reader spec the card-transport registry parsed from `[devices] card_reader`;
 camera simulator shows (`devices.card.simulator.demo_citizens`).
 
 The identity's `authenticity` is the passive-authentication status (VALID, DATA_TAMPERED,
-SIGNATURE_INVALID, UNTRUSTED_CSCA, NO_TRUST_STORE), or CHIP_AUTH_FAILED when the data verify but
-the chip fails active / chip authentication (a possible clone). Anything but VALID needs an
-audited staff decision before the journey continues.
+SIGNATURE_INVALID, UNTRUSTED_CSCA, NO_TRUST_STORE); when the data verify, CHIP_AUTH_FAILED if the
+chip fails active / chip authentication (a possible clone), or CHIP_AUTH_INCOMPLETE if EF.COM or
+the SOD lists DG14 / DG15 but CA / AA could not be completed (a hidden DG15, a refused command,
+an algorithm we do not implement). Anything but VALID needs an audited staff decision before the
+journey continues.
 """
 
 from __future__ import annotations
@@ -167,19 +169,14 @@ def identity_from(document: CardDocument, result: ChipRead, qr: QrData) -> Citiz
 
 
 def _authenticity(document: CardDocument, result: ChipRead) -> tuple[str, str]:
+    from devices.card.document import chip_verdict
+
     status = document.passive.status.value
     reasons = [document.passive.reason]
-    failed = [
-        name
-        for name, outcome in (
-            ("active authentication", result.active_authentication),
-            ("chip authentication", result.chip_authentication),
-        )
-        if outcome.status == "FAILED"
-    ]
-    if status == "VALID" and failed:
-        status = "CHIP_AUTH_FAILED"
-        reasons.append(f"{' and '.join(failed)} failed: possible cloned chip")
+    verdict, why = chip_verdict(document, result.chip_authentication, result.active_authentication)
+    if status == "VALID" and verdict:
+        status = verdict
+        reasons.append(why)
     if document.problems:
         reasons.append("unreadable: " + ", ".join(sorted(document.problems)))
     return status, "; ".join(r for r in reasons if r)

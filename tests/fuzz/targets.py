@@ -377,6 +377,61 @@ def _secure_messaging() -> Target:
     return Target("secure messaging responses", run, _card_errors(), seeds)
 
 
+def _read_binary_odd() -> Target:
+    from devices.card.apdu import read_binary, read_binary_data
+
+    command = read_binary(0x8000, 0xDC)
+
+    def seeds() -> list[bytes]:
+        return [bytes.fromhex("5381DC") + bytes(0xDC), bytes.fromhex("530401020304"), b""]
+
+    return Target(
+        "READ BINARY B1 answers",
+        lambda data: read_binary_data(command, data),
+        _card_errors(),
+        seeds,
+    )
+
+
+@cache
+def _aa_rsa_key() -> Any:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(65537, 1024)
+
+
+def _iso9796_2() -> Target:
+    from devices.card.active_auth import recover_iso9796_2, sign_iso9796_2
+
+    challenge = bytes(range(8))
+
+    def run(data: bytes) -> object:
+        recovered = recover_iso9796_2(_aa_rsa_key().public_key(), data)
+        return recovered if isinstance(recovered, str) else recovered.verifies(challenge)
+
+    def seeds() -> list[bytes]:
+        key = _aa_rsa_key()
+        return [
+            sign_iso9796_2(key, challenge, bytes(128)),
+            sign_iso9796_2(key, challenge, bytes(5), total=True),
+            sign_iso9796_2(key, challenge, bytes(128), hash_name="sha512", explicit_trailer=True),
+        ]
+
+    return Target("ISO 9796-2 signatures (active authentication)", run, _card_errors(), seeds)
+
+
+def _chip_auth_choice() -> Target:
+    from devices.card.chip_auth import choose_chip_authentication
+    from devices.card.lds.dg14 import parse_dg14
+
+    return Target(
+        "DG14 chip authentication choice",
+        lambda data: choose_chip_authentication(parse_dg14(data)),
+        _card_errors(),
+        lambda: [_demo_files()[0x010E]],
+    )
+
+
 def _pn532() -> Target:
     from devices.card.transports import pn532_frames as frames
 
@@ -448,6 +503,9 @@ FACTORIES: list[Callable[[], Target]] = [
     _card_access,
     _card_security,
     _secure_messaging,
+    _read_binary_odd,
+    _iso9796_2,
+    _chip_auth_choice,
     _pn532,
     _escpos_status,
 ]

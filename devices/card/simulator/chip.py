@@ -3,7 +3,10 @@ secure messaging, Active and Chip Authentication — answering real APDUs from a
 
 Behaviour follows what readers meet on the CCCD: SELECT MF is refused (6D00), EF.CardAccess is
 selectable at power-on, DG3 answers 6982, absent files 6A82, under short-length secure messaging
-a READ BINARY whose protected answer would not fit answers 6700.
+a READ BINARY whose protected answer would not fit answers 6700. What other issuers' chips do is
+in the profile: READ BINARY B1 with DO'54' offsets, 3DES chip authentication by MSE:Set KAT,
+several CA keys chosen by key ID, AA with every ISO 9796-2 trailer or ECDSA, status words answered
+without secure messaging, and faults (6A80 to chip authentication).
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from devices.card import ciphers
 from devices.card.access_key import PACE_CAN, PACE_MRZ
 from devices.card.active_auth import sign_ecdsa_plain, sign_iso9796_2
-from devices.card.apdu import CommandAPDU
+from devices.card.apdu import (
+    INS_READ_BINARY_ODD,
+    CommandAPDU,
+    odd_read_capacity,
+    offset_of,
+)
 from devices.card.asn1 import decode_oid
 from devices.card.bac import chip_answer
 from devices.card.ec import STANDARDIZED_CURVES, Curve
@@ -34,7 +42,7 @@ from devices.card.pace import (
 )
 from devices.card.pace_mapping import KEY_BYTES, PaceGroup, pseudo_random
 from devices.card.secure_messaging import SecureMessaging
-from devices.card.security_infos import EF_CARD_SECURITY, parse_security_infos
+from devices.card.security_infos import CIPHERS, EF_CARD_SECURITY, parse_security_infos
 from devices.card.simulator.profile import CardProfile
 from devices.card.tlv import encode_tlv, iter_tlv, parse_one
 
@@ -74,6 +82,7 @@ class SimulatedChip:
         self.challenge: bytes | None = None
         self.pace_state: _Pace | None = None
         self.ca_protocol: str | None = None
+        self.ca_key_id: int | None = None
         self._ca_next: SecureMessaging | None = None
 
     # --- dispatch -----------------------------------------------------------------------------
@@ -101,10 +110,13 @@ class SimulatedChip:
             self.sm = None
             return _sw(exc.sw)
         extended = CommandAPDU.decode(raw).extended
+        bare = self._bare_answer(command)
+        if bare is not None:  # answered without secure messaging; the session goes on
+            return _sw(bare)
         data, sw = self._dispatch(command, protected=True, extended=extended)
         if not extended and sm.response_length(len(data)) - 2 > 256:
             data, sw = b"", 0x6700  # the protected answer would not fit a short response
-        answer = sm.protect_response(data, sw)
+        answer = sm.protect_response(data, sw, odd=bool(command.ins & 1))
         if self._ca_next is not None:  # chip authentication: new keys from the next command on
             self.sm, self._ca_next, self.ca_protocol = self._ca_next, None, None
         return answer
@@ -115,6 +127,7 @@ class SimulatedChip:
         handler = {
             0xA4: self._select,
             0xB0: self._read_binary,
+            0xB1: self._read_binary,
             0x84: self._get_challenge,
             0x82: self._external_authenticate,
             0x22: self._manage_security_environment,
@@ -163,7 +176,17 @@ class SimulatedChip:
         self.current = fid
         return OK
 
+    def _bare_answer(self, c: CommandAPDU) -> int | None:
+        """The profile's unprotected status word for a SELECT of this file, if any."""
+        if c.ins == 0xA4 and c.p1 in (0x00, 0x02) and len(c.data) == 2:
+            return self.profile.bare_sw.get(int.from_bytes(c.data, "big"))
+        if c.ins == 0xB0 and c.p1 & 0x80:
+            return self.profile.bare_sw.get(_SFI_TO_FID.get(c.p1 & 0x1F, -1))
+        return None
+
     def _read_binary(self, c: CommandAPDU, protected: bool) -> tuple[bytes, int]:
+        if c.ins == INS_READ_BINARY_ODD:
+            return self._read_binary_odd(c, protected)
         if c.p1 & 0x80:  # short EF identifier in P1, offset in P2
             fid = _SFI_TO_FID.get(c.p1 & 0x1F)
             if fid is None or not self.profile.sfi_reads:
@@ -190,6 +213,30 @@ class SimulatedChip:
             return b"", 0x6B00
         data = content[offset : offset + wanted]
         return data, OK if len(data) == wanted else 0x6282
+
+    def _read_binary_odd(self, c: CommandAPDU, protected: bool) -> tuple[bytes, int]:
+        """B1 (ISO/IEC 7816-4 §11.2.3): P1-P2 0000 = current EF, offset DO'54', answer DO'53'."""
+        if not self.profile.odd_read_binary:
+            return b"", 0x6D00
+        if (c.p1, c.p2) != (0, 0):
+            return b"", 0x6A86
+        try:
+            offset = offset_of(c)
+        except CardError:
+            return b"", 0x6A80
+        if self.current is None:
+            return b"", 0x6986
+        if self.current != EF_CARD_ACCESS and not protected:
+            return b"", 0x6982
+        content = self.profile.files[self.current]
+        wanted = c.le or 256
+        if wanted > self.profile.max_response_data:
+            return b"", 0x6700
+        if offset > len(content):
+            return b"", 0x6B00
+        capacity = odd_read_capacity(wanted)
+        data = content[offset : offset + capacity]
+        return encode_tlv(0x53, data), OK if len(data) == capacity else 0x6282
 
     # --- BAC ----------------------------------------------------------------------------------
 
@@ -218,9 +265,17 @@ class SimulatedChip:
             objects = {e.tag: e.value for e in iter_tlv(c.data)}
         except CardError:
             return b"", 0x6A80
-        if (c.p1, c.p2) == (0x41, 0xA4):  # chip authentication
+        if (c.p1, c.p2) in ((0x41, 0xA4), (0x41, 0xA6)):  # chip authentication: Set AT / KAT
             if not protected or self.profile.ca_key is None:
                 return b"", 0x6982
+            if self.profile.ca_error_sw:
+                return b"", self.profile.ca_error_sw
+            key_id = int.from_bytes(objects[0x84], "big") if 0x84 in objects else None
+            if self._ca_key(key_id) is None:
+                return b"", 0x6A88  # referenced data not found
+            self.ca_key_id = key_id
+            if c.p2 == 0xA6:  # KAT: the ephemeral key is here, the session switches after this
+                return self._chip_authentication(objects.get(0x91, b""), "3DES")
             self.ca_protocol = decode_oid(objects.get(0x80, b"\x00"))
             return b"", OK
         if (c.p1, c.p2) != (0xC1, 0xA4) or not self.profile.pace:
@@ -251,7 +306,7 @@ class SimulatedChip:
 
     def _general_authenticate(self, c: CommandAPDU, protected: bool) -> tuple[bytes, int]:
         if self.ca_protocol is not None and protected:
-            return self._chip_authentication(c)
+            return self._general_authenticate_ca(c)
         state = self.pace_state
         if state is None:
             return b"", 0x6985
@@ -312,21 +367,35 @@ class SimulatedChip:
         ca_data = inverse * state.map_key % curve.n
         return encrypt_chip_authentication_data(state.ks_enc, ca_data, curve.order_byte_length)
 
-    def _chip_authentication(self, c: CommandAPDU) -> tuple[bytes, int]:
-        key = self.profile.ca_key
-        assert key is not None and self.ca_protocol is not None
-        curve = _curve_of(key)
+    def _general_authenticate_ca(self, c: CommandAPDU) -> tuple[bytes, int]:
+        assert self.ca_protocol is not None
         try:
             inner = {e.tag: e.value for e in parse_one(c.data).children()}
-            reader_key = curve.decode_point(inner[0x80])
-        except (KeyError, CardError):
+        except CardError:
+            return b"", 0x6A80
+        cipher = CIPHERS.get(int(self.ca_protocol.rsplit(".", 1)[-1]), "")
+        data, sw = self._chip_authentication(inner.get(0x80, b""), cipher)
+        return (encode_tlv(0x7C, b""), sw) if sw == OK else (data, sw)
+
+    def _ca_key(self, key_id: int | None) -> ec.EllipticCurvePrivateKey | None:
+        if key_id is None or key_id == self.profile.ca_key_id:
+            return self.profile.ca_key
+        return self.profile.ca_other_keys.get(key_id)
+
+    def _chip_authentication(self, reader_point: bytes, cipher: str) -> tuple[bytes, int]:
+        key = self._ca_key(self.ca_key_id)
+        if key is None or not cipher:
+            return b"", 0x6A80
+        curve = _curve_of(key)
+        try:
+            reader_key = curve.decode_point(reader_point)
+        except CardError:
             return b"", 0x6A80
         secret = curve.shared_x(key.private_numbers().private_value, reader_key)
-        cipher = "AES128" if self.ca_protocol.endswith(".2") else "3DES"
         self._ca_next = SecureMessaging(
             derive_key(secret, ENC, cipher), derive_key(secret, MAC, cipher), 0, cipher
         )
-        return encode_tlv(0x7C, b""), OK
+        return b"", OK
 
     # --- active authentication ----------------------------------------------------------------
 
@@ -336,9 +405,25 @@ class SimulatedChip:
             return b"", 0x6D00 if key is None else 0x6982
         if len(c.data) != 8:
             return b"", 0x6700
+        aa = self.profile.aa_scheme
         if isinstance(key, rsa.RSAPrivateKey):
-            return sign_iso9796_2(key, c.data, self.random(128)), OK
-        return sign_ecdsa_plain(key, c.data), OK
+            signature = sign_iso9796_2(
+                key,
+                c.data,
+                self.random(128),
+                hash_name=aa.hash_name,
+                explicit_trailer=aa.explicit_trailer,
+                total=aa.total_recovery,
+            )
+            return signature, OK
+        signature = sign_ecdsa_plain(key, c.data, aa.hash_name)
+        if aa.der:
+            from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+            half = len(signature) // 2
+            r, s = int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big")
+            signature = encode_dss_signature(r, s)
+        return signature, OK
 
 
 def _nonce_length(params: PaceParameters) -> int:

@@ -2,7 +2,16 @@
 
 import pytest
 
-from devices.card.apdu import CommandAPDU, ResponseAPDU, raise_for_status, status_error
+from devices.card.apdu import (
+    CommandAPDU,
+    ResponseAPDU,
+    odd_read_capacity,
+    offset_of,
+    raise_for_status,
+    read_binary,
+    read_binary_data,
+    status_error,
+)
 from devices.card.errors import (
     CardAccessDenied,
     FileNotFound,
@@ -72,3 +81,42 @@ def test_success_and_warnings_do_not_raise(sw: int) -> None:
 def test_response_splits_data_and_status_word() -> None:
     response = ResponseAPDU.decode(bytes.fromhex("0102039000"))
     assert (response.data, response.sw) == (b"\x01\x02\x03", 0x9000)
+
+
+# --- READ BINARY with even and odd INS (ISO/IEC 7816-4 §11.2.3) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("offset", "want", "extended", "encoded"),
+    [
+        (0x0000, 0xDF, False, "00B00000DF"),
+        (0x7FFF, 0xDF, False, "00B07FFFDF"),  # the last offset P1-P2 can carry
+        (0x8000, 0xDC, False, "00B1000004" "5402" "8000" "DF"),  # DO'54', Le covers 53 81 DC
+        (0x11170, 0x10, False, "00B1000005" "5403" "011170" "12"),  # 53 10 + 16 bytes
+        (0x8000, 0x6FFC, True, "00B1000000" "0004" "5402" "8000" "7000"),  # extended case 4
+    ],
+)  # fmt: skip
+def test_read_binary_uses_b1_with_an_offset_object_beyond_32767(
+    offset: int, want: int, extended: bool, encoded: str
+) -> None:
+    assert read_binary(offset, want, extended=extended).encode().hex().upper() == encoded.upper()
+
+
+def test_the_b1_answer_is_unwrapped_from_do53() -> None:
+    command = read_binary(0x8000, 3)
+    assert read_binary_data(command, bytes.fromhex("5303AABBCC")) == bytes.fromhex("AABBCC")
+
+
+def test_a_b1_answer_that_is_not_do53_is_a_parse_error() -> None:
+    with pytest.raises(ParseError):
+        read_binary_data(read_binary(0x8000, 3), bytes.fromhex("5403AABBCC"))
+
+
+@pytest.mark.parametrize(("le", "capacity"), [(0xDF, 0xDC), (0x82, 0x7F), (0x7000, 0x6FFC), (2, 0)])
+def test_the_odd_read_capacity_leaves_room_for_the_do53_header(le: int, capacity: int) -> None:
+    assert odd_read_capacity(le) == capacity
+
+
+def test_the_chip_reads_the_offset_from_do54() -> None:
+    assert offset_of(read_binary(0x12345, 16)) == 0x12345
+    assert offset_of(CommandAPDU(0x00, 0xB0, 0x81, 0x20, le=4)) == 0x20  # SFI form: P2 only

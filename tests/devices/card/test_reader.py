@@ -10,6 +10,7 @@ from devices.card.errors import CardAccessDenied, CardRemoved
 from devices.card.qr import parse_qr
 from devices.card.reader import AccessMemory, ChipReader
 from devices.card.simulator import ChipFaults, SimulatedChip
+from devices.card.simulator.profile import AaScheme
 from devices.card.transports.simulated import LinkFaults, SimulatedTransport
 from tests.devices.card.simulated_cards import CITIZEN, profile, transport
 
@@ -174,3 +175,122 @@ def test_a_slow_card_is_waited_for() -> None:
     t = transport(link=LinkFaults(delay_s=0.01))
     result = _reader(t).read(KEYS, ("DG1",))
     assert result.files["DG1"] == profile().files[0x0101] and result.stats.link_s >= 0.01 * 8
+
+
+# --- status words without secure messaging (ICAO 9303-11 §9.8.6.3, ISO/IEC 7816-4 §10.2) -------
+
+
+@pytest.mark.parametrize(("name", "sw", "code"), [
+    ("DG11", 0x6A82, "card_file_not_found"),
+    ("DG3", 0x6982, "card_access_denied"),
+])  # fmt: skip
+def test_a_bare_status_word_ends_that_file_and_later_files_are_still_read(
+    name: str, sw: int, code: str
+) -> None:
+    from tests.devices.card.world_cards import card, read
+
+    profile = card(faults=ChipFaults(bare_sw=((name, sw),)))
+    result = read(profile, ("DG1", name, "DG13", "SOD"))
+    assert result.absent == [name] and result.file_errors == {name: code}
+    assert result.files["DG13"] == profile.files[0x010D] and "SOD" in result.files
+    assert result.stats.resumes == 0  # the session was kept
+
+
+# --- files over 32 KB: READ BINARY B1 with an offset DO'54' -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "extended", "needs_b1"),
+    [
+        (40_000, False, True),
+        (70_000, False, True),
+        (40_000, True, False),  # 28,672 + the rest: the second offset is still below 32,768
+        (70_000, True, True),
+    ],
+)
+def test_a_large_dg2_is_read_past_32767_with_read_binary_b1(
+    size: int, extended: bool, needs_b1: bool
+) -> None:
+    from tests.devices.card.world_cards import card, read
+
+    profile = card(dg2_bytes=size)
+    log: list[bytes] = []
+    result = read(profile, ("DG2", "DG1"), extended=extended, log=log)
+    assert len(profile.files[0x0102]) > size
+    assert result.files["DG2"] == profile.files[0x0102]
+    assert any(apdu[1] == 0xB1 for apdu in log) == needs_b1
+
+
+def test_a_card_without_read_binary_b1_loses_only_the_large_file() -> None:
+    from dataclasses import replace
+
+    from tests.devices.card.world_cards import card, read
+
+    profile = replace(card(dg2_bytes=40_000), odd_read_binary=False)
+    result = read(profile, ("DG2", "DG13"))
+    assert result.file_errors == {"DG2": "card_unsupported"}
+    assert result.files["DG13"] == profile.files[0x010D]
+
+
+# --- active authentication as other issuers' chips answer ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        AaScheme("sha1"),
+        AaScheme("sha1", explicit_trailer=True),
+        AaScheme("sha224", explicit_trailer=True),
+        AaScheme("sha256", explicit_trailer=True),
+        AaScheme("sha384", explicit_trailer=True),
+        AaScheme("sha512", explicit_trailer=True),
+        AaScheme("sha256", explicit_trailer=True, total_recovery=True),
+    ],
+    ids=lambda s: (
+        f"{s.hash_name}-{'explicit' if s.explicit_trailer else 'BC'}"
+        + ("-total" if s.total_recovery else "")
+    ),
+)
+def test_rsa_active_authentication_succeeds_with_every_trailer(scheme: AaScheme) -> None:
+    from tests.devices.card.world_cards import card, read
+
+    result = read(card(aa="rsa", aa_scheme=scheme), ("DG14", "DG15"))
+    assert result.active_authentication.status == "SUCCEEDED", result.active_authentication
+
+
+@pytest.mark.parametrize(
+    "scheme",
+    [AaScheme("sha1"), AaScheme("sha384"), AaScheme("sha512"), AaScheme("sha256", der=True)],
+)
+def test_ecdsa_active_authentication_succeeds_with_the_hash_dg14_names(scheme: AaScheme) -> None:
+    from tests.devices.card.world_cards import card, read
+
+    result = read(card(aa="ecdsa", aa_scheme=scheme), ("DG14", "DG15"))
+    assert result.active_authentication.status == "SUCCEEDED", result.active_authentication
+
+
+def test_a_clone_signing_with_another_key_fails_active_authentication() -> None:
+    from tests.devices.card.world_cards import card, read
+
+    result = read(card(aa="rsa", faults=ChipFaults(clone="aa_key")))
+    assert result.active_authentication.status == "FAILED"
+    assert "DG13" in result.files
+
+
+def test_a_clone_hiding_dg15_has_no_active_authentication_but_is_listed() -> None:
+    from tests.devices.card.world_cards import card, read
+
+    result = read(card(faults=ChipFaults(clone="hide_dg15")))
+    assert result.active_authentication.status == "NOT_PRESENT"
+    assert result.absent == ["DG15"]
+
+
+def test_a_file_claiming_more_than_a_megabyte_is_refused_before_it_is_read() -> None:
+    card = profile()
+    files = dict(card.files)
+    files[0x0102] = bytes.fromhex("75 84 01 00 00 00") + bytes(200)  # DG2 claiming 16 MiB
+    t = transport(replace(card, files=files))
+    result = _reader(t).read(KEYS)
+    assert result.file_errors == {"DG2": "card_file_too_large"}
+    assert result.files["DG13"] == card.files[0x010D] and "SOD" in result.files
+    assert result.stats.apdus < 40  # it stopped after the first block of DG2 (16 MiB: 75,000+)

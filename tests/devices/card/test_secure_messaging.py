@@ -4,6 +4,7 @@ import pytest
 
 from devices.card import SecureMessaging
 from devices.card.errors import ResponseMacInvalid
+from devices.card.secure_messaging import closes_session
 from tests.devices.card.icao_vectors import h, load
 
 SM = load("sm_vectors")
@@ -87,3 +88,32 @@ def test_extended_length_commands_stay_extended_when_protected() -> None:
     protected = reader.protect(h("00B00000000800"))  # Le = 0x0800, extended
     assert protected[4] == 0x00  # extended Lc marker
     assert chip.unprotect_command(protected).le == 0x0800
+
+
+@pytest.mark.parametrize("cipher", ["3DES", "AES128"])
+def test_odd_ins_data_travel_in_do85_both_ways(cipher: str) -> None:
+    """ISO/IEC 7816-4 §10.2: the BER-TLV data of an odd INS are encrypted into DO'85'."""
+    size = 8 if cipher == "3DES" else 16
+    reader = SecureMessaging(bytes(range(16)), bytes(range(16, 32)), bytes(size), cipher)
+    chip = SecureMessaging(bytes(range(16)), bytes(range(16, 32)), bytes(size), cipher)
+    protected = reader.protect(h("00B10000045402800012"))
+    assert protected[5] == 0x85
+    plain = chip.unprotect_command(protected)
+    assert (plain.ins, plain.data, plain.le) == (0xB1, h("54028000"), 0x12)
+    response = chip.protect_response(h("5310") + bytes(16), 0x9000, odd=True)
+    assert response[0] == 0x85
+    assert reader.unprotect(response) == h("5310") + bytes(16) + b"\x90\x00"
+
+
+@pytest.mark.parametrize(("sw", "closes"), [
+    (0x6987, True), (0x6988, True), (0x6A82, False), (0x6982, False), (0x6B00, False),
+])  # fmt: skip
+def test_only_sm_errors_close_the_session(sw: int, closes: bool) -> None:
+    assert closes_session(sw) == closes
+
+
+def test_a_bare_status_word_leaves_the_ssc_where_it_was() -> None:
+    reader = SecureMessaging(bytes(16), bytes(16), bytes(16), "AES128")
+    reader.protect(h("00A4020C020101"))
+    before = reader.ssc
+    assert reader.unprotect(h("6A82")) == h("6A82") and reader.ssc == before
