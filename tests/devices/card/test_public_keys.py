@@ -187,3 +187,10 @@ def test_a_certificate_with_null_ecdsa_parameters_still_yields_its_key() -> None
     numbers = pki.ds_key.public_key().public_numbers()
     assert isinstance(numbers, ec.EllipticCurvePublicNumbers)
     assert certificate_public_key(lenient).point == (numbers.x, numbers.y)
+
+
+def test_explicit_parameters_with_a_composite_order_are_refused() -> None:
+    bp256 = standard_curve("brainpoolP256r1")
+    composite = Curve("test", bp256.p, bp256.a, bp256.b, bp256.gx, bp256.gy, bp256.n + 2)
+    with pytest.raises(KeyUnsupported, match="not prime|Hasse|order"):
+        load_public_key(ec_spki(composite, bp256.generator, explicit=True))
