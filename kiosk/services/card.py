@@ -6,11 +6,12 @@ the reader spec the card-transport registry parsed from `[devices] card_reader`;
 camera simulator shows (`devices.card.simulator.demo_citizens`).
 
 The identity's `authenticity` is the passive-authentication status (VALID, DATA_TAMPERED,
-SIGNATURE_INVALID, UNTRUSTED_CSCA, NO_TRUST_STORE); when the data verify, CHIP_AUTH_FAILED if the
-chip fails active / chip authentication (a possible clone), or CHIP_AUTH_INCOMPLETE if EF.COM or
-the SOD lists DG14 / DG15 but CA / AA could not be completed (a hidden DG15, a refused command,
-an algorithm we do not implement). Anything but VALID needs an audited staff decision before the
-journey continues.
+SIGNATURE_INVALID, NOT_IN_SOD, UNTRUSTED_CSCA, NO_TRUST_STORE); when the data verify,
+CHIP_AUTH_FAILED if the chip fails active / chip authentication (a possible clone), or
+CHIP_AUTH_INCOMPLETE if EF.COM or the SOD lists DG14 / DG15 but CA / AA could not be completed (a
+hidden DG15, a refused command, an algorithm we do not implement). Anything but VALID needs an
+audited staff decision before the journey continues. A data group the SOD does not list is never
+parsed into the document, so it never reaches the identity (`devices.card.document`).
 """
 
 from __future__ import annotations
