@@ -1,63 +1,67 @@
-"""Managing the CSCA trust store: import certificates and ICAO CSCA master lists, list expiry.
+"""Managing the CSCA trust store: import certificates and ICAO CSCA master lists, list them.
 
 On disk the trust store stays a plain folder of DER certificates (`[security] trust_store`),
 which `devices.card.trust_store.load_trust_store` reads for passive authentication; this module
 only decides what goes in.
 
-A master list (ICAO 9303-12 §9) is imported only after its own CMS signature checks out:
-the signed-attributes message digest matches the list, the signature verifies with the master
-list signer certificate carried in the CMS, and that signer certificate is issued by a CSCA the
-kiosk already trusts — or by a CSCA inside the list whose SHA-256 fingerprint the operator
-confirmed out of band (`--accept-fingerprint`, compared with the issuing state's publication).
-A list that merely vouches for itself is refused.
+A master list (ICAO 9303-12 §9) is imported only when its own CMS signature is VALID: the
+signed-attributes message digest matches the list, the signature verifies with the master list
+signer certificate carried in the CMS, that certificate is valid now, and it is issued by a CSCA
+the kiosk already trusts — or by a CSCA in the list or the CMS whose SHA-256 fingerprint the
+operator confirmed out of band (`--accept-fingerprint`, compared with the issuing state's
+publication). A list that merely vouches for itself is UNTRUSTED_SIGNER and nothing is written.
+
+Of a list whose signature is VALID every certificate that can be used is imported; each one that
+cannot (unparseable, not a CA, unsupported key, a signature that does not verify, a link
+certificate whose issuing CSCA is nowhere) is skipped and reported. The new files are written
+all or none (staged in a hidden folder, then renamed; undone if a rename fails).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives.serialization import Encoding
+from devices.card.public_keys import KeyUnsupported, VerifyingKey, certificate_public_key
 
 from devices.card.cms import (
     SignatureInvalid,
     carried_certificates,
-    issued_by,
     signer_certificate,
     verify_signer,
 )
 from devices.card.errors import CardError
 from devices.card.lds.sod import SecurityObject, SignerInfo, parse_signed_data
 from devices.card.tlv import parse_one
-from devices.card.trust_store import ID_CSCA_MASTER_LIST, certificates_in, listed_certificates
-from kiosk.crypto.keyring import write_atomically
+from devices.card.trust_store import (
+    ID_CSCA_MASTER_LIST,
+    ListedCertificate,
+    country_of,
+    master_list_certificates,
+    parse_listed,
+    read_certificates,
+    subject_text,
+    trust_files,
+)
 
 EXPIRED, EXPIRING, VALID = "expired", "expiring", "valid"
+SignatureStatus = Literal["VALID", "INVALID", "UNTRUSTED_SIGNER", "NOT_CHECKED"]
 
 
 class TrustStoreError(Exception):
     """A certificate or master list cannot be imported; the message says why."""
-
-
-class MasterListInvalid(TrustStoreError):
-    """The master list's own signature, digest or signer chain does not check out."""
-
-
-class UnconfirmedIssuer(MasterListInvalid):
-    """The signer's CSCA is only vouched for by the list itself: confirm its fingerprint."""
-
-    def __init__(self, csca: x509.Certificate) -> None:
-        self.fingerprint = fingerprint(csca)
-        super().__init__(
-            f"the master list signer is issued by {_subject(csca)}, which this kiosk does not "
-            f"trust yet; compare its SHA-256 fingerprint {self.fingerprint} with the one the "
-            "issuing state publishes, then import again with --accept-fingerprint"
-        )
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,27 @@ class TrustEntry:
     file: str
     country: str
     subject: str
-    not_after: datetime
+    not_after: datetime | None  # None: the file does not parse
     days_left: int
-    status: str  # valid | expiring | expired
+    status: str  # valid | expiring | expired (or "" when unparseable)
     fingerprint: str
+    key_algorithm: str = ""  # RSA | EC
+    curve: str = ""  # EC curve name (e.g. brainpoolP512r1); "" for RSA
+    explicit_parameters: bool = False
+    usable: bool = True
+    reason: str = ""  # why not usable
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.__dict__,
+            "not_after": self.not_after.isoformat() if self.not_after else None,
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    subject: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -76,179 +97,424 @@ class ImportReport:
     added: tuple[str, ...]  # file names written
     already_present: int
     signer: str = ""  # master list signer subject
+    skipped: tuple[Skipped, ...] = ()
+    signature: SignatureStatus | Literal[""] = ""  # master lists only
+    detail: str = ""  # why the signature is not VALID
+    fingerprint_to_confirm: str = ""  # the signer's CSCA, when only the list vouches for it
+
+    def as_json(self) -> dict[str, Any]:
+        """The `kiosk trust import-masterlist --json` contract: exactly these keys."""
+        return {
+            "imported": len(self.added),
+            "already_present": self.already_present,
+            "skipped": [{"subject": s.subject, "reason": s.reason} for s in self.skipped],
+            "signature": self.signature or "NOT_CHECKED",
+        }
 
 
-def fingerprint(certificate: x509.Certificate) -> str:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
-
-
-def _subject(certificate: x509.Certificate) -> str:
-    return certificate.subject.rfc4514_string()
-
-
-def _country(certificate: x509.Certificate) -> str:
-    values = certificate.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)
-    return str(values[0].value) if values else "??"
-
-
-def _is_ca(certificate: x509.Certificate) -> bool:
-    try:
-        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
-    except x509.ExtensionNotFound:
-        return True  # old CSCAs may lack the extension; the chain check still applies
-    return constraints.value.ca
+def fingerprint(certificate: x509.Certificate | bytes) -> str:
+    der = certificate if isinstance(certificate, bytes) else certificate.public_bytes(Encoding.DER)
+    return hashlib.sha256(der).hexdigest()
 
 
 class TrustStoreFolder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def certificates(self) -> list[tuple[str, x509.Certificate]]:
-        found: list[tuple[str, x509.Certificate]] = []
+    def listed(self) -> list[tuple[str, ListedCertificate]]:
+        """Every certificate in the folder with the file it is in; a file that does not parse
+        comes back as one unparseable entry."""
+        found: list[tuple[str, ListedCertificate]] = []
         if not self.folder.is_dir():
             return found
-        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
+        for path in trust_files(self.folder):
             try:
-                found.extend((path.name, c) for c in certificates_in(path.read_bytes()))
-            except (OSError, CardError):
-                continue  # `kiosk doctor` reports unreadable files through load_trust_store
+                found.extend((path.name, c) for c in read_certificates(path.read_bytes()))
+            except (OSError, CardError) as exc:
+                found.append((path.name, ListedCertificate(b"", None, f"unparseable: {exc}")))
+        return found
+
+    def certificates(self) -> list[tuple[str, x509.Certificate]]:
+        """The certificates `cryptography` loads (kept for callers that need its objects)."""
+        from devices.card.trust_store import strict_certificate
+
+        found = []
+        for name, listed in self.listed():
+            loaded = strict_certificate(listed.der) if listed.certificate else None
+            if loaded is not None:
+                found.append((name, loaded))
         return found
 
     def entries(self, now: datetime | None = None, warn_days: int = 60) -> list[TrustEntry]:
         now = now or datetime.now(UTC)
-        rows = []
-        for name, cert in self.certificates():
-            not_after = cert.not_valid_after_utc
-            days_left = (not_after - now).days
-            status = EXPIRED if not_after <= now else EXPIRING if days_left < warn_days else VALID
-            rows.append(
-                TrustEntry(
-                    name,
-                    _country(cert),
-                    _subject(cert),
-                    not_after,
-                    days_left,
-                    status,
-                    fingerprint(cert),
-                )
-            )
-        return sorted(rows, key=lambda e: (e.not_after, e.country))
+        rows = [_entry(name, listed, now, warn_days) for name, listed in self.listed()]
+        far = datetime.max.replace(tzinfo=UTC)
+        return sorted(rows, key=lambda e: (e.not_after or far, e.country, e.file))
 
-    def add(self, certificates: list[x509.Certificate]) -> ImportReport:
-        from cryptography.hazmat.primitives.serialization import Encoding
-
-        present = {fingerprint(c) for _, c in self.certificates()}
-        added: list[str] = []
-        duplicates = 0
-        for cert in certificates:
-            if not _is_ca(cert):
-                raise TrustStoreError(f"{_subject(cert)} is not a CA certificate (not a CSCA)")
-            print_ = fingerprint(cert)
-            if print_ in present:
-                duplicates += 1
-                continue
-            name = f"{_country(cert)}_{print_[:16]}.der"
-            write_atomically(self.folder / name, cert.public_bytes(Encoding.DER), mode=0o644)
-            present.add(print_)
-            added.append(name)
-        return ImportReport(tuple(added), duplicates)
+    def add(self, certificates: Sequence[x509.Certificate | bytes]) -> ImportReport:
+        """Import CSCA certificates (all or none); a non-CA certificate is refused."""
+        listed = [
+            parse_listed(c if isinstance(c, bytes) else c.public_bytes(Encoding.DER))
+            for c in certificates
+        ]
+        for item in listed:
+            if item.certificate is None:
+                raise TrustStoreError(f"not a certificate: {item.problem}")
+            if item.certificate.ca is False:
+                raise TrustStoreError(f"{item.subject} is not a CA certificate (not a CSCA)")
+        return self._write(listed, ())
 
     def import_certificates(self, data: bytes) -> ImportReport:
         """A CSCA certificate file (DER, or PEM with one or more certificates)."""
         try:
-            certificates = certificates_in(data)
+            certificates = read_certificates(data)
         except CardError as exc:
             raise TrustStoreError(f"not a certificate: {exc}") from None
         if not certificates:
             raise TrustStoreError("the file holds no certificate")
-        return self.add(certificates)
+        return self.add([c.der for c in certificates])
 
     def import_master_list(
         self, data: bytes, accept_fingerprint: str = "", now: datetime | None = None
     ) -> ImportReport:
-        trusted = [c for _, c in self.certificates()]
-        certificates, signer = verify_master_list(data, trusted, accept_fingerprint, now)
+        """Check the list's signature; when VALID import every usable CSCA (all or none written),
+        otherwise write nothing. Raise `TrustStoreError` only when the file is no master list."""
         try:
-            report = self.add(certificates)
-            return ImportReport(report.added, report.already_present, _subject(signer))
-        except (ValueError, x509.InvalidVersion) as exc:
-            raise MasterListInvalid(f"a listed certificate is malformed: {exc}") from None
+            listed = master_list_certificates(data)  # refuses a file over 50 MB before parsing
+        except CardError as exc:
+            raise TrustStoreError(f"not a CSCA master list: {exc}") from None
+        trusted = [c for _, c in self.listed() if c.certificate is not None]
+        check = check_master_list_signature(
+            data, trusted, listed, accept_fingerprint, now or datetime.now(UTC)
+        )
+        usable, skipped = vet_master_list(listed, trusted)
+        if check.status != "VALID":
+            present = _already_present(usable, trusted)
+            return ImportReport((), present, check.signer, tuple(skipped), check.status,
+                                check.detail, check.fingerprint_to_confirm)  # fmt: skip
+        report = self._write(usable, tuple(skipped))
+        return ImportReport(report.added, report.already_present, check.signer,
+                            tuple(skipped), "VALID")  # fmt: skip
+
+    def _write(
+        self, listed: Sequence[ListedCertificate], skipped: tuple[Skipped, ...]
+    ) -> ImportReport:
+        present = {fingerprint(c.der) for _, c in self.listed() if c.der}
+        files: dict[str, bytes] = {}
+        duplicates = 0
+        for item in listed:
+            assert item.certificate is not None
+            print_ = fingerprint(item.der)
+            if print_ in present:
+                duplicates += 1
+                continue
+            present.add(print_)
+            files[f"{country_of(item.certificate)}_{print_[:16]}.der"] = item.der
+        write_all_or_none(self.folder, files)
+        return ImportReport(tuple(files), duplicates, skipped=skipped)
 
 
-def verify_master_list(
+def _already_present(listed: Iterable[ListedCertificate], trusted: list[ListedCertificate]) -> int:
+    known = {fingerprint(c.der) for c in trusted}
+    return sum(1 for c in {fingerprint(item.der) for item in listed} if c in known)
+
+
+# --- which certificates of a list can be used ---------------------------------------------------
+
+
+def vet_master_list(
+    listed: list[ListedCertificate], trusted: list[ListedCertificate]
+) -> tuple[list[ListedCertificate], list[Skipped]]:
+    """The list's certificates that can anchor passive authentication, and the others with the
+    reason. Self-signed CSCAs must verify with their own key; a link certificate (an old CSCA
+    vouching for a new key, ICAO 9303-12 §7.1.1) must verify with the key of a CSCA that is itself
+    usable — from the list or already trusted — so links are followed to their root."""
+    skipped: list[Skipped] = []
+    candidates: list[tuple[ListedCertificate, VerifyingKey]] = []
+    seen: set[str] = set()
+    for item in listed:
+        print_ = fingerprint(item.der)
+        if print_ in seen:
+            continue
+        seen.add(print_)
+        if item.certificate is None:
+            skipped.append(Skipped(item.subject, item.problem))
+            continue
+        if item.certificate.ca is False:
+            skipped.append(
+                Skipped(item.subject, "not a CA certificate (basicConstraints cA false)")
+            )
+            continue
+        try:
+            candidates.append((item, certificate_public_key(item.der)))
+        except KeyUnsupported as exc:
+            skipped.append(Skipped(item.subject, f"unsupported key: {exc}"))
+        except CardError as exc:
+            skipped.append(Skipped(item.subject, f"unparseable public key: {exc}"))
+    anchors = _keys_of(trusted)
+    accepted: list[tuple[ListedCertificate, VerifyingKey]] = []
+    pending = candidates
+    while pending:  # follow link certificates until no new CSCA becomes usable
+        still: list[tuple[ListedCertificate, VerifyingKey]] = []
+        for item, key in pending:
+            issuers = [(i, k) for i, k in anchors + accepted if _names_issuer(item, i)]
+            if (_names_issuer(item, item) and signed_by(item, key)) or any(
+                signed_by(item, k) for _, k in issuers
+            ):
+                accepted.append((item, key))
+            else:
+                still.append((item, key))
+        if len(still) == len(pending):
+            break
+        pending = still
+    for item, key in pending:
+        skipped.append(Skipped(item.subject, _why_unverified(item, key, candidates + anchors)))
+    return [item for item, _ in accepted], skipped
+
+
+def _keys_of(certificates: list[ListedCertificate]) -> list[tuple[ListedCertificate, VerifyingKey]]:
+    keys = []
+    for item in certificates:
+        try:
+            keys.append((item, certificate_public_key(item.der)))
+        except CardError:
+            continue
+    return keys
+
+
+def _names_issuer(certificate: ListedCertificate, issuer: ListedCertificate) -> bool:
+    assert certificate.certificate is not None and issuer.certificate is not None
+    return bool(certificate.certificate.issuer == issuer.certificate.subject)
+
+
+def signed_by(certificate: ListedCertificate, key: VerifyingKey) -> bool:
+    """Whether `key` signed the certificate (strict verification of a leniently parsed one)."""
+    from devices.card.lds.sod import AlgorithmIdentifier
+
+    parsed = certificate.certificate
+    assert parsed is not None
+    algorithm = parsed["signature_algorithm"]
+    parameters = algorithm["parameters"]
+    identifier = AlgorithmIdentifier(
+        algorithm["algorithm"].dotted, parameters.dump() if parameters.contents else b""
+    )
+    try:
+        return key.verify(
+            identifier, bytes(parsed["signature_value"].native), parsed["tbs_certificate"].dump()
+        )
+    except CardError:
+        return False
+
+
+def _why_unverified(
+    item: ListedCertificate,
+    key: VerifyingKey,
+    known: list[tuple[ListedCertificate, VerifyingKey]],
+) -> str:
+    assert item.certificate is not None
+    if _names_issuer(item, item) and not any(_names_issuer(item, i) for i, _ in known if i != item):
+        return "the self-signature does not verify"
+    if not any(_names_issuer(item, i) for i, _ in known):
+        issuer = item.certificate.issuer.human_friendly
+        return f"link certificate: its issuer ({issuer}) is neither in the list nor trusted"
+    return "link certificate: no CSCA of that name in the list or the trust store signed it"
+
+
+# --- the list's own signature -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    status: SignatureStatus
+    detail: str = ""  # why it is not VALID
+    signer: str = ""  # the master list signer's subject
+    fingerprint_to_confirm: str = ""  # UNTRUSTED_SIGNER: the CSCA the operator may confirm
+
+    @property
+    def rank(self) -> int:
+        return ("VALID", "UNTRUSTED_SIGNER", "INVALID", "NOT_CHECKED").index(self.status)
+
+
+def check_master_list_signature(
     data: bytes,
-    trusted: list[x509.Certificate],
+    trusted: list[ListedCertificate],
+    listed: list[ListedCertificate],
     accept_fingerprint: str = "",
     now: datetime | None = None,
-) -> tuple[list[x509.Certificate], x509.Certificate]:
-    """The CSCA certificates of a master list whose signature checks out, and its signer."""
-    try:
-        return _verify_master_list(data, trusted, accept_fingerprint, now or datetime.now(UTC))
-    except (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
-        # `cryptography` parses certificate parts lazily: a malformed one fails when touched.
-        raise MasterListInvalid(f"a certificate in the master list is malformed: {exc}") from None
-
-
-def _verify_master_list(
-    data: bytes, trusted: list[x509.Certificate], accept_fingerprint: str, now: datetime
-) -> tuple[list[x509.Certificate], x509.Certificate]:
+) -> SignatureCheck:
+    """VALID, INVALID (digest, content type, signature or signer validity wrong),
+    UNTRUSTED_SIGNER (the signature verifies but no trusted or confirmed CSCA issued the signer) or
+    NOT_CHECKED (no signer, the signer's certificate is not carried, or its key is unsupported).
+    With several signers the best outcome counts."""
     try:
         signed = parse_signed_data(parse_one(data))
     except CardError as exc:
-        raise MasterListInvalid(f"not a CMS SignedData: {exc}") from None
-    if signed.content_type != ID_CSCA_MASTER_LIST:
-        raise MasterListInvalid(f"content type {signed.content_type} is not a CSCA master list")
-    listed = _listed_certificates(signed.encapsulated_content)
-    if len(signed.signers) != 1:
-        raise MasterListInvalid(f"expected one signer, found {len(signed.signers)}")
-    signer_info = signed.signers[0]
-    signer = _signer_certificate(signed, signer_info)
-    _check_signature(signed, signer_info, signer)
-    if not signer.not_valid_before_utc <= now <= signer.not_valid_after_utc:
-        raise MasterListInvalid(
-            f"the master list signer certificate is not valid now "
-            f"({signer.not_valid_before_utc:%Y-%m-%d} to {signer.not_valid_after_utc:%Y-%m-%d})"
-        )
-    if any(issued_by(signer, csca) for csca in trusted):
-        return listed, signer
-    in_list = [csca for csca in listed if issued_by(signer, csca)]
-    if not in_list:
-        raise MasterListInvalid("no known CSCA issued the master list signer certificate")
-    wanted = accept_fingerprint.lower().replace(":", "").strip()
-    if not any(wanted and hmac.compare_digest(fingerprint(c), wanted) for c in in_list):
-        raise UnconfirmedIssuer(in_list[0])
-    return listed, signer
+        return SignatureCheck("INVALID", f"not a CMS SignedData: {exc}")
+    if not signed.signers:
+        return SignatureCheck("NOT_CHECKED", "the master list carries no signature")
+    checks = [
+        _check_signer(signed, info, trusted, listed, accept_fingerprint, now or datetime.now(UTC))
+        for info in signed.signers
+    ]
+    return min(checks, key=lambda c: c.rank)
 
 
-def _listed_certificates(content: bytes) -> list[x509.Certificate]:
-    try:
-        certificates = listed_certificates(content)
-    except CardError as exc:
-        raise MasterListInvalid(f"the master list content is malformed: {exc}") from None
-    if not certificates:
-        raise MasterListInvalid("the master list is empty")
-    return certificates
-
-
-def _signer_certificate(signed: SecurityObject, info: SignerInfo) -> x509.Certificate:
-    try:
-        carried = carried_certificates(signed)
-    except CardError:
-        raise MasterListInvalid("a certificate in the CMS does not load") from None
-    found = signer_certificate(carried, info)
-    if found is None:
-        raise MasterListInvalid("the CMS does not carry the master list signer's certificate")
-    return found
-
-
-def _check_signature(signed: SecurityObject, info: SignerInfo, signer: x509.Certificate) -> None:
+def _check_signer(
+    signed: SecurityObject,
+    info: SignerInfo,
+    trusted: list[ListedCertificate],
+    listed: list[ListedCertificate],
+    accept_fingerprint: str,
+    now: datetime,
+) -> SignatureCheck:
     if info.content_type not in (None, ID_CSCA_MASTER_LIST):
-        raise MasterListInvalid("the signed content type is not a CSCA master list")
+        return SignatureCheck("INVALID", "the signed content type is not a CSCA master list")
+    try:
+        signer = signer_certificate(carried_certificates(signed), info)
+    except CardError as exc:
+        return SignatureCheck("NOT_CHECKED", f"a certificate in the CMS does not load: {exc}")
+    if signer is None:
+        return SignatureCheck(
+            "NOT_CHECKED", "the CMS does not carry the master list signer's certificate"
+        )
+    subject = signer.subject.rfc4514_string()
     try:
         verify_signer(signed, info, signer)
     except SignatureInvalid as exc:
-        raise MasterListInvalid(f"master list: {exc}") from None
+        return SignatureCheck("INVALID", f"master list: {exc}", subject)
+    except (CardError, ValueError, UnsupportedAlgorithm) as exc:
+        return SignatureCheck("NOT_CHECKED", f"the signature cannot be checked: {exc}", subject)
+    if not signer.not_valid_before_utc <= now <= signer.not_valid_after_utc:
+        return SignatureCheck(
+            "INVALID",
+            "the master list signer certificate is not valid now "
+            f"({signer.not_valid_before_utc:%Y-%m-%d} to {signer.not_valid_after_utc:%Y-%m-%d})",
+            subject,
+        )
+    signer_listed = parse_listed(signer.public_bytes(Encoding.DER))
+    if any(_issued(signer_listed, csca) for csca in trusted):
+        return SignatureCheck("VALID", signer=subject)
+    carried = [parse_listed(raw) for raw in signed.certificates]
+    issuers = [c for c in listed + carried if c.certificate and _issued(signer_listed, c)]
+    if not issuers:
+        return SignatureCheck(
+            "UNTRUSTED_SIGNER", "no known CSCA issued the master list signer certificate", subject
+        )
+    wanted = accept_fingerprint.lower().replace(":", "").strip()
+    if any(wanted and hmac.compare_digest(fingerprint(c.der), wanted) for c in issuers):
+        return SignatureCheck("VALID", signer=subject)
+    issuer = issuers[0]
+    return SignatureCheck(
+        "UNTRUSTED_SIGNER",
+        f"the master list signer is issued by {issuer.subject}, which this kiosk does not trust "
+        f"yet; compare its SHA-256 fingerprint {fingerprint(issuer.der)} with the one the "
+        "issuing state publishes, then import again with --accept-fingerprint",
+        subject,
+        fingerprint(issuer.der),
+    )
+
+
+def _issued(certificate: ListedCertificate, issuer: ListedCertificate) -> bool:
+    if certificate.certificate is None or issuer.certificate is None:
+        return False
+    if not _names_issuer(certificate, issuer):
+        return False
+    try:
+        return signed_by(certificate, certificate_public_key(issuer.der))
+    except CardError:
+        return False
+
+
+# --- listing ------------------------------------------------------------------------------------
+
+
+def _entry(name: str, listed: ListedCertificate, now: datetime, warn_days: int) -> TrustEntry:
+    certificate = listed.certificate
+    if certificate is None:
+        return TrustEntry(name, "??", listed.subject, None, 0, "", fingerprint(listed.der), "",
+                          "", False, False, listed.problem or "unparseable")  # fmt: skip
+    not_after = _utc(certificate["tbs_certificate"]["validity"]["not_after"].native)
+    not_before = _utc(certificate["tbs_certificate"]["validity"]["not_before"].native)
+    days_left = (not_after - now).days
+    status = EXPIRED if not_after <= now else EXPIRING if days_left < warn_days else VALID
+    algorithm, curve, explicit, reason = "", "", False, ""
+    try:
+        key = certificate_public_key(listed.der)
+        algorithm = key.algorithm
+        curve = key.curve.name if key.curve is not None else ""
+        explicit = key.explicit
+    except KeyUnsupported as exc:
+        reason = f"unsupported key: {exc}"
     except CardError as exc:
-        raise MasterListInvalid(f"the signature is malformed: {exc}") from None
+        reason = f"unparseable public key: {exc}"
+    if not reason:
+        reason = _validity_problem(not_before, not_after, now) or _ca_problem(certificate)
+    return TrustEntry(name, country_of(certificate), subject_text(certificate), not_after,
+                      days_left, status, fingerprint(listed.der), algorithm, curve, explicit,
+                      not reason, reason)  # fmt: skip
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _validity_problem(not_before: datetime, not_after: datetime, now: datetime) -> str:
+    if not_after <= now:
+        return f"expired on {not_after:%Y-%m-%d}"
+    if now < not_before:
+        return f"not valid before {not_before:%Y-%m-%d}"
+    return ""
+
+
+def _ca_problem(certificate: asn1_x509.Certificate) -> str:
+    return "not a CA certificate" if certificate.ca is False else ""
+
+
+# --- all-or-none writing ------------------------------------------------------------------------
+
+STAGING_PREFIX = ".import-"  # hidden: `load_trust_store` never reads a half-done import
+
+
+def write_all_or_none(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file into `folder` or none: each is written and fsynced in a hidden staging
+    folder on the same file system, then renamed into place; if a rename fails, the files
+    already moved are removed again. A staging folder left by a crash is cleared first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if not files:
+        return
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    moved: list[Path] = []
+    try:
+        for name, data in files.items():
+            _write_synced(staging / name, data)
+        for name in files:
+            os.replace(staging / name, folder / name)
+            moved.append(folder / name)
+        _sync_folder(folder)
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name == "nt":
+        return  # Windows cannot open a folder to fsync it; its renames are journalled
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
