@@ -3,9 +3,11 @@ RSASSA-PSS (RFC 4055 parameters), ECDSA in DER or plain r‖s form (BSI TR-03111
 
 from __future__ import annotations
 
-from cryptography.exceptions import InvalidSignature
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from devices.card import asn1
@@ -13,12 +15,16 @@ from devices.card.errors import ParseError
 from devices.card.lds.sod import HASH_OIDS, AlgorithmIdentifier, algorithm
 from devices.card.tlv import iter_tlv, parse_prefix
 
+if TYPE_CHECKING:
+    from devices.card.public_keys import VerifyingKey
+
 _RSA_PKCS1 = {
     "1.2.840.113549.1.1.5": "sha1",
     "1.2.840.113549.1.1.14": "sha224",
     "1.2.840.113549.1.1.11": "sha256",
     "1.2.840.113549.1.1.12": "sha384",
     "1.2.840.113549.1.1.13": "sha512",
+    "1.3.14.3.2.29": "sha1",  # sha1WithRSASignature (OIW), still in old certificates
 }
 RSA_ENCRYPTION = "1.2.840.113549.1.1.1"
 RSA_PSS = "1.2.840.113549.1.1.10"
@@ -96,41 +102,46 @@ def pss_parameters(parameters: bytes) -> tuple[str, str, int]:
     return hash_name, mgf_hash, salt
 
 
+@dataclass(frozen=True)
+class Scheme:
+    """What a signature AlgorithmIdentifier asks for."""
+
+    family: str  # RSA | RSA-PSS | ECDSA
+    hash: str
+    mgf_hash: str = ""
+    salt: int = 0
+    plain: bool = False  # ECDSA r‖s (BSI TR-03111 §5.2.1) rather than DER
+
+
+def scheme(identifier: AlgorithmIdentifier, default_hash: str = "sha256") -> Scheme | None:
+    """The scheme an AlgorithmIdentifier names (None for one this package does not know).
+    `default_hash` is used for bare rsaEncryption / id-ecPublicKey (CMS puts the hash in the
+    digest algorithm)."""
+    oid = identifier.oid
+    if oid == RSA_PSS:
+        hash_name, mgf_hash, salt = pss_parameters(identifier.parameters)
+        return Scheme("RSA-PSS", hash_name, mgf_hash, salt)
+    if oid in _RSA_PKCS1 or oid == RSA_ENCRYPTION:
+        return Scheme("RSA", _RSA_PKCS1.get(oid, default_hash))
+    if oid in _ECDSA_PLAIN:
+        return Scheme("ECDSA", _ECDSA_PLAIN[oid], plain=True)
+    if oid in _ECDSA or oid == EC_PUBLIC_KEY:
+        return Scheme("ECDSA", _ECDSA.get(oid, default_hash))
+    return None
+
+
 def verify(
-    key: PublicKey,
+    key: PublicKey | VerifyingKey,
     identifier: AlgorithmIdentifier,
     signature: bytes,
     message: bytes,
     default_hash: str = "sha256",
 ) -> bool:
     """True if `signature` over `message` verifies with `key` under the named algorithm."""
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            if identifier.oid == RSA_PSS:
-                hash_name, mgf_hash, salt = pss_parameters(identifier.parameters)
-                pad: padding.AsymmetricPadding = padding.PSS(
-                    padding.MGF1(hash_algorithm(mgf_hash)), salt
-                )
-            elif identifier.oid in _RSA_PKCS1 or identifier.oid == RSA_ENCRYPTION:
-                hash_name = _RSA_PKCS1.get(identifier.oid, default_hash)
-                pad = padding.PKCS1v15()
-            else:
-                return False
-            key.verify(signature, message, pad, hash_algorithm(hash_name))
-            return True
-        if identifier.oid in _ECDSA_PLAIN:
-            hash_name = _ECDSA_PLAIN[identifier.oid]
-            signature = plain_to_der(signature)
-        elif identifier.oid in _ECDSA or identifier.oid == EC_PUBLIC_KEY:
-            hash_name = _ECDSA.get(identifier.oid, default_hash)
-            if not signature.startswith(b"\x30"):  # some signers use plain r‖s here too
-                signature = plain_to_der(signature)
-        else:
-            return False
-        key.verify(signature, message, ec.ECDSA(hash_algorithm(hash_name)))
-        return True
-    except InvalidSignature:
-        return False
+    from devices.card.public_keys import VerifyingKey, from_native
+
+    verifying = key if isinstance(key, VerifyingKey) else from_native(key)
+    return verifying.verify(identifier, signature, message, default_hash)
 
 
 def plain_to_der(signature: bytes) -> bytes:

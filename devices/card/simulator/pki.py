@@ -7,12 +7,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from asn1crypto import keys as asn1_keys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from devices.card import asn1
+from devices.card.ec import Curve
 from devices.card.lds.sod import (
     HASH_OID_BY_NAME,
     ID_LDS_SECURITY_OBJECT,
@@ -20,6 +22,7 @@ from devices.card.lds.sod import (
     encode_signed_attributes,
     encode_sod,
 )
+from devices.card.public_keys import curve_oid
 from devices.card.signatures import digest
 from devices.card.tlv import encode_tlv
 
@@ -153,3 +156,41 @@ def make_pki(kind: str = "ecdsa", label: str = "demo") -> TestPki:
         .sign(csca_key, hashes.SHA256(), rsa_padding=pss)
     )
     return TestPki(kind, csca_key, csca, ds_key, ds)
+
+
+# --- keys written as the world writes them --------------------------------------------------------
+
+
+def ec_spki(
+    curve: Curve, point: tuple[int, int], *, explicit: bool, compressed: bool = False
+) -> bytes:
+    """SubjectPublicKeyInfo of an EC point: the curve named by OID (RFC 5480) or spelled out as
+    explicit prime-field parameters (RFC 3279 §2.3.5, version 1, cofactor 1, no seed)."""
+    size = curve.byte_length
+    if explicit:
+        parameters = asn1_keys.ECDomainParameters(
+            name="specified",
+            value={
+                "version": 1,
+                "field_id": {"field_type": "prime_field", "parameters": curve.p},
+                "curve": {"a": curve.a.to_bytes(size, "big"), "b": curve.b.to_bytes(size, "big")},
+                "base": _encode_point(curve, curve.generator, compressed),
+                "order": curve.n,
+                "cofactor": 1,
+            },
+        )
+    else:
+        parameters = asn1_keys.ECDomainParameters(name="named", value=curve_oid(curve.name))
+    return asn1_keys.PublicKeyInfo(
+        {
+            "algorithm": {"algorithm": "ec", "parameters": parameters},
+            "public_key": _encode_point(curve, point, compressed),
+        }
+    ).dump()
+
+
+def _encode_point(curve: Curve, point: tuple[int, int], compressed: bool) -> bytes:
+    size = curve.byte_length
+    if compressed:
+        return bytes([2 | (point[1] & 1)]) + point[0].to_bytes(size, "big")
+    return b"\x04" + point[0].to_bytes(size, "big") + point[1].to_bytes(size, "big")
