@@ -34,7 +34,6 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
-from devices.card.public_keys import KeyUnsupported, VerifyingKey, certificate_public_key
 
 from devices.card.cms import (
     SignatureInvalid,
@@ -44,6 +43,7 @@ from devices.card.cms import (
 )
 from devices.card.errors import CardError
 from devices.card.lds.sod import SecurityObject, SignerInfo, parse_signed_data
+from devices.card.public_keys import KeyUnsupported, VerifyingKey, certificate_public_key
 from devices.card.tlv import parse_one
 from devices.card.trust_store import (
     ID_CSCA_MASTER_LIST,
@@ -251,25 +251,28 @@ def vet_master_list(
             skipped.append(Skipped(item.subject, f"unsupported key: {exc}"))
         except CardError as exc:
             skipped.append(Skipped(item.subject, f"unparseable public key: {exc}"))
-    anchors = _keys_of(trusted)
-    accepted: list[tuple[ListedCertificate, VerifyingKey]] = []
+    by_subject: dict[str, list[tuple[ListedCertificate, VerifyingKey]]] = {}
+    for item, key in _keys_of(trusted):
+        by_subject.setdefault(name_key(item, "subject"), []).append((item, key))
+    accepted: list[ListedCertificate] = []
     pending = candidates
     while pending:  # follow link certificates until no new CSCA becomes usable
         still: list[tuple[ListedCertificate, VerifyingKey]] = []
         for item, key in pending:
-            issuers = [(i, k) for i, k in anchors + accepted if _names_issuer(item, i)]
-            if (_names_issuer(item, item) and signed_by(item, key)) or any(
-                signed_by(item, k) for _, k in issuers
-            ):
-                accepted.append((item, key))
+            issuer = name_key(item, "issuer")
+            self_signed = issuer == name_key(item, "subject") and signed_by(item, key)
+            if self_signed or any(signed_by(item, k) for _, k in by_subject.get(issuer, [])):
+                accepted.append(item)
+                by_subject.setdefault(name_key(item, "subject"), []).append((item, key))
             else:
                 still.append((item, key))
         if len(still) == len(pending):
             break
         pending = still
-    for item, key in pending:
-        skipped.append(Skipped(item.subject, _why_unverified(item, key, candidates + anchors)))
-    return [item for item, _ in accepted], skipped
+    subjects = {name_key(item, "subject") for item, _ in candidates} | set(by_subject)
+    for item, _ in pending:
+        skipped.append(Skipped(item.subject, _why_unverified(item, subjects)))
+    return accepted, skipped
 
 
 def _keys_of(certificates: list[ListedCertificate]) -> list[tuple[ListedCertificate, VerifyingKey]]:
@@ -282,9 +285,18 @@ def _keys_of(certificates: list[ListedCertificate]) -> list[tuple[ListedCertific
     return keys
 
 
+def name_key(certificate: ListedCertificate, which: Literal["subject", "issuer"]) -> str:
+    """The subject or issuer name compared as RFC 5280 §7.1 says (case and space folded)."""
+    assert certificate.certificate is not None
+    name = getattr(certificate.certificate, which)
+    try:
+        return str(name.hashable)
+    except Exception:  # asn1crypto's string preparation refuses some characters: compare bytes
+        return name.dump().hex()
+
+
 def _names_issuer(certificate: ListedCertificate, issuer: ListedCertificate) -> bool:
-    assert certificate.certificate is not None and issuer.certificate is not None
-    return bool(certificate.certificate.issuer == issuer.certificate.subject)
+    return name_key(certificate, "issuer") == name_key(issuer, "subject")
 
 
 def signed_by(certificate: ListedCertificate, key: VerifyingKey) -> bool:
@@ -306,18 +318,15 @@ def signed_by(certificate: ListedCertificate, key: VerifyingKey) -> bool:
         return False
 
 
-def _why_unverified(
-    item: ListedCertificate,
-    key: VerifyingKey,
-    known: list[tuple[ListedCertificate, VerifyingKey]],
-) -> str:
+def _why_unverified(item: ListedCertificate, subjects: set[str]) -> str:
     assert item.certificate is not None
-    if _names_issuer(item, item) and not any(_names_issuer(item, i) for i, _ in known if i != item):
+    issuer = name_key(item, "issuer")
+    if issuer == name_key(item, "subject"):
         return "the self-signature does not verify"
-    if not any(_names_issuer(item, i) for i, _ in known):
-        issuer = item.certificate.issuer.human_friendly
-        return f"link certificate: its issuer ({issuer}) is neither in the list nor trusted"
-    return "link certificate: no CSCA of that name in the list or the trust store signed it"
+    if issuer not in subjects:
+        text = item.certificate.issuer.human_friendly
+        return f"link certificate: its issuer ({text}) is neither in the list nor trusted"
+    return "link certificate: no usable CSCA of that name in the list or the trust store signed it"
 
 
 # --- the list's own signature -------------------------------------------------------------------

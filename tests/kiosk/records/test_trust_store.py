@@ -14,8 +14,8 @@ from devices.card.trust_store import load_trust_store
 from kiosk.records.trust_store import (
     EXPIRED,
     EXPIRING,
-    VALID,
     STAGING_PREFIX,
+    VALID,
     TrustStoreError,
     TrustStoreFolder,
     fingerprint,
