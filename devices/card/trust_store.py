@@ -210,7 +210,7 @@ def parse_listed(der: bytes) -> ListedCertificate:
         tbs["validity"]["not_after"].native  # noqa: B018
         tbs["subject_public_key_info"]["algorithm"]["algorithm"].dotted  # noqa: B018
         tbs["subject_public_key_info"]["public_key"].contents  # noqa: B018
-        certificate.basic_constraints_value  # noqa: B018
+        certificate.ca  # noqa: B018 - parses the BasicConstraints extension
         certificate["signature_algorithm"]["algorithm"].dotted  # noqa: B018
         certificate["signature_value"].native  # noqa: B018
         if certificate.dump() != der:

@@ -380,27 +380,31 @@ def _check_signer(
         return SignatureCheck("INVALID", "the signed content type is not a CSCA master list")
     try:
         signer = signer_certificate(carried_certificates(signed), info)
-    except CardError as exc:
+    except (CardError, ValueError, x509.InvalidVersion) as exc:
         return SignatureCheck("NOT_CHECKED", f"a certificate in the CMS does not load: {exc}")
     if signer is None:
         return SignatureCheck(
             "NOT_CHECKED", "the CMS does not carry the master list signer's certificate"
         )
-    subject = signer.subject.rfc4514_string()
+    signer_listed = parse_listed(signer.public_bytes(Encoding.DER))
+    if signer_listed.certificate is None:
+        return SignatureCheck("NOT_CHECKED", f"the signer certificate is {signer_listed.problem}")
+    subject = signer_listed.subject
     try:
         verify_signer(signed, info, signer)
     except SignatureInvalid as exc:
         return SignatureCheck("INVALID", f"master list: {exc}", subject)
     except (CardError, ValueError, UnsupportedAlgorithm) as exc:
         return SignatureCheck("NOT_CHECKED", f"the signature cannot be checked: {exc}", subject)
-    if not signer.not_valid_before_utc <= now <= signer.not_valid_after_utc:
+    validity = signer_listed.certificate["tbs_certificate"]["validity"]
+    not_before, not_after = (_utc(validity[end].native) for end in ("not_before", "not_after"))
+    if not not_before <= now <= not_after:
         return SignatureCheck(
             "INVALID",
             "the master list signer certificate is not valid now "
-            f"({signer.not_valid_before_utc:%Y-%m-%d} to {signer.not_valid_after_utc:%Y-%m-%d})",
+            f"({not_before:%Y-%m-%d} to {not_after:%Y-%m-%d})",
             subject,
         )
-    signer_listed = parse_listed(signer.public_bytes(Encoding.DER))
     if any(_issued(signer_listed, csca) for csca in trusted):
         return SignatureCheck("VALID", signer=subject)
     carried = [parse_listed(raw) for raw in signed.certificates]
