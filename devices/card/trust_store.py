@@ -54,6 +54,7 @@ class TrustStore:
     certificates: list[x509.Certificate] = field(default_factory=list)  # as `cryptography` loads
     skipped: list[str] = field(default_factory=list)  # files that held no certificate
     refused: list[bytes] = field(default_factory=list)  # DER that `cryptography` does not load
+    _cache: list[ListedCertificate] = field(default_factory=list, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.certificates or self.refused)
@@ -64,6 +65,19 @@ class TrustStore:
     def all_der(self) -> list[bytes]:
         """Every trusted certificate as DER, including those `cryptography` refuses."""
         return [_der(c) for c in self.certificates] + self.refused
+
+    def issuers_named(self, issuer: asn1_x509.Name) -> list[ListedCertificate]:
+        """The trusted certificates whose subject is `issuer` (RFC 5280 §7.1 comparison), parsed
+        leniently — the CSCAs a DSC may chain to, explicit-parameter keys included."""
+        key = name_key(issuer)
+        return [
+            c for c in self._parsed() if c.certificate and name_key(c.certificate.subject) == key
+        ]
+
+    def _parsed(self) -> list[ListedCertificate]:
+        if len(self._cache) != len(self.certificates) + len(self.refused):
+            self._cache[:] = [parse_listed(der) for der in self.all_der()]
+        return self._cache
 
 
 def _der(certificate: x509.Certificate) -> bytes:
@@ -247,6 +261,14 @@ def _escape(value: str) -> str:
     if escaped.startswith(("#", " ")):
         escaped = "\\" + escaped
     return escaped[:-1] + "\\ " if escaped.endswith(" ") else escaped
+
+
+def name_key(name: asn1_x509.Name) -> str:
+    """A name as RFC 5280 §7.1 compares it (case and spaces folded), for lookups."""
+    try:
+        return str(name.hashable)
+    except Exception:  # asn1crypto's string preparation refuses some characters: use the bytes
+        return name.dump().hex()
 
 
 def country_of(certificate: asn1_x509.Certificate) -> str:

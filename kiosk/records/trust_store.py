@@ -50,6 +50,7 @@ from devices.card.trust_store import (
     ListedCertificate,
     country_of,
     master_list_certificates,
+    name_key,
     parse_listed,
     read_certificates,
     subject_text,
@@ -253,23 +254,23 @@ def vet_master_list(
             skipped.append(Skipped(item.subject, f"unparseable public key: {exc}"))
     by_subject: dict[str, list[tuple[ListedCertificate, VerifyingKey]]] = {}
     for item, key in _keys_of(trusted):
-        by_subject.setdefault(name_key(item, "subject"), []).append((item, key))
+        by_subject.setdefault(_name(item, "subject"), []).append((item, key))
     accepted: list[ListedCertificate] = []
     pending = candidates
     while pending:  # follow link certificates until no new CSCA becomes usable
         still: list[tuple[ListedCertificate, VerifyingKey]] = []
         for item, key in pending:
-            issuer = name_key(item, "issuer")
-            self_signed = issuer == name_key(item, "subject") and signed_by(item, key)
+            issuer = _name(item, "issuer")
+            self_signed = issuer == _name(item, "subject") and signed_by(item, key)
             if self_signed or any(signed_by(item, k) for _, k in by_subject.get(issuer, [])):
                 accepted.append(item)
-                by_subject.setdefault(name_key(item, "subject"), []).append((item, key))
+                by_subject.setdefault(_name(item, "subject"), []).append((item, key))
             else:
                 still.append((item, key))
         if len(still) == len(pending):
             break
         pending = still
-    subjects = {name_key(item, "subject") for item, _ in candidates} | set(by_subject)
+    subjects = {_name(item, "subject") for item, _ in candidates} | set(by_subject)
     for item, _ in pending:
         skipped.append(Skipped(item.subject, _why_unverified(item, subjects)))
     return accepted, skipped
@@ -285,18 +286,13 @@ def _keys_of(certificates: list[ListedCertificate]) -> list[tuple[ListedCertific
     return keys
 
 
-def name_key(certificate: ListedCertificate, which: Literal["subject", "issuer"]) -> str:
-    """The subject or issuer name compared as RFC 5280 §7.1 says (case and space folded)."""
+def _name(certificate: ListedCertificate, which: Literal["subject", "issuer"]) -> str:
     assert certificate.certificate is not None
-    name = getattr(certificate.certificate, which)
-    try:
-        return str(name.hashable)
-    except Exception:  # asn1crypto's string preparation refuses some characters: compare bytes
-        return name.dump().hex()
+    return name_key(getattr(certificate.certificate, which))
 
 
 def _names_issuer(certificate: ListedCertificate, issuer: ListedCertificate) -> bool:
-    return name_key(certificate, "issuer") == name_key(issuer, "subject")
+    return _name(certificate, "issuer") == _name(issuer, "subject")
 
 
 def signed_by(certificate: ListedCertificate, key: VerifyingKey) -> bool:
@@ -320,8 +316,8 @@ def signed_by(certificate: ListedCertificate, key: VerifyingKey) -> bool:
 
 def _why_unverified(item: ListedCertificate, subjects: set[str]) -> str:
     assert item.certificate is not None
-    issuer = name_key(item, "issuer")
-    if issuer == name_key(item, "subject"):
+    issuer = _name(item, "issuer")
+    if issuer == _name(item, "subject"):
         return "the self-signature does not verify"
     if issuer not in subjects:
         text = item.certificate.issuer.human_friendly

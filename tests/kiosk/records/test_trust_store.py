@@ -328,3 +328,19 @@ def test_list_says_which_certificates_are_unusable_and_why(
     assert (unparseable.file, unparseable.usable) == ("notes.der", False)
     assert unparseable.reason.startswith("unparseable")
     assert not any(r.usable for r in rows.values() if r.subject != "CN=CSCA Test DE,C=DE")
+
+
+def test_the_card_readers_store_finds_an_explicit_parameter_csca_by_the_name_a_dsc_gives(
+    folder: TrustStoreFolder, pki: Pki
+) -> None:
+    from asn1crypto import x509 as asn1_x509
+
+    vietnam = world_csca(
+        "VN", "CSCA ePassport Vietnam", ec.generate_private_key(ec.BrainpoolP512R1())
+    )
+    folder.add([pki.csca, vietnam])
+    store = load_trust_store(folder.folder)
+    as_a_dsc_writes_it = asn1_x509.Name.build(
+        {"country_name": "vn", "common_name": "CSCA  ePassport Vietnam"}
+    )  # RFC 5280 §7.1: case and inner spaces do not matter
+    assert [c.der for c in store.issuers_named(as_a_dsc_writes_it)] == [vietnam]
