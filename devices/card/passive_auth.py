@@ -2,29 +2,42 @@
 signature against its document signer (DS) certificate, the DS certificate against a CSCA.
 
 The status is the most serious finding: DATA_TAMPERED (a hash differs) > SIGNATURE_INVALID (the
-SOD or its DS certificate does not verify) > NO_TRUST_STORE (no CSCA to check against) >
-UNTRUSTED_CSCA (no CSCA in the store signed the DS certificate) > VALID.
+SOD, one of its signers or its LDS security object does not verify or cannot be read) >
+NOT_IN_SOD (a data group that was read is not listed in the SOD, or none was checked) >
+NO_TRUST_STORE (no CSCA to check against) > UNTRUSTED_CSCA (no trusted CSCA signed a DS
+certificate) > VALID. VALID therefore means: every signer verifies, a signer's DS certificate
+chains to a trusted CSCA, and every data group read is listed in the SOD with its hash equal.
+A data group that is NOT_IN_SOD is never used for the citizen's record (`devices.card.document`).
+
+Validity periods do not change the status; they are reported in `notes`. ICAO 9303-12 §7.1
+makes a DS certificate valid for its private-key usage period plus the validity of the documents
+it signs, and a genuine document is read for years after its DS key stopped signing (and often
+after a CSCA was renewed). What proves the data is the signature made while the keys were in use
+(the chain model of BSI TR-03110): an expired or not-yet-valid DS/CSCA certificate, a signing time
+outside the DS certificate's validity, and a DS certificate without the digitalSignature key usage
+are facts for staff, listed as notes, not reasons to call a genuine chip forged. The expiry of the
+document itself is checked on its own (`devices.card.expiry`).
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-
 from devices.card.cms import (
-    SignatureInvalid,
-    carried_certificates,
-    issued_by,
-    signer_certificate,
-    verify_signer,
+    Certificate,
+    SignerCheck,
+    as_certificate,
+    chain_to,
+    check_signers,
+    signed_certificates,
 )
 from devices.card.errors import CardError, ParseError
 from devices.card.lds import data_group_number
-from devices.card.lds.sod import SecurityObject, SignerInfo, parse_sod
+from devices.card.lds.sod import MAX_SOD_SIZE, SecurityObject, parse_sod
 from devices.card.signatures import describe, digest
 from devices.card.trust_store import TrustStore
 
@@ -33,6 +46,7 @@ class PaStatus(StrEnum):
     VALID = "VALID"
     DATA_TAMPERED = "DATA_TAMPERED"
     SIGNATURE_INVALID = "SIGNATURE_INVALID"
+    NOT_IN_SOD = "NOT_IN_SOD"
     UNTRUSTED_CSCA = "UNTRUSTED_CSCA"
     NO_TRUST_STORE = "NO_TRUST_STORE"
 
@@ -50,6 +64,12 @@ class PassiveAuthResult:
     signature_algorithm: str = ""
     document_signer: str = ""  # DS certificate subject
     csca: str = ""  # CSCA subject, when found
+    notes: tuple[str, ...] = ()
+    signer_key: str = ""  # "EC brainpoolP512r1 (explicit parameters)", "RSA 2048", …
+
+    def hash_checked(self, name: str) -> bool:
+        """Whether the SOD lists this data group and its hash is equal."""
+        return self.data_groups.get(name) == OK
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -59,6 +79,7 @@ class PassiveAuthResult:
             "signature_algorithm": self.signature_algorithm,
             "document_signer": self.document_signer,
             "csca": self.csca,
+            "notes": list(self.notes),
         }
 
 
@@ -74,68 +95,110 @@ def check_hashes(sod: SecurityObject, data_groups: dict[str, bytes]) -> dict[str
     return results
 
 
-def _document_signer(sod: SecurityObject, signer: SignerInfo) -> x509.Certificate:
-    certificates = carried_certificates(sod)
-    if not certificates:
-        raise ParseError("SOD carries no document signer certificate")
-    # An SOD whose signer identifier names none of its certificates is tried with the first.
-    return signer_certificate(certificates, signer) or certificates[0]
-
-
 def passive_authentication(
-    sod_bytes: bytes, data_groups: dict[str, bytes], trust_store: TrustStore | None
+    sod_bytes: bytes,
+    data_groups: dict[str, bytes],
+    trust_store: TrustStore | None,
+    now: datetime | None = None,
 ) -> PassiveAuthResult:
     """Run passive authentication on raw EF.SOD and raw data groups ({"DG1": b"\\x61…"})."""
+    if len(sod_bytes) > MAX_SOD_SIZE:
+        return PassiveAuthResult(
+            PaStatus.SIGNATURE_INVALID, f"EF.SOD is over {MAX_SOD_SIZE} bytes: not parsed"
+        )
     try:
         sod = parse_sod(sod_bytes)
     except CardError as exc:
         return PassiveAuthResult(PaStatus.SIGNATURE_INVALID, f"EF.SOD is malformed: {exc}")
     results = check_hashes(sod, data_groups)
+    checks = check_signers(sod)
+    good = [check for check in checks if check.ok and check.certificate is not None]
+    signer = good[0] if good else checks[0]
+    ds = signer.certificate
+    notes = list(_carried_problems(sod))
+
+    def result(status: PaStatus, reason: str, csca: Certificate | None = None) -> PassiveAuthResult:
+        if ds is not None:
+            notes.extend(_time_and_usage_notes(ds, signer, csca, now or datetime.now(UTC)))
+        return PassiveAuthResult(
+            status, reason, results, describe(signer.signer.signature_algorithm),
+            ds.subject if ds else "", csca.subject if csca else "", tuple(notes),
+            _key_description(ds),
+        )  # fmt: skip
+
     tampered = [name for name, r in results.items() if r == MISMATCH]
-    signer = sod.signers[0]
-    algorithm_name = describe(signer.signature_algorithm)
-    ds: x509.Certificate | None
-    try:
-        ds = _document_signer(sod, signer)
-        ds_name = ds.subject.rfc4514_string()
-        verify_signer(sod, signer, ds)
-        ok, why = True, ""
-    except SignatureInvalid as exc:
-        ok, why = False, f"EF.SOD: {exc}"
-    except (CardError, ValueError, UnsupportedAlgorithm) as exc:
-        ds, ok, why, ds_name = (
-            None,
-            False,
-            f"the DS certificate or signature is unusable: {exc}",
-            "",
-        )
-
-    def result(status: PaStatus, reason: str, csca: str = "") -> PassiveAuthResult:
-        return PassiveAuthResult(status, reason, results, algorithm_name, ds_name, csca)
-
     if tampered:
         return result(PaStatus.DATA_TAMPERED, f"hash mismatch in {', '.join(tampered)}")
-    if not ok or ds is None:
-        return result(PaStatus.SIGNATURE_INVALID, why)
+    failed = [(i, check) for i, check in enumerate(checks, start=1) if not check.ok]
+    if failed:
+        index, check = failed[0]
+        who = f"signer {index} of {len(checks)}" if len(checks) > 1 else "EF.SOD"
+        return result(PaStatus.SIGNATURE_INVALID, f"{who}: {check.error}")
     unsigned = [name for name, r in results.items() if r == NOT_IN_SOD]
-    note = f"; not covered by the SOD: {', '.join(unsigned)}" if unsigned else ""
+    if unsigned:
+        notes.append(f"not covered by the SOD, not used: {', '.join(unsigned)}")
+        return result(
+            PaStatus.NOT_IN_SOD,
+            f"the SOD does not list {', '.join(unsigned)}, which the chip holds",
+        )
+    if not results:
+        return result(PaStatus.NOT_IN_SOD, "no data group was checked against the SOD")
     if not trust_store:
         return result(
             PaStatus.NO_TRUST_STORE,
-            "hashes and SOD signature are good, but no CSCA certificate is installed" + note,
+            "hashes and SOD signature are good, but no CSCA certificate is installed",
         )
-    try:
-        issuer = ds.issuer.rfc4514_string()  # parsed lazily: a forged name fails only here
-    except ValueError as exc:
-        return result(PaStatus.SIGNATURE_INVALID, f"the DS certificate issuer is malformed: {exc}")
-    for csca in trust_store.issuers_of(ds):
-        if issued_by(ds, csca):
+    for check in good:
+        assert check.certificate is not None
+        found = chain_to(check.certificate, trust_store.certificates)
+        if found is not None:
+            signer, ds = check, check.certificate
+            csca = as_certificate(found)
             return result(
-                PaStatus.VALID,
-                "hashes, SOD signature and DS certificate chain verify" + note,
-                csca.subject.rfc4514_string(),
+                PaStatus.VALID, "hashes, SOD signature and DS certificate chain verify", csca
             )
     return result(
         PaStatus.UNTRUSTED_CSCA,
-        f"no CSCA in the trust store signed the DS certificate ({issuer})" + note,
+        f"no CSCA in the trust store signed the DS certificate (issuer {ds.issuer if ds else '?'})",
     )
+
+
+def _key_description(ds: Certificate | None) -> str:
+    if ds is None:
+        return ""
+    try:
+        return ds.public_key().describe()
+    except ParseError as exc:
+        return f"unusable key: {exc}"
+
+
+def _carried_problems(sod: SecurityObject) -> Iterable[str]:
+    _, problems = signed_certificates(sod)
+    return (f"a certificate carried in the SOD is unreadable: {p}" for p in problems)
+
+
+def _time_and_usage_notes(
+    ds: Certificate, check: SignerCheck, csca: Certificate | None, now: datetime
+) -> list[str]:
+    notes = []
+    for role, certificate in (("DS", ds), ("CSCA", csca)):
+        if certificate is None:
+            continue
+        if now > certificate.not_after:
+            notes.append(f"the {role} certificate expired on {certificate.not_after.date()}")
+        if now < certificate.not_before:
+            notes.append(
+                f"the {role} certificate is valid only from {certificate.not_before.date()}"
+            )
+    signed_at = check.signer.signing_time
+    if signed_at is not None and not ds.not_before <= signed_at <= ds.not_after:
+        notes.append(
+            f"the SOD was signed on {signed_at.date()}, outside the DS certificate's validity"
+        )
+    if ds.key_usage is not None and "digital_signature" not in ds.key_usage:
+        notes.append("the DS certificate's key usage lacks digitalSignature")
+    if ds.key_usage is None:
+        notes.append("the DS certificate has no key usage extension")
+    if csca is not None and csca.key_usage is not None and "key_cert_sign" not in csca.key_usage:
+        notes.append("the CSCA certificate's key usage lacks keyCertSign")
+    return notes

@@ -4,11 +4,16 @@ LDSSecurityObject (ICAO 9303-10 §4.6.2.2):
     LDSSecurityObject ::= SEQUENCE { version INTEGER, hashAlgorithm AlgorithmIdentifier,
                                      dataGroupHashValues SEQUENCE OF DataGroupHash, ... }
     DataGroupHash ::= SEQUENCE { dataGroupNumber INTEGER, dataGroupHashValue OCTET STRING }
+
+The CMS around it is read by `devices.card.cms` (asn1crypto); the LDSSecurityObject is read
+here. Its eContentType is id-icao-ldsSecurityObject or, as some states issue, id-data: both are
+parsed, and a SOD whose security object cannot be read is refused as a whole.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from devices.card import asn1
 from devices.card.errors import ParseError
@@ -16,7 +21,9 @@ from devices.card.lds import outer_template
 from devices.card.tlv import TLV, encode_tlv, parse_one
 
 ID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+ID_DATA = "1.2.840.113549.1.7.1"
 ID_LDS_SECURITY_OBJECT = "2.23.136.1.1.1"
+MAX_SOD_SIZE = 1 << 20  # refused before parsing: a real EF.SOD is a few kilobytes
 ID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
 ID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
 ID_SIGNING_TIME = "1.2.840.113549.1.9.5"
@@ -29,6 +36,7 @@ HASH_OIDS = {
     "2.16.840.1.101.3.4.2.3": "sha512",
 }
 HASH_OID_BY_NAME = {name: oid for oid, name in HASH_OIDS.items()}
+_DIGEST_SIZES = {"sha1": 20, "sha224": 28, "sha256": 32, "sha384": 48, "sha512": 64}
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class SignerInfo:
     signature: bytes
     issuer_and_serial: bytes | None  # DER of IssuerAndSerialNumber, when that form is used
     subject_key_identifier: bytes | None
+    signing_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -82,57 +91,31 @@ def _octets(element: TLV) -> bytes:
 
 
 def parse_sod(data: bytes) -> SecurityObject:
+    """EF.SOD: the CMS SignedData and its LDS security object (eContentType
+    id-icao-ldsSecurityObject or id-data). `ParseError` when either cannot be read."""
+    if len(data) > MAX_SOD_SIZE:
+        raise ParseError(f"EF.SOD is {len(data)} bytes, over the {MAX_SOD_SIZE}-byte limit")
     outer = outer_template(data, "SOD")
     content_info = outer.children()
     if not content_info or content_info[0].tag != asn1.SEQUENCE:
         raise ParseError("EF.SOD does not hold a CMS ContentInfo")
-    return parse_signed_data(content_info[0])
+    signed = parse_signed_data(content_info[0])
+    if signed.content_type not in (ID_LDS_SECURITY_OBJECT, ID_DATA):
+        raise ParseError(f"EF.SOD content type {signed.content_type} is not an LDS security object")
+    hash_algorithm, hashes, lds_version = parse_lds_security_object(signed.encapsulated_content)
+    return replace(
+        signed,
+        hash_algorithm=hash_algorithm,
+        data_group_hashes=hashes,
+        lds_version=lds_version,
+    )
 
 
-def parse_signed_data(content_info: TLV) -> SecurityObject:
-    parts = content_info.children()
-    if len(parts) < 2 or asn1.oid(parts[0]) != ID_SIGNED_DATA or parts[1].tag != 0xA0:
-        raise ParseError("ContentInfo is not a CMS SignedData")
-    signed_data = parts[1].children()
-    if not signed_data or signed_data[0].tag != asn1.SEQUENCE:
-        raise ParseError("SignedData must be a SEQUENCE")
-    fields_ = signed_data[0].children()
-    if len(fields_) < 4:
-        raise ParseError("SignedData is missing fields")
-    encap = fields_[2].children()
-    if not encap:
-        raise ParseError("SignedData has no encapsulated content")
-    content_type = asn1.oid(encap[0])
-    if len(encap) < 2 or encap[1].tag != 0xA0:
-        raise ParseError("SignedData content is detached (EF.SOD must carry it)")
-    explicit = encap[1].children()
-    if not explicit:
-        raise ParseError("empty encapsulated content")
-    content = _octets(explicit[0])
-    certificates: list[bytes] = []
-    signer_set: TLV | None = None
-    for element in fields_[3:]:
-        if element.tag == 0xA0:
-            certificates.extend(child.raw for child in element.children() if child.tag == 0x30)
-        elif element.tag == asn1.SET:
-            signer_set = element
-    if signer_set is None:
-        raise ParseError("SignedData has no signerInfos")
-    signers = [_signer_info(s) for s in signer_set.children()]
-    if not signers:
-        raise ParseError("SignedData has no signer")
-    security_object = (
-        parse_lds_security_object(content) if content_type == ID_LDS_SECURITY_OBJECT else None
-    )
-    return SecurityObject(
-        hash_algorithm=security_object[0] if security_object else "",
-        data_group_hashes=security_object[1] if security_object else {},
-        content_type=content_type,
-        encapsulated_content=content,
-        certificates=certificates,
-        signers=signers,
-        lds_version=security_object[2] if security_object else "",
-    )
+def parse_signed_data(content_info: TLV | bytes) -> SecurityObject:
+    """A CMS ContentInfo with SignedData (see `devices.card.cms.parse_signed_data`)."""
+    from devices.card.cms import parse_signed_data as parse_cms  # cms builds on this module
+
+    return parse_cms(content_info)
 
 
 def parse_lds_security_object(content: bytes) -> tuple[str, dict[int, bytes], str]:
@@ -143,6 +126,8 @@ def parse_lds_security_object(content: bytes) -> tuple[str, dict[int, bytes], st
     if len(children) < 3:
         raise ParseError("LDSSecurityObject is missing fields")
     version = asn1.integer(children[0])
+    if version not in (0, 1):
+        raise ParseError(f"LDSSecurityObject version {version} is unknown")
     hash_oid = algorithm(children[1]).oid
     if hash_oid not in HASH_OIDS:
         raise ParseError(f"unknown hash algorithm {hash_oid}")
@@ -154,53 +139,18 @@ def parse_lds_security_object(content: bytes) -> tuple[str, dict[int, bytes], st
         number = asn1.integer(pair[0])
         if not 1 <= number <= 16:
             raise ParseError(f"data group number {number} is out of range")
-        hashes[number] = _octets(pair[1])
+        if number in hashes:
+            raise ParseError(f"DG{number} is listed twice in the LDS security object")
+        value = _octets(pair[1])
+        if len(value) != _DIGEST_SIZES[HASH_OIDS[hash_oid]]:
+            raise ParseError(f"the DG{number} hash is not a {HASH_OIDS[hash_oid]} digest")
+        hashes[number] = value
     lds_version = ""
     if version == 1 and len(children) > 3:
         info = children[3].children()
         if info:
             lds_version = asn1.text(info[0])
     return HASH_OIDS[hash_oid], hashes, lds_version
-
-
-def _signer_info(element: TLV) -> SignerInfo:
-    if element.tag != asn1.SEQUENCE:
-        raise ParseError("SignerInfo must be a SEQUENCE")
-    children = element.children()
-    if len(children) < 5:
-        raise ParseError("SignerInfo is missing fields")
-    sid = children[1]
-    issuer_and_serial = sid.raw if sid.tag == asn1.SEQUENCE else None
-    ski = sid.value if sid.tag == 0x80 else None
-    digest = algorithm(children[2])
-    index = 3
-    signed_attributes = None
-    message_digest = None
-    content_type = None
-    if children[index].tag == 0xA0:
-        attributes = children[index]
-        signed_attributes = encode_tlv(asn1.SET, attributes.value)
-        for attribute in attributes.children():
-            pair = attribute.children()
-            if len(pair) < 2 or pair[1].tag != asn1.SET:
-                raise ParseError("malformed signed attribute")
-            kind = asn1.oid(pair[0])
-            values = pair[1].children()
-            if not values:
-                raise ParseError("signed attribute without value")
-            if kind == ID_MESSAGE_DIGEST:
-                message_digest = _octets(values[0])
-            elif kind == ID_CONTENT_TYPE:
-                content_type = asn1.oid(values[0])
-        index += 1
-    if len(children) < index + 2:
-        raise ParseError("SignerInfo has no signature")
-    signature_algorithm = algorithm(children[index])
-    signature = _octets(children[index + 1])
-    return SignerInfo(
-        digest, signed_attributes, message_digest, content_type, signature_algorithm,
-        signature, issuer_and_serial, ski,
-    )  # fmt: skip
 
 
 # --- encoding (the simulator's cards) ------------------------------------------------------------
