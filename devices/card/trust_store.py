@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from asn1crypto import cms, core, pem
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import core, pem
 from cryptography import x509
 
+from devices.card.cms import Certificate, load_certificate, parse_signed_data
 from devices.card.errors import ParseError
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,12 @@ class ListedCertificate:
     """One element of a certificate list as encoded (its DER, unmodified), parsed or not."""
 
     der: bytes
-    certificate: asn1_x509.Certificate | None  # None when it does not parse
+    certificate: Certificate | None  # None when it does not parse
     problem: str = ""  # why it does not parse
 
     @property
     def subject(self) -> str:
-        if self.certificate is not None:
-            return subject_text(self.certificate)
-        return "(unparseable certificate)"
+        return self.certificate.subject if self.certificate else "(unparseable certificate)"
 
 
 @dataclass
@@ -54,7 +52,7 @@ class TrustStore:
     certificates: list[x509.Certificate] = field(default_factory=list)  # as `cryptography` loads
     skipped: list[str] = field(default_factory=list)  # files that held no certificate
     refused: list[bytes] = field(default_factory=list)  # DER that `cryptography` does not load
-    _cache: list[ListedCertificate] = field(default_factory=list, repr=False, compare=False)
+    _cache: list[Certificate] = field(default_factory=list, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.certificates or self.refused)
@@ -66,17 +64,12 @@ class TrustStore:
         """Every trusted certificate as DER, including those `cryptography` refuses."""
         return [_der(c) for c in self.certificates] + self.refused
 
-    def issuers_named(self, issuer: asn1_x509.Name) -> list[ListedCertificate]:
-        """The trusted certificates whose subject is `issuer` (RFC 5280 §7.1 comparison), parsed
-        leniently — the CSCAs a DSC may chain to, explicit-parameter keys included."""
-        key = name_key(issuer)
-        return [
-            c for c in self._parsed() if c.certificate and name_key(c.certificate.subject) == key
-        ]
-
-    def _parsed(self) -> list[ListedCertificate]:
+    def anchors(self) -> list[Certificate]:
+        """Every trusted certificate parsed leniently — what `cms.chain_to` should search, so
+        that CSCAs `cryptography` refuses (NULL ECDSA parameters …) anchor chains too."""
         if len(self._cache) != len(self.certificates) + len(self.refused):
-            self._cache[:] = [parse_listed(der) for der in self.all_der()]
+            parsed = (parse_listed(der).certificate for der in self.all_der())
+            self._cache[:] = [c for c in parsed if c is not None]
         return self._cache
 
 
@@ -179,21 +172,10 @@ def master_list_content(data: bytes) -> bytes:
         raise MasterListTooLarge(
             f"{len(data)} bytes is larger than any master list ({MAX_MASTER_LIST_BYTES} bytes)"
         )
-    try:
-        info = cms.ContentInfo.load(data, strict=True)
-        if info["content_type"].dotted != ID_SIGNED_DATA:
-            raise ParseError("not a CMS SignedData")
-        encap = info["content"]["encap_content_info"]
-        if encap["content_type"].dotted != ID_CSCA_MASTER_LIST:
-            raise ParseError("not a CSCA master list")
-        content = encap["content"]
-        if not isinstance(content, core.OctetString | core.ParsableOctetString):
-            raise ParseError("the master list content is detached")
-        return bytes(content.native if isinstance(content, core.OctetString) else content.contents)
-    except ParseError:
-        raise
-    except Exception as exc:  # asn1crypto raises assorted builtin errors on malformed input
-        raise ParseError(f"malformed CMS SignedData: {_short(exc)}") from None
+    signed = parse_signed_data(data)
+    if signed.content_type != ID_CSCA_MASTER_LIST:
+        raise ParseError(f"content type {signed.content_type} is not a CSCA master list")
+    return signed.encapsulated_content
 
 
 class _CscaMasterList(core.Sequence):
@@ -213,67 +195,18 @@ def listed_certificates(content: bytes) -> list[ListedCertificate]:
 
 
 def parse_listed(der: bytes) -> ListedCertificate:
-    """Parse one certificate leniently, touching every field the trust store reads so that a
-    malformed one fails here, not later."""
+    """One certificate, parsed leniently (`cms.load_certificate`); a malformed one comes back
+    with its problem instead of raising."""
     try:
-        certificate = asn1_x509.Certificate.load(der)
-        tbs = certificate["tbs_certificate"]
-        subject_text(certificate)
-        certificate.issuer.native  # noqa: B018 - parse now
-        tbs["validity"]["not_before"].native  # noqa: B018
-        tbs["validity"]["not_after"].native  # noqa: B018
-        tbs["subject_public_key_info"]["algorithm"]["algorithm"].dotted  # noqa: B018
-        tbs["subject_public_key_info"]["public_key"].contents  # noqa: B018
-        certificate.ca  # noqa: B018 - parses the BasicConstraints extension
-        certificate["signature_algorithm"]["algorithm"].dotted  # noqa: B018
-        certificate["signature_value"].native  # noqa: B018
-        if certificate.dump() != der:
-            raise ValueError("trailing bytes after the certificate")
-    except Exception as exc:  # asn1crypto raises assorted builtin errors on malformed input
+        return ListedCertificate(der, load_certificate(der))
+    except ParseError as exc:
         return ListedCertificate(der, None, f"unparseable: {_short(exc)}")
-    return ListedCertificate(der, certificate)
 
 
-def subject_text(certificate: asn1_x509.Certificate) -> str:
-    """The subject as RFC 4514 text (most specific attribute first)."""
-    parts = []
-    for rdn in reversed(certificate.subject.chosen):
-        for attribute in rdn:
-            key = attribute["type"].native
-            label = _SHORT_NAMES.get(key, attribute["type"].dotted)
-            parts.append(f"{label}={_escape(str(attribute['value'].native))}")
-    return ",".join(parts)
-
-
-_SHORT_NAMES = {
-    "common_name": "CN",
-    "country_name": "C",
-    "organization_name": "O",
-    "organizational_unit_name": "OU",
-    "locality_name": "L",
-    "state_or_province_name": "ST",
-    "serial_number": "serialNumber",
-}
-
-
-def _escape(value: str) -> str:
-    escaped = "".join(f"\\{ch}" if ch in ',+"\\<>;=' else ch for ch in value)
-    if escaped.startswith(("#", " ")):
-        escaped = "\\" + escaped
-    return escaped[:-1] + "\\ " if escaped.endswith(" ") else escaped
-
-
-def name_key(name: asn1_x509.Name) -> str:
-    """A name as RFC 5280 §7.1 compares it (case and spaces folded), for lookups."""
-    try:
-        return str(name.hashable)
-    except Exception:  # asn1crypto's string preparation refuses some characters: use the bytes
-        return name.dump().hex()
-
-
-def country_of(certificate: asn1_x509.Certificate) -> str:
-    value = certificate.subject.native.get("country_name", "")
-    return str(value[-1] if isinstance(value, list) else value).upper() or "??"
+def name_key(name: str) -> str:
+    """An RFC 4514 name folded for lookups (case and runs of spaces, as RFC 5280 §7.1 compares
+    names); a lookup hit is confirmed by `cms.issued_by`, which compares the names exactly."""
+    return " ".join(name.casefold().split())
 
 
 def _short(exc: Exception) -> str:

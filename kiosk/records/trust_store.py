@@ -30,30 +30,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from devices.card.cms import (
+    Certificate,
     SignatureInvalid,
-    carried_certificates,
+    chain_to,
+    issued_by,
+    parse_signed_data,
+    signed_certificates,
     signer_certificate,
     verify_signer,
 )
 from devices.card.errors import CardError
-from devices.card.lds.sod import SecurityObject, SignerInfo, parse_signed_data
-from devices.card.public_keys import KeyUnsupported, VerifyingKey, certificate_public_key
-from devices.card.tlv import parse_one
+from devices.card.lds.sod import SecurityObject, SignerInfo
+from devices.card.public_keys import KeyUnsupported
 from devices.card.trust_store import (
     ID_CSCA_MASTER_LIST,
     ListedCertificate,
-    country_of,
     master_list_certificates,
     name_key,
     parse_listed,
     read_certificates,
-    subject_text,
     trust_files,
 )
 
@@ -161,7 +160,7 @@ class TrustStoreFolder:
         for item in listed:
             if item.certificate is None:
                 raise TrustStoreError(f"not a certificate: {item.problem}")
-            if item.certificate.ca is False:
+            if item.certificate.is_ca is False:
                 raise TrustStoreError(f"{item.subject} is not a CA certificate (not a CSCA)")
         return self._write(listed, ())
 
@@ -210,7 +209,7 @@ class TrustStoreFolder:
                 duplicates += 1
                 continue
             present.add(print_)
-            files[f"{country_of(item.certificate)}_{print_[:16]}.der"] = item.der
+            files[f"{_country(item.certificate)}_{print_[:16]}.der"] = item.der
         write_all_or_none(self.folder, files)
         return ImportReport(tuple(files), duplicates, skipped=skipped)
 
@@ -231,97 +230,71 @@ def vet_master_list(
     vouching for a new key, ICAO 9303-12 §7.1.1) must verify with the key of a CSCA that is itself
     usable — from the list or already trusted — so links are followed to their root."""
     skipped: list[Skipped] = []
-    candidates: list[tuple[ListedCertificate, VerifyingKey]] = []
+    candidates: list[tuple[ListedCertificate, Certificate]] = []
     seen: set[str] = set()
     for item in listed:
         print_ = fingerprint(item.der)
         if print_ in seen:
             continue
         seen.add(print_)
-        if item.certificate is None:
-            skipped.append(Skipped(item.subject, item.problem))
-            continue
-        if item.certificate.ca is False:
-            skipped.append(
-                Skipped(item.subject, "not a CA certificate (basicConstraints cA false)")
+        problem = _unusable_as_csca(item)
+        if problem:
+            skipped.append(Skipped(item.subject, problem))
+        elif item.certificate is not None:
+            candidates.append((item, item.certificate))
+    by_subject: dict[str, list[Certificate]] = {}
+    for anchor in trusted:
+        if anchor.certificate is not None:
+            by_subject.setdefault(name_key(anchor.certificate.subject), []).append(
+                anchor.certificate
             )
-            continue
-        try:
-            candidates.append((item, certificate_public_key(item.der)))
-        except KeyUnsupported as exc:
-            skipped.append(Skipped(item.subject, f"unsupported key: {exc}"))
-        except CardError as exc:
-            skipped.append(Skipped(item.subject, f"unparseable public key: {exc}"))
-    by_subject: dict[str, list[tuple[ListedCertificate, VerifyingKey]]] = {}
-    for item, key in _keys_of(trusted):
-        by_subject.setdefault(_name(item, "subject"), []).append((item, key))
     accepted: list[ListedCertificate] = []
     pending = candidates
     while pending:  # follow link certificates until no new CSCA becomes usable
-        still: list[tuple[ListedCertificate, VerifyingKey]] = []
-        for item, key in pending:
-            issuer = _name(item, "issuer")
-            self_signed = issuer == _name(item, "subject") and signed_by(item, key)
-            if self_signed or any(signed_by(item, k) for _, k in by_subject.get(issuer, [])):
+        still = []
+        for item, certificate in pending:
+            issuers = [certificate] if _self_issued(certificate) else []
+            issuers += by_subject.get(name_key(certificate.issuer), [])
+            if any(issued_by(certificate, issuer) for issuer in issuers):
                 accepted.append(item)
-                by_subject.setdefault(_name(item, "subject"), []).append((item, key))
+                by_subject.setdefault(name_key(certificate.subject), []).append(certificate)
             else:
-                still.append((item, key))
+                still.append((item, certificate))
         if len(still) == len(pending):
             break
         pending = still
-    subjects = {_name(item, "subject") for item, _ in candidates} | set(by_subject)
-    for item, _ in pending:
-        skipped.append(Skipped(item.subject, _why_unverified(item, subjects)))
+    subjects = {name_key(c.subject) for _, c in candidates} | set(by_subject)
+    skipped.extend(Skipped(item.subject, _why_unverified(c, subjects)) for item, c in pending)
     return accepted, skipped
 
 
-def _keys_of(certificates: list[ListedCertificate]) -> list[tuple[ListedCertificate, VerifyingKey]]:
-    keys = []
-    for item in certificates:
-        try:
-            keys.append((item, certificate_public_key(item.der)))
-        except CardError:
-            continue
-    return keys
-
-
-def _name(certificate: ListedCertificate, which: Literal["subject", "issuer"]) -> str:
-    assert certificate.certificate is not None
-    return name_key(getattr(certificate.certificate, which))
-
-
-def _names_issuer(certificate: ListedCertificate, issuer: ListedCertificate) -> bool:
-    return _name(certificate, "issuer") == _name(issuer, "subject")
-
-
-def signed_by(certificate: ListedCertificate, key: VerifyingKey) -> bool:
-    """Whether `key` signed the certificate (strict verification of a leniently parsed one)."""
-    from devices.card.lds.sod import AlgorithmIdentifier
-
-    parsed = certificate.certificate
-    assert parsed is not None
-    algorithm = parsed["signature_algorithm"]
-    parameters = algorithm["parameters"]
-    identifier = AlgorithmIdentifier(
-        algorithm["algorithm"].dotted, parameters.dump() if parameters.contents else b""
-    )
+def _unusable_as_csca(item: ListedCertificate) -> str:
+    if item.certificate is None:
+        return item.problem or "unparseable"
+    if item.certificate.is_ca is False:
+        return "not a CA certificate (basicConstraints cA false)"
     try:
-        return key.verify(
-            identifier, bytes(parsed["signature_value"].native), parsed["tbs_certificate"].dump()
-        )
-    except CardError:
-        return False
+        item.certificate.public_key()
+    except KeyUnsupported as exc:
+        return f"unsupported key: {exc}"
+    except CardError as exc:
+        return f"unparseable public key: {exc}"
+    return ""
 
 
-def _why_unverified(item: ListedCertificate, subjects: set[str]) -> str:
-    assert item.certificate is not None
-    issuer = _name(item, "issuer")
-    if issuer == _name(item, "subject"):
+def _self_issued(certificate: Certificate) -> bool:
+    # folded-text prefilter; `issued_by` then compares the names exactly
+    return name_key(certificate.issuer) == name_key(certificate.subject)
+
+
+def _why_unverified(certificate: Certificate, subjects: set[str]) -> str:
+    if _self_issued(certificate):
         return "the self-signature does not verify"
-    if issuer not in subjects:
-        text = item.certificate.issuer.human_friendly
-        return f"link certificate: its issuer ({text}) is neither in the list nor trusted"
+    if name_key(certificate.issuer) not in subjects:
+        return (
+            f"link certificate: its issuer ({certificate.issuer}) is neither in the list nor "
+            "trusted"
+        )
     return "link certificate: no usable CSCA of that name in the list or the trust store signed it"
 
 
@@ -347,18 +320,21 @@ def check_master_list_signature(
     accept_fingerprint: str = "",
     now: datetime | None = None,
 ) -> SignatureCheck:
-    """VALID, INVALID (digest, content type, signature or signer validity wrong),
+    """VALID, INVALID (content type, digest, signature or signer validity wrong),
     UNTRUSTED_SIGNER (the signature verifies but no trusted or confirmed CSCA issued the signer) or
-    NOT_CHECKED (no signer, the signer's certificate is not carried, or its key is unsupported).
-    With several signers the best outcome counts."""
+    NOT_CHECKED (the signer's certificate is not carried, or its key or algorithm is unsupported),
+    through the one CMS verifier (`devices.card.cms`). With several signers the best one counts."""
     try:
-        signed = parse_signed_data(parse_one(data))
+        signed = parse_signed_data(data)
     except CardError as exc:
         return SignatureCheck("INVALID", f"not a CMS SignedData: {exc}")
-    if not signed.signers:
-        return SignatureCheck("NOT_CHECKED", "the master list carries no signature")
+    if signed.content_type != ID_CSCA_MASTER_LIST:
+        return SignatureCheck("INVALID", "the signed content is not a CSCA master list")
+    carried, _ = signed_certificates(signed)
+    anchors = [c.certificate for c in trusted if c.certificate is not None]
+    vouched = [c.certificate for c in listed if c.certificate is not None] + carried
     checks = [
-        _check_signer(signed, info, trusted, listed, accept_fingerprint, now or datetime.now(UTC))
+        _check_signer(signed, info, carried, anchors, vouched, accept_fingerprint, now)
         for info in signed.signers
     ]
     return min(checks, key=lambda c: c.rank)
@@ -367,71 +343,55 @@ def check_master_list_signature(
 def _check_signer(
     signed: SecurityObject,
     info: SignerInfo,
-    trusted: list[ListedCertificate],
-    listed: list[ListedCertificate],
+    carried: list[Certificate],
+    anchors: list[Certificate],
+    vouched: list[Certificate],
     accept_fingerprint: str,
-    now: datetime,
+    now: datetime | None,
 ) -> SignatureCheck:
-    if info.content_type not in (None, ID_CSCA_MASTER_LIST):
-        return SignatureCheck("INVALID", "the signed content type is not a CSCA master list")
-    try:
-        signer = signer_certificate(carried_certificates(signed), info)
-    except (CardError, ValueError, x509.InvalidVersion) as exc:
-        return SignatureCheck("NOT_CHECKED", f"a certificate in the CMS does not load: {exc}")
+    signer = signer_certificate(carried, info)
     if signer is None:
         return SignatureCheck(
             "NOT_CHECKED", "the CMS does not carry the master list signer's certificate"
         )
-    signer_listed = parse_listed(signer.public_bytes(Encoding.DER))
-    if signer_listed.certificate is None:
-        return SignatureCheck("NOT_CHECKED", f"the signer certificate is {signer_listed.problem}")
-    subject = signer_listed.subject
     try:
         verify_signer(signed, info, signer)
     except SignatureInvalid as exc:
-        return SignatureCheck("INVALID", f"master list: {exc}", subject)
-    except (CardError, ValueError, UnsupportedAlgorithm) as exc:
-        return SignatureCheck("NOT_CHECKED", f"the signature cannot be checked: {exc}", subject)
-    validity = signer_listed.certificate["tbs_certificate"]["validity"]
-    not_before, not_after = (_utc(validity[end].native) for end in ("not_before", "not_after"))
-    if not not_before <= now <= not_after:
+        return SignatureCheck("INVALID", f"master list: {exc}", signer.subject)
+    except CardError as exc:
+        return SignatureCheck(
+            "NOT_CHECKED", f"the signature cannot be checked: {exc}", signer.subject
+        )
+    moment = now or datetime.now(UTC)
+    not_before, not_after = _utc(signer.not_before), _utc(signer.not_after)
+    if not not_before <= moment <= not_after:
         return SignatureCheck(
             "INVALID",
             "the master list signer certificate is not valid now "
             f"({not_before:%Y-%m-%d} to {not_after:%Y-%m-%d})",
-            subject,
+            signer.subject,
         )
-    if any(_issued(signer_listed, csca) for csca in trusted):
-        return SignatureCheck("VALID", signer=subject)
-    carried = [parse_listed(raw) for raw in signed.certificates]
-    issuers = [c for c in listed + carried if c.certificate and _issued(signer_listed, c)]
+    if chain_to(signer, anchors) is not None:
+        return SignatureCheck("VALID", signer=signer.subject)
+    issuers = [c for c in vouched if issued_by(signer, c)]
     if not issuers:
         return SignatureCheck(
-            "UNTRUSTED_SIGNER", "no known CSCA issued the master list signer certificate", subject
+            "UNTRUSTED_SIGNER",
+            "no known CSCA issued the master list signer certificate",
+            signer.subject,
         )
     wanted = accept_fingerprint.lower().replace(":", "").strip()
     if any(wanted and hmac.compare_digest(fingerprint(c.der), wanted) for c in issuers):
-        return SignatureCheck("VALID", signer=subject)
+        return SignatureCheck("VALID", signer=signer.subject)
     issuer = issuers[0]
     return SignatureCheck(
         "UNTRUSTED_SIGNER",
         f"the master list signer is issued by {issuer.subject}, which this kiosk does not trust "
         f"yet; compare its SHA-256 fingerprint {fingerprint(issuer.der)} with the one the "
         "issuing state publishes, then import again with --accept-fingerprint",
-        subject,
+        signer.subject,
         fingerprint(issuer.der),
     )
-
-
-def _issued(certificate: ListedCertificate, issuer: ListedCertificate) -> bool:
-    if certificate.certificate is None or issuer.certificate is None:
-        return False
-    if not _names_issuer(certificate, issuer):
-        return False
-    try:
-        return signed_by(certificate, certificate_public_key(issuer.der))
-    except CardError:
-        return False
 
 
 # --- listing ------------------------------------------------------------------------------------
@@ -442,13 +402,12 @@ def _entry(name: str, listed: ListedCertificate, now: datetime, warn_days: int) 
     if certificate is None:
         return TrustEntry(name, "??", listed.subject, None, 0, "", fingerprint(listed.der), "",
                           "", False, False, listed.problem or "unparseable")  # fmt: skip
-    not_after = _utc(certificate["tbs_certificate"]["validity"]["not_after"].native)
-    not_before = _utc(certificate["tbs_certificate"]["validity"]["not_before"].native)
+    not_after, not_before = _utc(certificate.not_after), _utc(certificate.not_before)
     days_left = (not_after - now).days
     status = EXPIRED if not_after <= now else EXPIRING if days_left < warn_days else VALID
     algorithm, curve, explicit, reason = "", "", False, ""
     try:
-        key = certificate_public_key(listed.der)
+        key = certificate.public_key()
         algorithm = key.algorithm
         curve = key.curve.name if key.curve is not None else ""
         explicit = key.explicit
@@ -457,10 +416,16 @@ def _entry(name: str, listed: ListedCertificate, now: datetime, warn_days: int) 
     except CardError as exc:
         reason = f"unparseable public key: {exc}"
     if not reason:
-        reason = _validity_problem(not_before, not_after, now) or _ca_problem(certificate)
-    return TrustEntry(name, country_of(certificate), subject_text(certificate), not_after,
-                      days_left, status, fingerprint(listed.der), algorithm, curve, explicit,
-                      not reason, reason)  # fmt: skip
+        reason = _validity_problem(not_before, not_after, now) or (
+            "not a CA certificate" if certificate.is_ca is False else ""
+        )
+    return TrustEntry(name, _country(certificate), certificate.subject, not_after, days_left,
+                      status, fingerprint(listed.der), algorithm, curve, explicit, not reason,
+                      reason)  # fmt: skip
+
+
+def _country(certificate: Certificate) -> str:
+    return certificate.country.upper() or "??"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -473,10 +438,6 @@ def _validity_problem(not_before: datetime, not_after: datetime, now: datetime) 
     if now < not_before:
         return f"not valid before {not_before:%Y-%m-%d}"
     return ""
-
-
-def _ca_problem(certificate: asn1_x509.Certificate) -> str:
-    return "not a CA certificate" if certificate.ca is False else ""
 
 
 # --- all-or-none writing ------------------------------------------------------------------------

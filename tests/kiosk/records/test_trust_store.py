@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from devices.card import trust_store as card_trust_store
+from devices.card.cms import chain_to
 from devices.card.trust_store import load_trust_store
 from kiosk.records.trust_store import (
     EXPIRED,
@@ -150,7 +151,7 @@ def test_a_file_over_50_mb_is_refused_before_it_is_parsed(
     def parse(*_: object, **__: object) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(card_trust_store.cms.ContentInfo, "load", parse)
+    monkeypatch.setattr(card_trust_store, "parse_signed_data", parse)
     with pytest.raises(TrustStoreError, match="larger than any master list"):
         folder.import_master_list(bytes(50 * 1024 * 1024 + 1), now=NOW)
 
@@ -330,17 +331,21 @@ def test_list_says_which_certificates_are_unusable_and_why(
     assert not any(r.usable for r in rows.values() if r.subject != "CN=CSCA Test DE,C=DE")
 
 
-def test_the_card_readers_store_finds_an_explicit_parameter_csca_by_the_name_a_dsc_gives(
+def test_the_card_readers_store_anchors_chains_on_a_csca_cryptography_cannot_load(
     folder: TrustStoreFolder, pki: Pki
 ) -> None:
-    from asn1crypto import x509 as asn1_x509
-
-    vietnam = world_csca(
-        "VN", "CSCA ePassport Vietnam", ec.generate_private_key(ec.BrainpoolP512R1())
-    )
-    folder.add([pki.csca, vietnam])
+    """NULL ECDSA parameters inside the TBS (as Germany's and Austria's CSCAs have): the strict
+    list leaves it out, `anchors()` — what passive authentication should search — has it."""
+    key = ec.generate_private_key(ec.BrainpoolP512R1())
+    csca = world_csca("DE", "csca-germany", key, null_parameters=True)
+    dsc = certificate(
+        name("DE", "Document Signer"),
+        ec.generate_private_key(ec.SECP256R1()),
+        name("DE", "csca-germany"),
+        key,
+        ca=False,
+    )  # type: ignore[arg-type]
+    folder.add([pki.csca, csca])
     store = load_trust_store(folder.folder)
-    as_a_dsc_writes_it = asn1_x509.Name.build(
-        {"country_name": "vn", "common_name": "CSCA  ePassport Vietnam"}
-    )  # RFC 5280 §7.1: case and inner spaces do not matter
-    assert [c.der for c in store.issuers_named(as_a_dsc_writes_it)] == [vietnam]
+    assert [c.der for c in store.anchors() if chain_to(dsc, [c])] == [csca]
+    assert chain_to(dsc, store.certificates) is None
