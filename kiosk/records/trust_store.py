@@ -264,7 +264,9 @@ def vet_master_list(
             break
         pending = still
     subjects = {name_key(c.subject) for _, c in candidates} | set(by_subject)
-    skipped.extend(Skipped(item.subject, _why_unverified(c, subjects)) for item, c in pending)
+    usable_keys = {c.subject_key_identifier for group in by_subject.values() for c in group}
+    keys = {k for k in usable_keys if k is not None}
+    skipped.extend(Skipped(item.subject, _why_unverified(c, subjects, keys)) for item, c in pending)
     return accepted, skipped
 
 
@@ -287,15 +289,23 @@ def _self_issued(certificate: Certificate) -> bool:
     return name_key(certificate.issuer) == name_key(certificate.subject)
 
 
-def _why_unverified(certificate: Certificate, subjects: set[str]) -> str:
-    if _self_issued(certificate):
+def _why_unverified(certificate: Certificate, subjects: set[str], keys: set[bytes]) -> str:
+    """A self-issued certificate whose authority key identifier names another key is a link
+    certificate (ICAO 9303-12 §7.1.1) too, e.g. a renewed CSCA that kept its name."""
+    aki, ski = certificate.authority_key_identifier, certificate.subject_key_identifier
+    if _self_issued(certificate) and (aki is None or aki == ski):
         return "the self-signature does not verify"
-    if name_key(certificate.issuer) not in subjects:
-        return (
-            f"link certificate: its issuer ({certificate.issuer}) is neither in the list nor "
-            "trusted"
+    if name_key(certificate.issuer) not in subjects or (aki is not None and aki not in keys):
+        reason = (
+            f"link certificate: the CSCA that signed it ({certificate.issuer}"
+            + (f", key id {aki.hex()}" if aki else "")
+            + ") is neither in the list nor trusted"
         )
-    return "link certificate: no usable CSCA of that name in the list or the trust store signed it"
+    else:
+        reason = "link certificate: no CSCA named as its issuer verifies its signature"
+    if ski is not None and ski in keys:
+        reason += "; its key is trusted through another certificate"
+    return reason
 
 
 # --- the list's own signature -------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""The real ICAO CSCA master list (tests/kiosk/records/world/PROVENANCE.md), which no one here
-wrote: its signature checks out, and every certificate but one imports — among them the
-Vietnamese CSCA with its explicit brainpoolP512r1 parameters."""
+"""Real master lists that no one here wrote (ICAO and German; tests/kiosk/records/world/
+PROVENANCE.md): their signatures check out, every usable CSCA imports — among them the Vietnamese
+CSCA with explicit brainpoolP512r1 parameters — and each skipped one says why."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,3 +86,28 @@ def test_after_its_signer_expired_the_icao_list_is_invalid(tmp_path: Path) -> No
     late = datetime(2026, 10, 1, tzinfo=UTC)
     report = folder.import_master_list(ICAO_LIST.read_bytes(), UN_CSCA, now=late)
     assert report.signature == "INVALID" and "not valid now" in report.detail
+
+
+DE_LIST = WORLD / "DE_ML_2025-08-14-07-41-09.ml"
+
+
+def test_the_german_list_imports_549_of_571_and_says_why_for_each_other(tmp_path: Path) -> None:
+    folder = TrustStoreFolder(tmp_path / "trust")
+    german_csca = "2084aed7a991b3158e63ad750d3dc38bc6c9dcf5958f28d1162f49884e91ada8"
+    report = folder.import_master_list(DE_LIST.read_bytes(), german_csca, now=SIGNER_VALID)
+    assert (report.signature, len(report.added), len(report.skipped)) == ("VALID", 549, 22)
+    reasons = [s.reason for s in report.skipped]
+    assert sum(r == "not a CA certificate (basicConstraints cA false)" for r in reasons) == 7
+    links = [r for r in reasons if r.startswith("link certificate")]
+    assert len(links) == 15
+    assert all(r.endswith("its key is trusted through another certificate") for r in links)
+
+
+def test_after_the_icao_list_the_german_list_chains_to_the_csca_icao_vouches_for(
+    imported: tuple[TrustStoreFolder, ImportReport], tmp_path: Path
+) -> None:
+    folder = TrustStoreFolder(tmp_path / "trust")
+    shutil.copytree(imported[0].folder, folder.folder)
+    report = folder.import_master_list(DE_LIST.read_bytes(), now=SIGNER_VALID)
+    assert report.signature == "VALID"  # no fingerprint given: csca-germany is already trusted
+    assert (len(report.added), report.already_present, len(report.skipped)) == (193, 364, 14)
