@@ -16,7 +16,12 @@ from devices.card.lds.dg13 import Dg13, parse_dg13
 from devices.card.lds.dg14 import parse_dg14
 from devices.card.lds.dg15 import parse_dg15
 from devices.card.mrz import Mrz, parse_yymmdd
-from devices.card.passive_auth import PassiveAuthResult, PaStatus, passive_authentication
+from devices.card.passive_auth import (
+    NOT_IN_SOD,
+    PassiveAuthResult,
+    PaStatus,
+    passive_authentication,
+)
 from devices.card.trust_store import TrustStore
 
 
@@ -29,6 +34,7 @@ class CardDocument:
     face: FaceImage | None = field(default=None, repr=False)
     dg13: Dg13 | None = None
     problems: dict[str, str] = field(default_factory=dict)  # file → why it did not parse
+    excluded: dict[str, str] = field(default_factory=dict)  # data group → why it is not used
 
 
 def files_by_tag(contents: list[bytes]) -> dict[str, bytes]:
@@ -56,6 +62,9 @@ def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> C
     for name, parser in parsers.items():
         if name not in files:
             continue
+        if _unsigned(passive, name):
+            document.excluded[name] = "not listed in EF.SOD"
+            continue
         try:
             value = parser(files[name])
         except CardError as exc:
@@ -70,6 +79,12 @@ def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> C
         elif name == "DG13":
             document.dg13 = value
     return document
+
+
+def _unsigned(passive: PassiveAuthResult, name: str) -> bool:
+    """A data group that a readable SOD does not list is never used for the citizen's record.
+    (Without a readable SOD nothing is hash-checked; the status says so and staff decide.)"""
+    return passive.data_groups.get(name) == NOT_IN_SOD
 
 
 def _iso(value: date | None) -> str | None:
@@ -138,6 +153,7 @@ def document_json(document: CardDocument) -> dict[str, Any]:
         "status": passive.status.value,
         "reason": passive.reason,
         "data_groups": dict(passive.data_groups),
+        "notes": list(passive.notes),
     }
     if document.problems:
         out["problems"] = dict(document.problems)

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 from ecdsa import curves as ecdsa_curves
 from ecdsa import ellipticcurve
+from ecdsa.numbertheory import is_prime
 
 from devices.card.ec import Curve
 from devices.card.errors import ParseError
@@ -88,6 +89,9 @@ _BY_PARAMETERS = {
     for curve, name, _ in _STANDARD
     for d in [_domain_of(curve, name)]
 }
+
+
+_STANDARD_FIELDS = {key[:3] + key[5:] for key in _BY_PARAMETERS}
 
 
 def standard_curve(name: str) -> Curve:
@@ -200,10 +204,10 @@ class VerifyingKey:
                 return False
             return True
         digest = hashlib.new(hash_name, message).digest()
-        key = _ecdsa_key(self.curve, self.point)
         try:
+            key = _ecdsa_key(self.curve, self.point)
             return bool(key.verify_digest((r, s), digest, sigdecode=_as_is, allow_truncate=True))
-        except ecdsa.BadSignatureError:
+        except (ecdsa.BadSignatureError, ArithmeticError, ValueError):
             return False
 
 
@@ -355,14 +359,30 @@ def _explicit_curve(specified: asn1_keys.SpecifiedECDomain) -> Curve:
     cofactor = specified["cofactor"].native
     if p < 3 or not p & 1 or n < 3 or not (cofactor is None or cofactor == 1):
         raise KeyUnsupported("the explicit EC parameters are not a prime-order prime curve")
-    provisional = Curve("explicit", p, a % p, b % p, 0, 0, n)
+    a, b = a % p, b % p
+    if (p, a, b, n) not in _STANDARD_FIELDS:  # checked before any arithmetic on the field
+        _check_custom_curve(p, a, b, n)
+    provisional = Curve("explicit", p, a, b, 0, 0, n)
     gx, gy = _decode_point(provisional, bytes(specified["base"].native), generator=True)
-    name = _BY_PARAMETERS.get((p, a % p, b % p, gx, gy, n), "explicit")
+    name = _BY_PARAMETERS.get((p, a, b, gx, gy, n), "explicit")
     if name != "explicit":
         return standard_curve(name)
+    _check_custom_curve(p, a, b, n)  # a standard curve with another base point
+    return Curve(name, p, a, b, gx, gy, n)
+
+
+def _check_custom_curve(p: int, a: int, b: int, n: int) -> None:
+    """Refuse explicit parameters that cannot be a sound prime-order curve: non-prime field or
+    order, a singular curve, an order outside the Hasse bound for cofactor 1, or a field too
+    large to be an ICAO curve."""
+    if p.bit_length() > 1024:
+        raise KeyUnsupported("the explicit EC field is over 1024 bits")
     if (4 * a**3 + 27 * b**2) % p == 0:
         raise KeyUnsupported("the explicit EC curve is singular")
-    return Curve(name, p, a % p, b % p, gx, gy, n)
+    if (n - (p + 1)) ** 2 > 4 * p:
+        raise KeyUnsupported("the explicit EC order is not that of a cofactor-1 curve on the field")
+    if not (is_prime(p) and is_prime(n)):
+        raise KeyUnsupported("the explicit EC field or order is not prime")
 
 
 def _decode_point(curve: Curve, data: bytes, generator: bool = False) -> tuple[int, int]:

@@ -5,9 +5,10 @@ for `Services.card`; in demo mode `demo_chip_card_reader(config.trust_store)`, w
 holds the demo citizen whose QR the camera simulator shows (`devices.card.simulator.demo_citizens`).
 
 The identity's `authenticity` is the passive-authentication status (VALID, DATA_TAMPERED,
-SIGNATURE_INVALID, UNTRUSTED_CSCA, NO_TRUST_STORE), or CHIP_AUTH_FAILED when the data verify but
-the chip fails active / chip authentication (a possible clone). Anything but VALID needs an
-audited staff decision before the journey continues.
+SIGNATURE_INVALID, NOT_IN_SOD, UNTRUSTED_CSCA, NO_TRUST_STORE), or CHIP_AUTH_FAILED when the data
+verify but the chip fails active / chip authentication (a possible clone). Anything but VALID
+needs an audited staff decision before the journey continues. A data group the SOD does not list
+is never parsed into the document, so it never reaches the identity (`devices.card.document`).
 """
 
 from __future__ import annotations

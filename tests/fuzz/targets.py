@@ -287,6 +287,81 @@ def _lds_file(fid: int) -> Target:
     return Target(f"LDS {LDS_FIDS[fid]}", parser, _card_errors(), lambda: [_demo_files()[fid]])
 
 
+@cache
+def _world_pkis() -> list[Any]:
+    from devices.card.simulator.pki import make_pki
+
+    return [make_pki(kind, label="fuzz") for kind in ("ecdsa", "rsa-pss", "bp512-explicit")]
+
+
+def _der(certificate: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return bytes(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def _public_key() -> Target:
+    from devices.card.cms import load_certificate
+    from devices.card.public_keys import load_public_key
+
+    def seeds() -> list[bytes]:
+        return [
+            load_certificate(_der(p.ds_certificate))
+            ._parsed["tbs_certificate"]["subject_public_key_info"]
+            .dump()
+            for p in _world_pkis()
+        ]
+
+    return Target("SubjectPublicKeyInfo", load_public_key, _card_errors(), seeds)
+
+
+def _certificate() -> Target:
+    from devices.card.cms import issued_by, load_certificate
+
+    def run(data: bytes) -> object:
+        certificate = load_certificate(data)
+        _ = certificate.country, certificate.self_signed
+        return issued_by(certificate, certificate)  # parses the key and verifies
+
+    return Target(
+        "X.509 certificate (lenient)",
+        run,
+        _card_errors(),
+        lambda: [_der(p.csca_certificate) for p in _world_pkis()],
+    )
+
+
+def _signed_data() -> Target:
+    from devices.card.cms import check_signers, parse_signed_data
+
+    def run(data: bytes) -> object:
+        return check_signers(parse_signed_data(data))
+
+    def seeds() -> list[bytes]:
+        return [p.sign_sod({1: b"\x61\x03abc"})[4:] for p in _world_pkis()]  # ContentInfo
+
+    return Target("CMS SignedData", run, _card_errors(), seeds)
+
+
+def _passive_authentication() -> Target:
+    from devices.card.lds.sod import ID_DATA
+    from devices.card.passive_auth import passive_authentication
+    from devices.card.trust_store import TrustStore
+
+    groups = {1: b"\x61\x03abc", 13: b"\x6d\x03xyz"}
+
+    def run(data: bytes) -> object:  # must always answer with a status, never raise
+        store = TrustStore([p.csca_certificate for p in _world_pkis()])
+        named = {f"DG{n}": content for n, content in groups.items()}
+        return passive_authentication(data, named, store).as_json()
+
+    def seeds() -> list[bytes]:
+        pkis = _world_pkis()
+        return [p.sign_sod(groups) for p in pkis] + [pkis[2].sign_sod(groups, content_type=ID_DATA)]
+
+    return Target("passive authentication", run, (), seeds)
+
+
 def _mrz() -> Target:
     from devices.card.mrz import parse_mrz
 
@@ -408,6 +483,10 @@ FACTORIES: list[Callable[[], Target]] = [
     _secure_messaging,
     _pn532,
     _escpos_status,
+    _public_key,
+    _certificate,
+    _signed_data,
+    _passive_authentication,
 ]
 
 

@@ -22,16 +22,39 @@ from devices.card.lds.sod import (
     encode_signed_attributes,
     encode_sod,
 )
-from devices.card.public_keys import curve_oid
+from devices.card.public_keys import curve_oid, standard_curve
 from devices.card.signatures import digest
 from devices.card.tlv import encode_tlv
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
-KINDS = ("ecdsa", "rsa", "rsa-pss")
+# ecdsa: brainpoolP256r1 named; bpNNN-explicit: brainpoolPNNNr1 keys written with explicit
+# parameters in CSCA and DS certificates (as Vietnam's, Germany's and Austria's are), signed with
+# the hash of matching size; rsa: PKCS#1 v1.5; rsa-pss: RSASSA-PSS certificates and SOD.
+KINDS = ("ecdsa", "rsa", "rsa-pss", "bp256-explicit", "bp384-explicit", "bp512-explicit")
+_EXPLICIT = {
+    "bp256-explicit": (ec.BrainpoolP256R1(), "brainpoolP256r1", "sha256"),
+    "bp384-explicit": (ec.BrainpoolP384R1(), "brainpoolP384r1", "sha384"),
+    "bp512-explicit": (ec.BrainpoolP512R1(), "brainpoolP512r1", "sha512"),
+}
+_ECDSA_WITH = {
+    "sha1": "1.2.840.10045.4.1",
+    "sha224": "1.2.840.10045.4.3.1",
+    "sha256": "1.2.840.10045.4.3.2",
+    "sha384": "1.2.840.10045.4.3.3",
+    "sha512": "1.2.840.10045.4.3.4",
+}
+_RSA_WITH = {
+    "sha1": "1.2.840.113549.1.1.5",
+    "sha224": "1.2.840.113549.1.1.14",
+    "sha256": "1.2.840.113549.1.1.11",
+    "sha384": "1.2.840.113549.1.1.12",
+    "sha512": "1.2.840.113549.1.1.13",
+}
 
 _NOT_BEFORE = datetime(2024, 1, 1, tzinfo=UTC)
 _CSCA_NOT_AFTER = datetime(2039, 1, 1, tzinfo=UTC)
 _DS_NOT_AFTER = datetime(2035, 1, 1, tzinfo=UTC)
+_EXPIRED_DS_NOT_AFTER = datetime(2025, 1, 1, tzinfo=UTC)  # after the SOD's signing time
 _SIGNING_TIME = "240701000000Z"
 
 
@@ -72,27 +95,48 @@ class TestPki:
     def csca_pem(self) -> bytes:
         return self.csca_certificate.public_bytes(serialization.Encoding.PEM)
 
-    def sign_sod(self, data_groups: dict[int, bytes], hash_algorithm: str = "sha256") -> bytes:
-        """EF.SOD over the given raw data groups, signed by this PKI's DS."""
+    @property
+    def hash_algorithm(self) -> str:
+        """The hash this PKI signs with (matched to the curve size for explicit kinds)."""
+        return _EXPLICIT[self.kind][2] if self.kind in _EXPLICIT else "sha256"
+
+    def sign_sod(
+        self,
+        data_groups: dict[int, bytes],
+        hash_algorithm: str = "",
+        *,
+        content_type: str = ID_LDS_SECURITY_OBJECT,
+        signer_identifier: str = "issuer_serial",  # | "ski"
+    ) -> bytes:
+        """EF.SOD over the given raw data groups, signed by this PKI's DS. `content_type` may be
+        id-data (1.2.840.113549.1.7.1), as some states issue; the signer may be named by issuer
+        and serial number or by subject key identifier."""
+        hash_algorithm = hash_algorithm or self.hash_algorithm
         hashes_ = {n: digest(hash_algorithm, content) for n, content in data_groups.items()}
         content = encode_lds_security_object(hash_algorithm, hashes_)
         attributes = encode_signed_attributes(
-            ID_LDS_SECURITY_OBJECT, digest(hash_algorithm, content), _SIGNING_TIME
+            content_type, digest(hash_algorithm, content), _SIGNING_TIME
         )
         signature, algorithm = self._sign(attributes, hash_algorithm)
-        issuer_and_serial = asn1.der_seq(
-            self.ds_certificate.issuer.public_bytes(),
-            asn1.der_int(self.ds_certificate.serial_number),
-        )
+        if signer_identifier == "ski":
+            ski = self.ds_certificate.extensions.get_extension_for_class(
+                x509.SubjectKeyIdentifier
+            ).value.digest
+            sid = encode_tlv(0x80, ski)
+        else:
+            sid = asn1.der_seq(
+                self.ds_certificate.issuer.public_bytes(),
+                asn1.der_int(self.ds_certificate.serial_number),
+            )
         return encode_sod(
             content=content,
-            content_type=ID_LDS_SECURITY_OBJECT,
+            content_type=content_type,
             digest_algorithm=hash_algorithm,
             signed_attributes=attributes,
             signature_algorithm=algorithm,
             signature=signature,
             certificate=self.ds_certificate.public_bytes(serialization.Encoding.DER),
-            issuer_and_serial=issuer_and_serial,
+            issuer_and_serial=sid,
         )
 
     def _sign(self, message: bytes, hash_algorithm: str) -> tuple[bytes, bytes]:
@@ -101,7 +145,7 @@ class TestPki:
         key = self.ds_key
         chosen = hash_of(hash_algorithm)
         if isinstance(key, ec.EllipticCurvePrivateKey):
-            oid = {"sha256": "1.2.840.10045.4.3.2", "sha384": "1.2.840.10045.4.3.3"}[hash_algorithm]
+            oid = _ECDSA_WITH[hash_algorithm]
             return key.sign(message, ec.ECDSA(chosen)), asn1.der_seq(asn1.der_oid(oid))
         if self.kind == "rsa-pss":
             salt = chosen.digest_size
@@ -114,15 +158,19 @@ class TestPki:
                 encode_tlv(0xA2, asn1.der_int(salt)),
             )
             return signature, asn1.der_seq(asn1.der_oid("1.2.840.113549.1.1.10"), params)
-        oid = {"sha256": "1.2.840.113549.1.1.11", "sha384": "1.2.840.113549.1.1.12"}[hash_algorithm]
+        oid = _RSA_WITH[hash_algorithm]
         signature = key.sign(message, padding.PKCS1v15(), chosen)
         return signature, asn1.der_seq(asn1.der_oid(oid), asn1.der_null())
 
 
-def make_pki(kind: str = "ecdsa", label: str = "demo") -> TestPki:
-    """A CSCA → DS chain. `ecdsa` keys come from `label` (deterministic); RSA keys are fresh."""
+def make_pki(kind: str = "ecdsa", label: str = "demo", *, expired_ds: bool = False) -> TestPki:
+    """A CSCA → DS chain. EC keys come from `label` (deterministic); RSA keys are fresh.
+    `expired_ds`: the DS certificate expired in 2025 (after it signed the SOD)."""
     if kind not in KINDS:
         raise ValueError(f"unknown PKI kind {kind!r}")
+    ds_not_after = _EXPIRED_DS_NOT_AFTER if expired_ds else _DS_NOT_AFTER
+    if kind in _EXPLICIT:
+        return _explicit_pki(kind, label, ds_not_after)
     csca_key: PrivateKey
     ds_key: PrivateKey
     if kind == "ecdsa":
@@ -142,6 +190,8 @@ def make_pki(kind: str = "ecdsa", label: str = "demo") -> TestPki:
         .not_valid_before(_NOT_BEFORE)
         .not_valid_after(_CSCA_NOT_AFTER)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(certificate_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(csca_key.public_key()), False)
         .sign(csca_key, hashes.SHA256(), rsa_padding=pss)
     )
     ds = (
@@ -151,11 +201,106 @@ def make_pki(kind: str = "ecdsa", label: str = "demo") -> TestPki:
         .public_key(ds_key.public_key())
         .serial_number(_serial(f"{label}/ds"))
         .not_valid_before(_NOT_BEFORE)
-        .not_valid_after(_DS_NOT_AFTER)
+        .not_valid_after(ds_not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(certificate_sign=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ds_key.public_key()), False)
         .sign(csca_key, hashes.SHA256(), rsa_padding=pss)
     )
     return TestPki(kind, csca_key, csca, ds_key, ds)
+
+
+def _key_usage(*, certificate_sign: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=not certificate_sign, content_commitment=False,
+        key_encipherment=False, data_encipherment=False, key_agreement=False,
+        key_cert_sign=certificate_sign, crl_sign=certificate_sign,
+        encipher_only=False, decipher_only=False,
+    )  # fmt: skip
+
+
+def _explicit_pki(kind: str, label: str, ds_not_after: datetime) -> TestPki:
+    """CSCA and DS certificates whose brainpool keys carry explicit curve parameters, which
+    `cryptography` cannot write: the certificates are built here with asn1crypto."""
+    native, curve_name, hash_name = _EXPLICIT[kind]
+    curve = standard_curve(curve_name)
+    csca_key = ec_key_from_label(f"{label}/csca", native)
+    ds_key = ec_key_from_label(f"{label}/ds", native)
+    csca_name = _name(f"CSCA {label}")
+    csca_der = build_certificate(
+        subject=csca_name, issuer=csca_name, serial=_serial(f"{label}/csca"),
+        not_before=_NOT_BEFORE, not_after=_CSCA_NOT_AFTER,
+        spki=_explicit_spki(curve, csca_key), signer=csca_key, hash_name=hash_name, ca=True,
+    )  # fmt: skip
+    ds_der = build_certificate(
+        subject=_name(f"DS {label}"), issuer=csca_name, serial=_serial(f"{label}/ds"),
+        not_before=_NOT_BEFORE, not_after=ds_not_after,
+        spki=_explicit_spki(curve, ds_key), signer=csca_key, hash_name=hash_name, ca=False,
+    )  # fmt: skip
+    return TestPki(
+        kind,
+        csca_key,
+        x509.load_der_x509_certificate(csca_der),
+        ds_key,
+        x509.load_der_x509_certificate(ds_der),
+    )
+
+
+def _explicit_spki(curve: Curve, key: ec.EllipticCurvePrivateKey) -> bytes:
+    numbers = key.public_key().public_numbers()
+    return ec_spki(curve, (numbers.x, numbers.y), explicit=True)
+
+
+def build_certificate(
+    *,
+    subject: x509.Name,
+    issuer: x509.Name,
+    serial: int,
+    not_before: datetime,
+    not_after: datetime,
+    spki: bytes,
+    signer: ec.EllipticCurvePrivateKey,
+    hash_name: str,
+    ca: bool,
+    key_usage: tuple[str, ...] | None = None,
+) -> bytes:
+    """An X.509 v3 certificate (DER) for any SubjectPublicKeyInfo, ECDSA-signed by `signer`:
+    BasicConstraints, KeyUsage (keyCertSign+cRLSign for a CA, digitalSignature otherwise, unless
+    `key_usage` names others) and the subject key identifier (SHA-1 of the key bits)."""
+    from asn1crypto import x509 as asn1_x509
+
+    usage = key_usage if key_usage is not None else (
+        ("key_cert_sign", "crl_sign") if ca else ("digital_signature",)
+    )  # fmt: skip
+    key_bits = asn1_keys.PublicKeyInfo.load(spki)["public_key"].contents[1:]
+    extensions = [
+        {"extn_id": "basic_constraints", "critical": True, "extn_value": {"ca": ca}},
+        {"extn_id": "key_usage", "critical": True, "extn_value": set(usage)},
+        {"extn_id": "key_identifier", "critical": False,
+         "extn_value": hashlib.sha1(key_bits).digest()},
+    ]  # fmt: skip
+    algorithm = {"algorithm": _ECDSA_WITH[hash_name]}
+    tbs = asn1_x509.TbsCertificate(
+        {
+            "version": "v3",
+            "serial_number": serial,
+            "signature": algorithm,
+            "issuer": asn1_x509.Name.load(issuer.public_bytes()),
+            "validity": {
+                "not_before": asn1_x509.Time(name="utc_time", value=not_before),
+                "not_after": asn1_x509.Time(name="utc_time", value=not_after),
+            },
+            "subject": asn1_x509.Name.load(subject.public_bytes()),
+            "subject_public_key_info": asn1_keys.PublicKeyInfo.load(spki),
+            "extensions": extensions,
+        }
+    )
+    from devices.card.signatures import hash_algorithm as hash_of
+
+    signature = signer.sign(tbs.dump(), ec.ECDSA(hash_of(hash_name)))
+    return asn1_x509.Certificate(
+        {"tbs_certificate": tbs, "signature_algorithm": algorithm, "signature_value": signature}
+    ).dump()
 
 
 # --- keys written as the world writes them --------------------------------------------------------

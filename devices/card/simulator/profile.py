@@ -14,6 +14,7 @@ from devices.card.lds.dg2 import encode_dg2
 from devices.card.lds.dg13 import encode_dg13
 from devices.card.lds.dg14 import encode_dg14
 from devices.card.lds.dg15 import encode_dg15
+from devices.card.lds.sod import ID_LDS_SECURITY_OBJECT
 from devices.card.mrz import parse_mrz
 from devices.card.security_infos import ID_AA, ID_CA, ID_PACE, ID_PK, ID_TA
 from devices.card.simulator.citizen import Citizen, chip_photo
@@ -32,6 +33,7 @@ class ChipFaults:
     wrong_key: bool = False  # the chip's keys differ from what the card prints (QR / MRZ)
     corrupt: tuple[str, ...] = ()  # data groups altered after the SOD was signed
     forged_sod: str = ""  # "" | "untrusted" (signed by an unknown CSCA) | "bad_signature"
+    unsigned: tuple[str, ...] = ()  # data groups on the chip that the SOD does not list
 
 
 @dataclass
@@ -77,8 +79,11 @@ def build_profile(
     parents_nested: bool = False,
     faults: ChipFaults = ChipFaults(),
     label: str | None = None,
+    sod_content_type: str = ID_LDS_SECURITY_OBJECT,
 ) -> CardProfile:
-    """A CCCD-like card for `citizen`: COM, DG1, DG2, DG13, DG14, DG15, SOD, EF.CardAccess."""
+    """A CCCD-like card for `citizen`: COM, DG1, DG2, DG13, DG14, DG15, SOD, EF.CardAccess.
+    The PKI may be any `make_pki` kind (explicit-parameter brainpool, RSA-PSS, an expired DS);
+    `sod_content_type` may be id-data, as some states issue."""
     label = label or f"citizen/{citizen.id_number}"
     pki = pki or make_pki("ecdsa")
     photo, width, height = chip_photo(citizen.photo)
@@ -112,8 +117,10 @@ def build_profile(
         groups["DG15"] = encode_dg15(aa_key.public_key())
     tags = [BY_NAME[name].tag for name in groups]
     files = {BY_NAME["COM"].fid: encode_com(tags)}
-    signed = {int(name[2:]): content for name, content in groups.items()}
-    files[BY_NAME["SOD"].fid] = _sod(pki, signed, faults)
+    signed = {
+        int(name[2:]): content for name, content in groups.items() if name not in faults.unsigned
+    }
+    files[BY_NAME["SOD"].fid] = _sod(pki, signed, faults, sod_content_type)
     for name, content in groups.items():
         if name in faults.corrupt:
             content = _corrupt(content)
@@ -135,10 +142,10 @@ def build_profile(
     )
 
 
-def _sod(pki: TestPki, groups: dict[int, bytes], faults: ChipFaults) -> bytes:
+def _sod(pki: TestPki, groups: dict[int, bytes], faults: ChipFaults, content_type: str) -> bytes:
     if faults.forged_sod == "untrusted":
-        return make_pki("ecdsa", label="forger").sign_sod(groups)
-    sod = pki.sign_sod(groups)
+        return make_pki("ecdsa", label="forger").sign_sod(groups, content_type=content_type)
+    sod = pki.sign_sod(groups, content_type=content_type)
     if faults.forged_sod == "bad_signature":
         return _flip_signature(sod)
     return sod

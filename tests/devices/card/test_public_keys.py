@@ -6,6 +6,7 @@ import hashlib
 import ecdsa
 import pytest
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
@@ -64,7 +65,7 @@ def test_a_brainpool_p512r1_explicit_key_like_vietnams_csca_verifies() -> None:
     private = ec.generate_private_key(ec.BrainpoolP512R1())
     numbers = private.public_key().public_numbers()
     spki = ec_spki(standard_curve("brainpoolP512r1"), (numbers.x, numbers.y), explicit=True)
-    with pytest.raises((ValueError, Exception)):  # what `cryptography` alone does with it
+    with pytest.raises(UnsupportedAlgorithm):  # what `cryptography` alone does with it
         serialization.load_der_public_key(spki)
     key = load_public_key(spki)
     signature = private.sign(MESSAGE, ec.ECDSA(hashes.SHA512()))
@@ -187,3 +188,10 @@ def test_a_certificate_with_null_ecdsa_parameters_still_yields_its_key() -> None
     numbers = pki.ds_key.public_key().public_numbers()
     assert isinstance(numbers, ec.EllipticCurvePublicNumbers)
     assert certificate_public_key(lenient).point == (numbers.x, numbers.y)
+
+
+def test_explicit_parameters_with_a_composite_order_are_refused() -> None:
+    bp256 = standard_curve("brainpoolP256r1")
+    composite = Curve("test", bp256.p, bp256.a, bp256.b, bp256.gx, bp256.gy, bp256.n + 2)
+    with pytest.raises(KeyUnsupported, match=r"order|not prime"):
+        load_public_key(ec_spki(composite, bp256.generator, explicit=True))
