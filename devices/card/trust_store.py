@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -64,13 +65,18 @@ class TrustStore:
         """Every trusted certificate as DER, including those `cryptography` refuses."""
         return [_der(c) for c in self.certificates] + self.refused
 
-    def anchors(self) -> list[Certificate]:
+    def anchors(self, issuer_of: Certificate | None = None) -> list[Certificate]:
         """Every trusted certificate parsed leniently — what `cms.chain_to` should search, so
-        that CSCAs `cryptography` refuses (NULL ECDSA parameters …) anchor chains too."""
+        that CSCAs `cryptography` refuses (NULL ECDSA parameters …) anchor chains too; with
+        `issuer_of`, only those whose subject (folded as RFC 5280 §7.1 compares names) is that
+        certificate's issuer."""
         if len(self._cache) != len(self.certificates) + len(self.refused):
             parsed = (parse_listed(der).certificate for der in self.all_der())
             self._cache[:] = [c for c in parsed if c is not None]
-        return self._cache
+        if issuer_of is None:
+            return list(self._cache)
+        wanted = name_key(issuer_of.issuer)
+        return [c for c in self._cache if name_key(c.subject) == wanted]
 
 
 def _der(certificate: x509.Certificate) -> bytes:
@@ -194,6 +200,7 @@ def listed_certificates(content: bytes) -> list[ListedCertificate]:
     return [parse_listed(der) for der in elements]
 
 
+@lru_cache(maxsize=4096)  # the kiosk reloads its trust store (hundreds of CSCAs) for every card
 def parse_listed(der: bytes) -> ListedCertificate:
     """One certificate, parsed leniently (`cms.load_certificate`); a malformed one comes back
     with its problem instead of raising."""

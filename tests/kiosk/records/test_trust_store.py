@@ -349,3 +349,22 @@ def test_the_card_readers_store_anchors_chains_on_a_csca_cryptography_cannot_loa
     store = load_trust_store(folder.folder)
     assert [c.der for c in store.anchors() if chain_to(dsc, [c])] == [csca]
     assert chain_to(dsc, store.certificates) is None
+
+
+def test_passive_authentication_chains_to_an_imported_csca_cryptography_cannot_load(
+    folder: TrustStoreFolder, pki: Pki
+) -> None:
+    from devices.card.passive_auth import PaStatus, passive_authentication
+    from devices.card.simulator.pki import TestPki
+
+    key = ec.generate_private_key(ec.BrainpoolP512R1())
+    csca = world_csca("DE", "csca-germany", key, null_parameters=True)
+    ds_key = ec.generate_private_key(ec.SECP256R1())
+    dsc = certificate(name("DE", "Document Signer"), ds_key, name("DE", "csca-germany"), key,
+                      ca=False)  # type: ignore[arg-type]  # fmt: skip
+    dg1 = bytes.fromhex("61035f1f00")
+    sod = TestPki("ecdsa", key, dsc, ds_key, dsc).sign_sod({1: dg1})
+    folder.import_certificates(der(pki.csca))
+    folder.import_master_list(pki.master_list([pki.csca, csca]), now=NOW)
+    result = passive_authentication(sod, {"DG1": dg1}, load_trust_store(folder.folder), NOW)
+    assert (result.status, result.csca) == (PaStatus.VALID, "CN=csca-germany,C=DE")
