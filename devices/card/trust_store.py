@@ -143,7 +143,7 @@ def read_certificates(data: bytes) -> list[ListedCertificate]:
     A certificate that does not parse comes back with its `problem`."""
     if b"-----BEGIN CERTIFICATE-----" in data:
         return _pem_certificates(data)
-    if _looks_like_master_list(data):
+    if is_master_list(data):
         return master_list_certificates(data)
     listed = parse_listed(data)
     if listed.certificate is None:
@@ -159,7 +159,8 @@ def _pem_certificates(data: bytes) -> list[ListedCertificate]:
     return [parse_listed(der) for kind, _, der in blocks if kind == "CERTIFICATE"]
 
 
-def _looks_like_master_list(data: bytes) -> bool:
+def is_master_list(data: bytes) -> bool:
+    """Whether the bytes are a CMS SignedData (as a master list is), by its first element."""
     try:
         info = core.Sequence.load(data, strict=True)
         return bool(len(info) >= 1 and info[0].native == ID_SIGNED_DATA)

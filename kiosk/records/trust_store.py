@@ -49,6 +49,7 @@ from devices.card.public_keys import KeyUnsupported
 from devices.card.trust_store import (
     ID_CSCA_MASTER_LIST,
     ListedCertificate,
+    is_master_list,
     master_list_certificates,
     name_key,
     parse_listed,
@@ -165,7 +166,10 @@ class TrustStoreFolder:
         return self._write(listed, ())
 
     def import_certificates(self, data: bytes) -> ImportReport:
-        """A CSCA certificate file (DER, or PEM with one or more certificates)."""
+        """A CSCA certificate file (DER, or PEM with one or more certificates). A master list
+        is refused here: its signature must be checked (`import_master_list`)."""
+        if is_master_list(data):
+            raise TrustStoreError("this is a CSCA master list: use kiosk trust import-masterlist")
         try:
             certificates = read_certificates(data)
         except CardError as exc:

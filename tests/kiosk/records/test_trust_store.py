@@ -64,6 +64,14 @@ def test_garbage_is_not_a_certificate(folder: TrustStoreFolder) -> None:
         folder.import_certificates(b"hello")
 
 
+def test_a_master_list_given_as_certificates_is_refused_so_its_signature_is_not_skipped(
+    folder: TrustStoreFolder, pki: Pki
+) -> None:
+    with pytest.raises(TrustStoreError, match="import-masterlist"):
+        folder.import_certificates(pki.master_list())
+    assert _files(folder) == []
+
+
 # --- master lists: the list's own signature -----------------------------------------------------
 
 
