@@ -88,6 +88,11 @@ class Certificate:
         except _PARSE_ERRORS:
             return False
 
+    @property
+    def subject_public_key_info(self) -> bytes:
+        """The SubjectPublicKeyInfo as the certificate encodes it (DER)."""
+        return bytes(self._parsed["tbs_certificate"]["subject_public_key_info"].dump())
+
     def public_key(self) -> VerifyingKey:
         """The subject key; `ParseError` (or its `KeyUnsupported`) when it cannot be used."""
         return _public_key(self.der)

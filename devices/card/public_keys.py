@@ -179,12 +179,12 @@ class VerifyingKey:
 
     def _verify_rsa(self, chosen: Scheme, signature: bytes, message: bytes) -> bool:
         assert isinstance(self.native, rsa.RSAPublicKey)
-        pad: padding.AsymmetricPadding = (
-            padding.PSS(padding.MGF1(hash_algorithm(chosen.mgf_hash)), chosen.salt)
-            if chosen.family == "RSA-PSS"
-            else padding.PKCS1v15()
-        )
         try:
+            pad: padding.AsymmetricPadding = (
+                padding.PSS(padding.MGF1(hash_algorithm(chosen.mgf_hash)), chosen.salt)
+                if chosen.family == "RSA-PSS"
+                else padding.PKCS1v15()
+            )
             self.native.verify(signature, message, pad, hash_algorithm(chosen.hash))
         except (InvalidSignature, ValueError):
             return False

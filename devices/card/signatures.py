@@ -97,6 +97,8 @@ def pss_parameters(parameters: bytes) -> tuple[str, str, int]:
             mgf_hash = HASH_OIDS.get(algorithm(parse_prefix(mgf.parameters)).oid, "")
         elif element.tag == 0xA2:
             salt = asn1.integer(inner[0])
+            if not 0 <= salt <= 1024:
+                raise ParseError(f"RSASSA-PSS salt length {salt} is out of range")
     if not hash_name or not mgf_hash:
         raise ParseError("RSASSA-PSS parameters name an unknown hash")
     return hash_name, mgf_hash, salt

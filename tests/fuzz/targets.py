@@ -305,12 +305,8 @@ def _public_key() -> Target:
     from devices.card.public_keys import load_public_key
 
     def seeds() -> list[bytes]:
-        return [
-            load_certificate(_der(p.ds_certificate))
-            ._parsed["tbs_certificate"]["subject_public_key_info"]
-            .dump()
-            for p in _world_pkis()
-        ]
+        pkis = _world_pkis()
+        return [load_certificate(_der(p.ds_certificate)).subject_public_key_info for p in pkis]
 
     return Target("SubjectPublicKeyInfo", load_public_key, _card_errors(), seeds)
 

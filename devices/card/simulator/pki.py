@@ -4,6 +4,7 @@ signature. EC keys are derived from labels, so demo cards are the same on every 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -259,14 +260,18 @@ def build_certificate(
     not_before: datetime,
     not_after: datetime,
     spki: bytes,
-    signer: ec.EllipticCurvePrivateKey,
+    signer: ec.EllipticCurvePrivateKey | Callable[[bytes], bytes],
     hash_name: str,
     ca: bool,
     key_usage: tuple[str, ...] | None = None,
+    algorithm: bytes = b"",
 ) -> bytes:
-    """An X.509 v3 certificate (DER) for any SubjectPublicKeyInfo, ECDSA-signed by `signer`:
-    BasicConstraints, KeyUsage (keyCertSign+cRLSign for a CA, digitalSignature otherwise, unless
-    `key_usage` names others) and the subject key identifier (SHA-1 of the key bits)."""
+    """An X.509 v3 certificate (DER) for any SubjectPublicKeyInfo, signed by `signer` (an EC key,
+    ECDSA with `hash_name`; or any function of the TBS bytes, with `algorithm` the DER
+    AlgorithmIdentifier it signs under): BasicConstraints, KeyUsage (keyCertSign+cRLSign for a
+    CA, digitalSignature otherwise, unless `key_usage` names others) and the subject key
+    identifier (SHA-1 of the key bits)."""
+    from asn1crypto import algos as asn1_algos
     from asn1crypto import x509 as asn1_x509
 
     usage = key_usage if key_usage is not None else (
@@ -279,12 +284,16 @@ def build_certificate(
         {"extn_id": "key_identifier", "critical": False,
          "extn_value": hashlib.sha1(key_bits).digest()},
     ]  # fmt: skip
-    algorithm = {"algorithm": _ECDSA_WITH[hash_name]}
+    signature_algorithm = (
+        asn1_algos.SignedDigestAlgorithm.load(algorithm)
+        if algorithm
+        else asn1_algos.SignedDigestAlgorithm({"algorithm": _ECDSA_WITH[hash_name]})
+    )
     tbs = asn1_x509.TbsCertificate(
         {
             "version": "v3",
             "serial_number": serial,
-            "signature": algorithm,
+            "signature": signature_algorithm,
             "issuer": asn1_x509.Name.load(issuer.public_bytes()),
             "validity": {
                 "not_before": asn1_x509.Time(name="utc_time", value=not_before),
@@ -297,9 +306,16 @@ def build_certificate(
     )
     from devices.card.signatures import hash_algorithm as hash_of
 
-    signature = signer.sign(tbs.dump(), ec.ECDSA(hash_of(hash_name)))
+    if isinstance(signer, ec.EllipticCurvePrivateKey):
+        signature = signer.sign(tbs.dump(), ec.ECDSA(hash_of(hash_name)))
+    else:
+        signature = signer(tbs.dump())
     return asn1_x509.Certificate(
-        {"tbs_certificate": tbs, "signature_algorithm": algorithm, "signature_value": signature}
+        {
+            "tbs_certificate": tbs,
+            "signature_algorithm": signature_algorithm,
+            "signature_value": signature,
+        }
     ).dump()
 
 

@@ -225,8 +225,7 @@ def test_a_certificate_with_a_negative_serial_is_read_leniently() -> None:
         subject=explicit.ds_certificate.subject, issuer=explicit.csca_certificate.subject,
         serial=-5, not_before=datetime(2024, 1, 1, tzinfo=UTC),
         not_after=datetime(2030, 1, 1, tzinfo=UTC),
-        spki=load_certificate(_der(explicit))._parsed["tbs_certificate"][
-            "subject_public_key_info"].dump(),
+        spki=load_certificate(_der(explicit)).subject_public_key_info,
         signer=explicit.csca_key, hash_name="sha256", ca=False,
     )  # fmt: skip
     certificate = load_certificate(der)

@@ -157,3 +157,29 @@ def test_a_file_with_another_files_tag_is_refused_naming_both_tags(
 ) -> None:
     with pytest.raises(ParseError, match=message):
         parse(encode_tlv(0x61, b""))
+
+
+# --- LDSSecurityObject (ICAO 9303-10 §4.6.2.2): read strictly ---------------------------------
+
+
+def _security_object(*entries: tuple[int, bytes], version: int = 0) -> bytes:
+    sha256 = asn1.der_seq(asn1.der_oid("2.16.840.1.101.3.4.2.1"))
+    hashes = asn1.der_seq(*(asn1.der_seq(asn1.der_int(n), asn1.der_octets(h)) for n, h in entries))
+    return asn1.der_seq(asn1.der_int(version), sha256, hashes)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (_security_object((1, b"\x00" * 32), (1, b"\x01" * 32)), "listed twice"),
+        (_security_object((1, b"\x00" * 20)), "not a sha256 digest"),
+        (_security_object((17, b"\x00" * 32)), "out of range"),
+        (_security_object((1, b"\x00" * 32), version=2), "version 2"),
+    ],
+    ids=["duplicate-group", "short-hash", "group-17", "version-2"],
+)
+def test_a_malformed_lds_security_object_is_refused(content: bytes, why: str) -> None:
+    from devices.card.lds.sod import parse_lds_security_object
+
+    with pytest.raises(ParseError, match=why):
+        parse_lds_security_object(content)

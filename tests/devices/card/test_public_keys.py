@@ -195,3 +195,9 @@ def test_explicit_parameters_with_a_composite_order_are_refused() -> None:
     composite = Curve("test", bp256.p, bp256.a, bp256.b, bp256.gx, bp256.gy, bp256.n + 2)
     with pytest.raises(KeyUnsupported, match=r"order|not prime"):
         load_public_key(ec_spki(composite, bp256.generator, explicit=True))
+
+
+def test_a_negative_pss_salt_length_is_a_parse_error_not_a_crash() -> None:
+    # Found by the fuzzer: `cryptography` raises ValueError for a negative salt.
+    with pytest.raises(ParseError, match="salt length"):
+        load_public_key(RSA_SPKI).verify(_pss_identifier("sha256", -1), b"\x00" * 256, MESSAGE)
