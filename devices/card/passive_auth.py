@@ -150,7 +150,7 @@ def passive_authentication(
         )
     for check in good:
         assert check.certificate is not None
-        found = chain_to(check.certificate, trust_store.certificates)
+        found = chain_to(check.certificate, trust_store.anchors(check.certificate))
         if found is not None:
             signer, ds = check, check.certificate
             csca = as_certificate(found)

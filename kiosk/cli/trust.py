@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,7 @@ def _list(args: argparse.Namespace) -> int:
     warn_days = config.security.trust_expiry_warn_days
     rows = folder.entries(warn_days=warn_days)
     if args.json:
-        print(
-            json.dumps(
-                [{**row.__dict__, "not_after": row.not_after.isoformat()} for row in rows], indent=2
-            )
-        )
+        print(json.dumps([row.as_json() for row in rows], indent=2))
         return 0
     if not rows:
         print(f"trust store {folder.folder} is empty: passive authentication cannot succeed")
@@ -42,7 +39,11 @@ def _list(args: argparse.Namespace) -> int:
         flag = {"expired": "EXPIRED", "expiring": f"expires in {row.days_left} days"}.get(
             row.status, ""
         )
-        print(f"{row.country:3} {row.not_after:%Y-%m-%d}  {row.subject:50.50} {row.file}  {flag}")
+        if not row.usable and row.status != "expired":
+            flag = f"UNUSABLE: {row.reason}"
+        key = f"{row.key_algorithm} {row.curve}".strip()
+        until = f"{row.not_after:%Y-%m-%d}" if row.not_after else "?" * 10
+        print(f"{row.country:3} {until}  {row.subject:50.50} {key:18.18} {row.file}  {flag}")
     soon = [r for r in rows if r.status == "expiring"]
     if soon:
         print(f"warning: {len(soon)} certificate(s) expire within {warn_days} days")
@@ -51,10 +52,16 @@ def _list(args: argparse.Namespace) -> int:
 
 def _print_report(report: Any, args: argparse.Namespace) -> None:
     if args.json:
-        print(json.dumps(report.__dict__, indent=2))
+        print(
+            json.dumps(
+                {
+                    "added": list(report.added),
+                    "already_present": report.already_present,
+                    "signer": report.signer,
+                }
+            )
+        )
         return
-    if report.signer:
-        print(f"master list signature verified (signer {report.signer})")
     print(f"added {len(report.added)} certificate(s), {report.already_present} already present")
 
 
@@ -72,6 +79,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_master_list(args: argparse.Namespace) -> int:
+    """Exit 0 when the list's signature is VALID (and its usable CSCAs were written), 1 when it
+    is not (nothing written; the reason goes to stderr), 2 when the file is no master list."""
     from kiosk.records.trust_store import TrustStoreError
 
     _, folder = _folder(args)
@@ -79,8 +88,26 @@ def _import_master_list(args: argparse.Namespace) -> int:
         report = folder.import_master_list(_read(args.file), args.accept_fingerprint)
     except TrustStoreError as exc:
         raise CliError(f"{args.file}: {exc}") from None
-    _print_report(report, args)
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_master_list_report(report)
+    if report.signature != "VALID":
+        print(f"{args.file}: signature {report.signature}: {report.detail}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _print_master_list_report(report: Any) -> None:
+    if report.signature == "VALID":
+        print(f"master list signature VALID (signer {report.signer})")
+        print(
+            f"imported {len(report.added)} certificate(s), {report.already_present} already present"
+        )
+    else:
+        print(f"master list signature {report.signature}: nothing imported")
+    for skipped in report.skipped:
+        print(f"skipped: {skipped.subject}: {skipped.reason}")
 
 
 def register(subparsers: Any) -> None:

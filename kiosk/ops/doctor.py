@@ -264,12 +264,14 @@ def check_trust_store(ctx: DoctorContext) -> CheckResult:
     from kiosk.records.trust_store import EXPIRED, EXPIRING, TrustStoreFolder
 
     warn_days = ctx.config.security.trust_expiry_warn_days
-    entries = TrustStoreFolder(ctx.config.trust_store).entries(ctx.now(), warn_days)
+    listed = TrustStoreFolder(ctx.config.trust_store).entries(ctx.now(), warn_days)
+    entries = [e for e in listed if e.usable or e.status == EXPIRED]
+    unusable = len(listed) - len(entries)  # unparseable, unsupported key, not a CA …
     if not entries:
         return CheckResult(
             "trust store",
             Status.WARN if _simulated_reader(ctx.config) else Status.FAIL,
-            f"{ctx.config.trust_store} holds no CSCA certificate: chips cannot be verified",
+            f"{ctx.config.trust_store} holds no usable CSCA certificate: chips cannot be verified",
             "import the CSCA: kiosk trust import FILE or kiosk trust import-masterlist FILE",
         )
     expired = [e for e in entries if e.status == EXPIRED]
@@ -286,6 +288,13 @@ def check_trust_store(ctx: DoctorContext) -> CheckResult:
         )
     if expired:
         detail += f" ({len(expired)} expired, kept for older cards)"
+    if unusable:
+        return CheckResult(
+            "trust store",
+            Status.WARN,
+            f"{detail}; {unusable} file(s) or certificate(s) cannot be used",
+            "see the reasons in kiosk trust list and replace or remove them",
+        )
     return CheckResult("trust store", Status.OK, detail)
 
 

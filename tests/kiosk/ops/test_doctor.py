@@ -82,6 +82,16 @@ def test_csca_expiring_soon_warns(ctx: DoctorContext) -> None:
     assert result.status is Status.WARN and "VN in 30 days" in result.detail
 
 
+def test_an_unusable_file_in_the_trust_store_warns_with_its_count(ctx: DoctorContext) -> None:
+    folder = TrustStoreFolder(ctx.config.trust_store)
+    folder.add([Pki(now=ctx.now()).csca])
+    (folder.folder / "broken.der").write_bytes(b"not a certificate")
+    result = doctor.check_trust_store(ctx)
+    assert result.status is Status.WARN and "1 file(s) or certificate(s) cannot be used" in (
+        result.detail
+    )
+
+
 def test_unreachable_portal_fails(tmp_path: Path) -> None:
     config = _config(tmp_path, '[portal]\nurl = "http://127.0.0.1:9"\ntimeout_s = 1\n')
     assert doctor.check_portal(DoctorContext(config)).status is Status.FAIL
