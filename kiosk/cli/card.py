@@ -35,6 +35,7 @@ def _trust_store(paths: list[str] | None, args: argparse.Namespace) -> Any:
         loaded = load_trust_store(path)
         store.certificates.extend(loaded.certificates)
         store.skipped.extend(loaded.skipped)
+        store.refused.extend(loaded.refused)  # CSCAs only the lenient parser reads
     return store
 
 
