@@ -180,6 +180,12 @@ def _authenticity(document: CardDocument, result: ChipRead) -> tuple[str, str]:
         reasons.append(why)
     if document.problems:
         reasons.append("unreadable: " + ", ".join(sorted(document.problems)))
+    if result.file_errors:  # a status word ended that file's read; the others were read
+        reasons.append(
+            "not read: " + ", ".join(f"{n} ({c})" for n, c in sorted(result.file_errors.items()))
+        )
+    if document.mrz is not None:  # the chip's DG1 is proved by the SOD, not by check digits
+        reasons += [f"DG1: {warning}" for warning in document.mrz.warnings]
     return status, "; ".join(r for r in reasons if r)
 
 

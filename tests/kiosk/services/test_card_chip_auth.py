@@ -35,3 +35,8 @@ def test_a_chip_failing_active_authentication_is_a_possible_clone(tmp_path: Path
 def test_a_clone_hiding_dg15_is_not_reported_authentic(tmp_path: Path) -> None:
     authenticity, _ = _identity(tmp_path, ChipFaults(clone="hide_dg15"))
     assert authenticity == "CHIP_AUTH_INCOMPLETE"
+
+
+def test_a_file_a_status_word_ended_is_named_for_staff(tmp_path: Path) -> None:
+    _, reason = _identity(tmp_path, ChipFaults(bare_sw=(("DG2", 0x6A82),)))
+    assert "not read: DG2 (" in reason
