@@ -7,41 +7,26 @@ module (`FORMS`, `parse(text) -> spec | None`, a spec with `open` and `probe`) a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
-
 from devices.printer import escpos_serial, folder, system
 from devices.printer.base import Printer, PrinterSetup, PrinterSpec
 from devices.printer.errors import PrinterSpecError
 from devices.probe import ProbeResult, ProbeState
+from devices.spec_grammar import SpecKind, allowed_forms, first_parse
 
-
-class PrinterKind(Protocol):
-    """What a printer module offers the registry."""
-
-    @property
-    def FORMS(self) -> Sequence[str]:  # noqa: N802 - a module constant
-        """The spec's forms as written in kiosk.toml, e.g. "system[:NAME]"."""
-
-    def parse(self, text: str) -> PrinterSpec | None:
-        """The spec `text` is, when it is one of this module's forms."""
-
+PrinterKind = SpecKind[PrinterSpec]  # a module that owns its grammar (FORMS, parse)
 
 KINDS: tuple[PrinterKind, ...] = (folder, escpos_serial, system)  # tried in this order
 
 
 def describe_allowed() -> str:
     """The allowed forms in one phrase: "pdf:DIR (…), escpos:PORT[@BAUD] or system[:NAME]"."""
-    forms = [form for kind in KINDS for form in kind.FORMS]
-    return ", ".join(forms[:-1]) + " or " + forms[-1]
+    return allowed_forms(KINDS)
 
 
 def parse_spec(text: str) -> PrinterSpec:
-    for kind in KINDS:
-        spec = kind.parse(text)
-        if spec is not None:
-            return spec
-    raise PrinterSpecError(f"unknown printer {text!r}; use {describe_allowed()}")
+    return first_parse(
+        KINDS, text, lambda allowed: PrinterSpecError(f"unknown printer {text!r}; use {allowed}")
+    )
 
 
 def open_printer(text: str, setup: PrinterSetup) -> Printer:

@@ -7,25 +7,15 @@ reader kind: write its module (`FORMS`, `parse(text) -> spec | None`, a spec wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from devices.card.errors import ReaderNotFound
 from devices.card.transports import pcsc, pn532, simulated
 from devices.card.transports.base import CardTransport, TransportSpec
 from devices.probe import ProbeResult, ProbeState
+from devices.spec_grammar import SpecKind, allowed_forms, first_parse
 
-
-class TransportKind(Protocol):
-    """What a transport module offers the registry."""
-
-    @property
-    def FORMS(self) -> Sequence[str]:  # noqa: N802 - a module constant
-        """The spec's forms as written in kiosk.toml, e.g. "pcsc:READER NAME"."""
-
-    def parse(self, text: str) -> TransportSpec | None:
-        """The spec `text` is, when it is one of this module's forms."""
-
+TransportKind = SpecKind[TransportSpec]  # a module that owns its grammar (FORMS, parse)
 
 KINDS: tuple[TransportKind, ...] = (simulated, pcsc, pn532)  # tried in this order
 
@@ -36,16 +26,13 @@ class ReaderSpecError(ReaderNotFound):
 
 def describe_allowed() -> str:
     """The allowed forms in one phrase: "simulator, pcsc, … or pn532:PORT"."""
-    forms = [form for kind in KINDS for form in kind.FORMS]
-    return ", ".join(forms[:-1]) + " or " + forms[-1]
+    return allowed_forms(KINDS)
 
 
 def parse_spec(text: str) -> TransportSpec:
-    for kind in KINDS:
-        spec = kind.parse(text)
-        if spec is not None:
-            return spec
-    raise ReaderSpecError(f"unknown card reader {text!r}; use {describe_allowed()}")
+    return first_parse(
+        KINDS, text, lambda allowed: ReaderSpecError(f"unknown card reader {text!r}; use {allowed}")
+    )
 
 
 def open_transport(text: str, **options: Any) -> CardTransport:
