@@ -27,7 +27,8 @@ from devices.card.apdu import CommandAPDU, ResponseAPDU
 from devices.card.errors import CardError, SecureMessagingError, StatusWordError
 from devices.card.exchange import Exchange
 from devices.card.lds.sod import AlgorithmIdentifier
-from devices.card.signatures import digest, verify
+from devices.card.public_keys import VerifyingKey, from_native
+from devices.card.signatures import digest
 
 SUCCEEDED = "SUCCEEDED"
 FAILED = "FAILED"
@@ -69,6 +70,9 @@ class AuthResult:
 
     status: str  # SUCCEEDED | FAILED | NOT_SUPPORTED | NOT_PRESENT
     reason: str = ""
+    # PACE-CAM: the chip proved the key and EF.CardSecurity's signature verifies; the status is
+    # NOT_SUPPORTED until the document step chains the file to a trusted CSCA (not in the JSON)
+    awaits_card_security_chain: bool = False
 
     def as_json(self) -> dict[str, str]:
         return {"status": self.status, "reason": self.reason}
@@ -79,14 +83,17 @@ def internal_authenticate(challenge: bytes) -> bytes:
 
 
 def active_authentication(
-    key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
+    key: VerifyingKey | rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
     signature_algorithm: str | None = None,
     random: Callable[[int], bytes] = os.urandom,
 ) -> Exchange[AuthResult]:
-    """INTERNAL AUTHENTICATE with a fresh challenge, then check the chip's signature.
+    """INTERNAL AUTHENTICATE with a fresh challenge, then check the chip's signature. `key` is
+    DG15's key as `devices.card.lds.dg15.parse_dg15` loads it (RSA, or EC on a named or explicit
+    prime curve); a `cryptography` key is accepted too.
 
     Secure-messaging errors propagate (the reader resumes); any other refusal is NOT_SUPPORTED.
     """
+    verifying = key if isinstance(key, VerifyingKey) else from_native(key)
     challenge = random(CHALLENGE_LENGTH)
     try:
         signature = ResponseAPDU.decode((yield internal_authenticate(challenge))).check().data
@@ -96,8 +103,8 @@ def active_authentication(
         return AuthResult(
             NOT_SUPPORTED, f"the chip refused INTERNAL AUTHENTICATE (SW {exc.sw:04X})"
         )
-    if isinstance(key, rsa.RSAPublicKey):
-        recovery = recover_iso9796_2(key, signature)
+    if isinstance(verifying.native, rsa.RSAPublicKey):
+        recovery = recover_iso9796_2(verifying.native, signature)
         if isinstance(recovery, str):
             return AuthResult(FAILED, recovery)
         if recovery.hash_name in _UNSUPPORTED_HASHES:
@@ -106,7 +113,7 @@ def active_authentication(
             )
         ok, why = recovery.verifies(challenge)
         return AuthResult(SUCCEEDED if ok else FAILED, why)
-    return _ecdsa_result(key, signature_algorithm, signature, challenge)
+    return _ecdsa_result(verifying, signature_algorithm, signature, challenge)
 
 
 # --- RSA: ISO/IEC 9796-2 scheme 1 ---------------------------------------------------------------
@@ -225,9 +232,11 @@ def sign_iso9796_2(
 
 
 def _ecdsa_result(
-    key: ec.EllipticCurvePublicKey, algorithm: str | None, signature: bytes, challenge: bytes
+    key: VerifyingKey, algorithm: str | None, signature: bytes, challenge: bytes
 ) -> AuthResult:
-    size = (key.curve.key_size + 7) // 8
+    if key.algorithm != "EC" or key.curve is None:
+        return AuthResult(NOT_SUPPORTED, f"active authentication with a {key.algorithm} key")
+    size = key.curve.order_byte_length  # r and s are below the order (BSI TR-03111 §5.2.1)
     plain = signature
     if len(signature) != 2 * size and signature[:1] == b"\x30":  # some chips answer DER
         try:
@@ -237,12 +246,13 @@ def _ecdsa_result(
             return AuthResult(FAILED, "ECDSA signature is neither plain nor DER")
     if len(plain) != 2 * size:
         return AuthResult(FAILED, f"ECDSA signature has {len(plain)} bytes, expected {2 * size}")
-    hashes = _candidate_hashes(key, algorithm)
+    hashes = _candidate_hashes(key.curve.n.bit_length(), algorithm)
     if not hashes:
         return AuthResult(NOT_SUPPORTED, f"active authentication algorithm {algorithm} is unknown")
     for hash_name in hashes:
         try:
-            ok = verify(key, AlgorithmIdentifier(_PLAIN_BY_HASH[hash_name], b""), plain, challenge)
+            identifier = AlgorithmIdentifier(_PLAIN_BY_HASH[hash_name], b"")
+            ok = key.verify(identifier, plain, challenge)
         except CardError:
             ok = False
         if ok:
@@ -252,7 +262,7 @@ def _ecdsa_result(
     return AuthResult(FAILED, "ECDSA signature over the challenge does not verify")
 
 
-def _candidate_hashes(key: ec.EllipticCurvePublicKey, algorithm: str | None) -> list[str]:
+def _candidate_hashes(bits: int, algorithm: str | None) -> list[str]:
     """The hash DG14 names; without an ActiveAuthenticationInfo (the chip should have one) the
     hash matching the key size first, then the others."""
     if algorithm:
@@ -261,7 +271,6 @@ def _candidate_hashes(key: ec.EllipticCurvePublicKey, algorithm: str | None) -> 
             return [name] if name else []
         named = _X962_TO_HASH.get(algorithm)
         return [named] if named else []
-    bits = key.curve.key_size
     by_size = "sha1" if bits <= 160 else "sha224" if bits <= 224 else "sha256" if bits <= 256 else (
         "sha384" if bits <= 384 else "sha512")  # fmt: skip
     return [by_size] + [h for h in _PLAIN_BY_HASH if h != by_size]

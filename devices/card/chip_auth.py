@@ -15,16 +15,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import ec
-
 from devices.card.apdu import CommandAPDU, ResponseAPDU
 from devices.card.asn1 import encode_oid_value
-from devices.card.ec import STANDARDIZED_CURVES, Curve
-from devices.card.errors import ProtocolError
+from devices.card.ec import Curve
+from devices.card.errors import ParseError, ProtocolError
 from devices.card.exchange import Exchange
 from devices.card.kdf import ENC, MAC, derive_key
 from devices.card.pace import random_scalar
+from devices.card.public_keys import load_public_key
 from devices.card.secure_messaging import SecureMessaging
 from devices.card.security_infos import (
     ChipAuthenticationInfo,
@@ -33,7 +31,6 @@ from devices.card.security_infos import (
 )
 from devices.card.tlv import encode_tlv
 
-_BY_NAME = {curve.name: curve for curve in STANDARDIZED_CURVES.values()}
 SUPPORTED_CIPHERS = ("3DES", "AES128", "AES192", "AES256")
 
 
@@ -50,20 +47,18 @@ class CaChoice:
 
 
 def chip_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[Curve, tuple[int, int]]:
-    """The chip's static CA key on one of the standardized named curves."""
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
+    """The chip's static CA key: its curve and point, with named or explicit parameters.
 
+    Explicit parameters equal to a standard curve come back as that curve (OpenSSL does the ECDH
+    when it has it); any other prime curve keeps its own parameters and `devices.card.ec` does the
+    arithmetic, as it does for PACE's mapped generators."""
     try:
-        key = load_der_public_key(info.subject_public_key_info)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        key = load_public_key(info.subject_public_key_info)
+    except ParseError as exc:  # KeyUnsupported included: DH keys, binary curves, …
         raise ChipAuthUnsupported(f"chip authentication key does not load: {exc}") from exc
-    if not isinstance(key, ec.EllipticCurvePublicKey):
+    if key.algorithm != "EC" or key.curve is None or key.point is None:
         raise ChipAuthUnsupported("only ECDH chip authentication is supported")
-    curve = _BY_NAME.get(key.curve.name)
-    if curve is None:
-        raise ChipAuthUnsupported(f"chip authentication curve {key.curve.name} is not supported")
-    numbers = key.public_numbers()
-    return curve, (numbers.x, numbers.y)
+    return key.curve, key.point
 
 
 def choose_chip_authentication(infos: SecurityInfos) -> CaChoice:
@@ -87,8 +82,14 @@ def choose_chip_authentication(infos: SecurityInfos) -> CaChoice:
         if not matching:
             reasons.append(f"no DG14 key matches key ID {info.key_id}")
             continue
+        try:
+            chip_key(matching[0])
+        except ChipAuthUnsupported as exc:
+            reasons.append(str(exc))
+            continue
         return CaChoice(info, matching[0])
     if not infos.chip_authentication and len(keys) == 1:  # CA v1 may omit ChipAuthenticationInfo
+        chip_key(keys[0])
         return CaChoice(
             ChipAuthenticationInfo(_default_protocol(keys[0]), 1, keys[0].key_id), keys[0]
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from devices.card.active_auth import FAILED, NOT_PRESENT, SUCCEEDED, AuthResult
+from devices.card.active_auth import FAILED, NOT_PRESENT, NOT_SUPPORTED, SUCCEEDED, AuthResult
 from devices.card.errors import CardError, ParseError
 from devices.card.lds import check_file_size, identify
 from devices.card.lds.com import Com, parse_com
@@ -26,7 +26,9 @@ from devices.card.passive_auth import (
     PassiveAuthResult,
     PaStatus,
     passive_authentication,
+    verify_signed_data,
 )
+from devices.card.security_infos import card_security_signed_data
 from devices.card.trust_store import TrustStore
 
 
@@ -43,6 +45,7 @@ class CardDocument:
     dg16: Dg16 | None = None
     problems: dict[str, str] = field(default_factory=dict)  # file → why it did not parse
     excluded: dict[str, str] = field(default_factory=dict)  # data group → why it is not used
+    card_security: CardSecurityCheck | None = None  # EF.CardSecurity, when PACE-CAM read it
 
 
 def files_by_tag(contents: list[bytes]) -> dict[str, bytes]:
@@ -57,7 +60,14 @@ def files_by_tag(contents: list[bytes]) -> dict[str, bytes]:
     return named
 
 
-def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> CardDocument:
+def build_document(
+    files: dict[str, bytes],
+    trust_store: TrustStore | None,
+    *,
+    card_security: bytes | None = None,
+) -> CardDocument:
+    """Parse and passively authenticate the files; `card_security` is the raw EF.CardSecurity a
+    PACE-CAM read carries (`ChipRead.card_security`), checked against the same trust store."""
     oversized: dict[str, str] = {}
     for name, content in files.items():
         try:
@@ -71,6 +81,8 @@ def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> C
     else:
         passive = PassiveAuthResult(PaStatus.SIGNATURE_INVALID, "EF.SOD was not read")
     document = CardDocument(files=files, passive=passive, problems=oversized)
+    if card_security is not None:
+        document.card_security = check_card_security(card_security, trust_store)
     parsers: dict[str, Any] = {
         "COM": parse_com, "DG1": parse_dg1, "DG2": parse_dg2, "DG11": parse_dg11,
         "DG12": parse_dg12, "DG13": parse_dg13, "DG14": parse_dg14, "DG15": parse_dg15,
@@ -100,6 +112,95 @@ def build_document(files: dict[str, bytes], trust_store: TrustStore | None) -> C
     return document
 
 
+# --- EF.CardSecurity and PACE-CAM ---------------------------------------------------------------
+
+CS_VALID = "VALID"  # signed by a DS that chains to a trusted CSCA
+CS_FORGED = "FORGED"  # a signature is there and wrong (digest, content type or signature)
+CS_UNVERIFIABLE = "UNVERIFIABLE"  # unsigned, malformed, no matching certificate, unusable key
+CS_NO_TRUST_STORE = "NO_TRUST_STORE"  # the signature is good; nothing to chain it to
+CS_UNTRUSTED = "UNTRUSTED_CSCA"  # the signature is good; no trusted CSCA certified its DS
+
+
+@dataclass(frozen=True)
+class CardSecurityCheck:
+    """EF.CardSecurity checked like EF.SOD (`devices.card.passive_auth.verify_signed_data`)."""
+
+    status: str  # CS_*
+    reason: str
+    document_signer: str = ""
+    csca: str = ""
+
+
+def check_card_security(raw: bytes, trust_store: TrustStore | None) -> CardSecurityCheck:
+    """The signature and DS chain of EF.CardSecurity (ICAO 9303-11 §9.2.11)."""
+    try:
+        signed = card_security_signed_data(raw)
+    except CardError as exc:
+        return CardSecurityCheck(CS_UNVERIFIABLE, f"EF.CardSecurity cannot be verified: {exc}")
+    verdict = verify_signed_data(signed, trust_store, "EF.CardSecurity")
+    ds = verdict.signer.certificate
+    signer = ds.subject if ds is not None else ""
+    if verdict.status is PaStatus.SIGNATURE_INVALID:
+        status = CS_FORGED if verdict.wrong_signature else CS_UNVERIFIABLE
+        return CardSecurityCheck(status, verdict.reason, signer)
+    status = {
+        PaStatus.VALID: CS_VALID,
+        PaStatus.NO_TRUST_STORE: CS_NO_TRUST_STORE,
+        PaStatus.UNTRUSTED_CSCA: CS_UNTRUSTED,
+    }[verdict.status]
+    csca = verdict.csca.subject if verdict.csca is not None else ""
+    return CardSecurityCheck(status, verdict.reason, signer, csca)
+
+
+def pace_cam_result(
+    proved: bool, check: CardSecurityCheck, *, chain_checked_later: bool = False
+) -> AuthResult:
+    """PACE-CAM's verdict (9303-11 §4.4.3.5.2): SUCCEEDED only when the chip proved the key of an
+    EF.CardSecurity whose signature chains to a trusted CSCA. FAILED when the chip's proof does
+    not verify, or the file's signature is there and wrong (a forged file). Anything else —
+    unsigned, unreadable, no trust store, an untrusted DS — is NOT_SUPPORTED: the proof is good
+    but names a key nothing vouches for. `chain_checked_later`: the reader, which has no trust
+    store, leaves a good signature to `settled_chip_authentication`."""
+    if not proved:
+        return AuthResult(FAILED, "PACE-CAM: the chip did not prove the EF.CardSecurity key")
+    if check.status == CS_FORGED:
+        return AuthResult(FAILED, f"PACE-CAM: EF.CardSecurity is forged ({check.reason})")
+    if check.status == CS_VALID:
+        return AuthResult(
+            SUCCEEDED,
+            "PACE-CAM: the chip holds the key of EF.CardSecurity, signed by"
+            f" {check.document_signer} under {check.csca}",
+        )
+    if check.status == CS_NO_TRUST_STORE and chain_checked_later:
+        return AuthResult(
+            NOT_SUPPORTED,
+            "PACE-CAM: the chip holds the EF.CardSecurity key and the file's signature verifies;"
+            " its DS is not yet checked against a trusted CSCA",
+            awaits_card_security_chain=True,
+        )
+    return AuthResult(NOT_SUPPORTED, f"PACE-CAM: the chip's proof is good but {_unvouched(check)}")
+
+
+def _unvouched(check: CardSecurityCheck) -> str:
+    if check.status == CS_NO_TRUST_STORE:
+        return "no CSCA is installed to check EF.CardSecurity against"
+    if check.status == CS_UNTRUSTED:
+        return f"EF.CardSecurity's signer is not trusted ({check.reason})"
+    return check.reason
+
+
+def settled_chip_authentication(document: CardDocument, result: AuthResult) -> AuthResult:
+    """The reader's chip-authentication result, with a PACE-CAM proof whose EF.CardSecurity
+    signature verified settled against the document's trust store."""
+    if not result.awaits_card_security_chain:
+        return result
+    if document.card_security is None:
+        return AuthResult(
+            NOT_SUPPORTED, "PACE-CAM: EF.CardSecurity was not checked against the trust store"
+        )
+    return pace_cam_result(True, document.card_security)
+
+
 # --- chip and active authentication against what the document promises -------------------------
 
 CHIP_AUTH_FAILED = "CHIP_AUTH_FAILED"  # the chip's proof did not verify: a possible clone
@@ -125,8 +226,10 @@ def chip_verdict(
     FAILED anywhere is CHIP_AUTH_FAILED (only a failed proof means a possible clone). A document
     whose COM or SOD lists DG14 (with chip authentication in it) or DG15 but whose CA / AA did not
     succeed is CHIP_AUTH_INCOMPLETE: a clone can hide DG15 or refuse the command, so the
-    document is not reported authentic either way.
+    document is not reported authentic either way. A PACE-CAM result is settled first
+    (`settled_chip_authentication`).
     """
+    chip_authentication = settled_chip_authentication(document, chip_authentication)
     listed = listed_data_groups(document)
     outcomes = (
         ("chip authentication", chip_authentication, "DG14"),
@@ -135,6 +238,8 @@ def chip_verdict(
     failed = [f"{name}: {r.reason}" for name, r, _ in outcomes if r.status == FAILED]
     if failed:
         return CHIP_AUTH_FAILED, "possible cloned chip; " + "; ".join(failed)
+    if document.card_security is not None:  # PACE-CAM was run: it promised chip authentication
+        listed.add("DG14")
     incomplete = []
     for name, result, group in outcomes:
         if group not in listed or result.status == SUCCEEDED:

@@ -111,9 +111,8 @@ def passive_authentication(
     except CardError as exc:
         return PassiveAuthResult(PaStatus.SIGNATURE_INVALID, f"EF.SOD is malformed: {exc}")
     results = check_hashes(sod, data_groups)
-    checks = check_signers(sod)
-    good = [check for check in checks if check.ok and check.certificate is not None]
-    signer = good[0] if good else checks[0]
+    verdict = verify_signed_data(sod, trust_store, "EF.SOD")
+    signer = verdict.signer
     ds = signer.certificate
     notes = list(_carried_problems(sod))
 
@@ -129,11 +128,8 @@ def passive_authentication(
     tampered = [name for name, r in results.items() if r == MISMATCH]
     if tampered:
         return result(PaStatus.DATA_TAMPERED, f"hash mismatch in {', '.join(tampered)}")
-    failed = [(i, check) for i, check in enumerate(checks, start=1) if not check.ok]
-    if failed:
-        index, check = failed[0]
-        who = f"signer {index} of {len(checks)}" if len(checks) > 1 else "EF.SOD"
-        return result(PaStatus.SIGNATURE_INVALID, f"{who}: {check.error}")
+    if verdict.status is PaStatus.SIGNATURE_INVALID:
+        return result(PaStatus.SIGNATURE_INVALID, verdict.reason)
     unsigned = [name for name, r in results.items() if r == NOT_IN_SOD]
     if unsigned:
         notes.append(f"not covered by the SOD, not used: {', '.join(unsigned)}")
@@ -143,23 +139,83 @@ def passive_authentication(
         )
     if not results:
         return result(PaStatus.NOT_IN_SOD, "no data group was checked against the SOD")
-    if not trust_store:
+    if verdict.status is PaStatus.NO_TRUST_STORE:
         return result(
             PaStatus.NO_TRUST_STORE,
             "hashes and SOD signature are good, but no CSCA certificate is installed",
+        )
+    if verdict.status is PaStatus.VALID:
+        return result(
+            PaStatus.VALID, "hashes, SOD signature and DS certificate chain verify", verdict.csca
+        )
+    return result(PaStatus.UNTRUSTED_CSCA, verdict.reason)
+
+
+# --- the signature and chain of any SignedData a document signer makes ----------------------------
+
+
+@dataclass(frozen=True)
+class SignedDataVerdict:
+    """The signature-and-chain part of passive authentication, shared by EF.SOD and
+    EF.CardSecurity (both are CMS SignedData by a DS certified by the CSCA, 9303-11 §9.2.11).
+
+    `status` is SIGNATURE_INVALID, NO_TRUST_STORE, UNTRUSTED_CSCA or VALID; `signer` the signer to
+    report (the one that chains when VALID); `failed` the first signer that does not verify."""
+
+    status: PaStatus
+    reason: str
+    signer: SignerCheck
+    csca: Certificate | None = None
+    failed: SignerCheck | None = None
+
+    @property
+    def wrong_signature(self) -> bool:
+        """A signer names a certificate the file carries and its signature, message digest or
+        content type is wrong: a forged or altered file. Not when the signature cannot be
+        checked at all (no matching certificate, a key or algorithm we cannot use — which
+        `devices.card.cms.check_signers` reports as "unusable: …")."""
+        failed = self.failed
+        return (
+            failed is not None
+            and failed.certificate is not None
+            and not failed.error.startswith("unusable")
+        )
+
+
+def verify_signed_data(
+    signed: SecurityObject, trust_store: TrustStore | None, what: str = "EF.SOD"
+) -> SignedDataVerdict:
+    """Every signer verified (`devices.card.cms.check_signers`), then a verifying signer's DS
+    certificate chained to a trusted CSCA. `what` names the file in reasons."""
+    checks = check_signers(signed)
+    good = [check for check in checks if check.ok and check.certificate is not None]
+    signer = good[0] if good else checks[0]
+    failed = [(i, check) for i, check in enumerate(checks, start=1) if not check.ok]
+    if failed:
+        index, check = failed[0]
+        who = f"signer {index} of {len(checks)}" if len(checks) > 1 else what
+        return SignedDataVerdict(
+            PaStatus.SIGNATURE_INVALID, f"{who}: {check.error}", signer, failed=check
+        )
+    if not trust_store:
+        return SignedDataVerdict(
+            PaStatus.NO_TRUST_STORE, f"the {what} signature is good; no CSCA is installed", signer
         )
     for check in good:
         assert check.certificate is not None
         found = chain_to(check.certificate, trust_store.anchors(check.certificate))
         if found is not None:
-            signer, ds = check, check.certificate
-            csca = as_certificate(found)
-            return result(
-                PaStatus.VALID, "hashes, SOD signature and DS certificate chain verify", csca
+            return SignedDataVerdict(
+                PaStatus.VALID,
+                f"the {what} signature and its DS certificate chain verify",
+                check,
+                as_certificate(found),
             )
-    return result(
+    ds = signer.certificate
+    return SignedDataVerdict(
         PaStatus.UNTRUSTED_CSCA,
         f"no CSCA in the trust store signed the DS certificate (issuer {ds.issuer if ds else '?'})",
+        signer,
     )
 
 

@@ -127,6 +127,9 @@ class ChipRead:
     stats: ReadStats = field(default_factory=ReadStats)
     absent: list[str] = field(default_factory=list)  # files the card does not have / refuses
     file_errors: dict[str, str] = field(default_factory=dict)  # file → error code that ended it
+    # EF.CardSecurity as PACE-CAM read it, for `build_document(..., card_security=…)` to check
+    # against the trust store (PACE-CAM is SUCCEEDED only once it chains to a trusted CSCA)
+    card_security: bytes | None = None
 
 
 def _not_run(which: str) -> AuthResult:
@@ -189,6 +192,7 @@ class ChipReader:
         result = ChipRead({}, self._method, self._card_access, stats=self.stats)
         if self._cam_result is not None:  # PACE-CAM already authenticated the chip
             result.chip_authentication = self._cam_result
+            result.card_security = self._card_security
         report(0.15, "card_access_ok")
         order = [name for name in files if name in BY_NAME]
         if "DG14" in order:  # DG14 first, so chip authentication protects the rest
@@ -202,7 +206,10 @@ class ChipReader:
                 result.absent.append(name)
             else:
                 result.files[name] = content
-            cam_done = self._cam_result is not None  # PACE-CAM decided; DG14 does not overrule it
+            cam_done = self._cam_result is not None and (  # PACE-CAM decided or awaits the chain
+                self._cam_result.status != NOT_SUPPORTED
+                or self._cam_result.awaits_card_security_chain
+            )  # when it could not be completed, DG14's chip authentication is tried instead
             if name == "DG14" and self.do_ca and not cam_done:
                 result.chip_authentication = (
                     AuthResult(NOT_PRESENT, "the card presents no DG14")
@@ -367,24 +374,31 @@ class ChipReader:
     def _verify_cam(self, evidence: CamEvidence) -> AuthResult:
         """PACE-CAM: the chip's key comes from EF.CardSecurity in the MF (9303-11 §4.4.3.5.2).
 
-        EF.CardSecurity's signature is for passive authentication; until it is VALID, SUCCEEDED
-        here only says the chip holds the key that file names."""
+        The key is taken from the same parse whose signature is checked. The reader has no trust
+        store: a proof of a key whose file verifies is left for the document step to settle
+        (`devices.card.document.settled_chip_authentication`)."""
+        from devices.card.document import CardSecurityCheck, check_card_security, pace_cam_result
+
         try:
             raw = self._read_master_file(EF_CARD_SECURITY)
-            infos = parse_card_security(raw) if raw else None
         except CardError as exc:
-            return AuthResult("FAILED", f"PACE-CAM: EF.CardSecurity unreadable ({exc.code})")
-        if infos is None or not infos.chip_authentication_keys:
-            return AuthResult("FAILED", "PACE-CAM: EF.CardSecurity names no chip key")
+            return AuthResult(NOT_SUPPORTED, f"PACE-CAM: EF.CardSecurity unreadable ({exc.code})")
+        if not raw:
+            return AuthResult(NOT_SUPPORTED, "PACE-CAM: the chip has no EF.CardSecurity")
         self._card_security = raw
-        for key in infos.chip_authentication_keys:
-            try:
-                point = evidence.curve.decode_point(key.public_key)
-            except CardError:
-                continue
-            if evidence.proves(point):
-                return AuthResult("SUCCEEDED", "PACE-CAM: the chip holds the EF.CardSecurity key")
-        return AuthResult("FAILED", "PACE-CAM: the chip did not prove the EF.CardSecurity key")
+        try:
+            infos = parse_card_security(raw)
+        except CardError as exc:
+            return AuthResult(NOT_SUPPORTED, f"PACE-CAM: EF.CardSecurity cannot be verified: {exc}")
+        if not infos.chip_authentication_keys:
+            return AuthResult(NOT_SUPPORTED, "PACE-CAM: EF.CardSecurity names no chip key")
+        proved = any(
+            evidence.proves(point)
+            for key in infos.chip_authentication_keys
+            for point in _points_on(evidence, key.public_key)
+        )
+        check: CardSecurityCheck = check_card_security(raw, None)
+        return pace_cam_result(proved, check, chain_checked_later=True)
 
     def _read_master_file(self, fid: int) -> bytes | None:
         try:
@@ -598,6 +612,13 @@ class ChipReader:
                 outcome = AuthResult(NOT_SUPPORTED, f"active authentication interrupted: {exc}")
                 self._reopen()
         return outcome
+
+
+def _points_on(evidence: CamEvidence, encoded: bytes) -> list[tuple[int, int]]:
+    try:
+        return [evidence.curve.decode_point(encoded)]
+    except CardError:
+        return []
 
 
 # errors after which no other access method is tried

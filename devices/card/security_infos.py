@@ -7,10 +7,14 @@ SecurityInfo ::= SEQUENCE { protocol OBJECT IDENTIFIER, requiredData ANY, option
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from devices.card import asn1
 from devices.card.errors import ParseError
 from devices.card.tlv import TLV, parse_prefix
+
+if TYPE_CHECKING:
+    from devices.card.lds.sod import SecurityObject
 
 BSI_DE = "0.4.0.127.0.7"
 ID_PK = BSI_DE + ".2.2.1"  # ChipAuthenticationPublicKeyInfo
@@ -161,32 +165,21 @@ def security_infos_from(outer: TLV) -> SecurityInfos:
     return infos
 
 
-def parse_card_security(data: bytes) -> SecurityInfos:
-    """The SecurityInfos signed inside EF.CardSecurity (ICAO 9303-11 §9.2.11).
+def card_security_signed_data(data: bytes) -> SecurityObject:
+    """EF.CardSecurity (ICAO 9303-11 §9.2.11) as the one CMS parser reads it: a ContentInfo with
+    SignedData by a document signer whose encapsulated content (type id-SecurityObject) is a DER
+    SecurityInfos. `ParseError` when it is none of that, or has no signer."""
+    from devices.card.cms import parse_signed_data  # cms → lds → dg14 → this module
 
-    EF.CardSecurity is a CMS ContentInfo → SignedData whose encapsulated content (type
-    id-SecurityObject) is a DER SecurityInfos. Only the content is read here; its signature is
-    checked like the SOD's, by passive authentication.
-    """
     if len(data) > MAX_CARD_SECURITY:
         raise ParseError(f"EF.CardSecurity of {len(data)} bytes is over the size cap")
-    content_info = parse_prefix(data)
-    parts = content_info.children() if content_info.tag == asn1.SEQUENCE else []
-    if len(parts) < 2 or parts[0].tag != asn1.OID or parts[1].tag != 0xA0:
-        raise ParseError("EF.CardSecurity is not a CMS ContentInfo")
-    signed_data = parts[1].children()
-    if not signed_data or signed_data[0].tag != asn1.SEQUENCE:
-        raise ParseError("EF.CardSecurity does not hold SignedData")
-    fields = signed_data[0].children()
-    encap = next((f for f in fields[1:4] if f.tag == asn1.SEQUENCE), None)
-    if encap is None:
-        raise ParseError("EF.CardSecurity SignedData has no encapsulated content")
-    encap_fields = encap.children()
-    if len(encap_fields) < 2 or encap_fields[0].tag != asn1.OID or encap_fields[1].tag != 0xA0:
-        raise ParseError("EF.CardSecurity carries no content")
-    if asn1.oid(encap_fields[0]) != ID_SECURITY_OBJECT:
+    signed = parse_signed_data(data)
+    if signed.content_type != ID_SECURITY_OBJECT:
         raise ParseError("EF.CardSecurity content is not id-SecurityObject")
-    octets = encap_fields[1].children()
-    if not octets or octets[0].tag != asn1.OCTET_STRING:
-        raise ParseError("EF.CardSecurity content is not an OCTET STRING")
-    return parse_security_infos(octets[0].value)
+    return signed
+
+
+def parse_card_security(data: bytes) -> SecurityInfos:
+    """The SecurityInfos signed inside EF.CardSecurity. Its signature is checked by
+    `devices.card.document.check_card_security`, on the same parse of the same bytes."""
+    return parse_security_infos(card_security_signed_data(data).encapsulated_content)

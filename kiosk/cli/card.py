@@ -65,7 +65,11 @@ def _access_keys(args: argparse.Namespace, simulated: bool) -> Any:
 
 
 def _read(args: argparse.Namespace) -> int:
-    from devices.card.document import build_document, document_json
+    from devices.card.document import (
+        build_document,
+        document_json,
+        settled_chip_authentication,
+    )
     from devices.card.errors import CardError
     from devices.card.reader import ChipReader
     from devices.card.transports.registry import parse_spec
@@ -84,7 +88,7 @@ def _read(args: argparse.Namespace) -> int:
             result = ChipReader(transport).read(keys)
         finally:
             transport.disconnect()
-        document = build_document(result.files, store)
+        document = build_document(result.files, store, card_security=result.card_security)
     except CardError as exc:
         raise CliError(f"{exc.code}: {exc}") from None
     if args.photo:
@@ -100,7 +104,9 @@ def _read(args: argparse.Namespace) -> int:
         "access_method": result.access_method,
         **document_json(document),
         "active_authentication": result.active_authentication.as_json(),
-        "chip_authentication": result.chip_authentication.as_json(),
+        "chip_authentication": settled_chip_authentication(
+            document, result.chip_authentication
+        ).as_json(),
         "timings": {
             "access_ms": round(stats.access_s * 1000, 1),
             "files_ms": round(stats.files_s * 1000, 1),

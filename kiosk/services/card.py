@@ -109,7 +109,7 @@ class ChipCardReader:
             self.transport.disconnect()
         store = load_trust_store(self.trust_store_path)
         store.certificates.extend(self.extra_csca)
-        document = build_document(result.files, store)
+        document = build_document(result.files, store, card_security=result.card_security)
         identity = identity_from(document, result, qr)
         log.info(
             "chip read %s: %s via %s, %d APDUs, %d resumes",

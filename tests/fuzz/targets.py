@@ -435,6 +435,25 @@ def _card_security() -> Target:
     return Target("EF.CardSecurity", parse_card_security, _card_errors(), seeds)
 
 
+def _card_security_check() -> Target:
+    """EF.CardSecurity's signature and chain: `check_card_security` returns a verdict for any
+    input (no exception at all), trusting the CSCA that signed the seed."""
+    from devices.card.document import check_card_security
+    from devices.card.simulator import build_profile, demo_citizens, make_pki
+    from devices.card.trust_store import TrustStore
+
+    pki = make_pki("ecdsa", label="fuzz")
+    store = TrustStore([pki.csca_certificate])
+
+    def seeds() -> list[bytes]:
+        card = build_profile(demo_citizens()[0], pki, pace_mapping="ECDH-CAM")
+        return [card.card_security or b""]
+
+    return Target(
+        "EF.CardSecurity verification", lambda data: check_card_security(data, store), (), seeds
+    )
+
+
 def _secure_messaging() -> Target:
     from devices.card.secure_messaging import SecureMessaging
 
@@ -578,6 +597,7 @@ FACTORIES: list[Callable[[], Target]] = [
     _qr,
     _card_access,
     _card_security,
+    _card_security_check,
     _secure_messaging,
     _read_binary_odd,
     _iso9796_2,

@@ -17,9 +17,10 @@ from devices.card.lds.dg14 import encode_dg14
 from devices.card.lds.dg15 import encode_dg15
 from devices.card.lds.sod import ID_LDS_SECURITY_OBJECT
 from devices.card.mrz import parse_mrz
+from devices.card.public_keys import standard_curve
 from devices.card.security_infos import CIPHERS, ID_AA, ID_CA, ID_PACE, ID_PK, ID_TA
 from devices.card.simulator.citizen import FACES, Citizen, chip_photo
-from devices.card.simulator.pki import TestPki, ec_key_from_label, make_pki
+from devices.card.simulator.pki import TestPki, ec_key_from_label, ec_spki, make_pki
 
 PACE_ECDH_GM_AES128 = ID_PACE + ".2.2"
 PACE_PROTOCOLS = {  # mapping → (protocol OID with AES-128, standardized parameter ID)
@@ -35,6 +36,14 @@ ECDSA_PLAIN_SHA256 = "0.4.0.127.0.7.1.1.4.1.3"
 ECDSA_PLAIN = {h: f"0.4.0.127.0.7.1.1.4.1.{i}" for i, h in
                enumerate(("sha1", "sha224", "sha256", "sha384", "sha512"), start=1)}  # fmt: skip
 CA_ECDH = {name: f"{ID_CA}.2.{arc}" for arc, name in CIPHERS.items()}  # id-CA-ECDH-<cipher>
+CHIP_CURVES: dict[str, ec.EllipticCurve] = {  # curves for the chip's CA and ECDSA AA keys
+    "brainpoolP256r1": ec.BrainpoolP256R1(),
+    "brainpoolP384r1": ec.BrainpoolP384R1(),
+    "brainpoolP512r1": ec.BrainpoolP512R1(),
+    "secp256r1": ec.SECP256R1(),
+    "secp384r1": ec.SECP384R1(),
+}
+CARD_SECURITY_FAULTS = ("", "other_ds", "wrong_signature", "unsigned")
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,9 @@ class ChipFaults:
     ca_error_sw: int = 0  # answer MSE for chip authentication with this status word, e.g. 6A80
     bare_sw: tuple[tuple[str, int], ...] = ()  # (file, SW): SELECT answered without SM
     unsigned: tuple[str, ...] = ()  # data groups on the chip that the SOD does not list
+    # EF.CardSecurity (PACE-CAM) forged: "other_ds" (signed by another PKI's DS, whose certificate
+    # it carries), "wrong_signature" (names the genuine DS but another key signed it), "unsigned"
+    card_security: str = ""
 
 
 @dataclass
@@ -126,10 +138,14 @@ def build_profile(
     pace_needs_parameter_id: bool = False,
     pace_refused: bool = False,
     sod_content_type: str = ID_LDS_SECURITY_OBJECT,
+    chip_curve: str = "brainpoolP256r1",
+    explicit_chip_keys: bool = False,
 ) -> CardProfile:
     """A CCCD-like card for `citizen`: COM, DG1, DG2, DG13, DG14, DG15, SOD, EF.CardAccess.
     The PKI may be any `make_pki` kind (explicit-parameter brainpool, RSA-PSS, an expired DS);
-    `sod_content_type` may be id-data, as some states issue."""
+    `sod_content_type` may be id-data, as some states issue. The chip's CA keys and ECDSA AA key
+    are on `chip_curve`; `explicit_chip_keys` writes them into DG14 and DG15 with explicit curve
+    parameters (as the BSI and ETSI test documents and several states do)."""
     label = label or f"citizen/{citizen.id_number}"
     pki = pki or make_pki("ecdsa")
     if dg2_bytes:
@@ -144,8 +160,9 @@ def build_profile(
     }
     aa_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None
     security_infos: list[bytes] = []
+    curve = CHIP_CURVES[chip_curve]
     if aa == "ecdsa":
-        aa_key = ec_key_from_label(f"{label}/aa")
+        aa_key = ec_key_from_label(f"{label}/aa", curve)
         if aa_info:
             oid = ECDSA_PLAIN[scheme.hash_name]
             security_infos.append(
@@ -156,7 +173,7 @@ def build_profile(
     ca_key, ca_key_id, ca_others = None, None, {}
     if ca:
         keys = {
-            i: ec_key_from_label(f"{label}/ca" + (f"/{i}" if i > 1 else ""))
+            i: ec_key_from_label(f"{label}/ca" + (f"/{i}" if i > 1 else ""), curve)
             for i in range(1, ca_keys + 1)
         }
         if ca_keys == 1:
@@ -166,14 +183,16 @@ def build_profile(
             ca_key = keys.pop(ca_key_id)
             ca_others = keys
         for key_id, key in sorted({**ca_others, (ca_key_id or 0): ca_key}.items()):
-            spki = _spki(key.public_key())
+            spki = _chip_spki(key.public_key(), explicit_chip_keys)
             ids = [asn1.der_int(key_id)] if ca_key_id is not None else []
             security_infos.append(asn1.der_seq(asn1.der_oid(PK_ECDH), spki, *ids))
         ids = [asn1.der_int(ca_key_id)] if ca_key_id is not None else []
         security_infos.append(asn1.der_seq(asn1.der_oid(CA_ECDH[ca_cipher]), asn1.der_int(1), *ids))
     if security_infos:
         groups["DG14"] = encode_dg14(security_infos)
-    if aa_key is not None:
+    if isinstance(aa_key, ec.EllipticCurvePrivateKey):
+        groups["DG15"] = encode_dg15(_chip_spki(aa_key.public_key(), explicit_chip_keys))
+    elif aa_key is not None:
         groups["DG15"] = encode_dg15(aa_key.public_key())
     tags = [BY_NAME[name].tag for name in groups]
     files = {BY_NAME["COM"].fid: encode_com(tags)}
@@ -190,7 +209,7 @@ def build_profile(
     card_security = None
     if pace and pace_mapping == "ECDH-CAM":
         ca_key = ca_key or ec_key_from_label(f"{label}/ca")
-        card_security = _card_security(pki, pace_mapping, ca_key)
+        card_security = _card_security(pki, pace_mapping, ca_key, faults.card_security)
     mrz_information = parse_mrz(citizen.mrz_text).mrz_information
     can: str | None = citizen.can
     if faults.wrong_key:  # the chip was personalised with other data than the card prints
@@ -213,6 +232,17 @@ def build_profile(
         bare_sw={BY_NAME[name].fid: sw for name, sw in faults.bare_sw},
         label=label,
     )
+
+
+def _chip_spki(key: ec.EllipticCurvePublicKey, explicit: bool) -> bytes:
+    if not explicit:
+        return _spki(key)
+    numbers = key.public_numbers()
+    return ec_spki(standard_curve(_curve_name(key.curve)), (numbers.x, numbers.y), explicit=True)
+
+
+def _curve_name(curve: ec.EllipticCurve) -> str:
+    return next(name for name, known in CHIP_CURVES.items() if known.name == curve.name)
 
 
 def _spki(key: ec.EllipticCurvePublicKey) -> bytes:
@@ -311,14 +341,20 @@ def _corrupt(content: bytes) -> bytes:
     return bytes(mutable)
 
 
-def _card_security(pki: TestPki, pace_mapping: str, chip_key: ec.EllipticCurvePrivateKey) -> bytes:
-    """EF.CardSecurity: SecurityInfos with the chip's static key, signed like a SOD (§9.2.11)."""
+def _card_security(
+    pki: TestPki, pace_mapping: str, chip_key: ec.EllipticCurvePrivateKey, fault: str = ""
+) -> bytes:
+    """EF.CardSecurity: SecurityInfos with the chip's static key, signed like a SOD (§9.2.11);
+    `fault` forges it (`ChipFaults.card_security`)."""
     from cryptography.hazmat.primitives import serialization
 
-    from devices.card.lds.sod import encode_signed_attributes, encode_sod
+    from devices.card.lds.sod import ID_SIGNED_DATA, encode_signed_attributes, encode_sod
     from devices.card.security_infos import ID_SECURITY_OBJECT
     from devices.card.signatures import digest
+    from devices.card.tlv import encode_tlv
 
+    if fault not in CARD_SECURITY_FAULTS:
+        raise ValueError(f"unknown EF.CardSecurity fault {fault!r}")
     spki = chip_key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -326,12 +362,22 @@ def _card_security(pki: TestPki, pace_mapping: str, chip_key: ec.EllipticCurvePr
         pace_info(pace_mapping),
         asn1.der_seq(asn1.der_oid(PK_ECDH), spki, asn1.der_int(13)),
     )
+    if fault == "unsigned":  # SignedData with no certificate and no SignerInfo
+        encapsulated = asn1.der_seq(
+            asn1.der_oid(ID_SECURITY_OBJECT), encode_tlv(0xA0, asn1.der_octets(content))
+        )
+        digests = asn1.der_set(asn1.der_seq(asn1.der_oid("2.16.840.1.101.3.4.2.1")))
+        signed_data = asn1.der_seq(asn1.der_int(3), digests, encapsulated, asn1.der_set())
+        return asn1.der_seq(asn1.der_oid(ID_SIGNED_DATA), encode_tlv(0xA0, signed_data))
+    signer = make_pki("ecdsa", label="forger") if fault in ("other_ds", "wrong_signature") else pki
     attributes = encode_signed_attributes(
         ID_SECURITY_OBJECT, digest("sha256", content), "240701000000Z"
     )
-    signature, algorithm = pki._sign(attributes, "sha256")
+    signature, algorithm = signer._sign(attributes, "sha256")
+    named = pki if fault == "wrong_signature" else signer  # the DS the file names and carries
     issuer_and_serial = asn1.der_seq(
-        pki.ds_certificate.issuer.public_bytes(), asn1.der_int(pki.ds_certificate.serial_number)
+        named.ds_certificate.issuer.public_bytes(),
+        asn1.der_int(named.ds_certificate.serial_number),
     )
     return encode_sod(
         content=content,
@@ -340,7 +386,7 @@ def _card_security(pki: TestPki, pace_mapping: str, chip_key: ec.EllipticCurvePr
         signed_attributes=attributes,
         signature_algorithm=algorithm,
         signature=signature,
-        certificate=pki.ds_certificate.public_bytes(serialization.Encoding.DER),
+        certificate=named.ds_certificate.public_bytes(serialization.Encoding.DER),
         issuer_and_serial=issuer_and_serial,
         wrap_tag=None,
     )

@@ -10,13 +10,14 @@ import pytest
 
 from devices.card import asn1
 from devices.card.access_key import AccessKeys
+from devices.card.document import build_document, settled_chip_authentication
 from devices.card.errors import StatusWordError
 from devices.card.qr import parse_qr
 from devices.card.reader import AccessMemory, ChipReader
 from devices.card.security_infos import ID_PACE, parse_card_security
 from devices.card.simulator import CardProfile, build_profile
 from devices.card.simulator.profile import pace_info
-from tests.devices.card.simulated_cards import CITIZEN, pki, transport
+from tests.devices.card.simulated_cards import CITIZEN, pki, transport, trust
 
 KEYS = parse_qr(CITIZEN.qr_text).access_keys()
 
@@ -71,9 +72,12 @@ def test_integrated_and_dh_mappings_work_with_other_ciphers(
 
 
 def test_pace_cam_authenticates_the_chip_with_the_card_security_key() -> None:
+    """The reader proves the key; SUCCEEDED once EF.CardSecurity chains to the trusted CSCA."""
     result = _read(_card("ECDH-CAM"))
-    assert result.chip_authentication.status == "SUCCEEDED"
-    assert "PACE-CAM" in result.chip_authentication.reason
+    assert result.chip_authentication.awaits_card_security_chain
+    document = build_document(result.files, trust(), card_security=result.card_security)
+    settled = settled_chip_authentication(document, result.chip_authentication)
+    assert settled.status == "SUCCEEDED" and "PACE-CAM" in settled.reason
 
 
 def test_pace_cam_with_a_card_security_naming_another_key_fails_chip_authentication() -> None:
