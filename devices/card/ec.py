@@ -65,7 +65,7 @@ class Curve:
     def multiply_generator(self, scalar: int) -> Point:
         """scalar · G, by OpenSSL when it knows the curve (several times faster)."""
         k = scalar % self.n
-        native = _native_curve(self.name)
+        native = native_curve(self.name)
         if native is None or k == 0:
             return self.multiply(k, self.generator)
         numbers = ec.derive_private_key(k, native).public_key().public_numbers()
@@ -74,7 +74,7 @@ class Curve:
     def shared_x(self, scalar: int, point: tuple[int, int]) -> bytes:
         """x(scalar · point) as bytes: the ECDH shared secret (OpenSSL when it knows the curve)."""
         k = scalar % self.n
-        native = _native_curve(self.name)
+        native = native_curve(self.name)
         if native is not None and k != 0:
             peer = ec.EllipticCurvePublicNumbers(point[0], point[1], native).public_key()
             return ec.derive_private_key(k, native).exchange(ec.ECDH(), peer)
@@ -213,6 +213,7 @@ _NATIVE_NAMES = {
     "secp256r1": "SECP256R1",
     "secp384r1": "SECP384R1",
     "secp521r1": "SECP521R1",
+    "secp256k1": "SECP256K1",
     "brainpoolP256r1": "BrainpoolP256R1",
     "brainpoolP384r1": "BrainpoolP384R1",
     "brainpoolP512r1": "BrainpoolP512R1",
@@ -220,7 +221,7 @@ _NATIVE_NAMES = {
 
 
 @cache
-def _native_curve(name: str) -> ec.EllipticCurve | None:
+def native_curve(name: str) -> ec.EllipticCurve | None:
     """The `cryptography` curve of this name, if this OpenSSL build supports it."""
     class_name = _NATIVE_NAMES.get(name)
     if class_name is None:

@@ -23,7 +23,7 @@ import ecdsa
 from asn1crypto import core as asn1_core
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
@@ -33,7 +33,7 @@ from ecdsa import curves as ecdsa_curves
 from ecdsa import ellipticcurve
 from ecdsa.numbertheory import is_prime
 
-from devices.card.ec import Curve
+from devices.card.ec import Curve, native_curve
 from devices.card.errors import ParseError
 from devices.card.lds.sod import AlgorithmIdentifier
 from devices.card.signatures import Scheme, hash_algorithm, scheme
@@ -52,27 +52,27 @@ class KeyUnsupported(ParseError):
 # --- standard curves, recognised by value -------------------------------------------------------
 
 # (ecdsa's curve, our name, `cryptography` class name when it has the curve)
-_STANDARD: tuple[tuple[ecdsa_curves.Curve, str, str], ...] = (
-    (ecdsa_curves.NIST192p, "secp192r1", "SECP192R1"),
-    (ecdsa_curves.NIST224p, "secp224r1", "SECP224R1"),
-    (ecdsa_curves.NIST256p, "secp256r1", "SECP256R1"),
-    (ecdsa_curves.NIST384p, "secp384r1", "SECP384R1"),
-    (ecdsa_curves.NIST521p, "secp521r1", "SECP521R1"),
-    (ecdsa_curves.SECP256k1, "secp256k1", "SECP256K1"),
-    (ecdsa_curves.BRAINPOOLP160r1, "brainpoolP160r1", ""),
-    (ecdsa_curves.BRAINPOOLP192r1, "brainpoolP192r1", ""),
-    (ecdsa_curves.BRAINPOOLP224r1, "brainpoolP224r1", ""),
-    (ecdsa_curves.BRAINPOOLP256r1, "brainpoolP256r1", "BrainpoolP256R1"),
-    (ecdsa_curves.BRAINPOOLP320r1, "brainpoolP320r1", ""),
-    (ecdsa_curves.BRAINPOOLP384r1, "brainpoolP384r1", "BrainpoolP384R1"),
-    (ecdsa_curves.BRAINPOOLP512r1, "brainpoolP512r1", "BrainpoolP512R1"),
-    (ecdsa_curves.BRAINPOOLP160t1, "brainpoolP160t1", ""),
-    (ecdsa_curves.BRAINPOOLP192t1, "brainpoolP192t1", ""),
-    (ecdsa_curves.BRAINPOOLP224t1, "brainpoolP224t1", ""),
-    (ecdsa_curves.BRAINPOOLP256t1, "brainpoolP256t1", ""),
-    (ecdsa_curves.BRAINPOOLP320t1, "brainpoolP320t1", ""),
-    (ecdsa_curves.BRAINPOOLP384t1, "brainpoolP384t1", ""),
-    (ecdsa_curves.BRAINPOOLP512t1, "brainpoolP512t1", ""),
+_STANDARD: tuple[tuple[ecdsa_curves.Curve, str], ...] = (
+    (ecdsa_curves.NIST192p, "secp192r1"),
+    (ecdsa_curves.NIST224p, "secp224r1"),
+    (ecdsa_curves.NIST256p, "secp256r1"),
+    (ecdsa_curves.NIST384p, "secp384r1"),
+    (ecdsa_curves.NIST521p, "secp521r1"),
+    (ecdsa_curves.SECP256k1, "secp256k1"),
+    (ecdsa_curves.BRAINPOOLP160r1, "brainpoolP160r1"),
+    (ecdsa_curves.BRAINPOOLP192r1, "brainpoolP192r1"),
+    (ecdsa_curves.BRAINPOOLP224r1, "brainpoolP224r1"),
+    (ecdsa_curves.BRAINPOOLP256r1, "brainpoolP256r1"),
+    (ecdsa_curves.BRAINPOOLP320r1, "brainpoolP320r1"),
+    (ecdsa_curves.BRAINPOOLP384r1, "brainpoolP384r1"),
+    (ecdsa_curves.BRAINPOOLP512r1, "brainpoolP512r1"),
+    (ecdsa_curves.BRAINPOOLP160t1, "brainpoolP160t1"),
+    (ecdsa_curves.BRAINPOOLP192t1, "brainpoolP192t1"),
+    (ecdsa_curves.BRAINPOOLP224t1, "brainpoolP224t1"),
+    (ecdsa_curves.BRAINPOOLP256t1, "brainpoolP256t1"),
+    (ecdsa_curves.BRAINPOOLP320t1, "brainpoolP320t1"),
+    (ecdsa_curves.BRAINPOOLP384t1, "brainpoolP384t1"),
+    (ecdsa_curves.BRAINPOOLP512t1, "brainpoolP512t1"),
 )
 
 
@@ -82,11 +82,11 @@ def _domain_of(curve: ecdsa_curves.Curve, name: str) -> Curve:
     return Curve(name, fp.p(), fp.a() % fp.p(), fp.b() % fp.p(), g.x(), g.y(), curve.order)
 
 
-_BY_NAME = {name: (curve, native) for curve, name, native in _STANDARD}
-_BY_OID = {".".join(map(str, curve.oid)): name for curve, name, _ in _STANDARD}
+_BY_NAME = {name: curve for curve, name in _STANDARD}
+_BY_OID = {".".join(map(str, curve.oid)): name for curve, name in _STANDARD}
 _BY_PARAMETERS = {
     (d.p, d.a % d.p, d.b % d.p, d.gx, d.gy, d.n): name
-    for curve, name, _ in _STANDARD
+    for curve, name in _STANDARD
     for d in [_domain_of(curve, name)]
 }
 
@@ -98,32 +98,18 @@ def standard_curve(name: str) -> Curve:
     """The domain parameters of a standard curve by name (secp256r1, brainpoolP512t1, …)."""
     if name not in _BY_NAME:
         raise KeyUnsupported(f"unknown curve {name!r}")
-    return _domain_of(_BY_NAME[name][0], name)
+    return _domain_of(_BY_NAME[name], name)
 
 
 def curve_names() -> tuple[str, ...]:
-    return tuple(name for _, name, _ in _STANDARD)
+    return tuple(name for _, name in _STANDARD)
 
 
 def curve_oid(name: str) -> str:
     """The dotted OID of a standard curve."""
     if name not in _BY_NAME:
         raise KeyUnsupported(f"unknown curve {name!r}")
-    return ".".join(map(str, _BY_NAME[name][0].oid))
-
-
-@cache
-def _native_curve(name: str) -> ec.EllipticCurve | None:
-    """The `cryptography` curve of this name, if this OpenSSL build has it."""
-    class_name = _BY_NAME[name][1] if name in _BY_NAME else ""
-    if not class_name:
-        return None
-    curve: ec.EllipticCurve = getattr(ec, class_name)()
-    try:
-        ec.derive_private_key(1, curve)
-    except (UnsupportedAlgorithm, ValueError):
-        return None
-    return curve
+    return ".".join(map(str, _BY_NAME[name].oid))
 
 
 # --- the verifying key --------------------------------------------------------------------------
@@ -229,7 +215,7 @@ def _signature_integers(signature: bytes, plain: bool) -> tuple[int, int]:
 @cache
 def _ecdsa_curve(curve: Curve) -> ecdsa_curves.Curve:
     if curve.name in _BY_NAME:
-        return _BY_NAME[curve.name][0]
+        return _BY_NAME[curve.name]
     fp = ellipticcurve.CurveFp(curve.p, curve.a, curve.b, 1)
     generator = ellipticcurve.PointJacobi(fp, curve.gx, curve.gy, 1, curve.n, generator=True)
     return ecdsa_curves.Curve("explicit", fp, generator, (1, 2, 840, 10045, 3, 0))
@@ -339,10 +325,10 @@ def _ec_key(parameters: asn1_core.Asn1Value, key_bits: bytes) -> VerifyingKey:
     else:
         raise KeyUnsupported("the EC key has no domain parameters (implicitlyCA)")
     point = _decode_point(curve, key_bits)
-    native_curve = _native_curve(curve.name) if curve.name in _BY_NAME else None
+    named = native_curve(curve.name) if curve.name in _BY_NAME else None
     native = (
-        ec.EllipticCurvePublicNumbers(point[0], point[1], native_curve).public_key()
-        if native_curve is not None
+        ec.EllipticCurvePublicNumbers(point[0], point[1], named).public_key()
+        if named is not None
         else None
     )
     return VerifyingKey("EC", curve.p.bit_length(), native, curve, point, explicit)
