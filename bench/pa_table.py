@@ -62,7 +62,7 @@ class Signer:
 def _ec_signer(curve_name: str, explicit: bool, hash_name: str, label: str, plain: bool) -> Signer:
     curve = standard_curve(curve_name)
     secret = int.from_bytes(hashlib.sha256(label.encode()).digest(), "big") % (curve.n - 1) + 1
-    native = ecdsa.SigningKey.from_secret_exponent(secret, _BY_NAME[curve_name][0])
+    native = ecdsa.SigningKey.from_secret_exponent(secret, _BY_NAME[curve_name])
     point = native.get_verifying_key().pubkey.point
     spki = ec_spki(curve, (point.x(), point.y()), explicit=explicit)
     size = curve.order_byte_length
