@@ -1,4 +1,5 @@
-"""A full chip read over the simulator under two link models (issue 3, "Speed").
+"""A full chip read over the simulator under two link models: how much of the time is the
+protocol's own cost (crypto, parsing) and how much the link.
 
     python -m bench card_read [--reps N]
 

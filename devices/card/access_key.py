@@ -31,7 +31,7 @@ class MrzKey:
 
 @dataclass(frozen=True)
 class CanKey:
-    """Card access number; on the CCCD the last 6 digits of the ID number (DOMAIN.md §1)."""
+    """Card access number; on the CCCD the last 6 digits of the ID number (docs/domain.md §1)."""
 
     can: str
 

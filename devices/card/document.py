@@ -315,7 +315,7 @@ def dg13_json(dg13: Dg13) -> dict[str, Any]:
 
 
 def document_json(document: CardDocument) -> dict[str, Any]:
-    """The JSON of `kiosk card inspect` / `read` (keys fixed by issue 3 §8)."""
+    """The JSON of `kiosk card inspect` / `read` (its keys are a contract: scripts read them)."""
     out: dict[str, Any] = {}
     if document.mrz is not None:
         out["dg1"] = dg1_json(document.mrz)

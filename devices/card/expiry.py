@@ -1,4 +1,4 @@
-"""Card expiry from the legal renewal ages (DOMAIN.md §4), for BAC when only the QR is known.
+"""Card expiry from the legal renewal ages (docs/domain.md §4), for BAC when only the QR is known.
 
 Cards issued under the 2014 law renew at 25, 40 and 60; under the 2023 law (cards from 1/7/2024)
 at 14, 25, 40 and 60. A card issued within two years before a renewal age is valid until the next

@@ -1,6 +1,6 @@
 r"""Machine readable zones (ICAO 9303-3 §4.9 check digits; TD1 9303-5, TD2 9303-6, TD3 9303-4).
 
-The CCCD's TD1 line 1 (DOMAIN.md §2): `IDVNM` + the last 9 digits of the ID as the document
+The CCCD's TD1 line 1 (docs/domain.md §2): `IDVNM` + the last 9 digits of the ID as the document
 number + its check digit + the full 12-digit ID in the optional data + `<<` + a check digit of the
 12 digits. Dates are YYMMDD; `991231` as the expiry means valid for life.
 

@@ -1,4 +1,4 @@
-"""The QR code on the ID card (DOMAIN.md §3), parsed by table-driven layouts.
+"""The QR code on the ID card (docs/domain.md §3), parsed by table-driven layouts.
 
 CCCD 2021: `ID|old ID|full name|DOB ddmmyyyy|sex|address|issue date ddmmyyyy`, UTF-8, at least
 seven fields, extras ignored, dd/mm/yyyy also accepted. A new layout is a new `QrLayout` row.
@@ -62,12 +62,13 @@ class QrData:
 
     @property
     def can(self) -> str:
-        """PACE CAN: the last 6 digits of the ID (DOMAIN.md §1)."""
+        """PACE CAN: the last 6 digits of the ID (docs/domain.md §1)."""
         return self.id_number[-6:]
 
     @property
     def date_of_expiry(self) -> date | None:
-        """From the renewal ages (DOMAIN.md §4); None when valid for life or issue date unknown."""
+        """From the renewal ages (docs/domain.md §4); None when valid for life or issue date
+        unknown."""
         if self.date_of_issue is None:
             return None
         return card_expiry(self.date_of_birth, self.date_of_issue)

@@ -1,7 +1,7 @@
 """Reading a chip over any `CardTransport`: access control, secure messaging, adaptive file reads,
 resume after a slip, chip and active authentication.
 
-Strategy (issue 3 §2): PACE when EF.CardAccess offers a mapping we implement (CAN first, else the
+Strategy: PACE when EF.CardAccess offers a mapping we implement (CAN first, else the
 MRZ password), otherwise BAC; the method that worked first is remembered per card type (keyed by
 the EF.CardAccess content). Reads start at 0xDF bytes under secure messaging, step down on
 6700/6Cxx, and use extended length only once the reader declares it and the card has answered one

@@ -1,4 +1,4 @@
-"""DG13, the Vietnamese personal data (DOMAIN.md §1).
+"""DG13, the Vietnamese personal data (docs/domain.md §1).
 
     6D { 30 { 02 01 01 version, 06 OID 1.0.10646.1.0.8, 31 { 30 { 02 01 n, value } … } } }
 
@@ -45,7 +45,7 @@ FIELDS = {
 
 
 class NotDg13(ParseError):
-    """The file carries the DG13 tag but not the Vietnamese personal data (DOMAIN.md §1)."""
+    """The file carries the DG13 tag but not the Vietnamese personal data (docs/domain.md §1)."""
 
     code = "card_dg13_invalid"
 
@@ -185,7 +185,8 @@ def _assign(result: Dg13, name: str, texts: list[str]) -> None:
 
 
 def encode_dg13(values: dict[str, str], *, parents_nested: bool = False) -> bytes:
-    """A DG13 in the layout of DOMAIN.md §1 from field name → text (dates already dd/mm/yyyy)."""
+    """A DG13 in the layout of docs/domain.md §1 from field name → text (dates already
+    dd/mm/yyyy)."""
     printable = {"id_number", "date_of_birth", "date_of_issue", "old_id_number", "field_16"}
     entries: list[bytes] = []
     for number, name in FIELDS.items():

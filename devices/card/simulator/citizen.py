@@ -48,7 +48,7 @@ class Citizen:
 
     @property
     def qr_text(self) -> str:
-        """The CCCD 2021 front QR (DOMAIN.md §3)."""
+        """The CCCD 2021 front QR (docs/domain.md §3)."""
         return "|".join(
             (
                 self.id_number,

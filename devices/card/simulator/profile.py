@@ -83,7 +83,7 @@ class CardProfile:
     bac: bool = True
     extended_length: bool = True
     max_response_data: int = 0x7FFF  # the card's own buffer for READ BINARY data
-    refuse_select_mf: bool = True  # the CCCD answers SELECT MF with 6D00 (DOMAIN.md §1)
+    refuse_select_mf: bool = True  # the CCCD answers SELECT MF with 6D00 (docs/domain.md §1)
     sfi_reads: bool = True
     aa_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None
     aa_scheme: AaScheme = AaScheme()

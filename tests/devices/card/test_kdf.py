@@ -1,4 +1,4 @@
-"""Key derivation: ICAO 9303-11 Appendix D.1 (BAC), §9.7.3 (PACE password), DOMAIN.md §2."""
+"""Key derivation: ICAO 9303-11 Appendix D.1 (BAC), §9.7.3 (PACE password), docs/domain.md §2."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 """LDS parsing (ICAO 9303-10): files recognised by their leading tag, DG1 (TD1/TD2/TD3, lenient),
-DG2 (ISO 19794-5 and 39794-5 containers, JPEG / JPEG 2000), DG13 (DOMAIN.md §1, tolerant but not of
-what is no DG13), DG14, DG15, EF.COM; the 1 MiB cap on every LDS file."""
+DG2 (ISO 19794-5 and 39794-5 containers, JPEG / JPEG 2000), DG13 (docs/domain.md §1, tolerant
+but not of what is no DG13), DG14, DG15, EF.COM; the 1 MiB cap on every LDS file."""
 
 from collections.abc import Callable
 from datetime import date

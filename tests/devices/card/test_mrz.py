@@ -1,5 +1,6 @@
-"""MRZ parsing: ICAO 9303-3 §4.9 check digits, TD1 (9303-5) with the CCCD layout (DOMAIN.md §2),
-TD2 (9303-6), TD3 (9303-4); strict for typed MRZs, lenient for the chip's DG1; OCR padding."""
+"""MRZ parsing: ICAO 9303-3 §4.9 check digits, TD1 (9303-5) with the CCCD layout
+(docs/domain.md §2), TD2 (9303-6), TD3 (9303-4); strict for typed MRZs, lenient for the chip's
+DG1; OCR padding."""
 
 import json
 from datetime import date

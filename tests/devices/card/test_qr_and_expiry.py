@@ -1,5 +1,5 @@
-"""Access keys from what the kiosk sees: the card's QR (DOMAIN.md §3) and the expiry computed from
-the renewal ages (DOMAIN.md §4)."""
+"""Access keys from what the kiosk sees: the card's QR (docs/domain.md §3) and the expiry computed
+from the renewal ages (docs/domain.md §4)."""
 
 from datetime import date
 
