@@ -225,11 +225,12 @@ class SecurityConfig:
     machine_key: str = field(
         default="file",
         metadata=allowed(
-            lambda v: v in ("file", "dpapi"),
-            "file (a root-only key file) or dpapi (Windows data protection)",
+            lambda v: v in ("file", "tpm2", "dpapi"),
+            "file (a root-only key file: demo only), tpm2 (sealed to this PC's TPM 2.0, Linux) "
+            "or dpapi (Windows data protection)",
         ),
     )
-    machine_key_file: str = ""  # empty: <data_dir>/keys/machine.key
+    machine_key_file: str = ""  # empty: <data_dir>/keys/machine.key (tpm2: machine.tpm2)
     retention_days: int = field(
         default=90, metadata=allowed(_between(1, 3650), "whole days from 1 to 3650")
     )
@@ -285,7 +286,11 @@ class KioskConfig:
     def machine_key_file(self) -> Path:
         if self.security.machine_key_file:
             return Path(self.security.machine_key_file).expanduser()
-        return self.data_dir / "keys" / "machine.key"
+        return (
+            self.data_dir
+            / "keys"
+            / ("machine.tpm2" if self.security.machine_key == "tpm2" else "machine.key")
+        )
 
     @property
     def log_dir(self) -> Path:

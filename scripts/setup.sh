@@ -14,6 +14,8 @@ DEBIAN_PACKAGES=(
   # PC/SC card readers (pyscard builds against libpcsclite with swig); vpcd gives the tests a
   # virtual reader behind the real pcscd
   pcscd libpcsclite-dev swig vsmartcard-vpcd
+  # machine_key = "tpm2" seals with tpm2-tools; the tests start a software TPM (swtpm)
+  tpm2-tools swtpm libtss2-tcti-swtpm0
 )
 
 missing=()

@@ -1,4 +1,5 @@
-"""`kiosk keys status|rotate`: the keys that seal personal data at rest."""
+"""`kiosk keys status|rotate`: the keys that seal personal data at rest; `status` says where the
+machine key lives (`file`, `tpm2`, `dpapi`) and whether it lies beside the data."""
 
 from __future__ import annotations
 
@@ -21,13 +22,19 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from kiosk.crypto.sealer import keyring_path
+    from kiosk.crypto.custody import describe
+    from kiosk.crypto.sealer import keyring_path, machine_key_path
 
     config, sealer = _open(args)
     ring = sealer.keyring
+    key_file = machine_key_path(config.security, config.data_dir)
+    custody = describe(ring.machine_key.kind, key_file, config.data_dir)
     info = {
         "machine_key": ring.machine_key.kind,
-        "machine_key_file": str(config.machine_key_file) if ring.machine_key.kind == "file" else "",
+        "machine_key_file": str(key_file) if ring.machine_key.kind == "file" else "",
+        "key_location": custody.location,
+        "sealed_key_file": str(key_file) if ring.machine_key.kind == "tpm2" else "",
+        "beside_data": custody.beside_data,
         "keyring": str(keyring_path(config.data_dir)),
         "current_data_key": ring.current.hex(),
         "data_keys": sorted(k.hex() for k in ring.data_keys),
@@ -36,7 +43,8 @@ def _status(args: argparse.Namespace) -> int:
         print(json.dumps(info, indent=2))
     else:
         for key, value in info.items():
-            print(f"{key:17} {', '.join(value) if isinstance(value, list) else value}")
+            shown = ", ".join(value) if isinstance(value, list) else value
+            print(f"{key:17} {str(shown).lower() if isinstance(shown, bool) else shown}")
     return 0
 
 
@@ -67,6 +75,48 @@ def _rotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _move_to(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from kiosk.crypto.errors import CryptoError
+    from kiosk.crypto.keyring import machine_key_for
+    from kiosk.crypto.sealer import machine_key_path
+
+    config, sealer = _open(args)
+    ring = sealer.keyring
+    old_kind, old_file = ring.machine_key.kind, machine_key_path(config.security, config.data_dir)
+    if args.kind == old_kind:
+        raise CliError(f"the keyring is already wrapped by the {old_kind} machine key")
+    target = replace(config.security, machine_key=args.kind, machine_key_file="")
+    new_file = machine_key_path(target, config.data_dir)
+    try:
+        ring.rewrap_with(machine_key_for(args.kind, new_file, create=True))
+    except CryptoError as exc:
+        raise CliError(str(exc)) from None
+    if old_kind == "file":
+        _destroy(old_file)
+    print(
+        f"the keyring is now wrapped by the {args.kind} machine key"
+        + (f" (sealed object {new_file})" if args.kind == "tpm2" else "")
+        + f'; the {old_kind} key is destroyed. Now set [security] machine_key = "{args.kind}"'
+        + (" and remove machine_key_file" if config.security.machine_key_file else "")
+        + f" in {config.source}"
+    )
+    return 0
+
+
+def _destroy(path: Any) -> None:
+    """Overwrite the old key file, then remove it (best effort against undelete)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+        path.unlink()
+    except OSError as exc:
+        raise CliError(f"could not destroy the old key file {path}: {exc.strerror}") from None
+
+
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "keys", _status, "keys that seal personal data at rest")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
@@ -76,4 +126,11 @@ def register(subparsers: Any) -> None:
         actions, "rotate", _rotate, "new data key; re-wrap every sealed value; destroy old keys"
     )
     rotate.add_argument("--json", action="store_true")
+    move = add_command(
+        actions,
+        "move-to",
+        _move_to,
+        "wrap the keyring with another machine key custody (e.g. tpm2); destroys a key file",
+    )
+    move.add_argument("kind", choices=["tpm2", "dpapi", "file"])
     parser.set_defaults(json=False)

@@ -19,6 +19,13 @@ class MachineKeyInsecure(MachineKeyError):
     """The machine key file is readable by other users or owned by someone else."""
 
 
+class Tpm2Error(MachineKeyError):
+    """The TPM (or its tools) would not seal or unseal the machine key: no TPM, another TPM than
+    the one it was sealed to, or tpm2-tools missing."""
+
+    code = "machine_key_tpm"
+
+
 class KeyringError(CryptoError):
     """The keyring file is unreadable, malformed, or was wrapped by another machine key."""
 

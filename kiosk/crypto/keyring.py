@@ -1,10 +1,14 @@
-"""The keyring: data keys (current and not yet retired), the lookup key and the audit-anchor key,
-each wrapped by the machine key, in one JSON file written atomically.
+"""The keyring: data keys (current and not yet retired), the lookup key, the audit keys (the
+chain's HMAC key, the anchor's Ed25519 signing key, and the older anchor MAC key that still reads
+anchors written before the chain was keyed), each wrapped by the machine key, in one JSON file
+written atomically.
 
 ```
-{"format": 1, "machine_key": "file", "current": "9f3a01c2",
- "data_keys": {"9f3a01c2": "<base64 wrapped>"}, "lookup_key": "...", "anchor_key": "..."}
+{"format": 1, "machine_key": "tpm2", "current": "9f3a01c2",
+ "data_keys": {"9f3a01c2": "<base64 wrapped>"}, "lookup_key": "...", "anchor_key": "...",
+ "audit_key": "...", "anchor_signing_key": "..."}
 ```
+A keyring written before the audit keys existed gets them when the kiosk next opens it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.crypto.errors import KeyringError, MachineKeyMissing
-from kiosk.crypto.machine_key import KEY_BYTES, DpapiMachineKey, FileMachineKey, MachineKey
+from kiosk.crypto.machine_key import (
+    KEY_BYTES,
+    DpapiMachineKey,
+    FileMachineKey,
+    MachineKey,
+    Tpm2MachineKey,
+)
 
 FORMAT = 1
 KEY_ID_BYTES = 4
@@ -30,7 +40,9 @@ class Keyring:
     current: bytes  # key id of the data key that seals new values
     data_keys: dict[bytes, bytes] = field(repr=False)
     lookup_key: bytes = field(repr=False, default=b"")
-    anchor_key: bytes = field(repr=False, default=b"")
+    anchor_key: bytes = field(repr=False, default=b"")  # MAC of anchors written before keying
+    audit_key: bytes = field(repr=False, default=b"")  # HMAC of each audit entry
+    anchor_signing_key: bytes = field(repr=False, default=b"")  # Ed25519 seed for the anchor
 
     def __repr__(self) -> str:  # never show key material
         return f"Keyring({self.path}, current={self.current.hex()}, keys={len(self.data_keys)})"
@@ -49,9 +61,25 @@ class Keyring:
             {kid: secrets.token_bytes(KEY_BYTES)},
             secrets.token_bytes(KEY_BYTES),
             secrets.token_bytes(KEY_BYTES),
+            secrets.token_bytes(KEY_BYTES),
+            secrets.token_bytes(KEY_BYTES),
         )
         ring.save()
         return ring
+
+    def add_missing_audit_keys(self) -> bool:
+        """Give a keyring from before the keyed audit chain its audit keys; True if it changed."""
+        if self.audit_key and self.anchor_signing_key:
+            return False
+        self.audit_key = self.audit_key or secrets.token_bytes(KEY_BYTES)
+        self.anchor_signing_key = self.anchor_signing_key or secrets.token_bytes(KEY_BYTES)
+        self.save()
+        return True
+
+    def rewrap_with(self, machine_key: MachineKey) -> None:
+        """Wrap every key with another machine key (moving the keyring to another custody)."""
+        self.machine_key = machine_key
+        self.save()
 
     @classmethod
     def load(cls, machine_key: MachineKey, path: Path) -> Keyring:
@@ -71,13 +99,18 @@ class Keyring:
             }
             lookup = machine_key.unwrap(_b64(document["lookup_key"]), "lookup")
             anchor = machine_key.unwrap(_b64(document["anchor_key"]), "anchor")
+            optional = {
+                name: machine_key.unwrap(_b64(document[name]), name)
+                for name in ("audit_key", "anchor_signing_key")
+                if document.get(name)
+            }
         except FileNotFoundError:
             raise KeyringError(f"keyring {path} is missing") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise KeyringError(f"keyring {path} is malformed ({type(exc).__name__})") from None
         if current not in data_keys:
             raise KeyringError(f"keyring {path} names a current key it does not hold")
-        return cls(machine_key, path, current, data_keys, lookup, anchor)
+        return cls(machine_key, path, current, data_keys, lookup, anchor, **optional)
 
     def save(self) -> None:
         mk = self.machine_key
@@ -92,6 +125,10 @@ class Keyring:
             "lookup_key": _text(mk.wrap(self.lookup_key, "lookup")),
             "anchor_key": _text(mk.wrap(self.anchor_key, "anchor")),
         }
+        for name in ("audit_key", "anchor_signing_key"):
+            key = getattr(self, name)
+            if key:
+                document[name] = _text(mk.wrap(key, name))
         write_atomically(self.path, json.dumps(document, indent=1).encode("utf-8"))
 
     def add_data_key(self) -> bytes:
@@ -126,11 +163,19 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 
 def machine_key_for(kind: str, key_file: Path, create: bool) -> MachineKey:
+    """The machine key of custody `kind`; `key_file` is the key itself (`file`) or the sealed
+    object (`tpm2`), unused by `dpapi`."""
     if kind == "dpapi":
         return DpapiMachineKey()
+    kinds: dict[str, type[FileMachineKey] | type[Tpm2MachineKey]] = {
+        "file": FileMachineKey,
+        "tpm2": Tpm2MachineKey,
+    }
+    if kind not in kinds:
+        raise KeyringError(f"unknown machine key custody {kind!r} (file, tpm2 or dpapi)")
     if not key_file.exists() and create:
-        return FileMachineKey.create(key_file)
-    return FileMachineKey.load(key_file)
+        return kinds[kind].create(key_file)
+    return kinds[kind].load(key_file)
 
 
 def open_keyring(kind: str, key_file: Path, keyring_file: Path) -> Keyring:
@@ -140,12 +185,14 @@ def open_keyring(kind: str, key_file: Path, keyring_file: Path) -> Keyring:
     protects would be lost without anyone deciding so.
     """
     if keyring_file.exists():
-        if kind == "file" and not key_file.exists():
+        if kind != "dpapi" and not key_file.exists():
             raise MachineKeyMissing(
                 f"machine key file {key_file} is missing but keyring {keyring_file} exists: "
                 "restore the key file (sealed data cannot be opened without it)"
             )
-        return Keyring.load(machine_key_for(kind, key_file, create=False), keyring_file)
+        ring = Keyring.load(machine_key_for(kind, key_file, create=False), keyring_file)
+        ring.add_missing_audit_keys()
+        return ring
     return Keyring.create(machine_key_for(kind, key_file, create=True), keyring_file)
 
 

@@ -3,6 +3,10 @@
 - `FileMachineKey` (Linux, and any POSIX system): 32 random bytes in a file only its owner may
   read (mode 0600, in a 0700 folder), owned by the user the kiosk runs as. A file that others can
   read is refused rather than used.
+  A copy of the disk carries the key: demo only (`kiosk doctor` warns in production).
+- `Tpm2MachineKey` (Linux with a TPM 2.0): the same 32 random bytes, sealed to this PC's TPM (see
+  `kiosk.crypto.tpm2`); the file beside the data holds only the sealed object, which opens in
+  this TPM alone, so a copy of the disk decrypts nothing.
 - `DpapiMachineKey` (Windows): no key file at all; the Data Protection API (CryptProtectData with
   CRYPTPROTECT_LOCAL_MACHINE) wraps and unwraps, so the keyring opens only on this machine.
 """
@@ -35,14 +39,34 @@ class MachineKey(Protocol):
     def unwrap(self, wrapped: bytes, label: str) -> bytes: ...
 
 
-class FileMachineKey:
-    kind = "file"
+class _SecretMachineKey:
+    """A 32-byte secret that wraps keys with AES-256-GCM (the label is the associated data)."""
+
+    kind = ""
 
     def __init__(self, secret: bytes, path: Path) -> None:
         if len(secret) != KEY_BYTES:
-            raise MachineKeyError(f"machine key file {path} does not hold a {KEY_BYTES}-byte key")
+            raise MachineKeyError(f"machine key {path} does not hold a {KEY_BYTES}-byte key")
         self._aead = AESGCM(secret)
         self.path = path
+
+    def wrap(self, key: bytes, label: str) -> bytes:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, key, label.encode("utf-8"))
+
+    def unwrap(self, wrapped: bytes, label: str) -> bytes:
+        try:
+            return self._aead.decrypt(
+                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], label.encode("utf-8")
+            )
+        except (InvalidTag, ValueError):
+            raise KeyringError(
+                f"keyring entry {label!r} does not open with the machine key {self.path}"
+            ) from None
+
+
+class FileMachineKey(_SecretMachineKey):
+    kind = "file"
 
     @classmethod
     def create(cls, path: Path) -> FileMachineKey:
@@ -67,19 +91,32 @@ class FileMachineKey:
         check_owner_only(path, info)
         return cls(path.read_bytes(), path)
 
-    def wrap(self, key: bytes, label: str) -> bytes:
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        return nonce + self._aead.encrypt(nonce, key, label.encode("utf-8"))
 
-    def unwrap(self, wrapped: bytes, label: str) -> bytes:
+class Tpm2MachineKey(_SecretMachineKey):
+    """The machine key sealed to this PC's TPM 2.0; `path` holds the sealed object only."""
+
+    kind = "tpm2"
+
+    @classmethod
+    def create(cls, path: Path) -> Tpm2MachineKey:
+        from kiosk.crypto import tpm2
+        from kiosk.crypto.keyring import write_atomically
+
+        if path.exists():
+            raise MachineKeyError(f"TPM-sealed key {path} exists already; it is never replaced")
+        secret = secrets.token_bytes(KEY_BYTES)
+        write_atomically(path, tpm2.seal(secret))
+        return cls(secret, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Tpm2MachineKey:
+        from kiosk.crypto import tpm2
+
         try:
-            return self._aead.decrypt(
-                wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], label.encode("utf-8")
-            )
-        except (InvalidTag, ValueError):
-            raise KeyringError(
-                f"keyring entry {label!r} does not open with the machine key {self.path}"
-            ) from None
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            raise MachineKeyMissing(f"TPM-sealed machine key {path} is missing") from None
+        return cls(tpm2.unseal(blob), path)
 
 
 def check_owner_only(path: Path, info: os.stat_result) -> None:

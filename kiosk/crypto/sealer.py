@@ -18,10 +18,11 @@ import unicodedata
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.config import SecurityConfig
-from kiosk.crypto.errors import SealedDataCorrupt, UnknownDataKey
+from kiosk.crypto.errors import SealedDataCorrupt, SealError, UnknownDataKey
 from kiosk.crypto.keyring import KEY_ID_BYTES, Keyring, open_keyring, write_atomically
 from kiosk.crypto.machine_key import KEY_BYTES, NONCE_BYTES
 
@@ -111,9 +112,25 @@ class Sealer:
         ).hexdigest()
 
     def anchor_mac(self, message: bytes) -> str:
-        """MAC for the audit anchor (so a rewritten audit log cannot be re-anchored)."""
+        """MAC of audit anchors written before the chain was keyed (read, never written now)."""
         key = self.keyring.anchor_key
         return hmac.new(key, b"audit-anchor:" + message, hashlib.sha256).hexdigest()
+
+    def audit_mac(self, message: bytes) -> str:
+        """HMAC-SHA-256 of one audit entry's canonical bytes (64 hex digits): an entry appended
+        without the keyring does not verify."""
+        key = self.keyring.audit_key
+        if not key:
+            raise SealError("this keyring has no audit key (open it with open_keyring)")
+        return hmac.new(key, b"audit-entry:" + message, hashlib.sha256).hexdigest()
+
+    def anchor_signing_key(self) -> Ed25519PrivateKey:
+        """The audit anchor's signing key (Ed25519): not the data key, and its public half lets
+        someone off the machine check an exported anchor without being able to forge one."""
+        seed = self.keyring.anchor_signing_key
+        if not seed:
+            raise SealError("this keyring has no anchor signing key (open it with open_keyring)")
+        return Ed25519PrivateKey.from_private_bytes(seed)
 
 
 def keyring_path(data_dir: Path) -> Path:
@@ -121,10 +138,12 @@ def keyring_path(data_dir: Path) -> Path:
 
 
 def machine_key_path(security: SecurityConfig, data_dir: Path) -> Path:
-    """`[security] machine_key_file`, or `<data_dir>/keys/machine.key` when it is empty."""
+    """`[security] machine_key_file`, or when it is empty `<data_dir>/keys/machine.key` (the key
+    itself, `file`) or `<data_dir>/keys/machine.tpm2` (the TPM-sealed object, `tpm2`)."""
     if security.machine_key_file:
         return Path(security.machine_key_file).expanduser()
-    return Path(data_dir) / "keys" / "machine.key"
+    name = "machine.tpm2" if security.machine_key == "tpm2" else "machine.key"
+    return Path(data_dir) / "keys" / name
 
 
 def open_sealer(security: SecurityConfig, data_dir: Path) -> Sealer:

@@ -298,28 +298,52 @@ def check_trust_store(ctx: DoctorContext) -> CheckResult:
     return CheckResult("trust store", Status.OK, detail)
 
 
+KEY_CUSTODY_REMEDY = (
+    "seal the key to this PC's TPM: kiosk keys move-to tpm2, then set [security] machine_key = "
+    '"tpm2" (Windows: move-to dpapi); a copy of the disk then opens nothing'
+)
+
+
 def check_keys(ctx: DoctorContext) -> CheckResult:
+    from kiosk.crypto.custody import describe
     from kiosk.crypto.errors import CryptoError
     from kiosk.crypto.keyring import Keyring, machine_key_for
-    from kiosk.crypto.sealer import keyring_path
+    from kiosk.crypto.sealer import keyring_path, machine_key_path
 
-    ring_file = keyring_path(ctx.config.data_dir)
+    security, data_dir = ctx.config.security, ctx.config.data_dir
+    ring_file = keyring_path(data_dir)
+    key_file = machine_key_path(security, data_dir)
     if not ring_file.exists():
         return CheckResult(
             "keys", Status.WARN, "no keyring yet (the first start creates the machine key)"
         )
     try:
-        machine_key = machine_key_for(
-            ctx.config.security.machine_key, ctx.config.machine_key_file, create=False
+        ring = Keyring.load(
+            machine_key_for(security.machine_key, key_file, create=False), ring_file
         )
-        ring = Keyring.load(machine_key, ring_file)
     except CryptoError as exc:
         return CheckResult("keys", Status.FAIL, str(exc), "restore the machine key from backup")
-    return CheckResult(
-        "keys",
-        Status.OK,
-        f"{ring.machine_key.kind} machine key opens the keyring ({len(ring.data_keys)} data key)",
+    detail = (
+        f"{ring.machine_key.kind} machine key opens the keyring ({len(ring.data_keys)} data key)"
     )
+    custody = describe(ring.machine_key.kind, key_file, data_dir)
+    if custody.beside_data and not _demo_setup(ctx.config):
+        return CheckResult(
+            "keys",
+            Status.WARN,
+            f"{detail}, but it is a plain file on the data disk ({key_file}): "
+            "a copy of the disk decrypts every dossier",
+            KEY_CUSTODY_REMEDY,
+        )
+    if custody.beside_data:
+        detail += " (a plain key file: fine for the demo, not for production)"
+    return CheckResult("keys", Status.OK, detail)
+
+
+def _demo_setup(config: KioskConfig) -> bool:
+    """Demo mode: the kiosk starts its own local portal (no `[portal] url`) or reads a
+    simulated chip."""
+    return not config.portal.url or _simulated_reader(config)
 
 
 def check_audit(ctx: DoctorContext) -> CheckResult:

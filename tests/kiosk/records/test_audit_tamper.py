@@ -1,5 +1,6 @@
 """Audit tampering is always detected : 100 random edits, deletions, reorderings,
-tail truncations and whole-chain rewrites, each on a fresh copy of the same log."""
+tail truncations and whole-chain rewrites, each on a fresh copy of the same log — for a keyed
+chain (HMAC with the audit key) and for an unkeyed one (a log from before the key)."""
 
 from __future__ import annotations
 
@@ -16,36 +17,44 @@ from kiosk.crypto.keyring import open_keyring
 from kiosk.crypto.sealer import Sealer
 from kiosk.records.audit import GENESIS, AuditLog, entry_hash
 from kiosk.records.audit_anchor import AnchorInvalid, AuditAnchor
-from kiosk.store import open_store
+from kiosk.store import Store, open_store
 
 ENTRIES = 30
 TRIALS = 100
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Sealer]:
+Pristine = tuple[Path, Sealer, bool]
+
+
+def _log(store: Store, folder: Path, sealer: Sealer, keyed: bool) -> AuditLog:
+    anchor = AuditAnchor(folder / "audit.anchor", sealer.anchor_signing_key(), sealer.anchor_mac)
+    return AuditLog(store, anchor, sealer.audit_mac if keyed else None)
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["keyed", "unkeyed"])
+def pristine(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Pristine:
     folder = tmp_path_factory.mktemp("audit")
     sealer = Sealer(open_keyring("file", folder / "m.key", folder / "keyring.json"))
     store = open_store(f"sqlite:///{folder / 'kiosk.db'}")
-    log = AuditLog(store, AuditAnchor(folder / "audit.anchor", sealer.anchor_mac))
+    log = _log(store, folder, sealer, request.param)
     for n in range(ENTRIES):
         log.append("citizen", "card_read", {"step": n, "citizen": "001******345"}, f"s{n % 4}")
     store.close()  # checkpoints the WAL into kiosk.db
-    return folder, sealer
+    return folder, sealer, request.param
 
 
-def _copy(pristine: tuple[Path, Sealer], target: Path) -> tuple[AuditLog, sqlite3.Connection]:
-    folder, sealer = pristine
+def _copy(pristine: Pristine, target: Path) -> tuple[AuditLog, sqlite3.Connection]:
+    folder, sealer, keyed = pristine
     target.mkdir()
     for name in ("kiosk.db", "audit.anchor"):
         shutil.copy(folder / name, target / name)
     store = open_store(f"sqlite:///{target / 'kiosk.db'}", migrate=False)
-    log = AuditLog(store, AuditAnchor(target / "audit.anchor", sealer.anchor_mac))
-    return log, sqlite3.connect(target / "kiosk.db")
+    return _log(store, target, sealer, keyed), sqlite3.connect(target / "kiosk.db")
 
 
-def _tamper(rng: random.Random, db: sqlite3.Connection) -> tuple[str, int]:
-    """Apply one random tampering; return its kind and the id verify must name."""
+def _tamper(rng: random.Random, db: sqlite3.Connection, keyed: bool) -> tuple[str, int]:
+    """Apply one random tampering; return its kind and the id verify must name (a keyed chain
+    names a re-hashed entry itself: its plain SHA-256 is not the audit key's HMAC)."""
     kind = rng.choice(["edit", "edit_rehash", "delete", "reorder", "truncate", "rewrite"])
     ids = [row[0] for row in db.execute("SELECT id FROM audit_events ORDER BY id")]
     last = ids[-1]
@@ -66,7 +75,7 @@ def _tamper(rng: random.Random, db: sqlite3.Connection) -> tuple[str, int]:
         db.execute(
             "UPDATE audit_events SET detail = ?, hash = ? WHERE id = ?", (detail, new_hash, victim)
         )
-        return kind, victim + 1
+        return kind, victim if keyed else victim + 1
     if kind == "delete":
         victim = rng.choice(ids)
         db.execute("DELETE FROM audit_events WHERE id = ?", (victim,))
@@ -96,23 +105,23 @@ def _tamper(rng: random.Random, db: sqlite3.Connection) -> tuple[str, int]:
             (detail, prev, digest, entry_id),
         )
         prev = digest
-    return kind, last
+    return kind, ids[0] if keyed else last
 
 
-def test_intact_log_verifies(pristine: tuple[Path, Sealer], tmp_path: Path) -> None:
+def test_intact_log_verifies(pristine: Pristine, tmp_path: Path) -> None:
     log, _ = _copy(pristine, tmp_path / "copy")
     verdict = log.verify()
     assert verdict.ok and verdict.entries == ENTRIES
 
 
 def test_hundred_random_tamperings_are_all_detected_at_the_right_entry(
-    pristine: tuple[Path, Sealer], tmp_path: Path
+    pristine: Pristine, tmp_path: Path
 ) -> None:
     rng = random.Random(8)
     kinds: dict[str, int] = {}
     for trial in range(TRIALS):
         log, db = _copy(pristine, tmp_path / f"t{trial}")
-        kind, expected = _tamper(rng, db)
+        kind, expected = _tamper(rng, db, pristine[2])
         db.commit()
         db.close()
         verdict = log.verify()
@@ -123,9 +132,7 @@ def test_hundred_random_tamperings_are_all_detected_at_the_right_entry(
     assert len(kinds) == 6  # every kind of tampering was tried
 
 
-def test_appending_after_a_truncation_does_not_hide_it(
-    pristine: tuple[Path, Sealer], tmp_path: Path
-) -> None:
+def test_appending_after_a_truncation_does_not_hide_it(pristine: Pristine, tmp_path: Path) -> None:
     log, db = _copy(pristine, tmp_path / "copy")
     db.execute("DELETE FROM audit_events WHERE id > 20")
     db.commit()
@@ -134,18 +141,18 @@ def test_appending_after_a_truncation_does_not_hide_it(
     assert not log.verify().ok
 
 
-def test_deleted_anchor_is_reported(pristine: tuple[Path, Sealer], tmp_path: Path) -> None:
+def test_deleted_anchor_is_reported(pristine: Pristine, tmp_path: Path) -> None:
     log, _ = _copy(pristine, tmp_path / "copy")
     (tmp_path / "copy" / "audit.anchor").unlink()
     verdict = log.verify()
     assert not verdict.ok and "anchor" in verdict.reason
 
 
-def test_edited_anchor_is_refused(pristine: tuple[Path, Sealer], tmp_path: Path) -> None:
+def test_edited_anchor_is_refused(pristine: Pristine, tmp_path: Path) -> None:
     log, _ = _copy(pristine, tmp_path / "copy")
     path = tmp_path / "copy" / "audit.anchor"
     document = json.loads(path.read_text())
-    document["id"] = 12
+    document["body"]["id"] = 12
     path.write_text(json.dumps(document))
     with pytest.raises(AnchorInvalid):
         log.verify()
