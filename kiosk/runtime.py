@@ -246,7 +246,9 @@ def build_runtime(
         )
     except SystemPrinterUnavailable as exc:
         raise ConfigError(f"[devices].printer: {exc}") from None
-    printer = KioskReceiptPrinter(config.office, device, print_queue, payments=payments)
+    printer = KioskReceiptPrinter(
+        config.office, device, print_queue, payments=payments, citizen_tag=sealer.lookup_hash
+    )
     services = Services(
         qr=qr,
         card=card,

@@ -9,8 +9,11 @@ another job does not open.
 
 A job is `pending` until a printer has printed it (paper out, cover open, printer offline leave it
 pending), then `printed`; printed jobs stay so staff can reprint any receipt until `purge` removes
-them (receipts carry personal data: keep them only as long as needed). Writes are atomic
-(temporary file, then rename), so a power cut leaves the old or the new state.
+them (receipts carry personal data: keep them only as long as needed). A job may carry an opaque
+citizen tag (the kiosk's keyed ID hash, never the ID itself) so that forgetting a citizen finds
+their jobs: `forget` destroys the renderings and leaves a `forgotten` tombstone (no tag), which
+is not listed and refuses a reprint with `JobForgotten` until the purge removes it. Writes are
+atomic (temporary file, then rename), so a power cut leaves the old or the new state.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +32,7 @@ from typing import Protocol
 from devices.printer.base import ESCPOS, PDF, PNG, Printer, PrintJob, PrintResult
 from devices.printer.errors import PrinterError
 
-PENDING, PRINTED = "pending", "printed"
+PENDING, PRINTED, FORGOTTEN = "pending", "printed", "forgotten"
 RENDERINGS = (PDF, PNG, ESCPOS)
 META = "job.json"
 _SEALED = {kind: f"job.{kind}.sealed" for kind in RENDERINGS}
@@ -38,6 +42,12 @@ _JOB_ID = re.compile(r"\d{8}-\d{6}-\d{6}-[0-9A-Za-z._-]+")
 
 class UnknownJob(KeyError):
     """No job with that id in the queue."""
+
+
+class JobForgotten(PrinterError):
+    """The job's citizen was forgotten: its renderings are destroyed and it cannot be printed."""
+
+    code = "print_job_forgotten"
 
 
 class JobSealer(Protocol):
@@ -68,6 +78,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
+def _overwrite_and_unlink(path: Path) -> None:
+    with path.open("r+b") as handle:  # overwrite before unlinking (best effort)
+        handle.write(b"\0" * path.stat().st_size)
+    path.unlink()
+
+
 def _moment(text: str) -> datetime:
     """A stored time; jobs queued before times were kept in UTC hold the kiosk's local time."""
     moment = datetime.fromisoformat(text)
@@ -84,8 +100,9 @@ class PrintQueue:
         self.sealer = sealer
         self._lock = threading.Lock()
 
-    def add(self, job: PrintJob) -> str:
-        """Keep `job` (pending, sealed) and return its id."""
+    def add(self, job: PrintJob, citizen: str = "") -> str:
+        """Keep `job` (pending, sealed) and return its id; `citizen` is the tag `jobs_of` finds
+        it by (opaque here: the kiosk gives its keyed ID hash)."""
         with self._lock:
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             base = f"{datetime.now():%Y%m%d-%H%M%S-%f}-{job.file_stem}"
@@ -108,6 +125,8 @@ class PrintQueue:
                 "printed_at": None,
                 "attempts": 0,
             }
+            if citizen:
+                meta["citizen"] = citizen
             _write_atomic(folder / META, json.dumps(meta, ensure_ascii=False).encode())
             return job_id
 
@@ -136,9 +155,12 @@ class PrintQueue:
         )
 
     def job(self, job_id: str) -> PrintJob:
-        """The job's renderings, opened (the sealer's error when a file was changed or moved)."""
+        """The job's renderings, opened (the sealer's error when a file was changed or moved;
+        `JobForgotten` when its citizen was forgotten)."""
         folder = self._folder(job_id)
         meta = self._meta(job_id)
+        if meta.get("state") == FORGOTTEN:
+            raise JobForgotten(f"print job {job_id} was erased when its citizen was forgotten")
 
         def read(kind: str) -> bytes | None:
             path = folder / _SEALED[kind]
@@ -155,16 +177,52 @@ class PrintQueue:
         )
 
     def jobs(self, state: str | None = None) -> list[QueuedJob]:
-        """Jobs oldest first; only those in `state` when given."""
+        """Jobs oldest first; only those in `state` when given. Forgotten jobs are listed only
+        when asked for by that state."""
+        return [
+            info
+            for info in self._all()
+            if info.state == state or (state is None and info.state != FORGOTTEN)
+        ]
+
+    def _ids(self) -> list[str]:
         if not self.root.is_dir():
             return []
+        return [
+            folder.name
+            for folder in sorted(self.root.iterdir())
+            if _JOB_ID.fullmatch(folder.name) and (folder / META).is_file()
+        ]
+
+    def _all(self) -> list[QueuedJob]:
+        return [self.info(job_id) for job_id in self._ids()]
+
+    def jobs_of(self, citizen: str, names: Collection[str] = ()) -> list[str]:
+        """Ids of the live jobs tagged `citizen`, or (jobs kept before tags) named one of
+        `names`."""
         found = []
-        for folder in sorted(self.root.iterdir()):
-            if _JOB_ID.fullmatch(folder.name) and (folder / META).is_file():
-                info = self.info(folder.name)
-                if state is None or info.state == state:
-                    found.append(info)
+        for job_id in self._ids():
+            meta = self._meta(job_id)
+            if meta.get("state") == FORGOTTEN:
+                continue
+            if (citizen and meta.get("citizen") == citizen) or meta.get("name") in names:
+                found.append(job_id)
         return found
+
+    def forget(self, job_ids: list[str]) -> int:
+        """Destroy the jobs' renderings (overwritten, then removed) and leave tombstones that
+        refuse a reprint; returns how many jobs were forgotten."""
+        with self._lock:
+            for job_id in job_ids:
+                folder = self._folder(job_id)
+                meta = self._meta(job_id)
+                for path in folder.iterdir():
+                    if path.name != META and path.is_file():
+                        _overwrite_and_unlink(path)
+                meta.pop("citizen", None)
+                meta.update(state=FORGOTTEN, reason=JobForgotten.code)
+                _write_atomic(folder / META, json.dumps(meta, ensure_ascii=False).encode())
+        return len(job_ids)
 
     def pending(self) -> list[QueuedJob]:
         return self.jobs(PENDING)
@@ -206,8 +264,8 @@ class PrintQueue:
         if now.tzinfo is None:
             now = now.astimezone()
         due = []
-        for info in self.jobs():
-            limit = older_than if info.state == PRINTED else pending_older_than
+        for info in self._all():
+            limit = pending_older_than if info.state == PENDING else older_than
             if limit is not None and now - info.created_at > limit:
                 due.append(info)
         return due

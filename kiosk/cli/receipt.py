@@ -103,7 +103,7 @@ def _queue(args: argparse.Namespace) -> int:
                 print(f"{j.job_id}  {j.state:<8} {j.reason or '-':<18} {j.kind:<10} {j.name}")
         return 0
     from devices.printer.errors import PrinterError
-    from devices.printer.queue import UnknownJob
+    from devices.printer.queue import JobForgotten, UnknownJob
     from kiosk.domain.model import NotBuilt
     from kiosk.services.printing import printer_for
 
@@ -113,6 +113,11 @@ def _queue(args: argparse.Namespace) -> int:
         ).where
     except UnknownJob:
         raise CliError(f"no print job {args.reprint!r} (see kiosk receipt --list)") from None
+    except JobForgotten:
+        raise CliError(
+            f"print job {args.reprint!r} is not printed: its citizen was forgotten "
+            "(kiosk retention forget) and the receipt erased"
+        ) from None
     except (PrinterError, NotBuilt) as exc:
         raise CliError(f"not printed: {exc}") from None
     except CryptoError as exc:

@@ -79,7 +79,8 @@ def _forget(args: argparse.Namespace) -> int:
     else:
         print(
             f"citizen {report.masked_id}: deleted {report.dossiers} dossier(s), "
-            f"{report.drafts} draft(s), {report.files} file(s); kept {report.kept_unsent} "
+            f"{report.drafts} draft(s), {report.files} file(s), {report.print_jobs} print job(s) "
+            f"and {report.prints} printed file(s); kept {report.kept_unsent} "
             "dossier(s) not yet accepted by the portal"
             + ("" if args.withdraw else " (use --withdraw to delete those too)")
         )

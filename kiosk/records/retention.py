@@ -6,7 +6,10 @@
   (a job never printed after `retention_days`), and so are the files a `pdf:` folder printer wrote.
 - `forget_citizen`: a supervisor's "forget this citizen" action: every dossier and draft found
   by the keyed hash of the ID number is deleted. Dossiers not yet accepted by the portal are kept
-  unless the supervisor says so explicitly (deleting them withdraws the application).
+  unless the supervisor says so explicitly (deleting them withdraws the application). Their
+  receipts go in every case: the print-queue jobs tagged with the same keyed hash (or named by
+  one of their dossier codes) are erased, leaving tombstones that refuse a reprint, and so are
+  the files a `pdf:` folder printer wrote for those jobs.
 
 Deletes run with SQLite `secure_delete` (freed pages are zeroed) and end with a WAL checkpoint,
 so the removed ciphertext does not linger in free pages or the WAL. Consent records and audit
@@ -22,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from devices.printer.folder import expired_prints
+from devices.printer.folder import expired_prints, prints_of
 from devices.printer.queue import PrintQueue
 from kiosk.config import SecurityConfig
 from kiosk.crypto import Sealer
@@ -55,6 +58,8 @@ class ForgetReport:
     drafts: int
     files: int
     kept_unsent: int  # dossiers not yet accepted by the portal, kept (not asked to withdraw)
+    print_jobs: int = 0  # print-queue jobs erased (tombstones refuse a reprint)
+    prints: int = 0  # files of a `pdf:` folder printer deleted
 
 
 def _aware(moment: datetime) -> datetime:
@@ -146,17 +151,25 @@ class Retention:
         with self.store.session() as session:
             _secure_delete(session)
             rows = session.execute(
-                select(Dossier.id, OutboxEntry.state)
+                select(Dossier.id, OutboxEntry.state, Dossier.kiosk_reference, Dossier.portal_code)
                 .outerjoin(OutboxEntry, OutboxEntry.dossier_id == Dossier.id)
                 .where(Dossier.id_lookup == lookup)
             ).all()
-            chosen = [i for i, state in rows if include_unsent or state in (ACCEPTED, None)]
+            codes = {code for row in rows for code in row[2:] if code}
+            chosen = [row[0] for row in rows if include_unsent or row[1] in (ACCEPTED, None)]
             files = self._delete_dossiers(session, chosen)
             drafts = session.execute(delete(DraftRow).where(DraftRow.id_lookup == lookup))
             draft_count = int(getattr(drafts, "rowcount", 0) or 0)
         self._checkpoint()
+        print_jobs, prints = self._forget_prints(lookup, codes)
         report = ForgetReport(
-            mask_id(id_number), len(chosen), draft_count, files, len(rows) - len(chosen)
+            mask_id(id_number),
+            len(chosen),
+            draft_count,
+            files,
+            len(rows) - len(chosen),
+            print_jobs,
+            prints,
         )
         self.audit.append(
             f"staff:{staff}",
@@ -166,10 +179,25 @@ class Retention:
                 "dossiers": report.dossiers,
                 "drafts": draft_count,
                 "kept_unsent": report.kept_unsent,
+                "print_jobs": print_jobs,
+                "prints": prints,
                 "reason": reason.strip(),
             },
         )
         return report
+
+    def _forget_prints(self, lookup: str, codes: set[str]) -> tuple[int, int]:
+        """Erase the citizen's print-queue jobs and the folder printer's files for them."""
+        names = set(codes)
+        erased = 0
+        if self.print_queue is not None:
+            job_ids = self.print_queue.jobs_of(lookup, codes)
+            names |= {self.print_queue.info(job_id).name for job_id in job_ids}
+            erased = self.print_queue.forget(job_ids)
+        prints = 0
+        if self.print_folder is not None:
+            prints = sum(_overwrite_and_unlink(p) for p in prints_of(self.print_folder, names))
+        return erased, prints
 
     def _delete_dossiers(self, session: Session, ids: list[int]) -> int:
         if not ids:

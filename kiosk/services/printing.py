@@ -4,7 +4,8 @@ Wiring:
 
     printer = printer_for(config.devices.printer, config.print_dir)  # system: the UI's Qt printer
     receipts = KioskReceiptPrinter(config.office, printer, print_queue_for(data_dir, sealer),
-                                   payments=payments)   # the PaymentService, for fee and VietQR
+                                   payments=payments,   # the PaymentService, for fee and VietQR
+                                   citizen_tag=sealer.lookup_hash)  # so forgetting finds jobs
 
 Every job is kept in the queue first (`<data_dir>/print_queue`, see `devices.printer.queue`), its
 renderings sealed with the kiosk's `Sealer` (they show the citizen's name, address and ID number),
@@ -93,12 +94,16 @@ class KioskReceiptPrinter:
         *,
         payments: PaymentService | None = None,
         kiosk_name: str = "Ki-ốt tự phục vụ",
+        citizen_tag: Callable[[str], str] | None = None,
     ) -> None:
         self.office = office
         self.printer = printer
         self.queue = queue
         self.payments = payments
         self.kiosk_name = kiosk_name
+        # ID number → the keyed ID hash dossiers use (`Sealer.lookup_hash`): tags each job so
+        # that forgetting the citizen finds it, without the ID in the queue
+        self.citizen_tag = citizen_tag
 
     def receipt_data(
         self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
@@ -182,7 +187,8 @@ class KioskReceiptPrinter:
         self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
     ) -> str:
         data = self.receipt_data(draft, identity, result)
-        job_id = self.queue.add(self.render(data, offline=result.queued_offline))
+        tag = self.citizen_tag(identity.id_number) if self.citizen_tag else ""
+        job_id = self.queue.add(self.render(data, offline=result.queued_offline), citizen=tag)
         try:
             printed = self.queue.send(job_id, self.printer)
         except PrinterError as exc:
@@ -198,8 +204,9 @@ class KioskReceiptPrinter:
         return self.queue.pending()
 
     def reprint(self, job_id: str) -> str:
-        """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`,
-        `PrintJobUnreadable`, or `devices.printer.queue.UnknownJob`."""
+        """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`
+        (code `print_job_forgotten` when its citizen was forgotten), `PrintJobUnreadable`, or
+        `devices.printer.queue.UnknownJob`."""
         from kiosk.crypto import SealError
 
         try:

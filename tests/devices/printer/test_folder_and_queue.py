@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from devices.printer.base import PrintJob, PrintResult
 from devices.printer.errors import PaperOut, PrinterError, PrinterOffline
-from devices.printer.folder import FolderPrinter, expired_prints
-from devices.printer.queue import PENDING, PRINTED, PrintQueue, UnknownJob
+from devices.printer.folder import FolderPrinter, expired_prints, prints_of
+from devices.printer.queue import PENDING, PRINTED, JobForgotten, PrintQueue, UnknownJob
 
 NAME = "Nguyễn Thị Hằng, Thôn Đông".encode()  # what a receipt shows, in every rendering
 JOB = PrintJob(
@@ -208,3 +208,88 @@ def test_expired_prints_lists_only_old_files_the_folder_printer_wrote(tmp_path: 
 def test_unknown_or_malformed_job_ids_are_refused(tmp_path: Path, job_id: str) -> None:
     with pytest.raises(UnknownJob):
         _queue(tmp_path).info(job_id)
+
+
+# --- prints are paper, not storage -------------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_folder_printer_writes_owner_only_files_in_an_owner_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "prints"
+    FolderPrinter(folder).print_job(JOB)
+    assert _mode(folder) == 0o700
+    assert sorted(_mode(p) for p in folder.iterdir()) == [0o600, 0o600, 0o600]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_folder_printer_tightens_an_existing_world_readable_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "prints"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    FolderPrinter(folder).print_job(JOB)
+    assert _mode(folder) == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_folder_printer_files_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o000)
+    try:
+        FolderPrinter(tmp_path / "prints").print_job(JOB)
+    finally:
+        os.umask(old)
+    assert {_mode(p) for p in (tmp_path / "prints").iterdir()} == {0o600}
+
+
+def test_prints_of_finds_every_file_of_the_named_jobs_and_nothing_else(tmp_path: Path) -> None:
+    folder = tmp_path / "prints"
+    printer = FolderPrinter(folder)
+    printer.print_job(JOB)
+    printer.print_job(PrintJob("000.00.12.H56-250815-0008", pdf=b"%PDF other"))
+    (folder / "notes.pdf").write_bytes(b"staff notes")
+    found = prints_of(folder, {JOB.name})
+    assert sorted(p.suffix for p in found) == [".escpos", ".pdf", ".png"]
+    assert all(JOB.file_stem in p.name for p in found)
+
+
+def test_a_job_is_found_by_its_citizen_tag_or_by_its_name(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    tagged = queue.add(JOB, citizen="tag-of-an")
+    untagged = queue.add(PrintJob("000.00.12.H56-250815-0009", pdf=b"%PDF"))
+    queue.add(PrintJob("000.00.12.H56-250815-0010", pdf=b"%PDF"), citizen="tag-of-binh")
+    assert queue.jobs_of("tag-of-an", {"000.00.12.H56-250815-0009"}) == [tagged, untagged]
+
+
+def test_the_citizen_tag_is_kept_beside_the_job_not_its_id_number(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    job_id = queue.add(JOB, citizen="f" * 64)
+    assert '"citizen": "' + "f" * 64 in (queue.root / job_id / "job.json").read_text()
+
+
+def test_a_forgotten_job_keeps_no_rendering_and_is_not_listed(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    job_id = queue.add(JOB, citizen="tag-of-an")
+    assert queue.forget([job_id]) == 1
+    assert [p.name for p in (queue.root / job_id).iterdir()] == ["job.json"]
+    assert "tag-of-an" not in (queue.root / job_id / "job.json").read_text()
+    assert queue.jobs() == [] and queue.jobs_of("tag-of-an") == []
+
+
+def test_a_forgotten_job_refuses_a_reprint_with_a_typed_error(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    job_id = queue.add(JOB)
+    queue.forget([job_id])
+    printer = _Flaky(None)
+    with pytest.raises(JobForgotten) as raised:
+        queue.send(job_id, printer)
+    assert raised.value.code == "print_job_forgotten" and printer.printed == []
+
+
+def test_the_purge_removes_forgotten_tombstones_after_the_print_period(tmp_path: Path) -> None:
+    queue = _queue(tmp_path)
+    queue.forget([queue.add(JOB)])
+    assert queue.purge(timedelta(days=7), datetime.now(UTC) + timedelta(days=8)) == 1
+    assert list(queue.root.iterdir()) == []

@@ -217,3 +217,58 @@ def test_purge_dry_run_counts_print_jobs_without_deleting(
     queue.send(job_id, Paper())
     report = retention.purge(datetime.now(UTC) + timedelta(days=8), dry_run=True)
     assert report.print_jobs == 1 and len(queue.jobs()) == 1
+
+
+def _printed_for(queue: Any, folder: Path, name: str, citizen: str = "") -> str:
+    from devices.printer.base import PrintJob
+    from devices.printer.folder import FolderPrinter
+
+    job_id: str = queue.add(PrintJob(name, pdf=b"%PDF receipt", png=b"PNG slip"), citizen=citizen)
+    queue.send(job_id, FolderPrinter(folder))
+    return job_id
+
+
+def test_forget_erases_the_citizens_print_jobs_and_printed_files_and_counts_them(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    prints = tmp_path / "prints"
+    _dossier(store, sealer, "K-AN", AN, "accepted", NOW)
+    _printed_for(queue, prints, "K-AN", citizen=sealer.lookup_hash(AN))
+    kept = _printed_for(queue, prints, "K-BINH", citizen=sealer.lookup_hash(BINH))
+    report = retention.forget_citizen(sealer, AN, "binh", "citizen asked")
+    assert (report.print_jobs, report.prints) == (1, 2)  # one job: its PDF and its slip
+    assert [j.job_id for j in queue.jobs()] == [kept]
+    assert all("K-BINH" in p.name for p in prints.iterdir())
+
+
+def test_forget_finds_an_untagged_job_by_the_citizens_dossier_code(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    _dossier(store, sealer, "K-AN", AN, "accepted", NOW)
+    _printed_for(queue, tmp_path / "prints", "K-AN")  # kept before jobs carried a tag
+    report = retention.forget_citizen(sealer, AN, "binh", "citizen asked")
+    assert (report.print_jobs, report.prints) == (1, 2)
+
+
+def test_forget_erases_the_receipt_of_a_dossier_it_keeps_unsent(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    _dossier(store, sealer, "K-AN", AN, "pending", NOW)
+    _printed_for(queue, tmp_path / "prints", "K-AN", citizen=sealer.lookup_hash(AN))
+    report = retention.forget_citizen(sealer, AN, "binh", "citizen asked")
+    assert (report.kept_unsent, report.print_jobs) == (1, 1)
+
+
+def test_forget_audits_how_many_print_jobs_and_files_it_erased(
+    store: Store, sealer: Sealer, tmp_path: Path
+) -> None:
+    retention, queue = _print_retention(store, sealer, tmp_path)
+    _printed_for(queue, tmp_path / "prints", "K-AN", citizen=sealer.lookup_hash(AN))
+    retention.forget_citizen(sealer, AN, "binh", "citizen asked")
+    with store.session() as session:
+        detail = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
+        assert detail is not None
+        assert '"print_jobs": 1' in detail.detail and '"prints": 2' in detail.detail

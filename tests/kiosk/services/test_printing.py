@@ -198,3 +198,25 @@ def test_every_printer_error_code_has_citizen_and_staff_texts() -> None:
 )  # fmt: skip
 def test_place_name_drops_the_unit_word(address: str, place: str) -> None:
     assert place_name(address) == place
+
+
+def test_a_receipt_job_is_tagged_with_the_citizens_keyed_id_hash(tmp_path: Path) -> None:
+    sealer = _sealer(tmp_path)
+    queue = PrintQueue(tmp_path / "queue", sealer)
+    printer = KioskReceiptPrinter(
+        KioskConfig().office, _Recorder(), queue, citizen_tag=sealer.lookup_hash
+    )
+    printer.print_receipt(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    tagged = queue.jobs_of(sealer.lookup_hash(IDENTITY.id_number))
+    assert [queue.info(job_id).name for job_id in tagged] == [RESULT.portal_code]
+    assert IDENTITY.id_number not in (queue.root / tagged[0] / "job.json").read_text()
+
+
+def test_reprinting_a_forgotten_citizens_receipt_is_refused_with_its_code(tmp_path: Path) -> None:
+    printer = _printer(tmp_path, _Recorder())
+    printer.print_receipt(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    job_id = printer.queue.jobs()[0].job_id
+    printer.queue.forget([job_id])
+    with pytest.raises(ReceiptNotPrinted) as raised:
+        printer.reprint(job_id)
+    assert raised.value.code == "print_job_forgotten"
