@@ -66,9 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 
 class StaffError(Exception):
-    """Base class of staff-account errors."""
-
-    code = "staff_error"
+    """Base class of staff-account errors (each kind has its own `code`)."""
 
 
 class WrongPin(StaffError):
