@@ -16,7 +16,15 @@ from kiosk import texts
 from kiosk.config import KioskConfig
 from kiosk.domain.model import NotBuilt
 from kiosk.journey.engine import JourneyEngine, Transition
-from kiosk.journey.events import Event, Finished, IdleTimeout
+from kiosk.journey.events import (
+    Cancelled,
+    Event,
+    Finished,
+    IdleTimeout,
+    StaffHandback,
+    StaffOverride,
+    StaffTakeover,
+)
 from kiosk.journey.steps import StepId
 from kiosk.journey.table import OVERRIDABLE
 from kiosk.journey.texts import button, phrase
@@ -34,6 +42,13 @@ log = logging.getLogger(__name__)
 GOODBYE_AFTER_MS = 10_000
 CARD_POLL_MS = 1000
 PREBUILD_EVERY_MS = 200  # while the welcome screen waits, build one more screen this often
+# The permission (kiosk.records.staff.Permission) each staff panel event needs.
+STAFF_EVENT_PERMISSIONS: dict[type[Event], str] = {
+    StaffTakeover: "take_over",
+    StaffHandback: "take_over",
+    Cancelled: "take_over",  # the panel's "restart": wipes the citizen's session
+    StaffOverride: "override",
+}
 
 
 class IdleOverlay(QWidget):
@@ -158,7 +173,7 @@ class MainWindow(QWidget):
         self.staff_panel.setParent(self)
         self.staff_panel.hide()
         self.staff_panel.journey_event.connect(self._staff_event)
-        self.staff_panel.exit_kiosk.connect(self.exit_requested)
+        self.staff_panel.exit_kiosk.connect(self._exit_kiosk)
         self.staff_panel.mute.connect(self._set_muted)
         self.staff_panel.volume.connect(self._set_volume)
         self.staff_panel.closed.connect(self.staff_panel.hide)
@@ -402,9 +417,36 @@ class MainWindow(QWidget):
             self.staff_panel.show_state(self.panel_state())
 
     def _staff_event(self, event: Event) -> None:
+        permission = STAFF_EVENT_PERMISSIONS.get(type(event))
+        if permission is None or not self._staff_may(permission):
+            return
         if not self.engine.dispatch(event):
             log.info("staff action %s not taken at %s", event.kind, self.engine.state.value)
         self._update_staff_panel()
+
+    def _exit_kiosk(self) -> None:
+        """A supervisor closes the kiosk: checked in the core and audited, then let through."""
+        if self._staff_may("exit_kiosk", audit_as="kiosk_exit"):
+            self.exit_requested.emit()
+
+    def _staff_may(self, permission: str, audit_as: str | None = None) -> bool:
+        """The staff directory's verdict on the logged-in account (refusals are audited there
+        and said on the panel); no directory or no account means no."""
+        from kiosk.records.staff import Permission
+
+        directory, account = self.pin_pad.directory, self.staff_panel.account
+        try:
+            if directory is None or account is None:
+                raise PermissionError("no staff account is logged in")
+            if audit_as is None:
+                directory.require(account, Permission(permission))
+            else:
+                directory.perform(account, Permission(permission), audit_as)
+        except Exception as exc:
+            log.warning("staff action %s refused: %s", permission, type(exc).__name__)
+            self.staff_panel.refuse(texts.get("staff.not_permitted"))
+            return False
+        return True
 
     def _set_muted(self, muted: bool) -> None:
         self.voice.set_muted(muted)

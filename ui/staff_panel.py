@@ -45,6 +45,12 @@ class StaffAuthenticator(Protocol):
     def authenticate(self, username: str | None, pin: str) -> Any:
         """A staff account (with `.username`, `.may(permission)`), or raises a staff error."""
 
+    def require(self, user: Any, permission: Any) -> None:
+        """Raises a staff error unless `user` may do `permission` now (refusals audited)."""
+
+    def perform(self, user: Any, permission: Any, action: str) -> None:
+        """`require`, then audits `action` as done by `user`."""
+
 
 class CornerTaps:
     """N taps in the top-left corner within a few seconds: the hidden way to the PIN pad.
@@ -249,6 +255,9 @@ class StaffPanel(QWidget):
         column.addWidget(self.step)
         self.staff_text = label("", px, role="muted")
         column.addWidget(self.staff_text)
+        self.refusal = label("", px, role="error")  # an action the core refused
+        self.refusal.hide()
+        column.addWidget(self.refusal)
 
         row = QHBoxLayout()
         self.takeover = staff_button(texts.get("staff.take_over"), primary=True)
@@ -327,8 +336,15 @@ class StaffPanel(QWidget):
 
         self.account = account
         may = getattr(account, "may", None)
+        # Hiding is a courtesy: the window checks every action in the core before doing it.
         self.exit_button.setVisible(bool(may and may(Permission.EXIT_KIOSK)))
+        self.refusal.hide()
         self.show_state(state)
+
+    def refuse(self, text: str) -> None:
+        """Say that the action just asked for was refused (it was not done)."""
+        self.refusal.setText(text)
+        self.refusal.show()
 
     def show_state(self, state: PanelState) -> None:
         self.state = state
@@ -395,6 +411,7 @@ class StaffPanel(QWidget):
 
     def _close(self) -> None:
         self.account = None
+        self.refusal.hide()
         self.reasons.setExclusive(False)
         for choice in self.reasons.buttons():
             choice.setChecked(False)

@@ -1,4 +1,10 @@
-"""`kiosk retention purge|forget`: delete personal data that is no longer needed."""
+"""`kiosk retention purge|forget`: delete personal data that is no longer needed.
+
+`kiosk retention forget --staff NAME --reason TEXT --id-stdin [--json]` is a supervisor's act,
+confirmed by that supervisor's PIN: standard input gives the citizen's ID number on its first line
+and the PIN on its second (without --id-stdin both are asked on the terminal, not echoed). A wrong
+PIN, a locked or unknown account, or an officer: exit 2 with one line, audited, nothing deleted.
+"""
 
 from __future__ import annotations
 
@@ -55,18 +61,12 @@ def _purge(args: argparse.Namespace) -> int:
 def _forget(args: argparse.Namespace) -> int:
     from kiosk.records.retention import RetentionError
 
-    if args.id_stdin:
-        id_number = sys.stdin.readline().strip()
-    elif sys.stdin.isatty():
-        import getpass
-
-        id_number = getpass.getpass("ID number (12 digits, not echoed): ").strip()
-    else:
-        raise CliError("no terminal to ask for the ID number: use --id-stdin")
+    id_number, pin = _read_id_and_pin(args)
     if not re.fullmatch(r"\d{12}", id_number):
         raise CliError("the ID number must be 12 digits")
-    _, sealer, retention = _open(args)
+    config, sealer, retention = _open(args)
     try:
+        _confirm_supervisor(config, retention, args.staff, pin)
         report = retention.forget_citizen(
             sealer, id_number, args.staff, args.reason, include_unsent=args.withdraw
         )
@@ -87,6 +87,56 @@ def _forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_id_and_pin(args: argparse.Namespace) -> tuple[str, str]:
+    """The citizen's ID number and the supervisor's PIN: two lines of standard input with
+    --id-stdin, else asked on the terminal without echo."""
+    if args.id_stdin:
+        id_number = sys.stdin.readline().strip()
+        pin = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        import getpass
+
+        id_number = getpass.getpass("ID number (12 digits, not echoed): ").strip()
+        pin = getpass.getpass(f"PIN of supervisor {args.staff}: ")
+    else:
+        raise CliError("no terminal to ask for the ID number and PIN: use --id-stdin")
+    if not pin:
+        raise CliError(
+            f"no PIN for {args.staff}: give the supervisor's PIN on the second line of stdin"
+        )
+    return id_number, pin
+
+
+def _confirm_supervisor(config: Any, retention: Any, username: str, pin: str) -> None:
+    """`username` is a supervisor and `pin` is theirs, or CliError (each refusal is audited by
+    the staff directory, wrong PINs count towards the account's lockout)."""
+    from kiosk.records.staff import NotPermitted, Permission, StaffError
+    from kiosk.runtime import open_staff_directory
+
+    directory = open_staff_directory(config, retention.store, retention.audit)
+    try:
+        user = directory.authenticate(username, pin)
+        directory.require(user, Permission.FORGET_CITIZEN)
+    except NotPermitted:
+        raise CliError(
+            f"{username} is not a supervisor: only a supervisor may forget a citizen"
+        ) from None
+    except StaffError as exc:
+        raise CliError(f"not confirmed: {_refusal(exc, username)}; nothing was deleted") from None
+
+
+def _refusal(exc: Exception, username: str) -> str:
+    from kiosk.records.staff import Disabled, LockedOut, WrongPin
+
+    if isinstance(exc, WrongPin):
+        return f"wrong PIN or no staff account {username!r}"
+    if isinstance(exc, LockedOut):
+        return f"{username} is locked after repeated wrong PINs until {exc.until:%H:%M} UTC"
+    if isinstance(exc, Disabled):
+        return f"staff account {username!r} is disabled"
+    return str(exc)
+
+
 def register(subparsers: Any) -> None:
     parser = add_command(
         subparsers, "retention", _purge, "delete personal data that is no longer needed"
@@ -99,12 +149,22 @@ def register(subparsers: Any) -> None:
     purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     purge.add_argument("--json", action="store_true")
     forget = add_command(
-        actions, "forget", _forget, "forget one citizen (the ID number is asked, never an argument)"
+        actions,
+        "forget",
+        _forget,
+        "forget one citizen, confirmed by a supervisor's PIN (the ID number and PIN are read, "
+        "never arguments)",
     )
     forget.add_argument("--reason", required=True, help="why (recorded in the audit log)")
-    forget.add_argument("--staff", default="cli", help="supervisor username for the audit log")
+    forget.add_argument(
+        "--staff", required=True, metavar="NAME", help="the supervisor's username (PIN confirms)"
+    )
     forget.add_argument(
         "--withdraw", action="store_true", help="also delete dossiers not yet sent (withdraws them)"
     )
-    forget.add_argument("--id-stdin", action="store_true", help="read the ID number from stdin")
+    forget.add_argument(
+        "--id-stdin",
+        action="store_true",
+        help="read the ID number (first line) and the supervisor's PIN (second line) from stdin",
+    )
     forget.add_argument("--json", action="store_true")

@@ -1,4 +1,7 @@
-"""`kiosk staff add|list|disable`: staff accounts (PIN or password, officer or supervisor)."""
+"""`kiosk staff add|list|disable`: staff accounts (a PIN of 6-12 digits, officer or supervisor).
+
+`staff add` refuses a PIN the policy calls weak (`kiosk.records.pin_policy`) and says why.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ def _read_secret(args: argparse.Namespace) -> str:
         raise CliError("no terminal to ask for the PIN: use --pin-stdin")
     import getpass
 
-    first = getpass.getpass("PIN or password: ")
+    first = getpass.getpass("PIN (6-12 digits 0-9): ")
     if getpass.getpass("again: ") != first:
         raise CliError("the two entries differ")
     return first
@@ -93,7 +96,7 @@ def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "staff", _list, "staff accounts (officers, supervisors)")
     parser.set_defaults(json=False)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    add = add_command(actions, "add", _add, "add an account; asks for its PIN or password")
+    add = add_command(actions, "add", _add, "add an account; asks for its PIN (6-12 digits)")
     add.add_argument("username")
     add.add_argument("--role", choices=["officer", "supervisor"], default="officer")
     add.add_argument("--name", default="", help="display name, e.g. 'Trần Thị Bình'")

@@ -1,10 +1,12 @@
-"""Staff accounts: PIN or password hashed with scrypt, lockout after 5 failures, two roles.
+"""Staff accounts: a PIN hashed with scrypt, lockout after 5 failures, two roles.
 
-`StaffDirectory.authenticate(username_or_none, pin)` is what the staff PIN overlay calls. With a
+`StaffDirectory.authenticate(username_or_none, pin)` is what the staff PIN pad calls. With a
 username, failures count against that account (5 in a row lock it for the configured minutes).
-Without one (PIN-only overlay), the PIN is tried against every active account and failures count
-against the kiosk as a whole, with the same limit, so the overlay cannot be brute-forced either.
-Every outcome is written to the audit log (username only, never the PIN).
+Without one (the PIN pad), the PIN is tried against every account and failures count against the
+PIN pad as a whole, with the same limit, so the pad cannot be brute-forced either. Both counts
+live in the store (`staff_users`, `staff_lockouts`): a restart gives no fresh guesses.
+`require(user, permission)` is the one permission check; every staff action calls it where the
+action is performed. Every outcome is written to the audit log (username only, never the PIN).
 """
 
 from __future__ import annotations
@@ -20,19 +22,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.records.audit import AuditLog
+from kiosk.records.pin_policy import pin_weakness
 from kiosk.store import Store
-from kiosk.store.models import StaffUser
+from kiosk.store.models import StaffLockout, StaffUser
 
 MAX_FAILURES = 5
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # 32 MiB, ~0.1 s per check on a kiosk PC
 SCRYPT_MAXMEM = 64 * 1024 * 1024
 USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,59}")
-MIN_SECRET = 6
+PIN_PAD = "pin_pad"  # the staff_lockouts scope of PINs typed without a username
 
 
 class Role(StrEnum):
@@ -62,11 +66,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 
 class StaffError(Exception):
-    """Base class of staff-account errors."""
+    """Base class of staff-account errors (each kind has its own `code`)."""
 
 
 class WrongPin(StaffError):
-    """The PIN (or password) is wrong, or there is no such active account."""
+    """The PIN is wrong, or there is no such account."""
+
+    code = "staff_wrong_pin"
 
     def __init__(self, remaining: int) -> None:
         super().__init__(f"wrong PIN; {remaining} attempt(s) left before lockout")
@@ -76,6 +82,8 @@ class WrongPin(StaffError):
 class LockedOut(StaffError):
     """Too many wrong PINs: no attempt is checked until `until` (UTC)."""
 
+    code = "staff_locked_out"
+
     def __init__(self, until: datetime) -> None:
         super().__init__(f"locked after {MAX_FAILURES} wrong PINs until {until:%H:%M} UTC")
         self.until = until
@@ -84,13 +92,25 @@ class LockedOut(StaffError):
 class Disabled(StaffError):
     """The account was disabled by a supervisor."""
 
+    code = "staff_disabled"
+
 
 class NotPermitted(StaffError):
     """The account's role does not allow this action."""
 
+    code = "staff_not_permitted"
+
 
 class BadStaffInput(StaffError):
     """A username, role or new PIN that is not acceptable."""
+
+    code = "staff_bad_input"
+
+
+class WeakPin(BadStaffInput):
+    """A new PIN that the PIN policy refuses (`kiosk.records.pin_policy`); says why."""
+
+    code = "staff_weak_pin"
 
 
 @dataclass(frozen=True)
@@ -148,14 +168,10 @@ def _b64(data: bytes) -> str:
 
 
 def check_new_secret(secret: str) -> None:
-    """A PIN of at least 6 digits that is not one repeated digit or a run; or a password of 8+."""
-    if secret.isdigit():
-        if len(secret) < MIN_SECRET:
-            raise BadStaffInput(f"a PIN needs at least {MIN_SECRET} digits")
-        if len(set(secret)) == 1 or secret in "01234567890" or secret in "09876543210":
-            raise BadStaffInput("this PIN is too easy to guess (repeated or consecutive digits)")
-    elif len(secret) < 8:
-        raise BadStaffInput("a password needs at least 8 characters (or use a PIN of digits)")
+    """Raise WeakPin (saying why) unless `secret` is an acceptable staff PIN."""
+    weakness = pin_weakness(secret)
+    if weakness is not None:
+        raise WeakPin(weakness)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -177,8 +193,6 @@ class StaffDirectory:
         self.lockout = lockout
         self.clock = clock
         self._lock = threading.Lock()
-        self._anonymous_failures = 0
-        self._anonymous_locked_until: datetime | None = None
 
     # --- accounts ----------------------------------------------------------------------------
 
@@ -268,51 +282,53 @@ class StaffDirectory:
                 outcome: StaffError | StaffInfo = WrongPin(MAX_FAILURES)
             elif row.disabled:
                 outcome = Disabled(f"staff account {username!r} is disabled")
-            elif (until := _aware(row.locked_until)) is not None and until > now:
-                outcome = LockedOut(until)
+            elif (locked := _locked(row, now)) is not None:
+                outcome = locked
             elif check_secret(pin, row.secret_hash):
-                row.failed_attempts = 0
-                row.locked_until = None
+                _reset(row)
                 outcome = _info(row)
             else:
-                row.failed_attempts += 1
-                if row.failed_attempts >= MAX_FAILURES:
-                    row.failed_attempts = 0
-                    row.locked_until = now + self.lockout
-                    outcome = LockedOut(row.locked_until)
-                else:
-                    outcome = WrongPin(MAX_FAILURES - row.failed_attempts)
+                outcome = self._count_failure(row, now)
         return self._finish(username, outcome)
 
     def _authenticate_any(self, pin: str) -> StaffInfo:
         now = self.clock()
-        until = self._anonymous_locked_until
-        if until is not None and until > now:
-            return self._finish(None, LockedOut(until))
-        outcome: StaffError | StaffInfo | None = None
         with self.store.session() as session:
-            for row in session.scalars(select(StaffUser).order_by(StaffUser.id)):
-                if check_secret(pin, row.secret_hash):
-                    if row.disabled:
-                        outcome = Disabled(f"staff account {row.username!r} is disabled")
-                    elif (locked := _aware(row.locked_until)) is not None and locked > now:
-                        outcome = LockedOut(locked)
-                    else:
-                        row.failed_attempts = 0
-                        outcome = _info(row)
-                    break
-        if isinstance(outcome, StaffInfo):
-            self._anonymous_failures = 0
-            return self._finish(outcome.username, outcome)
-        if outcome is None:
-            self._anonymous_failures += 1
-            if self._anonymous_failures >= MAX_FAILURES:
-                self._anonymous_failures = 0
-                self._anonymous_locked_until = now + self.lockout
-                outcome = LockedOut(self._anonymous_locked_until)
+            pad = session.get(StaffLockout, PIN_PAD)
+            if pad is None:
+                pad = StaffLockout(scope=PIN_PAD, failed_attempts=0)
+                session.add(pad)
+            outcome: StaffError | StaffInfo
+            if (locked := _locked(pad, now)) is not None:
+                outcome = locked
+            elif (match := self._match(session, pin)) is None:
+                outcome = self._count_failure(pad, now)
+            elif match.disabled:
+                outcome = Disabled(f"staff account {match.username!r} is disabled")
+            elif (locked := _locked(match, now)) is not None:
+                outcome = locked  # the account's own lockout holds at the pad too
             else:
-                outcome = WrongPin(MAX_FAILURES - self._anonymous_failures)
-        return self._finish(None, outcome)
+                _reset(pad)
+                _reset(match)
+                outcome = _info(match)
+        return self._finish(getattr(outcome, "username", None), outcome)
+
+    @staticmethod
+    def _match(session: Session, pin: str) -> StaffUser | None:
+        """The account whose PIN this is, if any."""
+        for row in session.scalars(select(StaffUser).order_by(StaffUser.id)):
+            if check_secret(pin, row.secret_hash):
+                return row
+        return None
+
+    def _count_failure(self, counter: _Counter, now: datetime) -> StaffError:
+        """One more wrong PIN against an account or the PIN pad: WrongPin, or LockedOut at 5."""
+        counter.failed_attempts = (counter.failed_attempts or 0) + 1
+        if counter.failed_attempts < MAX_FAILURES:
+            return WrongPin(MAX_FAILURES - counter.failed_attempts)
+        counter.failed_attempts = 0
+        counter.locked_until = now + self.lockout
+        return LockedOut(counter.locked_until)
 
     def _finish(self, username: str | None, outcome: StaffError | StaffInfo) -> StaffInfo:
         name = username or "?"
@@ -326,18 +342,61 @@ class StaffDirectory:
         raise outcome
 
     def require(self, user: StaffInfo, permission: Permission) -> None:
-        """Raise NotPermitted unless `user` may do `permission` (audited when refused)."""
-        if not user.may(permission):
+        """Raise NotPermitted unless `user` may do `permission` now (audited when refused).
+
+        The account is read again from the store: one disabled, removed or moved to another role
+        since it logged in gets what its current state allows."""
+        with self.store.session() as session:
+            row = session.scalars(
+                select(StaffUser).where(StaffUser.username == user.username)
+            ).first()
+            current = _info(row) if row is not None else None
+        if current is None or not user.may(permission) or not current.may(permission):
             self._audit(
                 "staff_not_permitted",
                 {"username": user.username, "permission": permission.value},
                 actor=f"staff:{user.username}",
             )
-            raise NotPermitted(f"{permission.value} needs a supervisor")
+            raise NotPermitted(f"{permission.value} needs a {_needed_role(permission)}")
+
+    def perform(
+        self,
+        user: StaffInfo,
+        permission: Permission,
+        action: str,
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        """Check `permission` for `user`, then audit `action` as done by them (staff actions
+        that no other record audits, e.g. closing the kiosk)."""
+        self.require(user, permission)
+        self._audit(
+            action, {"username": user.username, **(detail or {})}, actor=f"staff:{user.username}"
+        )
 
     def _audit(self, action: str, detail: dict[str, object], actor: str = "admin:cli") -> None:
         if self.audit is not None:
             self.audit.append(actor, action, detail)
+
+
+class _Counter(Protocol):
+    """What wrong PINs are counted on: a staff account, or the PIN pad."""
+
+    failed_attempts: int
+    locked_until: datetime | None
+
+
+def _locked(counter: _Counter, now: datetime) -> LockedOut | None:
+    until = _aware(counter.locked_until)
+    return LockedOut(until) if until is not None and until > now else None
+
+
+def _reset(counter: _Counter) -> None:
+    counter.failed_attempts = 0
+    counter.locked_until = None
+
+
+def _needed_role(permission: Permission) -> str:
+    return "officer" if permission in OFFICER_PERMISSIONS else "supervisor"
 
 
 @functools.cache

@@ -154,6 +154,16 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class StaffLockout(Base):
+    """Wrong-PIN counting that belongs to no account (migration 0003): the PIN pad, where a PIN
+    is typed without a username. Kept in the store so a restart gives no fresh guesses."""
+
+    __tablename__ = "staff_lockouts"
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)  # "pin_pad"
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class DraftRow(Base):
     """A resumable dossier draft (migration 0002): one per citizen and procedure, sealed with the
     owner's keyed ID hash and the procedure as associated data; dropped when it expires."""

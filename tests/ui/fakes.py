@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from kiosk.config import KioskConfig
-from kiosk.records.staff import LockedOut, Role, StaffInfo, WrongPin
+from kiosk.records.staff import LockedOut, NotPermitted, Permission, Role, StaffInfo, WrongPin
 from tests.fakes import (  # noqa: F401  (re-exported for the UI tests)
     FakeAccounts,
     FakeCard,
@@ -30,6 +30,7 @@ class FakeStaffDirectory:
         self.role = role
         self.failures = 0
         self.calls = 0
+        self.performed: list[str] = []
 
     def authenticate(self, username: str | None, pin: str) -> StaffInfo:
         self.calls += 1
@@ -39,6 +40,14 @@ class FakeStaffDirectory:
             self.failures += 1
             raise WrongPin(5 - self.failures)
         return StaffInfo("can.bo", "Cán bộ Lan", self.role, False, None, 0)
+
+    def require(self, user: StaffInfo, permission: Permission) -> None:
+        if not user.may(permission):
+            raise NotPermitted(permission.value)
+
+    def perform(self, user: StaffInfo, permission: Permission, action: str) -> None:
+        self.require(user, permission)
+        self.performed.append(action)
 
 
 def quick_config(idle_s: float = 60.0, countdown_s: int = 5) -> KioskConfig:

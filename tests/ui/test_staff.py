@@ -149,3 +149,106 @@ def test_only_a_supervisor_can_close_the_locked_down_kiosk(qtbot, role, may_exit
     if may_exit:
         with qtbot.waitSignal(window.exit_requested, timeout=1000):
             tap(qtbot, window.staff_panel.exit_button)
+
+
+# --- a real staff directory: lockout and permissions held in the core --------------------------
+
+OFFICER_PIN, SUPERVISOR_PIN = "482913", "739164"
+
+
+@pytest.fixture
+def staff_store(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    import kiosk.records.staff as staff_module
+    from kiosk.records.audit import AuditLog
+    from kiosk.records.staff import StaffDirectory
+    from kiosk.store import open_store
+
+    monkeypatch.setattr(staff_module, "SCRYPT_N", 2**10)  # fast hashes for the behaviour tests
+    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
+    store = open_store(url)
+    directory = StaffDirectory(store, AuditLog(store))
+    directory.add("an", OFFICER_PIN, "officer")
+    directory.add("binh", SUPERVISOR_PIN, "supervisor")
+    store.close()
+    return url
+
+
+def _window_on(qtbot, url):  # type: ignore[no-untyped-def]
+    """A freshly started kiosk window whose PIN pad checks a directory on the store at `url`."""
+    from kiosk.journey.engine import JourneyEngine
+    from kiosk.records.audit import AuditLog
+    from kiosk.records.staff import StaffDirectory
+    from kiosk.store import open_store
+
+    store = open_store(url)
+    window = MainWindow(
+        JourneyEngine(fake_services()),
+        quick_config(),
+        voice=Voice(audio=False),
+        staff=StaffDirectory(store, AuditLog(store)),
+        watch_card=False,
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    return window
+
+
+def _log_in(qtbot, window, pin):  # type: ignore[no-untyped-def]
+    _five_corner_taps(qtbot, window)
+    window.pin_pad.type_pin(pin)
+    qtbot.waitUntil(window.staff_panel.isVisible)
+
+
+def _audit_actions(window) -> list[str]:  # type: ignore[no-untyped-def]
+    from kiosk.store.models import AuditEvent
+
+    with window.pin_pad.directory.store.session() as session:
+        return [e.action for e in session.query(AuditEvent).order_by(AuditEvent.id)]
+
+
+def test_the_pin_pad_stays_locked_across_kiosk_restarts(qtbot, staff_store):
+    said = []
+    for _ in range(3):  # three starts of the kiosk, four wrong PINs each
+        window = _window_on(qtbot, staff_store)
+        _five_corner_taps(qtbot, window)
+        for _ in range(4):
+            window.pin_pad.type_pin("000001")
+            qtbot.waitUntil(lambda w=window: not w.pin_pad.checking)
+            said.append(window.pin_pad.message.text())
+        window.pin_pad.directory.store.close()
+    assert "tạm khoá" in said[4] and all("tạm khoá" in text for text in said[4:])
+    window = _window_on(qtbot, staff_store)
+    _five_corner_taps(qtbot, window)
+    window.pin_pad.type_pin(OFFICER_PIN)
+    qtbot.waitUntil(lambda: "tạm khoá" in window.pin_pad.message.text())
+    assert not window.staff_panel.isVisible()
+
+
+def test_an_officer_cannot_close_the_kiosk_even_when_asked_without_the_button(qtbot, staff_store):
+    window = _window_on(qtbot, staff_store)
+    _log_in(qtbot, window, OFFICER_PIN)
+    assert not window.staff_panel.exit_button.isVisible()
+    exits = []
+    window.exit_requested.connect(lambda: exits.append(True))
+    window.staff_panel.exit_kiosk.emit()  # as a button shown by mistake would
+    assert exits == []
+    assert window.staff_panel.refusal.isVisible()
+    assert _audit_actions(window)[-1] == "staff_not_permitted"
+
+
+def test_a_supervisor_closing_the_kiosk_is_audited(qtbot, staff_store):
+    window = _window_on(qtbot, staff_store)
+    _log_in(qtbot, window, SUPERVISOR_PIN)
+    with qtbot.waitSignal(window.exit_requested, timeout=1000):
+        tap(qtbot, window.staff_panel.exit_button)
+    assert _audit_actions(window)[-1] == "kiosk_exit"
+
+
+def test_a_take_over_is_refused_in_the_core_once_the_account_is_disabled(qtbot, staff_store):
+    window = _window_on(qtbot, staff_store)
+    _log_in(qtbot, window, OFFICER_PIN)
+    window.pin_pad.directory.disable("an", by="staff:binh")
+    tap(qtbot, window.staff_panel.takeover)
+    assert window.engine.ctx.staff is None
+    assert window.staff_panel.refusal.isVisible()

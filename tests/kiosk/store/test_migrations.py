@@ -17,6 +17,7 @@ TABLES = {
     "receipts",
     "audit_events",
     "staff_users",
+    "staff_lockouts",
 }
 
 
@@ -40,6 +41,13 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(store):
     assert not TABLES & set(inspect(store.engine).get_table_names())
     store.migrate()
     assert store.current_revision() == head
+
+
+def test_migration_0003_adds_and_removes_the_pin_pad_lockout_table(store):
+    store.downgrade("0002")
+    assert "staff_lockouts" not in inspect(store.engine).get_table_names()
+    store.migrate()
+    assert "staff_lockouts" in inspect(store.engine).get_table_names()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
