@@ -12,6 +12,7 @@ from pathlib import Path
 
 ID_NUMBER = "001095012345"
 CODE = "000.00.12.H56-261129-0001"
+SUPERVISOR_PIN = "739164"
 
 
 def _kiosk(*args: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -42,9 +43,15 @@ def _printed_receipt(data_dir: Path) -> str:
 
 
 def _forget(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Forget ID_NUMBER, confirmed by supervisor binh's PIN (the contract: ID, then PIN)."""
+    added = _kiosk(
+        "staff", "add", "binh", "--role", "supervisor", "--pin-stdin",
+        data_dir=data_dir, stdin=SUPERVISOR_PIN + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
     return _kiosk(
-        "retention", "forget", "--reason", "citizen asked", "--id-stdin", *extra,
-        data_dir=data_dir, stdin=ID_NUMBER + "\n",
+        "retention", "forget", "--staff", "binh", "--reason", "citizen asked", "--id-stdin", *extra,
+        data_dir=data_dir, stdin=f"{ID_NUMBER}\n{SUPERVISOR_PIN}\n",
     )  # fmt: skip
 
 
