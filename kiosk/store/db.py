@@ -135,7 +135,8 @@ def create_store_engine(url: str) -> Engine:
         raise StoreError(
             "the database URL is not a URL",
             repr(url),
-            "set [storage] database_url to e.g. sqlite:////var/lib/kiosk/kiosk.db, or leave it empty",
+            "set [storage] database_url to e.g. sqlite:////var/lib/kiosk/kiosk.db, or leave it "
+            "empty",
         ) from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""

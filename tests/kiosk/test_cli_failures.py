@@ -119,7 +119,9 @@ def key_file_is_a_folder(folder: Path) -> str:
 
 
 def portal_port_over_65535(folder: Path) -> str:
-    return _toml(storage={"data_dir": _data_dir(folder)}, portal={"url": '"http://127.0.0.1:70000"'})
+    return _toml(
+        storage={"data_dir": _data_dir(folder)}, portal={"url": '"http://127.0.0.1:70000"'}
+    )
 
 
 def portal_url_with_nul(folder: Path) -> str:
@@ -247,7 +249,9 @@ def test_a_read_only_database_says_so_when_the_command_writes(tmp_path, monkeypa
 
 
 def test_a_postgresql_url_without_its_driver_says_which_driver(tmp_path, monkeypatch, capfd):
-    code, _, err = _run("database_url_postgresql_without_driver", "db", tmp_path, monkeypatch, capfd)
+    code, _, err = _run(
+        "database_url_postgresql_without_driver", "db", tmp_path, monkeypatch, capfd
+    )
     assert code == 2
     assert "driver (psycopg" in err
     assert "kiosk@127.0.0.1:9/kiosk" in err
