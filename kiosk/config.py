@@ -52,15 +52,17 @@ def _between(low: float, high: float) -> Validator:
     return lambda value: low <= value <= high
 
 
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # NUL, other control characters, spaces
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # NUL and the other control characters
 
 
 def _url_ok(value: Any, schemes: re.Pattern[str], host_needed: bool) -> bool:
-    """A URL with a scheme `schemes` matches, no control characters or spaces, and a port (if
-    any) from 1 to 65535."""
+    """A URL with a scheme `schemes` matches, no control characters (nor spaces in a host's
+    URL), and a port (if any) from 1 to 65535."""
     from urllib.parse import urlsplit
 
     if not isinstance(value, str) or _CONTROL.search(value):
+        return False
+    if host_needed and " " in value:
         return False
     try:
         parts = urlsplit(value)
