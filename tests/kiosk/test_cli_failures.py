@@ -276,6 +276,15 @@ def test_a_data_dir_that_cannot_exist_names_the_folder(tmp_path, monkeypatch, ca
     assert "[storage] data_dir" in err
 
 
+def test_a_portal_port_over_65535_on_the_command_line_is_one_line(capfd):
+    with pytest.raises(SystemExit) as exited:
+        main(["portal-serve", "--port", "70000", "--db", "portal.db"])
+    err = capfd.readouterr().err
+    assert exited.value.code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "65535" in err
+
+
 def test_doctor_on_a_corrupt_database_reports_failed_checks_without_tracebacks(
     tmp_path, monkeypatch, capfd
 ):
