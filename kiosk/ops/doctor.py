@@ -404,6 +404,9 @@ CHECKS: list[Check] = [
     check_staff,
 ]
 
+# Result names that differ from the function's (used when a check fails before answering).
+_CHECK_NAMES: dict[Check, str] = {check_audit: "audit log"}
+
 # What a person does before opening the kiosk to citizens (not machine-checkable).
 START_OF_DAY = [
     "Lau sạch ô đặt thẻ, ống kính camera và màn hình cảm ứng.",
@@ -419,7 +422,7 @@ def run_checks(ctx: DoctorContext, checks: list[Check] | None = None) -> list[Ch
     results = []
     for check in checks or CHECKS:
         start = time.perf_counter()
-        name = check.__name__.removeprefix("check_").replace("_", " ")
+        name = _CHECK_NAMES.get(check, check.__name__.removeprefix("check_").replace("_", " "))
         try:
             result = check(ctx)
         except Exception as exc:

@@ -39,21 +39,18 @@ def _file_failure(exc: OSError) -> str:
 
 
 def _database_failure(exc: BaseException) -> str | None:
-    """SQLAlchemy errors that escaped the store's own mapping (when SQLAlchemy is loaded)."""
+    """A database error raised outside an engine the store made (its `handle_error` hook types
+    the rest), when SQLAlchemy is loaded at all."""
     import sys
 
     sa_exc = sys.modules.get("sqlalchemy.exc")
-    if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError):
-        return None
-    if isinstance(exc, sa_exc.IntegrityError):
-        return None  # a constraint the code should have handled: a bug, stay loud
-    from kiosk.store.db import store_error
-
-    url = ""
-    engine_url = getattr(getattr(exc, "connection_invalidated", None), "url", None)
-    if engine_url is not None:
-        url = str(engine_url)
-    return f"database: {store_error(exc, url)}"
+    if sa_exc is None or not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return None  # constraint violations and SQL mistakes are bugs: stay loud
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return (
+        f"database failed: {reason[0] if reason else type(exc).__name__}; check the disk and "
+        "[storage] database_url (kiosk doctor checks the store)"
+    )
 
 
 def describe_failure(exc: BaseException) -> str | None:
