@@ -299,4 +299,3 @@ def test_doctor_on_a_corrupt_database_reports_failed_checks_without_tracebacks(
 
 if os.name != "posix":  # pragma: no cover
     pytestmark = pytest.mark.skip("RLIMIT_FSIZE and file modes are POSIX")
-
