@@ -52,6 +52,42 @@ def _between(low: float, high: float) -> Validator:
     return lambda value: low <= value <= high
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # NUL and the other control characters
+
+
+def _url_ok(value: Any, schemes: re.Pattern[str], host_needed: bool) -> bool:
+    """A URL with a scheme `schemes` matches, no control characters (nor spaces in a host's
+    URL), and a port (if any) from 1 to 65535."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or _CONTROL.search(value):
+        return False
+    if host_needed and " " in value:
+        return False
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # ValueError past 65535 or not a number
+    except ValueError:
+        return False
+    if not schemes.fullmatch(parts.scheme) or "://" not in value:
+        return False
+    if host_needed and not parts.hostname:
+        return False
+    return port is None or port > 0
+
+
+_HTTP = re.compile(r"https?")
+_DATABASE = re.compile(r"[a-z][a-z0-9]*(\+[a-z0-9_]+)?")
+
+
+def _portal_url_ok(value: Any) -> bool:
+    return value == "" or _url_ok(value, _HTTP, host_needed=True)
+
+
+def _database_url_ok(value: Any) -> bool:
+    return value == "" or _url_ok(value, _DATABASE, host_needed=False)
+
+
 # The device registries own the spec grammars; they are imported only when a value is checked,
 # so loading the configuration does not load the device drivers' modules.
 
@@ -171,7 +207,14 @@ class DevicesConfig:
 
 @dataclass(frozen=True)
 class StorageConfig:
-    database_url: str = ""  # empty: SQLite file kiosk.db in data_dir
+    database_url: str = field(  # empty: SQLite file kiosk.db in data_dir
+        default="",
+        metadata=allowed(
+            _database_url_ok,
+            "empty (SQLite kiosk.db in data_dir) or an SQLAlchemy URL such as "
+            "sqlite:////var/lib/kiosk/kiosk.db or postgresql://user@host:5432/kiosk",
+        ),
+    )
     data_dir: str = ""  # empty: the platform's per-user data folder
 
 
@@ -180,7 +223,9 @@ class PortalConfig:
     url: str = field(
         default="",
         metadata=allowed(
-            _matches(r"(https?://.+)?"), "empty (demo: a local portal is started) or an http(s) URL"
+            _portal_url_ok,
+            "empty (demo: a local portal is started) or an http(s) URL with a host, a port from "
+            "1 to 65535 if any, and no spaces or control characters",
         ),
     )
     timeout_s: float = field(

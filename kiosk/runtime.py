@@ -284,8 +284,14 @@ def start_daily_purge(retention: Retention) -> Callable[[], None]:
             try:
                 report = retention.purge()
                 log.info("retention purge: %s", report)
-            except Exception:  # a failed purge must not stop the kiosk; doctor reports it
-                log.exception("retention purge failed")
+            except Exception as exc:  # a failed purge must not stop the kiosk; doctor reports it
+                from kiosk.ops.failures import describe_failure
+
+                line = describe_failure(exc)
+                if line is None:
+                    log.exception("retention purge failed")
+                else:  # the disk or database: one line, not a traceback
+                    log.error("retention purge failed: %s", line)
             if stop.wait(PURGE_EVERY_S):
                 return
 

@@ -28,6 +28,12 @@ class ImageUnreadable(CameraError):
     code = "camera_image_unreadable"
 
 
+class ImageTooLarge(ImageUnreadable):
+    """The image has more bytes or declares more pixels than the kiosk decodes."""
+
+    code = "camera_image_too_large"
+
+
 class NoFaceFound(CameraError):
     """No face was found in the image."""
 

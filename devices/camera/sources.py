@@ -17,7 +17,8 @@ from typing import Protocol, runtime_checkable
 import cv2
 import numpy as np
 
-from devices.camera.errors import CameraUnavailable, ImageUnreadable
+from devices.camera.errors import CameraUnavailable, ImageTooLarge, ImageUnreadable
+from devices.camera.image_header import MAX_IMAGE_BYTES, check_bounds
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +47,35 @@ class Listener(Protocol):
 
 
 def decode_image(data: bytes) -> np.ndarray:
-    """BGR pixels of JPEG/PNG/JPEG 2000 bytes; raises `ImageUnreadable`."""
-    frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    """BGR pixels of JPEG/PNG/JPEG 2000/BMP/WebP bytes; the declared size is checked before
+    decoding (`image_header.check_bounds`). Raises `ImageUnreadable` (`ImageTooLarge`)."""
+    header = check_bounds(data)
+    try:
+        frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error as exc:  # OpenCV asserts instead of answering None for some inputs
+        message = str(exc).strip().splitlines()[-1] if str(exc).strip() else "OpenCV error"
+        raise ImageUnreadable(
+            f"the {header.image_format} image cannot be decoded: {message}"
+        ) from None
     if frame is None:
-        raise ImageUnreadable("the image bytes are not a JPEG, PNG or JPEG 2000 picture")
+        raise ImageUnreadable(f"the {header.image_format} image cannot be decoded (damaged?)")
     return frame
 
 
 def read_image(path: str | Path) -> np.ndarray:
+    """Decode the image file at `path`, reading at most `MAX_IMAGE_BYTES` + 1 bytes (a device
+    or a growing file cannot make the kiosk read without end)."""
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(MAX_IMAGE_BYTES + 1)
     except OSError as exc:
         raise ImageUnreadable(f"cannot read {path}: {exc.strerror}") from None
     try:
         return decode_image(data)
-    except ImageUnreadable:
-        raise ImageUnreadable(f"{path} is not a readable image") from None
+    except ImageTooLarge as exc:
+        raise ImageTooLarge(f"{path}: {exc}") from None
+    except ImageUnreadable as exc:
+        raise ImageUnreadable(f"{path} is not a readable image: {exc}") from None
 
 
 class OpenCvCamera:

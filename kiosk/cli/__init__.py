@@ -2,13 +2,16 @@
 
 Every sub-command module exposes `register(subparsers)` and keeps heavy imports inside its
 handler, so `kiosk --help` and the kiosk's cold start stay fast. A handler returns an exit code.
-Bad input raises `CliError` (or `ConfigError`), printed as one line with exit code 2.
+Bad input raises `CliError` (or `ConfigError`), printed as one line with exit code 2. So is a
+failure of the surroundings (storage, files, keys, network: `kiosk.ops.failures`), mapped here
+once for every command; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -132,7 +135,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (CliError, ConfigError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from kiosk.ops.failures import describe_failure
+
+        line = describe_failure(exc)
+        if line is None:
+            raise
+        logging.getLogger("kiosk.cli").debug("%s failed", args.command, exc_info=True)
+        return _fail(line)
+
+
+def _fail(message: str) -> int:
+    """Print `message` as one line (a multi-line driver message is folded) and exit 2."""
+    print(f"kiosk: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT

@@ -19,8 +19,8 @@ def _image(path: str) -> Any:
 
     try:
         return read_image(path)
-    except ImageUnreadable:
-        raise CliError(f"{path}: not a readable image") from None
+    except ImageUnreadable as exc:  # also too many bytes or pixels (ImageTooLarge)
+        raise CliError(str(exc)) from None
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -29,10 +29,10 @@ def _verify(args: argparse.Namespace) -> int:
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     landmarks = load_config_from_args(args).devices.face_landmarks  # [devices] face_landmarks
+    frames = [(path, _image(path)) for path in (args.image_a, args.image_b)]  # fail fast
     model = DlibFaceModel(threshold=threshold, landmarks=landmarks)
     embeddings = []
-    for path in (args.image_a, args.image_b):
-        frame = _image(path)
+    for path, frame in frames:
         try:
             face = only_face(model, frame)
         except (NoFaceFound, SeveralFaces) as exc:

@@ -35,6 +35,13 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = _non_negative(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a TCP port is 0 to 65535, got {text}")
+    return value
+
+
 def _list(args: argparse.Namespace) -> int:
     from kiosk.local_portal.schema import list_received
 
@@ -89,7 +96,7 @@ def register(subparsers: Any) -> None:
     parser = add_command(
         subparsers, "portal-serve", _serve, "run the local portal (demo/tests) on loopback"
     )
-    parser.add_argument("--port", type=_non_negative, metavar="P", help="TCP port (0: any free)")
+    parser.add_argument("--port", type=_port, metavar="P", help="TCP port (0: any free)")
     parser.add_argument("--db", required=True, metavar="FILE", help="the portal's SQLite file")
     parser.add_argument(
         "--error-rate",

@@ -6,6 +6,8 @@ from __future__ import annotations
 class CryptoError(Exception):
     """Base class: something about keys or sealed data is wrong."""
 
+    code = "keys_unavailable"
+
 
 class MachineKeyError(CryptoError):
     """The machine key cannot be used."""

@@ -14,6 +14,7 @@ A keyring written before the audit keys existed gets them when the kiosk next op
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import secrets
@@ -106,6 +107,10 @@ class Keyring:
             }
         except FileNotFoundError:
             raise KeyringError(f"keyring {path} is missing") from None
+        except OSError as exc:
+            raise KeyringError(
+                f"cannot read keyring {path}: {exc.strerror}; let the kiosk's user read it"
+            ) from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise KeyringError(f"keyring {path} is malformed ({type(exc).__name__})") from None
         if current not in data_keys:
@@ -150,16 +155,22 @@ class Keyring:
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write to a temporary file next to `path`, fsync, then rename over it."""
+    """Write to a temporary file next to `path`, fsync, then rename over it (a failed write
+    leaves the old file and no temporary behind)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporary, path)
+        try:
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(temporary))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def machine_key_for(kind: str, key_file: Path, create: bool) -> MachineKey:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import secrets
 import stat
@@ -46,7 +47,10 @@ class _SecretMachineKey:
 
     def __init__(self, secret: bytes, path: Path) -> None:
         if len(secret) != KEY_BYTES:
-            raise MachineKeyError(f"machine key {path} does not hold a {KEY_BYTES}-byte key")
+            raise MachineKeyError(
+                f"machine key file {path} does not hold a {KEY_BYTES}-byte key; "
+                "restore the key file from the backup"
+            )
         self._aead = AESGCM(secret)
         self.path = path
 
@@ -71,15 +75,29 @@ class FileMachineKey(_SecretMachineKey):
     @classmethod
     def create(cls, path: Path) -> FileMachineKey:
         """Write a new random key to `path` (which must not exist), readable by its owner only."""
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         secret = secrets.token_bytes(KEY_BYTES)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags, 0o600)
         try:
-            os.write(fd, secret)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, flags, 0o600)
+        except OSError as exc:
+            raise MachineKeyError(
+                f"cannot create machine key file {path}: {exc.strerror}; "
+                "set [security] machine_key_file to a place the kiosk's user may write"
+            ) from None
+        try:
+            try:
+                if os.write(fd, secret) != KEY_BYTES:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            path.unlink(missing_ok=True)  # a partial key must not be taken for a key later
+            raise MachineKeyError(
+                f"cannot write machine key file {path}: {exc.strerror}; "
+                "set [security] machine_key_file to a writable place with free space"
+            ) from None
         return cls(secret, path)
 
     @classmethod
@@ -89,7 +107,19 @@ class FileMachineKey(_SecretMachineKey):
         except FileNotFoundError:
             raise MachineKeyMissing(f"machine key file {path} is missing") from None
         check_owner_only(path, info)
-        return cls(path.read_bytes(), path)
+        if not stat.S_ISREG(info.st_mode):
+            raise MachineKeyError(
+                f"machine key file {path} is not a file; "
+                "point [security] machine_key_file at the key file"
+            )
+        try:
+            secret = path.read_bytes()
+        except OSError as exc:
+            raise MachineKeyError(
+                f"cannot read machine key file {path}: {exc.strerror}; "
+                "let the kiosk's user read it (mode 0600)"
+            ) from None
+        return cls(secret, path)
 
 
 class Tpm2MachineKey(_SecretMachineKey):

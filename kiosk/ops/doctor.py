@@ -56,15 +56,27 @@ class DoctorContext:
     _store: Any = field(default=None, repr=False)
 
     def store(self) -> Any:
+        """The store, opened once; a store that cannot be opened fails each check that needs
+        it with the same one-line reason (`StoreError`), without trying again."""
+        if isinstance(self._store, Exception):
+            raise self._store
         if self._store is None:
             from kiosk.store import open_store
+            from kiosk.store.db import StoreError, store_error
 
-            self.config.data_dir.mkdir(parents=True, exist_ok=True)
-            self._store = open_store(self.config.database_url)
+            try:
+                self.config.data_dir.mkdir(parents=True, exist_ok=True)
+                self._store = open_store(self.config.database_url)
+            except OSError as exc:
+                self._store = store_error(exc, self.config.database_url)
+                raise self._store from None
+            except StoreError as exc:
+                self._store = exc
+                raise
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
+        if self._store is not None and not isinstance(self._store, Exception):
             self._store.close()
 
 
@@ -183,8 +195,16 @@ def _offset(offset: timedelta | None) -> str:
 
 def check_disk(ctx: DoctorContext) -> CheckResult:
     folder = ctx.config.data_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    free = shutil.disk_usage(folder).free
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        return CheckResult(
+            "disk",
+            Status.FAIL,
+            f"data folder {folder} cannot be created or read: {exc.strerror}",
+            "set [storage] data_dir to a folder the kiosk's user may create and write",
+        )
     detail = f"{free / 1024**3:.1f} GB free for {folder}"
     if free < DISK_FAIL_BYTES:
         return CheckResult("disk", Status.FAIL, detail, "free space: the kiosk stops below 500 MB")
@@ -314,13 +334,17 @@ def check_keys(ctx: DoctorContext) -> CheckResult:
     ring_file = keyring_path(data_dir)
     key_file = machine_key_path(security, data_dir)
     if not ring_file.exists():
+        if ctx.config.security.machine_key == "file" and key_file.exists():
+            try:  # the first start would wrap the new keyring with this key: it must be usable
+                machine_key_for("file", key_file, create=False)
+            except CryptoError as exc:
+                return CheckResult("keys", Status.FAIL, str(exc), "restore the machine key file")
         return CheckResult(
             "keys", Status.WARN, "no keyring yet (the first start creates the machine key)"
         )
     try:
-        ring = Keyring.load(
-            machine_key_for(security.machine_key, key_file, create=False), ring_file
-        )
+        machine_key = machine_key_for(security.machine_key, key_file, create=False)
+        ring = Keyring.load(machine_key, ring_file)
     except CryptoError as exc:
         return CheckResult("keys", Status.FAIL, str(exc), "restore the machine key from backup")
     detail = (
@@ -404,6 +428,9 @@ CHECKS: list[Check] = [
     check_staff,
 ]
 
+# Result names that differ from the function's (used when a check fails before answering).
+_CHECK_NAMES: dict[Check, str] = {check_audit: "audit log"}
+
 # What a person does before opening the kiosk to citizens (not machine-checkable).
 START_OF_DAY = [
     "Lau sạch ô đặt thẻ, ống kính camera và màn hình cảm ứng.",
@@ -419,12 +446,20 @@ def run_checks(ctx: DoctorContext, checks: list[Check] | None = None) -> list[Ch
     results = []
     for check in checks or CHECKS:
         start = time.perf_counter()
+        name = _CHECK_NAMES.get(check, check.__name__.removeprefix("check_").replace("_", " "))
         try:
             result = check(ctx)
         except Exception as exc:
-            log.exception("doctor check %s crashed", check.__name__)
-            name = check.__name__.removeprefix("check_").replace("_", " ")
-            result = CheckResult(name, Status.FAIL, f"the check itself failed: {exc!r}")
+            from kiosk.ops.failures import describe_failure
+
+            line = describe_failure(exc)
+            if line is None:  # a bug in the check: its traceback goes to the log file only
+                log.debug("doctor check %s crashed", name, exc_info=True)
+                log.error("doctor check %s crashed: %r (details in the debug log)", name, exc)
+                result = CheckResult(name, Status.FAIL, f"the check itself failed: {exc!r}")
+            else:
+                reason, _, remedy = line.partition("; ")
+                result = CheckResult(name, Status.FAIL, reason, remedy)
         results.append(
             CheckResult(
                 result.name,
