@@ -227,6 +227,23 @@ class BoundedTransport(httpx.BaseTransport):
         self._pool.close()
 
 
+INFLATE_STEP = 256 * 1024  # most bytes one decompression step may produce
+
+
+def _inflated(inflate: Any, data: bytes, encoding: str) -> Iterator[bytes]:
+    """`data` decompressed in pieces of at most INFLATE_STEP bytes (a bomb never lands whole)."""
+    while True:
+        try:
+            piece = inflate.decompress(data, INFLATE_STEP)
+        except zlib.error:
+            raise UnknownEncoding(f"damaged {encoding} body") from None
+        if piece:
+            yield piece
+        data = inflate.unconsumed_tail
+        if not data and len(piece) < INFLATE_STEP:
+            return
+
+
 class BodyTooLarge(Exception):
     """The body (as sent, or decompressed) is longer than the cap."""
 
@@ -255,21 +272,19 @@ def read_capped(response: httpx.Response, cap: int, deadline: Deadline) -> bytes
     # wbits 32+15: zlib or gzip header, detected (HTTP "deflate" is zlib-wrapped)
     inflate = None if encoding in ("", "identity") else zlib.decompressobj(32 + zlib.MAX_WBITS)
     parts: list[bytes] = []
-    raw = kept = 0
+    raw = kept = 0  # bytes as sent; bytes after decompression
     for chunk in response.iter_raw():
         if deadline.expired():
             raise httpx.ReadTimeout("the request's deadline has passed", request=response.request)
         raw += len(chunk)
         if raw > cap:
             raise BodyTooLarge(f"more than {cap} bytes sent")
-        if inflate is not None:
-            try:
-                # at most one byte past the cap: that byte alone proves the body too large
-                chunk = inflate.decompress(chunk, cap - kept + 1)
-            except zlib.error:
-                raise UnknownEncoding(f"damaged {encoding} body") from None
-        kept += len(chunk)
-        if kept > cap:
-            raise BodyTooLarge(f"more than {cap} bytes after {encoding} decompression")
-        parts.append(chunk)
+        if inflate is None:
+            parts.append(chunk)
+            continue
+        for piece in _inflated(inflate, chunk, encoding):
+            kept += len(piece)
+            if kept > cap:
+                raise BodyTooLarge(f"more than {cap} bytes after {encoding} decompression")
+            parts.append(piece)
     return b"".join(parts)

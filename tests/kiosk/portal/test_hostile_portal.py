@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 import time
 import tracemalloc
@@ -173,3 +174,16 @@ def test_the_cap_is_inclusive(size, refused):
             submit(c)
     else:
         assert submit(c).portal_code == "P-1"
+
+
+def test_a_gzipped_answer_within_the_cap_is_decoded():
+    receipt = b'{"portal_code":"P-2","status":"received","received_at":"2026-01-05T02:00:00+00:00"}'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = httpx.ByteStream(gzip.compress(receipt + b" " * 100_000))
+        return httpx.Response(201, headers={"Content-Encoding": "gzip"}, stream=body)
+
+    c = PortalClient(
+        "http://portal.test", max_response_bytes=CAP, transport=httpx.MockTransport(answer)
+    )
+    assert submit(c).portal_code == "P-2"
