@@ -232,6 +232,13 @@ class PortalConfig:
         default=10.0, metadata=allowed(_between(0.5, 120), "seconds from 0.5 to 120")
     )
     retries: int = field(default=4, metadata=allowed(_between(1, 10), "tries per request, 1 to 10"))
+    deadline_s: float = field(  # a whole request: connect, upload, answer and every retry
+        default=60.0, metadata=allowed(_between(1, 600), "seconds from 1 to 600")
+    )
+    max_response_bytes: int = field(  # reading an answer stops past this size
+        default=1_048_576,
+        metadata=allowed(_between(4096, 67_108_864), "bytes from 4096 to 67108864 (64 MiB)"),
+    )
     client_id: str = ""  # OAuth2 client credentials; empty with an empty url: the demo client
     client_secret: str = ""
     client_cert: str = ""  # PEM file: TLS client-certificate authentication instead of OAuth2

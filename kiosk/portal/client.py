@@ -1,7 +1,9 @@
 """HTTP client for the portal API (`kiosk/portal/openapi.yaml`).
 
 - OAuth2 client credentials (token cached, renewed once on 401) or a TLS client certificate.
-- Timeouts on every request.
+- Bounded I/O (`bounded.py`): an overall deadline per request (connect, sending, headers, body and
+  every retry: a portal trickling its answer ends there) and a cap on the answer's size, read in
+  chunks and abandoned past the cap (`PortalDeadline`, `PortalTooLarge`).
 - Retries with exponential back-off and full jitter on transient failures only: connection
   refused, connect timeout, HTTP 502/503/504 — and, for idempotent requests (GET, and a dossier
   submission that carries its `Idempotency-Key`), a dropped connection or a read timeout, where
@@ -26,14 +28,25 @@ from typing import Any
 
 import httpx
 
+from kiosk.portal.bounded import (
+    BodyTooLarge,
+    BoundedTransport,
+    Deadline,
+    UnknownEncoding,
+    bounded_by,
+    environment_proxy,
+    read_capped,
+)
 from kiosk.portal.errors import (
     PortalAuthError,
+    PortalDeadline,
     PortalError,
     PortalNotFound,
     PortalProtocolError,
     PortalRejected,
     PortalTimeout,
     PortalTLSError,
+    PortalTooLarge,
     PortalUnavailable,
 )
 
@@ -43,6 +56,20 @@ OPENAPI_FILE = Path(__file__).with_name("openapi.yaml")  # the contract this cli
 
 TRANSIENT_STATUS = frozenset({502, 503, 504})
 TOKEN_MARGIN_S = 30.0  # renew a token this long before it expires
+DEFAULT_DEADLINE_S = 60.0  # a whole request, retries included; uploads carry attachments
+DEFAULT_MAX_RESPONSE_BYTES = 1 << 20  # the portal's JSON answers are a few kB
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A portal answer read in full (within the size cap)."""
+
+    status_code: int
+    headers: httpx.Headers
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 @dataclass(frozen=True)
@@ -199,6 +226,8 @@ class PortalClient:
         client_id: str = "",
         client_secret: str = "",
         timeout_s: float = 10.0,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry: RetryPolicy | None = None,
         verify: bool | str = True,
         cert: str | tuple[str, str] | None = None,
@@ -210,18 +239,27 @@ class PortalClient:
         self._client_id = client_id
         self._client_secret = client_secret
         self._retry = retry or RetryPolicy()
+        self._timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
+        self._deadline_s = deadline_s
+        self._max_response_bytes = max_response_bytes
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._token: str | None = None
         self._token_expires = 0.0
         self._token_lock = threading.Lock()
+        if transport is None:
+            transport = BoundedTransport(
+                verify=verify, cert=cert, proxy=environment_proxy(self.base_url)
+            )
         self._http = httpx.Client(
             base_url=self.base_url,
-            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-            verify=verify,
-            cert=cert,
+            timeout=self._timeout,
             transport=transport,
-            headers={"User-Agent": "mot-cua-kiosk/0.1", "Accept": "application/json"},
+            headers={
+                "User-Agent": "mot-cua-kiosk/0.1",
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",  # a compressed answer is decoded within the cap
+            },
         )
 
     def close(self) -> None:
@@ -238,10 +276,11 @@ class PortalClient:
     def health(self) -> bool:
         """True when the portal answers its health check (one try, no retries)."""
         try:
-            response = self._http.get("/v1/health")
-        except httpx.HTTPError:
+            request = self._http.build_request("GET", "/v1/health")
+            answer = self._exchange(request, Deadline(self._deadline_s), "health")
+        except (httpx.HTTPError, PortalError):
             return False
-        return response.status_code == 200
+        return answer.status_code == 200
 
     def register_account(
         self, id_number: str, full_name: str, date_of_birth: date | None, phone: str | None
@@ -329,7 +368,7 @@ class PortalClient:
         response = self._send(method, path, operation, idempotent=idempotent, **kwargs)
         return self._decode(response, operation, expect)
 
-    def _decode(self, response: httpx.Response, operation: str, expect: tuple[int, ...]) -> Any:
+    def _decode(self, response: _Answer, operation: str, expect: tuple[int, ...]) -> Any:
         if response.status_code in expect:
             try:
                 return response.json()
@@ -339,7 +378,7 @@ class PortalClient:
                 ) from None
         raise self._http_error(response, operation)
 
-    def _http_error(self, response: httpx.Response, operation: str) -> PortalError:
+    def _http_error(self, response: _Answer, operation: str) -> PortalError:
         status = response.status_code
         if status >= 500:
             return PortalUnavailable(f"portal answered HTTP {status} to {operation}")
@@ -370,15 +409,19 @@ class PortalClient:
         idempotent: bool,
         headers: dict[str, str] | None = None,
         **kwargs: Any,
-    ) -> httpx.Response:
-        """One logical request: retried on transient failures, token renewed once on 401."""
+    ) -> _Answer:
+        """One logical request: retried on transient failures, token renewed once on 401, all of
+        it (the token fetch included) within one deadline."""
+        deadline = Deadline(self._deadline_s)
         for renewed in (False, True):
-            auth = {"Authorization": f"Bearer {token}"} if (token := self._access_token()) else {}
+            token = self._access_token(deadline)
+            auth = {"Authorization": f"Bearer {token}"} if token else {}
             merged = {**(headers or {}), **auth}
             response = self._attempt(
-                lambda h=merged: self._http.request(method, path, headers=h, **kwargs),  # type: ignore[misc]
+                lambda h=merged: self._http.build_request(method, path, headers=h, **kwargs),  # type: ignore[misc]
                 operation,
                 idempotent,
+                deadline,
             )
             if response.status_code == 401 and not renewed and self._client_id:
                 self._forget_token()
@@ -386,32 +429,53 @@ class PortalClient:
             return response
         return response
 
+    def _exchange(self, request: httpx.Request, deadline: Deadline, operation: str) -> _Answer:
+        """One try: every socket operation ends by `deadline`; the body is read up to the cap."""
+        left = deadline.remaining()
+        if left <= 0:
+            raise self._late(deadline, operation)
+        request.extensions["timeout"] = _clamped(self._timeout, left)
+        with bounded_by(deadline):
+            response = self._http.send(request, stream=True)
+            try:
+                body = read_capped(response, self._max_response_bytes, deadline)
+            except BodyTooLarge as exc:
+                raise PortalTooLarge(
+                    f"portal answer to {operation} is over {self._max_response_bytes} bytes "
+                    f"({exc}); reading stopped at [portal] max_response_bytes"
+                ) from None
+            except UnknownEncoding as exc:
+                raise PortalProtocolError(
+                    f"portal answer to {operation} has an unreadable encoding ({exc})"
+                ) from None
+            finally:
+                response.close()
+        return _Answer(response.status_code, response.headers, body)
+
+    def _late(self, deadline: Deadline, operation: str) -> PortalDeadline:
+        return PortalDeadline(
+            f"portal did not complete {operation} within the {deadline.seconds:g} s deadline "
+            "([portal] deadline_s): a trickling or stuck portal, or a very slow network"
+        )
+
     def _attempt(
-        self, send: Callable[[], httpx.Response], operation: str, idempotent: bool
-    ) -> httpx.Response:
-        """Send, retrying transient failures with exponential back-off and full jitter."""
+        self,
+        build: Callable[[], httpx.Request],
+        operation: str,
+        idempotent: bool,
+        deadline: Deadline,
+    ) -> _Answer:
+        """Send, retrying transient failures with exponential back-off and full jitter, while the
+        deadline leaves time for another try."""
         retry = 0
         while True:
             failure: PortalError
             try:
-                response = send()
-            except httpx.ConnectTimeout:
-                failure = PortalUnavailable(f"cannot connect to the portal at {self.base_url}")
-            except httpx.ConnectError as exc:
-                if _is_tls(exc):
-                    raise PortalTLSError(
-                        f"TLS handshake with the portal failed ({_tls_reason(exc)}): check the "
-                        "portal certificate, [portal] ca_bundle and the kiosk's clock"
-                    ) from None
-                failure = PortalUnavailable(f"cannot connect to the portal at {self.base_url}")
-            except httpx.TimeoutException:
-                failure = PortalTimeout(f"portal did not answer {operation} in time")
-                if not idempotent:
-                    raise failure from None
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-                failure = PortalUnavailable(f"portal dropped the connection during {operation}")
-                if not idempotent:
-                    raise failure from None
+                response = self._exchange(build(), deadline, operation)
+            except httpx.TransportError as exc:
+                if deadline.expired():  # whatever broke, the request's time is up
+                    raise self._late(deadline, operation) from None
+                failure = self._transport_failure(exc, operation, idempotent)
             except httpx.HTTPError as exc:
                 raise PortalProtocolError(
                     f"HTTP failure talking to the portal ({type(exc).__name__})"
@@ -426,18 +490,47 @@ class PortalClient:
             if retry >= self._retry.attempts:
                 raise failure
             delay = self._retry.delay(retry - 1, self._rng)
+            if delay >= deadline.remaining():
+                raise failure  # no time left for another try
             log.debug("portal %s: %s; retry %d in %.2fs", operation, failure, retry, delay)
             self._sleep(delay)
 
+    def _transport_failure(
+        self, exc: httpx.TransportError, operation: str, idempotent: bool
+    ) -> PortalError:
+        """The typed error of a failed try; raised at once unless a retry is safe and useful."""
+        if isinstance(exc, httpx.ConnectTimeout):
+            return PortalUnavailable(f"cannot connect to the portal at {self.base_url}")
+        if isinstance(exc, httpx.ConnectError):
+            if _is_tls(exc):
+                raise PortalTLSError(
+                    f"TLS handshake with the portal failed ({_tls_reason(exc)}): check the "
+                    "portal certificate, [portal] ca_bundle and the kiosk's clock"
+                ) from None
+            return PortalUnavailable(f"cannot connect to the portal at {self.base_url}")
+        failure: PortalError
+        if isinstance(exc, httpx.TimeoutException):
+            failure = PortalTimeout(f"portal did not answer {operation} in time")
+        elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            failure = PortalUnavailable(f"portal dropped the connection during {operation}")
+        else:
+            raise PortalProtocolError(
+                f"HTTP failure talking to the portal ({type(exc).__name__})"
+            ) from None
+        if not idempotent:
+            raise failure from None
+        return failure
+
     # --- OAuth2 client credentials (RFC 6749 §4.4) --------------------------------------------
 
-    def _access_token(self) -> str:
+    def _access_token(self, deadline: Deadline | None = None) -> str:
         if not self._client_id:
             return ""  # client-certificate authentication only
+        deadline = deadline or Deadline(self._deadline_s)
         with self._token_lock:
             if self._token and time.monotonic() < self._token_expires:
                 return self._token
-            self._token, lifetime = self._fetch_token()
+            self._token, lifetime = self._fetch_token(deadline)
             self._token_expires = time.monotonic() + max(lifetime - TOKEN_MARGIN_S, 1.0)
             return self._token
 
@@ -445,14 +538,17 @@ class PortalClient:
         with self._token_lock:
             self._token = None
 
-    def _fetch_token(self) -> tuple[str, float]:
+    def _fetch_token(self, deadline: Deadline) -> tuple[str, float]:
         form = {
             "grant_type": "client_credentials",
             "client_id": self._client_id,
             "client_secret": self._client_secret,
         }
         response = self._attempt(
-            lambda: self._http.post("/oauth/token", data=form), "getToken", idempotent=True
+            lambda: self._http.build_request("POST", "/oauth/token", data=form),
+            "getToken",
+            idempotent=True,
+            deadline=deadline,
         )
         if response.status_code in (400, 401):
             raise PortalAuthError(
@@ -461,6 +557,14 @@ class PortalClient:
             )
         body = _Body(self._decode(response, "getToken", (200,)), "getToken")
         return body.text("access_token"), float(body.integer("expires_in"))
+
+
+def _clamped(timeout: httpx.Timeout, left: float) -> dict[str, float | None]:
+    """httpx's per-operation timeouts, none longer than what is left of the deadline."""
+    return {
+        name: left if value is None else min(value, left)
+        for name, value in timeout.as_dict().items()
+    }
 
 
 def _is_tls(exc: BaseException) -> bool:

@@ -21,6 +21,8 @@ def portal_client_for(portal: PortalConfig, url: str | None = None) -> PortalCli
         client_id=portal.client_id or (DEMO_CLIENT_ID if demo else ""),
         client_secret=portal.client_secret or (DEMO_CLIENT_SECRET if demo else ""),
         timeout_s=portal.timeout_s,
+        deadline_s=portal.deadline_s,
+        max_response_bytes=portal.max_response_bytes,
         retry=RetryPolicy(attempts=portal.retries),
         verify=portal.ca_bundle or True,
         cert=cert,

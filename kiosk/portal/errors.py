@@ -30,6 +30,13 @@ class PortalTimeout(PortalError):
     transient = True
 
 
+class PortalDeadline(PortalTimeout):
+    """The whole request (connect, sending, headers, body, retries) overran `[portal] deadline_s`:
+    a portal trickling its answer, or a connection that never completes."""
+
+    code = "portal_deadline"
+
+
 class PortalTLSError(PortalError):
     """The TLS handshake failed: wrong certificate, expired certificate, wrong CA bundle."""
 
@@ -46,6 +53,12 @@ class PortalProtocolError(PortalError):
     """The portal answered something this contract does not allow (not JSON, missing keys)."""
 
     code = "portal_protocol"
+
+
+class PortalTooLarge(PortalProtocolError):
+    """The portal's answer is longer than `[portal] max_response_bytes`; reading stopped there."""
+
+    code = "portal_too_large"
 
 
 class PortalRejected(PortalError):

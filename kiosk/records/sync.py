@@ -1,10 +1,13 @@
 """The sync worker: sends the outbox to the portal, in background threads.
 
 Each pass claims due entries one at a time (pending → sending, committed), opens the sealed
-dossier, submits it with the entry's idempotency key and records the outcome:
+dossier, submits it with the entry's idempotency key and records the outcome. A pass sends with a
+few senders at once (`parallel`): a portal stalling on one dossier holds one sender until the
+request's deadline (`[portal] deadline_s`), while the others carry on with the rest.
 - accepted: the portal's dossier code and status go on the dossier;
 - refused (HTTP 4xx with a reason): `rejected`, the reason is kept for staff and citizen;
-- transient (unreachable, 5xx, timeout) or credentials/TLS trouble: back to `pending`, retried
+- transient (unreachable, 5xx, timeout, deadline passed) or credentials/TLS trouble: back to
+  `pending`, retried
   later with back-off (credentials/TLS also raise a staff alert in `health`);
 - repeated malformed answers, a key conflict, or a dossier that no longer opens: `needs_staff`.
 On start, entries left in `sending` by a crash go back to `pending` and are sent with the same
@@ -34,6 +37,7 @@ from kiosk.records.outbox import UNSENT, Claim, Outbox
 log = logging.getLogger(__name__)
 
 MAX_PROTOCOL_ERRORS = 5  # malformed answers for one entry before a person looks at it
+SEND_PARALLEL = 3  # senders per pass: small, the portal is one office's counterpart
 DAMAGED_TEXT = "Dữ liệu hồ sơ lưu trên máy bị hỏng; cán bộ cần kiểm tra."
 CONFLICT_TEXT = "Cổng dịch vụ công báo mã gửi hồ sơ bị trùng; cán bộ cần kiểm tra."
 PROTOCOL_TEXT = "Cổng dịch vụ công trả lời không đúng quy định nhiều lần; cán bộ cần kiểm tra."
@@ -64,6 +68,7 @@ class SyncWorker:
         *,
         interval_s: float = 5.0,
         threads: int = 1,
+        parallel: int = SEND_PARALLEL,
         on_change: Callable[[], None] | None = None,
     ) -> None:
         self.outbox = outbox
@@ -71,6 +76,7 @@ class SyncWorker:
         self.box = box
         self.interval_s = interval_s
         self.threads = max(1, threads)
+        self.parallel = max(1, parallel)
         self.health = ""  # staff text while something systemic is wrong (credentials, TLS)
         self._on_change = on_change
         self._wake = threading.Event()
@@ -89,18 +95,51 @@ class SyncWorker:
         return count
 
     def run_once(self, limit: int | None = None) -> SyncReport:
-        """Send every due entry (up to `limit`) from this thread; deferred ones wait."""
+        """Send every due entry (up to `limit`) with up to `parallel` senders; deferred ones
+        wait. Each entry is claimed by one sender only (`Outbox.claim` is atomic)."""
         if not self._recovered:
             self.recover()
         report = SyncReport()
-        sent = 0
         started = self.outbox.now()  # an entry deferred during this pass waits for the next
-        while limit is None or sent < limit:
-            claim = self.outbox.claim(due_by=started)
-            if claim is None:
-                break
-            report.add(self.send(claim))
-            sent += 1
+        lock = threading.Lock()
+        claimed = 0
+        failures: list[BaseException] = []
+
+        def next_claim() -> Claim | None:
+            nonlocal claimed
+            with lock:
+                if failures or (limit is not None and claimed >= limit):
+                    return None
+                claim = self.outbox.claim(due_by=started)
+                claimed += claim is not None
+                return claim
+
+        def drain(first: Claim | None) -> None:
+            try:
+                claim = first or next_claim()
+                while claim is not None:
+                    outcome = self.send(claim)
+                    with lock:
+                        report.add(outcome)
+                    claim = next_claim()
+            except BaseException as exc:  # re-raised by run_once once the senders stopped
+                with lock:
+                    failures.append(exc)
+
+        first = next_claim()
+        if first is None:
+            return report
+        helpers = [
+            threading.Thread(target=drain, args=(None,), name="sync-send", daemon=True)
+            for _ in range(self.parallel - 1)
+        ]
+        for helper in helpers:
+            helper.start()
+        drain(first)
+        for helper in helpers:
+            helper.join()
+        if failures:
+            raise failures[0]
         return report
 
     def send(self, claim: Claim) -> SyncReport:
