@@ -77,3 +77,32 @@ def image_json(data: bytes | None) -> dict[str, Any] | None:
 def counted_names(template: TLV, name_tag: int) -> list[Name]:
     """The names in an `A0 { 02 count, <name_tag> name … }` template; the count is advisory."""
     return [name(child) for child in iter_tlv(template.value) if child.tag == name_tag]
+
+
+@dataclass
+class TemplateElements:
+    """A details data group's elements: the first of each known tag, the names its repeatable
+    name tag carries outside the `A0` count template, and the tags it does not know."""
+
+    first: list[TLV]
+    loose_names: list[Name]
+    unknown_tags: list[int]
+
+
+def template_elements(
+    template: TLV, known: frozenset[int] | set[int], name_tag: int
+) -> TemplateElements:
+    """Walks the data group's template once: a repeated known element counts only the first time
+    (issuers repeat by mistake); `name_tag` may repeat and every one is kept."""
+    found = TemplateElements([], [], [])
+    seen: set[int] = set()
+    for element in template.children():
+        tag = element.tag
+        if tag not in known:
+            found.unknown_tags.append(tag)
+        elif tag == name_tag:
+            found.loose_names.append(name(element))
+        elif tag not in seen:
+            seen.add(tag)
+            found.first.append(element)
+    return found

@@ -23,6 +23,7 @@ from devices.card.lds.details import (
     iso_date,
     name,
     parts,
+    template_elements,
     words,
 )
 
@@ -76,19 +77,10 @@ class Dg11:
 
 
 def parse_dg11(data: bytes) -> Dg11:
-    result = Dg11()
-    seen: set[int] = set()
-    for element in outer_template(data, "DG11").children():
+    walked = template_elements(outer_template(data, "DG11"), _KNOWN, name_tag=0x5F0F)
+    result = Dg11(other_names=walked.loose_names, unknown_tags=walked.unknown_tags)
+    for element in walked.first:
         tag = element.tag
-        if tag not in _KNOWN:
-            result.unknown_tags.append(tag)
-            continue
-        if tag == 0x5F0F:
-            result.other_names.append(name(element))
-            continue
-        if tag in seen:  # a repeated element: the first one counts
-            continue
-        seen.add(tag)
         if tag == 0x5F0E:
             result.full_name = name(element)
         elif tag == 0xA0 and element.constructed:

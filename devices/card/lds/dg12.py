@@ -21,7 +21,7 @@ from devices.card.lds.details import (
     digits,
     image_json,
     iso_date,
-    name,
+    template_elements,
     words,
 )
 
@@ -62,19 +62,10 @@ class Dg12:
 
 
 def parse_dg12(data: bytes) -> Dg12:
-    result = Dg12()
-    seen: set[int] = set()
-    for element in outer_template(data, "DG12").children():
+    walked = template_elements(outer_template(data, "DG12"), _KNOWN, name_tag=0x5F1A)
+    result = Dg12(other_persons=walked.loose_names, unknown_tags=walked.unknown_tags)
+    for element in walked.first:
         tag = element.tag
-        if tag not in _KNOWN:
-            result.unknown_tags.append(tag)
-            continue
-        if tag == 0x5F1A:  # outside the A0 template
-            result.other_persons.append(name(element))
-            continue
-        if tag in seen:
-            continue
-        seen.add(tag)
         if tag == 0x5F26:
             result.date_of_issue = digits(element, 8)
         elif tag == 0xA0 and element.constructed:
