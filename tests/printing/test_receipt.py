@@ -57,7 +57,7 @@ def test_every_field_of_mau_01_is_printed_with_its_value() -> None:
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         "Mã hồ sơ: 000.00.12.H56-250815-0007",
         "Tiếp nhận hồ sơ của: Nguyễn Thị Hằng",
-        "Số điện thoại: 091****678",
+        "Số điện thoại: 09******78",
         "1) Tờ khai cấp bản sao trích lục hộ tịch",
         "2. Số lượng hồ sơ: 1 (bộ)",
         "3. Thời gian giải quyết hồ sơ theo quy định là: 1 ngày làm việc",
