@@ -252,39 +252,39 @@ def test_no_personal_data_in_plain_text_after_a_demo_simulation(data_dir: Path) 
         with runtime.store.session() as session:
             stored = session.scalar(select(func.count(Dossier.id)))
         assert stored, "the demo simulation stored no dossier: nothing was scanned"
-        from devices.card.simulator import chip_photo, demo_citizens
-
-        secrets: dict[bytes, str] = {}
-        for person in demo_citizens():
-            values = {
-                "id number": person.id_number,
-                "id number (MRZ part)": person.id_number[3:],
-                "name": person.full_name,
-                "address": person.place_of_residence,
-                "place of origin": person.place_of_origin,
-                "father": person.father_name,
-                "mother": person.mother_name,
-            }
-            for label, value in values.items():
-                secrets |= {n: f"{label} of {person!r}" for n in needles(value) if value}
-            photo = chip_photo(person.photo)[0]
-            secrets[photo[len(photo) // 2 : len(photo) // 2 + 32]] = f"chip photo of {person!r}"
-        # The print queue keeps every receipt for a reprint: its renderings must all be sealed
-        # (the PNG and ESC/POS slips are pictures of text, which no byte scan can read).
-        kept = [p for p in (data_dir / "print_queue").rglob("*") if p.is_file()]
-        assert any(p.name == "job.pdf.sealed" for p in kept), "no receipt was queued"
-        assert all(p.name == "job.json" or p.read_bytes()[:4] == b"MCK1" for p in kept)
-        # The local portal stands in for the province's portal, a remote system: what it keeps is
-        # the portal's, not the kiosk's (it lives in the demo's data folder only for convenience).
-        portal_files = {p for p in data_dir.rglob("local-portal.db*") if p.is_file()}
-        assert portal_files, "the demo's local portal kept no database"
-        # `prints/` is the demo printer's paper: what a real printer hands the citizen, showing
-        # the simulated card's fictional citizens; a real printer keeps no such folder (and the
-        # daily purge deletes these files after [security] print_queue_days). The scan sees them
-        # (which shows it reads real receipts), and counts them as paper, not as storage.
-        hits = scan(data_dir, secrets)
-        assert any(h.startswith("prints/") and ".pdf: name of" in h for h in hits)
-        kiosk_hits = [h for h in hits if not h.startswith(("local-portal.db", "prints/"))]
-        assert kiosk_hits == []
     finally:
-        runtime.close()
+        runtime.close()  # the disk at rest, as a thief copies it: no writer still busy
+    from devices.card.simulator import chip_photo, demo_citizens
+
+    secrets: dict[bytes, str] = {}
+    for person in demo_citizens():
+        values = {
+            "id number": person.id_number,
+            "id number (MRZ part)": person.id_number[3:],
+            "name": person.full_name,
+            "address": person.place_of_residence,
+            "place of origin": person.place_of_origin,
+            "father": person.father_name,
+            "mother": person.mother_name,
+        }
+        for label, value in values.items():
+            secrets |= {n: f"{label} of {person!r}" for n in needles(value) if value}
+        photo = chip_photo(person.photo)[0]
+        secrets[photo[len(photo) // 2 : len(photo) // 2 + 32]] = f"chip photo of {person!r}"
+    # The print queue keeps every receipt for a reprint: its renderings must all be sealed
+    # (the PNG and ESC/POS slips are pictures of text, which no byte scan can read).
+    kept = [p for p in (data_dir / "print_queue").rglob("*") if p.is_file()]
+    assert any(p.name == "job.pdf.sealed" for p in kept), "no receipt was queued"
+    assert all(p.name == "job.json" or p.read_bytes()[:4] == b"MCK1" for p in kept)
+    # The local portal stands in for the province's portal, a remote system: what it keeps is
+    # the portal's, not the kiosk's (it lives in the demo's data folder only for convenience).
+    portal_files = {p for p in data_dir.rglob("local-portal.db*") if p.is_file()}
+    assert portal_files, "the demo's local portal kept no database"
+    # `prints/` is the demo printer's paper: what a real printer hands the citizen, showing
+    # the simulated card's fictional citizens; a real printer keeps no such folder (and the
+    # daily purge deletes these files after [security] print_queue_days). The scan sees them
+    # (which shows it reads real receipts), and counts them as paper, not as storage.
+    hits = scan(data_dir, secrets)
+    assert any(h.startswith("prints/") and ".pdf: name of" in h for h in hits)
+    kiosk_hits = [h for h in hits if not h.startswith(("local-portal.db", "prints/"))]
+    assert kiosk_hits == []
