@@ -32,7 +32,7 @@ from kiosk.journey.view import StepView, view_for
 from ui import theme
 from ui.runner import QtRunner, freeze_start_up_objects
 from ui.screens.base import Screen, ScreenOptions
-from ui.screens.citizen import SCREENS
+from ui.screens.registry import SCREENS
 from ui.staff_panel import CornerTaps, PanelState, PinPad, StaffAuthenticator, StaffPanel
 from ui.voice import Voice
 from ui.widgets import BigButton, label

@@ -16,7 +16,8 @@ from tests.sample_session import VIETQR_EXAMPLE, sample_context
 from tests.ui.person import screen, tap, wait_for
 from ui.camera_preview import MAX_FPS, CameraPreview, frame_to_image
 from ui.runner import PROGRESS_INTERVAL_S, _Signals, _ThrottledProgress
-from ui.screens.citizen import FeeScreen, FormScreen
+from ui.screens.fee import FeeScreen
+from ui.screens.form import FormScreen
 
 
 class _Feed:

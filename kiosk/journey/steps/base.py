@@ -50,7 +50,7 @@ ViewBuilder = Callable[[StepView, JourneyContext, str, str], StepView]  # view, 
 @dataclass(frozen=True)
 class Step:
     id: StepId
-    screen: str  # the screen layout the UI renders the step with (ui.screens.citizen.LAYOUTS)
+    screen: str  # the screen layout the UI renders the step with (ui.screens.registry.LAYOUTS)
     transitions: Mapping[type[Event], Target] = field(default_factory=dict)
     work: Work | None = None
     handle: Handler | None = None
