@@ -41,6 +41,11 @@ class Handled(Enum):
     REFUSED = "refused"  # not now (the form is still being prefilled): nothing changes
 
 
+# The journeys a step belongs to (`Step.progress_in`), named once.
+SUBMIT = frozenset({Journey.SUBMIT})
+ACCOUNT = frozenset({Journey.ACCOUNT})
+STATUS = frozenset({Journey.STATUS})
+
 Work = Callable[[JourneyContext, Services, Progress], Event]
 Handler = Callable[[JourneyContext, Event], Handled | None]  # None: the transitions decide
 Leave = Callable[[JourneyContext, Event], None]
