@@ -316,7 +316,7 @@ def _update_key_ok(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class FleetConfig:
-    """The province's fleet service (docs/fleet-link.md): heartbeats, help requests and audit
+    """The province's fleet service (docs/fleet_link.md): heartbeats, help requests and audit
     anchors go there; signed catalogue and trust updates come back."""
 
     url: str = field(  # empty: no fleet service (the kiosk stands alone)

@@ -61,7 +61,7 @@ class Runtime:
     sync: SyncWorker
     preview: PreviewHub
     otp_source: OtpSource | None = None
-    fleet: FleetLink | None = None  # only with a `[fleet] url` (docs/fleet-link.md)
+    fleet: FleetLink | None = None  # only with a `[fleet] url` (docs/fleet_link.md)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:

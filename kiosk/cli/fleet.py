@@ -1,4 +1,4 @@
-"""`kiosk fleet check|send`: this kiosk's link to the province's fleet service (docs/fleet-link.md).
+"""`kiosk fleet check|send`: this kiosk's link to the province's fleet service (docs/fleet_link.md).
 
 `check` asks the service once and prints one line each for the connection, the token and the
 clock (exit 2 when one fails); `send` sends what is queued now, with a fresh heartbeat, and prints

@@ -1,7 +1,7 @@
 """`kiosk keys init|status|rotate|move-to`: the keys that seal personal data at rest; `status` says
 where the machine key lives (`file`, `tpm2`, `dpapi`, `fleet`) and whether it lies beside the
 data. With `machine_key = "fleet"` the key is made by `init` and left at the fleet service only
-(docs/fleet-link.md §4)."""
+(docs/fleet_link.md §4)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Where the machine key lives, and whether a copy of the data folder's disk carries it.
 
 `kiosk keys status` shows this (custody `fleet`: the key is only at the fleet service, see
-docs/fleet-link.md §4) and `kiosk doctor` warns when a production kiosk keeps its key in
+docs/fleet_link.md §4) and `kiosk doctor` warns when a production kiosk keeps its key in
 a plain file: whoever copies the disk then opens every dossier.
 """
 

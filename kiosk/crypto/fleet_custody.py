@@ -1,7 +1,7 @@
 """Key custody "fleet": the machine key lives only at the province's fleet service.
 
 `kiosk keys init` generates the 32-byte wrapping key, PUTs it to the fleet (`/api/v1/key`, see
-docs/fleet-link.md §4) and writes only the keyring, wrapped by it; at every start the kiosk GETs
+docs/fleet_link.md §4) and writes only the keyring, wrapped by it; at every start the kiosk GETs
 the key back, within `KEY_WAIT_S`. Nothing on the disk opens the keyring: a copy of the data
 folder (or a stolen kiosk whose token the province revoked) yields nothing.
 

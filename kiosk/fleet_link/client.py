@@ -1,4 +1,4 @@
-"""HTTP client of the fleet service (protocol v1, docs/fleet-link.md §1): bounded like the portal
+"""HTTP client of the fleet service (protocol v1, docs/fleet_link.md §1): bounded like the portal
 client — every request ends by its deadline whatever the peer does, and an answer is read only
 up to a size cap (`kiosk.portal.bounded`)."""
 

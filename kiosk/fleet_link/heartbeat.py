@@ -1,10 +1,12 @@
-"""The heartbeat event (docs/fleet-link.md §2): version, device health, paper, speech, outbox
+"""The heartbeat event (docs/fleet_link.md §2): version, device health, paper, speech, outbox
 backlog and today's figures. Counts, states and step names only: no personal data.
 
 Device health comes from the probes `kiosk doctor` uses (`registry.probe` of the reader and the
-printer), asked at most every `PROBE_EVERY_S` and never while `busy()` says a citizen is being
-served (a serial reader or printer must not be opened under a running step: the last answer is
-reused). The camera is not opened (the running kiosk holds it): its source is only looked for.
+printer), asked at most every `PROBE_EVERY_S`. A serial device (a `pn532:` reader, an `escpos:`
+printer) must not be opened under a running step: it is probed only when a `busy` check is given
+(the UI knows when a citizen is being served) and says the kiosk is idle; otherwise its last
+answer (at first `unknown`) is kept. The camera is not opened (the running kiosk holds it):
+its source is only looked for.
 Speech lives in the UI, which reports it with `DeviceHealth.report("speech", "ok")`.
 """
 
@@ -24,6 +26,7 @@ from kiosk.records.outbox import Outbox
 from kiosk.store import Store
 
 PROBE_EVERY_S = 300.0
+SERIAL_PREFIXES = ("pn532:", "escpos:")  # opened by their probe: only while idle
 DEVICE_STATES = ("ok", "failed", "missing", "unknown")
 PAPER_STATES = ("ok", "low", "out", "unknown")
 
@@ -68,7 +71,7 @@ class DeviceHealth:
     def __init__(
         self,
         config: KioskConfig,
-        busy: Callable[[], bool] = lambda: False,
+        busy: Callable[[], bool] | None = None,
         clock: Callable[[], float] = time.monotonic,
         probe_every_s: float = PROBE_EVERY_S,
     ) -> None:
@@ -96,7 +99,7 @@ class DeviceHealth:
 
     def states(self) -> dict[str, str]:
         due = self._probed_at is None or self.clock() - self._probed_at >= self.probe_every_s
-        if due and not self.busy():
+        if due:
             self._probe()
         with self._lock:
             return dict(self._states)
@@ -107,17 +110,20 @@ class DeviceHealth:
         from devices.printer.base import PrinterSetup
 
         devices = self.config.devices
+        idle = self.busy is not None and not self.busy()
         found: dict[str, str] = {}
-        try:
-            found["reader"] = _probe_state(readers.probe(devices.card_reader))
-        except Exception:  # a probe that crashes says the device failed, not the kiosk
-            found["reader"] = "failed"
-        try:
-            result = printers.probe(devices.printer, PrinterSetup(self.config.print_dir))
-            found["printer"] = _probe_state(result)
-            found["paper"] = _paper_state(result, devices.printer)
-        except Exception:
-            found["printer"], found["paper"] = "failed", "unknown"
+        if idle or not devices.card_reader.startswith(SERIAL_PREFIXES):
+            try:
+                found["reader"] = _probe_state(readers.probe(devices.card_reader))
+            except Exception:  # a probe that crashes says the device failed, not the kiosk
+                found["reader"] = "failed"
+        if idle or not devices.printer.startswith(SERIAL_PREFIXES):
+            try:
+                result = printers.probe(devices.printer, PrinterSetup(self.config.print_dir))
+                found["printer"] = _probe_state(result)
+                found["paper"] = _paper_state(result, devices.printer)
+            except Exception:
+                found["printer"], found["paper"] = "failed", "unknown"
         found["camera"] = _camera_state(devices.camera)
         with self._lock:
             self._states.update(found)

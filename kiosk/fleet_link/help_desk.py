@@ -1,6 +1,6 @@
 """The help desk as the fleet link sees it: a small Protocol over `kiosk.records.help_requests`
 (`HelpDesk`), so the link queues `help` / `help_closed` events when a request is raised or closed
-and hands the counter's acknowledgements back (docs/fleet-link.md §2)."""
+and hands the counter's acknowledgements back (docs/fleet_link.md §2)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def is_closed(request: Any) -> bool:
 
 
 def help_body(request: Any, office: str) -> dict[str, Any]:
-    """The `help` event: where the citizen is, never who (docs/fleet-link.md §2)."""
+    """The `help` event: where the citizen is, never who (docs/fleet_link.md §2)."""
     body: dict[str, Any] = {
         "help_id": str(request.help_id),
         "step": str(request.step),

@@ -2,7 +2,7 @@
 request is open) on its own thread — queue a heartbeat when due and the audit anchor when it
 moved, apply the queue's bounds, send what is queued in batches, hand acknowledgements to the help
 desk, apply announced updates. A failed round backs off (doubling, up to `MAX_BACKOFF_S`); the
-queue keeps everything meanwhile (docs/fleet-link.md §2). Nothing here runs on the GUI thread.
+queue keeps everything meanwhile (docs/fleet_link.md §2). Nothing here runs on the GUI thread.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Events survive restarts and a fleet service that is down for days. The queue is bounded: unsent
 heartbeats older than `HEARTBEAT_MAX_AGE`, and past `MAX_UNSENT` the oldest heartbeats, are
-dropped; help requests and audit anchors never are (docs/fleet-link.md §2). Sent events are kept
+dropped; help requests and audit anchors never are (docs/fleet_link.md §2). Sent events are kept
 a day (so a replay after a lost answer is recognised by the service as a duplicate), then
 deleted.
 """

@@ -1,4 +1,4 @@
-"""The fleet's signature on a catalogue or trust update (docs/fleet-link.md §3).
+"""The fleet's signature on a catalogue or trust update (docs/fleet_link.md §3).
 
 Ed25519 over `b"kiosk-fleet-update-v1\n" + kind + b"\n" + sha256 + b"\n" + payload`, by the key
 whose raw 32 bytes hash (SHA-256, hex) to `key_id`. The kiosk trusts one pinned key only.

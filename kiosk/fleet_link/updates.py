@@ -1,4 +1,4 @@
-"""Applying the fleet's signed updates (docs/fleet-link.md §3).
+"""Applying the fleet's signed updates (docs/fleet_link.md §3).
 
 An update is fetched, its signature checked against the pinned update key (`[fleet] update_key`,
 else the key pinned on first use and kept in the store), its payload validated, then applied:
@@ -166,7 +166,7 @@ class UpdateApplier:
         except CatalogueError as exc:
             raise UpdateRefused(f"the catalogue does not validate: {exc}") from None
         # The file first, then its seal: loading in between sees a mismatch and refuses the file
-        # rather than using an unsealed one (docs/fleet-link.md §3).
+        # rather than using an unsealed one (docs/fleet_link.md §3).
         write_atomically(target, payload, mode=0o644)
         write_atomically(
             seal_path(target), f"{catalogue.sha256}  {target.name}\n".encode("ascii"), mode=0o644

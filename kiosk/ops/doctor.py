@@ -367,7 +367,7 @@ def check_keys(ctx: DoctorContext) -> CheckResult:
 
 
 def _check_fleet_keys(ctx: DoctorContext, ring_file: Any) -> CheckResult:
-    """Custody `fleet` (docs/fleet-link.md §4): the key is asked from the fleet service now."""
+    """Custody `fleet` (docs/fleet_link.md §4): the key is asked from the fleet service now."""
     from kiosk.crypto.errors import CryptoError
     from kiosk.crypto.fleet_custody import open_fleet_keyring
 

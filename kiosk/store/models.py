@@ -179,7 +179,7 @@ class DraftRow(Base):
 
 
 class FleetEvent(Base):
-    """An event for the province's fleet service (migration 0004; docs/fleet-link.md §2): a
+    """An event for the province's fleet service (migration 0004; docs/fleet_link.md §2): a
     heartbeat, a help request or its end, an audit anchor. No personal data in `body`."""
 
     __tablename__ = "fleet_events"
