@@ -172,3 +172,17 @@ def test_machine_key_fleet_without_a_fleet_url_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match=r"needs \[fleet\] url"):
         parse_config(FLEET_CUSTODY)
+
+
+def test_doctor_reports_the_fleet_custody_and_a_key_the_fleet_withholds(
+    fleet_kiosk: tuple[KioskConfig, Path], double: RunningFleetDouble
+) -> None:
+    from kiosk.ops.doctor import DoctorContext, Status, check_keys
+
+    config, path = fleet_kiosk
+    main(["keys", "init", "--config", str(path)])
+    held = check_keys(DoctorContext(config))
+    assert held.status is Status.OK and "fleet machine key" in held.detail
+    double.fleet.revoked.update(double.fleet.tokens)
+    withheld = check_keys(DoctorContext(config))
+    assert withheld.status is Status.FAIL and "token" in withheld.detail
