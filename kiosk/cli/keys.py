@@ -169,11 +169,10 @@ def register(subparsers: Any) -> None:
         "wrap the keyring with another machine key custody (e.g. tpm2); destroys a key file",
     )
     move.add_argument("kind", choices=["tpm2", "dpapi", "file", "fleet"])
-    init = add_command(
+    add_command(
         actions,
         "init",
         _init,
         "create a new kiosk's keys (machine_key = fleet: the key goes to the fleet service only)",
     )
-    init.add_argument("--json", action="store_true")
     parser.set_defaults(json=False)

@@ -186,3 +186,22 @@ def test_doctor_reports_the_fleet_custody_and_a_key_the_fleet_withholds(
     double.fleet.revoked.update(double.fleet.tokens)
     withheld = check_keys(DoctorContext(config))
     assert withheld.status is Status.FAIL and "token" in withheld.detail
+
+
+def test_moving_a_file_key_to_the_fleet_destroys_the_key_file(
+    tmp_path: Path, double: RunningFleetDouble
+) -> None:
+    token = double.fleet.enroll(KIOSK_ID)
+    file_config = kiosk_config(tmp_path / "data", double.url, token)
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[storage]\ndata_dir = "{file_config.data_dir}"\n[fleet]\nurl = "{double.url}"\n'
+        f'kiosk_id = "{KIOSK_ID}"\ntoken = "{token}"\n',
+        encoding="utf-8",
+    )
+    sealed = open_sealer(file_config.security, file_config.data_dir).seal(b"dossier", b"aad")
+    assert main(["keys", "move-to", "fleet", "--config", str(path)]) == 0
+    assert not (file_config.data_dir / "keys" / "machine.key").exists()
+    fleet_config = kiosk_config(tmp_path / "data", double.url, token, FLEET_CUSTODY)
+    reopened = open_sealer(fleet_config.security, fleet_config.data_dir, fleet_config.fleet)
+    assert reopened.open(sealed, b"aad") == b"dossier"
