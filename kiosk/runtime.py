@@ -25,6 +25,7 @@ from kiosk.store import Store
 if TYPE_CHECKING:
     from devices.printer.queue import PrintQueue
     from kiosk.crypto import Sealer
+    from kiosk.fleet_link.link import FleetLink
     from kiosk.local_portal.server import LocalPortal
     from kiosk.portal.client import PortalClient
     from kiosk.records.audit import AuditLog
@@ -60,6 +61,7 @@ class Runtime:
     sync: SyncWorker
     preview: PreviewHub
     otp_source: OtpSource | None = None
+    fleet: FleetLink | None = None  # only with a `[fleet] url` (docs/fleet_link.md)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -83,7 +85,7 @@ def open_kiosk_sealer(config: KioskConfig) -> Sealer:
     """The machine's keyring (created on a fresh kiosk)."""
     from kiosk.crypto import open_sealer
 
-    return open_sealer(config.security, config.data_dir)
+    return open_sealer(config.security, config.data_dir, config.fleet)
 
 
 def open_kiosk_audit_log(
@@ -249,6 +251,7 @@ def build_runtime(
     printer = KioskReceiptPrinter(
         config.office, device, print_queue, payments=payments, citizen_tag=sealer.lookup_hash
     )
+    fleet = start_fleet_link(config, store, audit, sealer, closers)
     services = Services(
         qr=qr,
         card=card,
@@ -270,8 +273,27 @@ def build_runtime(
         sync=feature.sync,
         preview=hub,
         otp_source=local.last_otp if local is not None else None,
+        fleet=fleet,
         closers=closers,
     )
+
+
+def start_fleet_link(
+    config: KioskConfig,
+    store: Store,
+    audit: AuditLog,
+    sealer: Sealer,
+    closers: list[Callable[[], None]],
+) -> FleetLink | None:
+    """With a `[fleet] url`: the fleet link's thread, started (stopped at exit)."""
+    if not config.fleet.url:
+        return None
+    from kiosk.fleet_link.link import open_fleet_link
+
+    link = open_fleet_link(config, store, audit, sealer)
+    link.start()
+    closers.append(link.stop)
+    return link
 
 
 def start_daily_purge(retention: Retention) -> Callable[[], None]:
