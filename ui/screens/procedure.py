@@ -16,7 +16,7 @@ from ui.screens.base import Screen
 from ui.screens.rows import RowsScreen
 from ui.widgets import BigButton, Pictogram, label, pictogram
 
-TILE_GAP = 24
+TILE_GAP = theme.BUTTON_GAP  # ≥ 15 mm between choices (docs/ui.md §5)
 
 
 def _quiet(widget: QWidget) -> QWidget:
