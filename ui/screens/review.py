@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from kiosk.journey.events import Confirmed
 from kiosk.journey.view import StepView
@@ -36,16 +36,23 @@ class ReviewScreen(RowsScreen):
 
     def build_actions(self) -> None:
         super().build_actions()
-        self.thumbnail_row = QHBoxLayout()
+        # The pictures scroll with the rows (below the last one): the window never grows.
+        self.thumbnail_strip = QWidget()
+        self.thumbnail_row = QHBoxLayout(self.thumbnail_strip)
+        self.thumbnail_row.setContentsMargins(0, 0, 0, 0)
         self.thumbnail_row.setSpacing(16)
         self.thumbnail_row.addStretch(1)
-        self.extra.addLayout(self.thumbnail_row)
         self.thumbnails: list[QLabel] = []
         self.thumbnails_shown: tuple[Thumbnail, ...] = ()
         self.send_button = self.add_action("send", "check", Confirmed())
 
     def render_view(self, view: StepView) -> None:
         super().render_view(view)
+        last = len(view.rows)
+        self.rows_host.removeWidget(self.thumbnail_strip)
+        self.rows_host.addWidget(self.thumbnail_strip, last, 0, 1, 2)
+        for index in range(self.rows_host.rowCount()):
+            self.rows_host.setRowStretch(index, 1 if index == last + 1 else 0)
         if view.thumbnails == self.thumbnails_shown:
             return
         self.thumbnails_shown = view.thumbnails
