@@ -146,6 +146,10 @@ class OfficeConfig:
             _matches(r"[0-9A-Za-z]{1,19}"), "the fee account number: 1 to 19 letters or digits"
         ),
     )
+    fee_counter: str = field(
+        default="Quầy Một cửa",
+        metadata=allowed(lambda v: isinstance(v, str) and v.strip() != "", "the counter's name"),
+    )
 
 
 @dataclass(frozen=True)

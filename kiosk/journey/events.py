@@ -55,6 +55,13 @@ class ProcedureChosen(Event):
 
 
 @dataclass(frozen=True)
+class TicketRequested(Event):
+    """A procedure done at the counter: the citizen takes a queue number for the officer."""
+
+    kind: ClassVar[str] = "ticket_requested"
+
+
+@dataclass(frozen=True)
 class Confirmed(Event):
     kind: ClassVar[str] = "confirmed"
 
@@ -169,6 +176,13 @@ class AccountExists(Event):
 @dataclass(frozen=True)
 class Submitted(Event):
     kind: ClassVar[str] = "submitted"
+
+
+@dataclass(frozen=True)
+class TicketIssued(Event):
+    """A queue number for the counter is on screen."""
+
+    kind: ClassVar[str] = "ticket_issued"
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,7 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
             ev.ChoseSubmit(),
             ev.Consented(),
             ev.ProcedureChosen(RESIDENCE.code),
+            ev.Confirmed(),  # what it takes: chosen
             *[ev.Confirmed()] * len(RESIDENCE.fields),
             ev.Confirmed(),  # review
         ],
@@ -134,6 +135,7 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
 def test_form_confirms_one_field_at_a_time_and_keeps_corrections():
     engine = engine_at(StepId.CHOOSE_PROCEDURE)
     engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    engine.dispatch(ev.Confirmed())  # what it takes: chosen
     HeadlessRunner(engine).settle()  # the form is prefilled off the GUI thread
     engine.dispatch(ev.FieldCorrected("full_name", "Lê Thị Hoa"))
     assert engine.ctx.draft.values["full_name"] == "Lê Thị Hoa"  # type: ignore[union-attr]
@@ -265,6 +267,7 @@ def test_the_form_says_nothing_and_takes_no_answer_until_it_is_prefilled():
 
     engine = engine_at(StepId.CHOOSE_PROCEDURE)
     engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    engine.dispatch(ev.Confirmed())  # what it takes: chosen
     waiting = view_for(StepId.FORM, engine.ctx)
     assert (waiting.ready, waiting.say, waiting.rows) == (False, "", ())
     HeadlessRunner(engine).settle()
