@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kiosk.local_portal.server import LocalPortal
     from kiosk.portal.client import PortalClient
     from kiosk.records.audit import AuditLog
+    from kiosk.records.help_requests import HelpDesk
     from kiosk.records.retention import Retention
     from kiosk.records.staff import StaffDirectory
     from kiosk.records.sync import SyncWorker
@@ -48,7 +49,8 @@ class Runtime:
     """Everything a running kiosk (or `kiosk simulate`) holds: the journey's services, and beside
     them what the screens and staff tools use — the camera preview feed, the staff directory the
     PIN pad checks, the sealer, the audit log, the sync worker, in demo mode the local portal's
-    OTP "SMS" — and what to stop at exit (local portal, sync worker, face model process)."""
+    OTP "SMS", the help desk behind "Gọi cán bộ" — and what to stop at exit (local portal, sync
+    worker, face model process)."""
 
     config: KioskConfig
     store: Store
@@ -59,6 +61,7 @@ class Runtime:
     staff: StaffDirectory
     sync: SyncWorker
     preview: PreviewHub
+    help_desk: HelpDesk
     otp_source: OtpSource | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -181,6 +184,7 @@ def build_runtime(
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
 ) -> Runtime:
+    from kiosk.records.help_requests import HelpDesk
     from kiosk.services.camera import (
         CameraDocumentCapture,
         CameraFaceVerifier,
@@ -269,6 +273,7 @@ def build_runtime(
         staff=staff,
         sync=feature.sync,
         preview=hub,
+        help_desk=HelpDesk(store, audit),
         otp_source=local.last_otp if local is not None else None,
         closers=closers,
     )

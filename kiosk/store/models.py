@@ -176,3 +176,21 @@ class DraftRow(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HelpRequestRow(Base):
+    """A citizen's "Gọi cán bộ" (migration 0010_help_requests): the step it came from, why, and
+    where it stands. No personal data: a step id, its number and title, a reason code and the
+    acknowledging officer's username."""
+
+    __tablename__ = "help_requests"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40))
+    step_number: Mapped[int] = mapped_column(Integer, default=0)
+    step_title: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(60), default="")
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
