@@ -202,6 +202,7 @@ class MainWindow(QWidget):
         engine.add_listener(self._on_transition)
         self.posted.connect(self.engine.dispatch)
         self.chime = Chime(audio=self.voice.player is not None)
+        self.chimed_for = 0
         # "Kết thúc": asked once
         self.finish_question = FinishQuestion(
             self, phrase("finish.question", language, self.form), language
@@ -397,7 +398,8 @@ class MainWindow(QWidget):
         text = self.help_text()
         if not text:
             return
-        if isinstance(event, HelpRequested) and self.engine.help_shown is HelpShown.WAITING:
+        if self.engine.help_raised != self.chimed_for:  # a request newly stored
+            self.chimed_for = self.engine.help_raised
             self.chime.play()
         self._say(text)
         log.info("help at %s: %s", self.engine.state.value, self.engine.help_shown.value)

@@ -110,6 +110,7 @@ class JourneyEngine:
         self._post: Callable[[Event], object] = self.dispatch
         self._help_id = ""  # the session's open help request
         self.help_shown = HelpShown.NONE
+        self.help_raised = 0  # requests stored so far (the window chimes for each new one)
         self._ended_early = False  # "Kết thúc": the session was wiped on the way to goodbye
 
     def attach_help_desk(
@@ -210,6 +211,7 @@ class JourneyEngine:
             return
         self._help_id = request.help_id
         self.help_shown = HelpShown.WAITING
+        self.help_raised += 1
 
     def _answer_help(self, state: str, by: str) -> None:
         try:
