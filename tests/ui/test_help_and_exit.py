@@ -69,7 +69,7 @@ def _finish(qtbot, window) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_kết_thúc_is_on_every_screen_of_the_walk_and_finishing_wipes_at_once(qtbot, demo):
-    window, runtime = demo
+    window, _runtime = demo
     assert not screen(window).finish_button.isVisible()  # the welcome screen: no session yet
     tap(qtbot, screen(window).choice_buttons["submit"])
     wait_for(qtbot, window, StepId.CONSENT)
@@ -145,7 +145,7 @@ def test_the_notice_stays_through_the_next_screens_and_the_session_end_closes_th
 
 
 def test_the_idle_question_offers_more_time_or_finish_and_finish_wipes(qtbot, demo):
-    window, runtime = demo
+    window, _runtime = demo
     _start(qtbot, window)
     wait_for(qtbot, window, StepId.CHOOSE_PROCEDURE, timeout=WALK_MS)
     window.idle_timer.start(10)  # the citizen stood still for the whole idle time
