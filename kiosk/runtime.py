@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.local_portal.server import LocalPortal
     from kiosk.portal.client import PortalClient
     from kiosk.records.audit import AuditLog
+    from kiosk.records.help_requests import HelpDesk
     from kiosk.records.retention import Retention
     from kiosk.records.staff import StaffDirectory
     from kiosk.records.sync import SyncWorker
@@ -49,7 +50,8 @@ class Runtime:
     """Everything a running kiosk (or `kiosk simulate`) holds: the journey's services, and beside
     them what the screens and staff tools use — the camera preview feed, the staff directory the
     PIN pad checks, the sealer, the audit log, the sync worker, in demo mode the local portal's
-    OTP "SMS" — and what to stop at exit (local portal, sync worker, face model process)."""
+    OTP "SMS", the help desk behind "Gọi cán bộ" — and what to stop at exit (local portal, sync
+    worker, face model process)."""
 
     config: KioskConfig
     store: Store
@@ -60,6 +62,7 @@ class Runtime:
     staff: StaffDirectory
     sync: SyncWorker
     preview: PreviewHub
+    help_desk: HelpDesk
     otp_source: OtpSource | None = None
     fleet: FleetLink | None = None  # only with a `[fleet] url` (docs/fleet_link.md)
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -183,6 +186,7 @@ def build_runtime(
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
 ) -> Runtime:
+    from kiosk.records.help_requests import HelpDesk
     from kiosk.services.camera import (
         CameraDocumentCapture,
         CameraFaceVerifier,
@@ -252,6 +256,9 @@ def build_runtime(
         config.office, device, print_queue, payments=payments, citizen_tag=sealer.lookup_hash
     )
     fleet = start_fleet_link(config, store, audit, sealer, closers)
+    help_desk = HelpDesk(store, audit)
+    if fleet is not None:
+        fleet.attach_help_desk(help_desk)  # help requests reach the counter console
     services = Services(
         qr=qr,
         card=card,
@@ -272,6 +279,7 @@ def build_runtime(
         staff=staff,
         sync=feature.sync,
         preview=hub,
+        help_desk=help_desk,
         otp_source=local.last_otp if local is not None else None,
         fleet=fleet,
         closers=closers,

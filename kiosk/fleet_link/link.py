@@ -113,6 +113,8 @@ class FleetLink:
         if is_closed(request):
             self.queue.add("help_closed", {"help_id": help_id})
             self._open_help.discard(help_id)
+        elif help_id in self._open_help:
+            return  # an acknowledgement of a request the fleet already has: nothing to send
         else:
             self.queue.add("help", help_body(request, self.config.office.name))
             self._open_help.add(help_id)

@@ -197,3 +197,20 @@ class FleetState(Base):
     __tablename__ = "fleet_state"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+class HelpRequestRow(Base):
+    """A citizen's "Gọi cán bộ" (migration 0005): the step it came from, why, and
+    where it stands. No personal data: a step id, its number and title, a reason code and the
+    acknowledging officer's username."""
+
+    __tablename__ = "help_requests"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40))
+    step_number: Mapped[int] = mapped_column(Integer, default=0)
+    step_title: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(60), default="")
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -35,6 +35,7 @@ def engine_at(state: StepId, journey: Journey = Journey.SUBMIT) -> JourneyEngine
     ctx.procedures = [RESIDENCE]
     ctx.failed_step = StepId.FACE_CHECK.value
     ctx.resume_step = StepId.CARD_READ.value
+    ctx.error_code = "card_not_placed"  # a failure that a retry can mend (docs/ui.md §12)
     return engine
 
 
