@@ -220,3 +220,17 @@ def test_a_serial_printer_is_not_probed_unless_the_kiosk_says_it_is_idle(
     assert probed == []
     DeviceHealth(serial, busy=lambda: False, probe_every_s=0).states()
     assert probed == ["escpos:/dev/ttyS9"]
+
+
+def test_the_real_help_desk_s_acknowledgement_is_not_sent_as_a_second_request(
+    link: FleetLink, double: RunningFleetDouble, kiosk: dict[str, Any]
+) -> None:
+    from kiosk.records.help_requests import HelpDesk as StoredHelpDesk
+
+    desk = StoredHelpDesk(kiosk["store"])
+    link.attach_help_desk(desk)
+    request = desk.raise_request("face_check", 6, "Kiểm tra khuôn mặt", "citizen")
+    desk.acknowledge(request.help_id, "coming", "canbo1")  # the officer logged in at the kiosk
+    desk.close(request.help_id)
+    link.run_round(heartbeat=False)
+    assert [e["kind"] for e in double.fleet.events.values()] == ["help", "help_closed"]
