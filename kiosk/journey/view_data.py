@@ -18,6 +18,21 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Question:
+    """FORM: the one thing the chip could not know, and how it is answered (docs/ui.md §12)."""
+
+    key: str
+    label: str
+    control: str  # kiosk.domain.forms.Control
+    value: str = field(default="", repr=False)  # the answer given so far ("" if none)
+    choices: tuple[str, ...] = ()  # CHOICE: the answers; PLACE: the commune's villages
+    years: tuple[int, int] = (0, 0)  # DATE: first and last year offered
+    digits: int = 0  # KEYPAD: how many digits at most
+    optional: bool = False  # may be skipped with its own button (never by an empty answer)
+    problem: str = ""  # what is wrong with the last answer, in words ("" when none)
+
+
+@dataclass(frozen=True)
 class StepView:
     step: StepId
     title: str
@@ -40,6 +55,7 @@ class StepView:
     onlooker: bool = False  # the camera sees someone else close: hide every personal datum
     error_code: str = ""  # ERROR / STAFF_HELP: the catalogue code (the screen's pictogram)
     ready: bool = True  # False while the step's work prepares what it asks (the form's prefill)
+    question: Question | None = None  # FORM: the question asked (None: the chip's review card)
 
 
 def long_date(day: date | datetime) -> str:

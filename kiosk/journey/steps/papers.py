@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk import texts
+from kiosk.domain.forms import shown_value
 from kiosk.domain.model import Progress
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import (
@@ -54,7 +55,10 @@ def _review_rows(view: StepView, ctx: JourneyContext, language: str, form: str) 
     if ctx.identity is not None:
         id_label = texts.get("ui.row_id_number", language)
         rows.append(Row(id_label, ctx.identity.masked_id, ctx.identity.id_number))
-    rows += [Row(f.label, ctx.draft.values.get(f.key, "")) for f in ctx.draft.procedure.fields]
+    rows += [
+        Row(f.label, *shown_value(f, ctx.draft.values.get(f.key, "")))
+        for f in ctx.draft.procedure.fields
+    ]
     rows.append(Row(texts.get("ui.row_documents", language), str(len(ctx.draft.attachments))))
     return replace(view, rows=tuple(rows))
 
