@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from ui.screens.pickers import ChoiceButtons, DatePicker
 from ui.screens.problem import ProblemLine
 from ui.widgets import BigButton, RevealButton, label
 
+KEYPAD_KEY = 80  # keypad keys in a question: ≥ 72 (docs/ui.md §5), room for the problem line
 LONG_VALUE = 26  # characters: a value this long gets the card's whole width
 
 
@@ -91,19 +91,22 @@ class ChipCard(QWidget):
 class FormScreen(InstructionScreen):
     """The chip's card ("Đúng" / "Thông tin này sai"), then one question per screen."""
 
-    pictogram_name = "edit"
+    pictogram_name = "card"
 
     def build_actions(self) -> None:
         self.card = ChipCard()
-        self.answer_pages = QStackedWidget()
-        self.answer_pages.addWidget(self.card)
+        # One page shown at a time; hidden pages take no room (a stack would size to the largest).
+        self.answer_pages = QWidget()
+        self.page_column = QVBoxLayout(self.answer_pages)
+        self.page_column.setContentsMargins(0, 0, 0, 0)
+        self.page_column.addWidget(self.card)
         self.question_pages: dict[Control, QWidget] = {}
         self.problem = ProblemLine()
         self.choice = ChoiceButtons()
         self.choice.chosen.connect(self._answer)
         self.choice.pressed.connect(self.pressed)
         self.date = DatePicker(self.language)
-        self.keypad = Keypad(1, 12)
+        self.keypad = Keypad(1, 12, key_height=KEYPAD_KEY)
         self.number = label("_", theme.BIG_NUMBER_PX, QFont.Weight.Bold, wrap=False)
         self.number.setAccessibleName("số đã nhập")
         self.keypad.changed.connect(lambda digits: self.number.setText(group_digits(digits)))
@@ -146,9 +149,14 @@ class FormScreen(InstructionScreen):
         self.question: Question | None = None
 
     def _add_page(self, control: Control, widget: QWidget) -> None:
-        if self.answer_pages.indexOf(widget) < 0:
-            self.answer_pages.addWidget(widget)
+        if self.page_column.indexOf(widget) < 0:
+            self.page_column.addWidget(widget)
+            widget.hide()
         self.question_pages[control] = widget
+
+    def _show_page(self, page: QWidget) -> None:
+        for widget in (self.card, *self.question_pages.values()):
+            widget.setVisible(widget is page)
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -218,7 +226,7 @@ class FormScreen(InstructionScreen):
         for choice in (self.yes, self.wrong, self.next, self.skip):  # nothing while prefilling
             choice.setEnabled(view.ready)
         if question is None:
-            self.answer_pages.setCurrentWidget(self.card)
+            self._show_page(self.card)
             self.card.set_rows(view.rows)
             self.problem.set_text("")
             for widget in (self.skip, self.other_place, self.next):
@@ -226,7 +234,7 @@ class FormScreen(InstructionScreen):
             self.close_keyboard()
             return
         control = Control(question.control)
-        self.answer_pages.setCurrentWidget(self.question_pages[control])
+        self._show_page(self.question_pages[control])
         self.problem.set_text(question.problem)
         self.keyboard.show_problem(question.problem)
         self.skip.setVisible(question.optional)
@@ -235,8 +243,11 @@ class FormScreen(InstructionScreen):
         if not new_question:
             self._keyboard_for(view, control, reopen=False)
             return
-        if control in (Control.CHOICE, Control.PLACE):
-            self.choice.set_choices(question.choices, question.value)
+        if control is Control.CHOICE:
+            self.choice.set_choices(tuple((c, c) for c in question.choices), question.value)
+        elif control is Control.PLACE:  # the village's name on its button, the address sent
+            places = tuple((c, c.split(",")[0]) for c in question.choices)
+            self.choice.set_choices(places, question.value)
         elif control is Control.DATE:
             self.date.start(question.years, question.value, datetime.now(VIETNAM).date())
         elif control is Control.KEYPAD:

@@ -26,7 +26,7 @@ COLUMNS = 12
 ROWS = ["1234567890", "qwertyuiopăâ", "asdfghjklđêô", "zxcvbnmơư,.-"]
 TONE_KEYS = [("á", "s", "dấu sắc"), ("à", "f", "dấu huyền"), ("ả", "r", "dấu hỏi"),
              ("ã", "x", "dấu ngã"), ("ạ", "j", "dấu nặng")]  # fmt: skip
-KEY_GAP = 8
+KEY_GAP = 6  # with 72 px keys, thirteen columns fit a 1280 px wide panel
 
 
 def missing_glyphs(labels: list[str], font: QFont) -> list[str]:
@@ -48,7 +48,7 @@ class VietnameseKeyboard(QWidget):
         self.buffer = TelexBuffer()
         self.shift = False
         column = QVBoxLayout(self)
-        column.setContentsMargins(theme.MARGIN, 0, theme.MARGIN, theme.MARGIN // 2)
+        column.setContentsMargins(theme.MARGIN // 2, 0, theme.MARGIN // 2, theme.MARGIN // 2)
         column.setSpacing(8)
         self.caption = label("", theme.SMALL_PX, role="muted")
         column.addWidget(self.caption)
@@ -83,7 +83,9 @@ class VietnameseKeyboard(QWidget):
         grid.addWidget(self.save, 3, COLUMNS, 2, 1)
         for action in (self.cancel, self.skip, self.save):
             action.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        column.addLayout(grid, 1)
+            action.setMinimumWidth(action.sizeHint().width())  # words never cut
+        column.addStretch(1)  # the keys sit at the bottom, the words being written at the top
+        column.addLayout(grid)
 
     def _key(
         self, grid: QGridLayout, shown: str, key: str, name: str, row: int, col: int, span: int = 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import texts
@@ -18,37 +18,57 @@ CHOICE_GAP = 24
 
 
 class ChoiceButtons(QWidget):
-    """One big button per answer, in as many columns as keep every answer on screen."""
+    """One button per answer, in as many columns as the longest answer allows: every answer on
+    screen, none to scroll to. Big buttons for a few answers, key-sized ones for many."""
 
     chosen = Signal(str)
     pressed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, width: int = 1200) -> None:
         super().__init__()
+        self.width_for = width  # the room the answers share (the screen's content width)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(CHOICE_GAP)
-        self.buttons: dict[str, BigButton] = {}
-        self.shown: tuple[str, ...] = ()
+        self.buttons: dict[str, QPushButton] = {}
+        self.shown: tuple[tuple[str, str], ...] = ()
 
-    def set_choices(self, choices: tuple[str, ...], picked: str = "") -> None:
+    def set_choices(self, choices: tuple[tuple[str, str], ...], picked: str = "") -> None:
+        """`choices`: (the answer sent, the words on its button)."""
         if choices != self.shown:
             self.shown = choices
             for old in self.buttons.values():
                 self.grid.removeWidget(old)
                 old.deleteLater()
             self.buttons = {}
-            columns = 1 if len(choices) <= 3 else 2 if len(choices) <= 8 else 5
-            for index, choice in enumerate(choices):
-                widget = BigButton(choice, "check")
-                widget.clicked.connect(lambda _=False, c=choice: self.chosen.emit(c))
+            columns = self.columns([words for _, words in choices])
+            rows = -(-len(choices) // columns)
+            for index, (answer, words) in enumerate(choices):
+                widget = self._button(words, big=rows <= 3)
+                widget.clicked.connect(lambda _=False, a=answer: self.chosen.emit(a))
                 widget.pressed.connect(self.pressed)
                 self.grid.addWidget(widget, index // columns, index % columns)
-                self.buttons[choice] = widget
-        for choice, widget in self.buttons.items():  # the answer given before, marked
-            widget.setProperty("primary", "true" if choice == picked else "false")
+                self.buttons[answer] = widget
+        for answer, widget in self.buttons.items():  # the answer given before, marked
+            widget.setProperty("primary", "true" if answer == picked else "false")
             widget.style().unpolish(widget)
             widget.style().polish(widget)
+
+    def columns(self, words: list[str]) -> int:
+        metrics = QFontMetrics(theme.font(theme.BUTTON_PX, QFont.Weight.DemiBold))
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+        cell = widest + theme.ICON + 80 + CHOICE_GAP  # words, pictogram, padding, gap
+        return max(1, min(len(words), 5, self.width_for // max(cell, 1)))
+
+    def _button(self, words: str, big: bool) -> QPushButton:
+        if big:
+            return BigButton(words, "check")
+        widget = QPushButton(words)
+        widget.setProperty("key", "true")
+        widget.setFont(theme.font(theme.BUTTON_PX, QFont.Weight.DemiBold))
+        widget.setMinimumHeight(theme.KEY_HEIGHT)
+        widget.setAccessibleName(words)
+        return widget
 
 
 class _Wheel(QWidget):
@@ -65,25 +85,27 @@ class _Wheel(QWidget):
         self.caption = label(caption, theme.SMALL_PX, role="muted")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.caption)
-        row = QHBoxLayout()
-        row.setSpacing(16)
+        # + above the number, − below it (± 10 beside ± 1 for years): narrow enough for three.
         self.steps: dict[int, QPushButton] = {}
-        for step in (-10, -1) if big_steps else (-1,):
-            row.addWidget(self._step(step, caption))
-        self.number = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold, wrap=False)
-        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number.setMinimumWidth(200 if big_steps else 110)
-        self.number.setAccessibleName(caption)
-        row.addWidget(self.number)
-        for step in (1, 10) if big_steps else (1,):
-            row.addWidget(self._step(step, caption))
-        column.addLayout(row)
+        for steps in ((1, 10), None, (-1, -10)):
+            if steps is None:
+                self.number = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold, wrap=False)
+                self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.number.setAccessibleName(caption)
+                column.addWidget(self.number)
+                continue
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            for step in steps if big_steps else steps[:1]:
+                row.addWidget(self._step(step, caption))
+            column.addLayout(row)
         self.set_range(low, high, low)
 
     def _step(self, step: int, caption: str) -> QPushButton:
         widget = QPushButton(f"{step:+d}".replace("-", "−") if abs(step) > 1 else "−+"[step > 0])
+        widget.setProperty("key", "true")
         widget.setFont(theme.font(theme.TITLE_PX, QFont.Weight.Bold))
-        widget.setMinimumSize(theme.BUTTON_HEIGHT, theme.BUTTON_HEIGHT)
+        widget.setMinimumSize(theme.CHOICE_WIDTH // 2, theme.KEY_HEIGHT)
         name = "bớt" if step < 0 else "thêm"
         widget.setAccessibleName(f"{caption} {name} {abs(step)}")
         widget.setAutoRepeat(True)  # held down, it keeps counting
@@ -113,7 +135,7 @@ class DatePicker(QWidget):
         super().__init__()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(48)
+        row.setSpacing(theme.BUTTON_GAP)
         self.day = _Wheel(texts.get("ui.form.day", language), 1, 31)
         self.month = _Wheel(texts.get("ui.form.month", language), 1, 12)
         self.year = _Wheel(texts.get("ui.form.year", language), 1900, 2100, big_steps=True)
