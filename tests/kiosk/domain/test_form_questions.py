@@ -121,3 +121,10 @@ def test_the_offices_villages_become_addresses_in_the_commune():
         "Thôn 1, Xã Demo, Tỉnh Demo",
         "Xóm Chợ, Xã Demo, Tỉnh Demo",
     )
+
+
+def test_the_villages_setting_refuses_a_value_that_is_not_text():
+    from kiosk.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match="villages"):
+        parse_config("[office]\nvillages = 3\n", "kiosk.toml")
