@@ -136,6 +136,14 @@ class OfficeConfig:
         ),
     )
     address: str = "Xã Demo, Tỉnh Demo"
+    # The commune's villages / hamlets, offered as buttons for an address (docs/ui.md §13).
+    villages: str = field(
+        default="Thôn 1; Thôn 2; Thôn 3; Thôn Đông; Thôn Tây; Xóm Chợ",
+        metadata=allowed(
+            lambda v: isinstance(v, str) and not _CONTROL.search(v) and len(v) <= 2000,
+            "village or hamlet names separated by ';' (empty: addresses on the keyboard)",
+        ),
+    )
     fee_bank_bin: str = field(
         default="970415",
         metadata=allowed(_matches(r"\d{6}"), "the 6-digit NAPAS BIN of the bank receiving fees"),

@@ -74,6 +74,22 @@ class FieldCorrected(Event):
 
 
 @dataclass(frozen=True)
+class FieldSkipped(Event):
+    """An optional question answered "nothing to give" with its own button."""
+
+    kind: ClassVar[str] = "skipped"
+    key: str
+
+
+@dataclass(frozen=True)
+class ChipDataWrong(Event):
+    """The citizen says what the chip proved is wrong: only staff can help (docs/ui.md §13)."""
+
+    kind: ClassVar[str] = "chip_data_wrong"
+    code: ClassVar[str] = "chip_data_wrong"
+
+
+@dataclass(frozen=True)
 class PhoneEntered(Event):
     kind: ClassVar[str] = "phone_entered"
     phone: str = field(repr=False)

@@ -50,6 +50,21 @@ class FeeView:
 
 
 @dataclass(frozen=True)
+class Question:
+    """FORM: the one thing the chip could not know, and how it is answered (docs/ui.md §13)."""
+
+    key: str
+    label: str
+    control: str  # kiosk.domain.forms.Control
+    value: str = field(default="", repr=False)  # the answer given so far ("" if none)
+    choices: tuple[str, ...] = ()  # CHOICE: the answers; PLACE: the commune's villages
+    years: tuple[int, int] = (0, 0)  # DATE: first and last year offered
+    digits: int = 0  # KEYPAD: how many digits at most
+    optional: bool = False  # may be skipped with its own button (never by an empty answer)
+    problem: str = ""  # what is wrong with the last answer, in words ("" when none)
+
+
+@dataclass(frozen=True)
 class StepView:
     step: StepId
     title: str
@@ -78,6 +93,8 @@ class StepView:
     thumbnails: tuple[Thumbnail, ...] = ()  # REVIEW: the papers as photographed
     fee: FeeView | None = None  # FEE, DONE: the fee with its payee
     notice: str = ""  # a shown (not only spoken) state: "waiting for the fee", "at the counter"
+
+    question: Question | None = None  # FORM: the question asked (None: the chip's review card)
 
 
 def long_date(day: date | datetime) -> str:

@@ -198,6 +198,7 @@ class FleetState(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
+
 class HelpRequestRow(Base):
     """A citizen's "Gọi cán bộ" (migration 0005): the step it came from, why, and
     where it stands. No personal data: a step id, its number and title, a reason code and the

@@ -79,7 +79,10 @@ class Screen(QWidget):
         cover_row.addWidget(self.cover_text, 1)
         self.pages.addWidget(self.cover)
         self.frame.addWidget(self.pages, 1)
-        self.bottom = QHBoxLayout()
+        # The actions sit on one host, disabled as a whole while the onlooker cover is up.
+        self.bottom_host = QWidget()
+        self.bottom = QHBoxLayout(self.bottom_host)
+        self.bottom.setContentsMargins(0, 0, 0, 0)
         self.bottom.setSpacing(theme.BUTTON_GAP)
         # The ways out, bottom left: "Quay lại" and "Kết thúc" (docs/ui.md §12).
         exits = QHBoxLayout()
@@ -95,7 +98,7 @@ class Screen(QWidget):
         exits.addWidget(self.finish_button)
         self.bottom.addLayout(exits)
         self.bottom.addStretch(1)
-        self.frame.addLayout(self.bottom)
+        self.frame.addWidget(self.bottom_host)
         self.instruction: QLabel | None = None
         self.build()
         for widget in self.findChildren(QAbstractButton):
@@ -137,6 +140,7 @@ class Screen(QWidget):
         if self.instruction is not None:
             self.instruction.setText(view.say)
         self.pages.setCurrentWidget(self.cover if view.onlooker else self.body_host)
+        self.bottom_host.setEnabled(not view.onlooker)
         self.render_view(view)
 
     def set_help_notice(self, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk import texts
+from kiosk.domain.forms import shown_value
 from kiosk.domain.model import DocumentSpec, Procedure, Progress
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import (
@@ -85,7 +86,10 @@ def _review_rows(view: StepView, ctx: JourneyContext, language: str, form: str) 
     if ctx.identity is not None:
         id_label = texts.get("ui.row_id_number", language)
         rows.append(Row(id_label, ctx.identity.masked_id, ctx.identity.id_number))
-    rows += [Row(f.label, ctx.draft.values.get(f.key, "")) for f in ctx.draft.procedure.fields]
+    rows += [
+        Row(f.label, *shown_value(f, ctx.draft.values.get(f.key, "")))
+        for f in ctx.draft.procedure.fields
+    ]
     papers = [a for a in ctx.draft.attachments if a.content_type.startswith("image/")]
     names = "\n".join(f"• {a.name}" for a in papers) or "—"
     rows.append(Row(texts.get("ui.row_documents", language), names))

@@ -37,8 +37,7 @@ JOURNEYS = {
         ev.Consented(),
         ev.ProcedureChosen(RESIDENCE.code),
         ev.Confirmed(),  # what it takes: chosen
-        ev.FieldCorrected("full_name", "Lê Thị Hoa"),
-        *[ev.Confirmed()] * len(RESIDENCE.fields),
+        ev.Confirmed(),  # the chip's card (the chip filled every field)
         ev.Confirmed(),  # review
     ],
     "account": [
