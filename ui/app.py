@@ -27,6 +27,7 @@ def hand_over(runtime: Runtime, engine: JourneyEngine, window: MainWindow, voice
     engine.services = runtime.services
     attach_recorder(runtime)(engine)
     window.runtime_ready(staff=runtime.staff, voice=voice, preview=runtime.preview)
+    window.staff_desk.help_desk = getattr(runtime, "help_desk", None)  # the panel's list
 
 
 def run_kiosk(

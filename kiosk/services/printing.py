@@ -228,6 +228,12 @@ class KioskReceiptPrinter:
     def pending(self) -> list[QueuedJob]:
         return self.queue.pending()
 
+    def recent(self, limit: int = 3) -> list[QueuedJob]:
+        """The last `limit` receipts kept (printed or not), newest first: what the staff panel
+        offers to reprint. States and times only: nothing is opened."""
+        receipts = [job for job in self.queue.jobs() if job.kind == "receipt"]
+        return sorted(receipts, key=lambda job: job.created_at, reverse=True)[:limit]
+
     def reprint(self, job_id: str) -> str:
         """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`
         (code `print_job_forgotten` when its citizen was forgotten), `PrintJobUnreadable`, or
