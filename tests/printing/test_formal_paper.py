@@ -122,3 +122,10 @@ def test_the_report_prints_the_day_as_decree_30_writes_it() -> None:
     from printing.report import report_pdf
 
     assert "Ngày 15/8/2025" in pdf_text(report_pdf(sample_report()), 1)
+
+
+def test_the_screens_and_the_voice_call_that_paper_giay_hen_too() -> None:
+    from kiosk.texts.catalogue import DATA_DIR, read_language
+
+    said = " ".join(read_language(DATA_DIR / "vi.toml").values()).lower()
+    assert "giấy hẹn" in said and "phiếu hẹn" not in said
