@@ -184,6 +184,23 @@ def test_the_officer_reprints_the_last_receipt_with_a_tap(qtbot, demo):
     assert "receipt_reprint" in actions  # done in the officer's name, in the audit log
 
 
+def test_a_reprint_is_refused_in_the_core_once_the_account_is_disabled(qtbot, demo):
+    from devices.printer.base import PrintJob
+
+    queue = demo.services.printer.queue
+    job_id = queue.add(PrintJob("000.00.12.H56-260428-0001", "receipt", pdf=b"%PDF-1.4 demo"))
+    window = _window(qtbot, demo)
+    _log_in(qtbot, window)
+    demo.staff.disable("an", by="staff:binh")
+    tap(qtbot, window.staff_panel.reprint_buttons[0])
+    assert (
+        window.staff_panel.refusal.text()
+        == "Việc này cần quyền của cán bộ phụ trách. Đã ghi nhật ký."
+    )
+    qtbot.wait(200)
+    assert queue.info(job_id).state == "pending" and queue.info(job_id).attempts == 0
+
+
 def test_a_help_request_is_listed_and_answered_staff_coming(qtbot, demo):
     window = _window(qtbot, demo)
     desk = HelpDeskDouble(
