@@ -232,6 +232,7 @@ class HelpRow:
     step_number: int
     step_title: str
     at: str  # "10:42"
+    answered: bool = False  # an officer is already on the way
 
 
 @dataclass(frozen=True)
@@ -563,6 +564,8 @@ class StaffPanel(QWidget):
             text = texts.get(
                 key, step=request.step_number, title=request.step_title, value=request.at
             )
+            answer = "staff.help_answered" if request.answered else "staff.help_waiting"
+            text = f"{text} · {texts.get(answer)}"
             widget.setText(text)
             widget.setAccessibleName(text)
             widget.setProperty("help_id", request.help_id)
@@ -665,8 +668,9 @@ HELP_COMING = "coming"  # kiosk.records.help_requests: waiting → acknowledged|
 
 
 class HelpDeskView(Protocol):
-    """The part of `kiosk.records.help_requests.HelpDesk` the panel uses. Each request has
-    `help_id`, `step_number`, `step_title` and `created_at` (aware)."""
+    """The part of `kiosk.records.help_requests.HelpDesk` the panel uses (the one the journey
+    engine raises requests on). Each request has `help_id`, `state`, `step_number`, `step_title`
+    and `raised_at` (aware)."""
 
     def open_requests(self) -> list[Any]: ...
 
@@ -730,7 +734,7 @@ class StaffDesk(QObject):
         may: Callable[..., bool],
         printer: Callable[[], Any],
         changed: Callable[[], None],
-        help_desk: HelpDeskView | None = None,
+        help_desk: Callable[[], HelpDeskView | None] = lambda: None,
     ) -> None:
         super().__init__(panel)
         self.panel, self.may, self.printer, self.changed = panel, may, printer, changed
@@ -764,24 +768,27 @@ class StaffDesk(QObject):
         ]
 
     def help_rows(self) -> tuple[list[HelpRow], int]:
-        if self.help_desk is None:
+        desk = self.help_desk()
+        if desk is None:
             return [], 0
         try:
-            requests = self.help_desk.open_requests()
+            requests = desk.open_requests()
         except Exception:
             log.exception("the help requests cannot be listed")
             return [], 0
-        waiting = [r for r in requests if getattr(r, "state", "waiting") == "waiting"]
+        # the waiting first (oldest first), then those someone already answered
+        requests = sorted(requests, key=lambda r: str(getattr(r, "state", "")) != "waiting")
         rows = [
             HelpRow(
                 str(r.help_id),
                 int(getattr(r, "step_number", 0) or 0),
                 str(getattr(r, "step_title", "") or ""),
-                _local_time(getattr(r, "created_at", None)),
+                _local_time(getattr(r, "raised_at", None)),
+                answered=str(getattr(r, "state", "")) != "waiting",
             )
-            for r in waiting[:HELP_ROWS]
+            for r in requests[:HELP_ROWS]
         ]
-        return rows, max(len(waiting) - HELP_ROWS, 0)
+        return rows, max(len(requests) - HELP_ROWS, 0)
 
     def reprint(self, job_id: str) -> None:
         """A kept receipt printed again, on the thread pool (a printer may take seconds)."""
@@ -801,10 +808,11 @@ class StaffDesk(QObject):
 
     def acknowledge(self, help_id: str) -> None:
         """The officer answers a help request: the citizen's screen then says staff are coming."""
-        if self.help_desk is None or not self.may("view_status"):
+        desk = self.help_desk()
+        if desk is None or not self.may("view_status"):
             return
-        try:
-            self.help_desk.acknowledge(help_id, HELP_COMING, self.panel.username)
+        try:  # the desk tells the engine, whose screen then says "cán bộ đang tới"
+            desk.acknowledge(help_id, HELP_COMING, self.panel.username)
         except Exception:
             log.exception("help request %s not acknowledged", help_id)
             return

@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "portal-serve": "kiosk.cli.portal",
     "sync": "kiosk.cli.sync",
     "outbox": "kiosk.cli.sync",
+    "fleet": "kiosk.cli.fleet",
 }
 
 EXIT_BAD_INPUT = 2

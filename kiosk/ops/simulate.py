@@ -35,6 +35,7 @@ from kiosk.journey.events import (
     ProcedureChosen,
     ProceduresLoaded,
     StatusFound,
+    TicketRequested,
     Unavailable,
 )
 from kiosk.journey.steps import StepId
@@ -83,6 +84,8 @@ class ScriptedCitizen:
         state, ctx = engine.state, engine.ctx
         if state is StepId.CHOOSE_PROCEDURE and ctx.procedures:
             return ProcedureChosen(self.rng.choice(ctx.procedures).code)
+        if state is StepId.PROCEDURE_DETAIL and ctx.procedure and ctx.procedure.at_counter:
+            return TicketRequested()
         if state is StepId.FORM and ctx.draft is not None:
             return self.fill_or_confirm(engine)
         if state is StepId.ACCOUNT_PHONE:

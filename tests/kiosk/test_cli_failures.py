@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
     "portal-serve": (["portal-serve", "--list", "--db", "{dir}/afile/portal.db"], {DATA_DIR}),
     "sync": (["sync", "--once"], {CONFIG, DATA_DIR, STORE}),
     "outbox": (["outbox", "--json"], {CONFIG, DATA_DIR, STORE}),
+    "fleet": (["fleet", "send"], {CONFIG}),  # without a [fleet] url: one line, exit 2
 }
 
 

@@ -19,6 +19,8 @@ def test_a_dossier_is_submitted_by_tapping_alone_with_one_field_corrected_on_the
     wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
     qtbot.waitUntil(lambda: len(screen(kiosk).procedure_buttons) == 2)
     tap(qtbot, screen(kiosk).procedure_buttons[0])
+    wait_for(qtbot, kiosk, StepId.PROCEDURE_DETAIL)
+    tap(qtbot, screen(kiosk).choose)
     wait_for(qtbot, kiosk, StepId.FORM)
     form = screen(kiosk)
     tap(qtbot, form.yes)  # name
@@ -110,6 +112,8 @@ def test_cancelling_the_keyboard_leaves_the_value_unchanged(qtbot, kiosk):
     wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
     qtbot.waitUntil(lambda: len(screen(kiosk).procedure_buttons) == 2)
     tap(qtbot, screen(kiosk).procedure_buttons[0])
+    wait_for(qtbot, kiosk, StepId.PROCEDURE_DETAIL)
+    tap(qtbot, screen(kiosk).choose)
     wait_for(qtbot, kiosk, StepId.FORM)
     form = screen(kiosk)
     tap(qtbot, form.fix)

@@ -2,13 +2,12 @@
 camera, the nine-procedure catalogue, a real staff directory and print queue), tapped like a
 person: Vietnamese only, the step by its number and title, touch-sized controls that fit
 1366×768, the chip photo beside the live camera for a face override, reprint of the last
-receipts, the help-requests list (docs/ui.md §11)."""
+receipts, the help-requests list of the engine's help desk (docs/ui.md §11, §12)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -28,34 +27,6 @@ from ui.voice import Voice
 
 OFFICER_PIN = "482913"
 INTERNAL_IDS = {step.value for step in StepId}
-
-
-class HelpDeskDouble:
-    """Stands in for kiosk.records.help_requests.HelpDesk (built in parallel): open requests,
-    acknowledged by an officer."""
-
-    @dataclasses.dataclass
-    class Request:
-        help_id: str
-        step: str
-        step_number: int
-        step_title: str
-        reason: str
-        state: str = "waiting"
-        created_at: datetime = datetime(2026, 4, 28, 3, 42, tzinfo=UTC)
-
-    def __init__(self, *requests: Request) -> None:
-        self.requests = list(requests)
-        self.acknowledged: list[tuple[str, str, str]] = []
-
-    def open_requests(self) -> list[Request]:
-        return [r for r in self.requests if r.state != "closed"]
-
-    def acknowledge(self, help_id: str, state: str, by: str) -> None:
-        self.acknowledged.append((help_id, state, by))
-        for request in self.requests:
-            if request.help_id == help_id:
-                request.state = state
 
 
 @pytest.fixture
@@ -201,25 +172,34 @@ def test_a_reprint_is_refused_in_the_core_once_the_account_is_disabled(qtbot, de
     assert queue.info(job_id).state == "pending" and queue.info(job_id).attempts == 0
 
 
-def test_a_help_request_is_listed_and_answered_staff_coming(qtbot, demo):
+def test_a_waiting_help_request_is_listed_and_answered_staff_coming(qtbot, demo):
     window = _window(qtbot, demo)
-    desk = HelpDeskDouble(
-        HelpDeskDouble.Request("h1", "face_check", 4, "Nhìn thẳng vào camera", "citizen")
-    )
-    window.staff_desk.help_desk = desk
+    waiting = demo.help_desk.raise_request("face_check", 4, "Nhìn thẳng vào camera", "citizen")
     _log_in(qtbot, window)
     panel = window.staff_panel
     row = panel.help_buttons[0]
     assert row.text().startswith("Bước 4: Nhìn thẳng vào camera — gọi lúc ")
+    assert row.text().endswith("· đang chờ")
     tap(qtbot, row)
-    assert desk.acknowledged == [("h1", "coming", "an")]
+    answered = demo.help_desk.get(waiting.help_id)
+    assert (answered.state.value, answered.acknowledged_by) == ("coming", "an")
     assert panel.refusal.text() == "Đã báo người dân: cán bộ đang tới."
-    assert not row.isVisible() and panel.help_empty.isVisible()
+    assert row.text().endswith("· cán bộ đang tới")
+
+
+def test_the_citizens_call_is_on_the_panel_as_answered_once_the_officer_logs_in(qtbot, demo):
+    window = _window(qtbot, demo)
+    tap(qtbot, screen(window).choice_buttons["status"])
+    wait_for(qtbot, window, StepId.CONSENT)
+    tap(qtbot, screen(window).header.staff_button)  # "Gọi cán bộ"
+    _log_in(qtbot, window)
+    row = window.staff_panel.help_buttons[0]
+    assert row.isVisible() and row.text().endswith("· cán bộ đang tới")
+    assert row.text().startswith("Bước 1: Bác có đồng ý cho máy đọc thẻ không? — gọi lúc ")
 
 
 def test_without_open_help_requests_the_panel_says_no_one_is_waiting(qtbot, demo):
     window = _window(qtbot, demo)
-    window.staff_desk.help_desk = HelpDeskDouble()
     _log_in(qtbot, window)
     assert window.staff_panel.help_empty.text() == "Không có ai đang chờ."
     assert not any(b.isVisible() for b in window.staff_panel.help_buttons)

@@ -1,4 +1,4 @@
-"""The fee: amount and VietQR, or pay at the counter."""
+"""The fee: amount, who receives it and the VietQR, or pay at the counter."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ class FeeScreen(InstructionScreen):
         self.amount = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold)
         self.amount.setAccessibleName("lệ phí")
         self.extra.addWidget(self.amount)
+        # The payee, as the bank app will show it: the citizen checks before paying.
+        self.payee = label("", theme.BODY_PX, QFont.Weight.DemiBold)
+        self.payee.setAccessibleName("người nhận")
+        self.extra.addWidget(self.payee)
+        # "Máy đang chờ tiền lệ phí." is shown as well as spoken.
+        self.waiting = label("", theme.BODY_PX, QFont.Weight.Medium, role="banner")
+        self.waiting.setAccessibleName("trạng thái")
+        self.extra.addWidget(self.waiting)
         self.extra.addStretch(1)
         self.qr = QLabel()
         self.qr.setAccessibleName("VietQR")
@@ -29,6 +37,10 @@ class FeeScreen(InstructionScreen):
 
     def render_view(self, view: StepView) -> None:
         self.amount.setText(view.big_text)
+        self.payee.setText("\n".join(f"{row.label}: {row.value}" for row in view.rows))
+        self.payee.setVisible(bool(view.rows))
+        self.waiting.setText(view.notice)
+        self.waiting.setVisible(bool(view.notice))
         if view.qr_payload == self.qr_shown:
             return  # drawn once per payment request, not on every refresh
         self.qr_shown = view.qr_payload

@@ -13,7 +13,11 @@ from ui.screens.fee import FeeScreen
 from ui.screens.form import FormScreen
 from ui.screens.instruction import PrintingScreen, SendingScreen
 from ui.screens.numbers import OtpScreen, PhoneScreen
-from ui.screens.procedure import ChooseProcedureScreen
+from ui.screens.procedure import (
+    ChooseProcedureScreen,
+    CounterTicketScreen,
+    ProcedureDetailScreen,
+)
 from ui.screens.results import AccountDoneScreen, DoneScreen, StatusScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.welcome import ConsentScreen, WelcomeScreen
@@ -26,6 +30,8 @@ LAYOUTS: dict[str, type[Screen]] = {
     "card": CardScreen,
     "face": FaceScreen,
     "choose_procedure": ChooseProcedureScreen,
+    "procedure_detail": ProcedureDetailScreen,
+    "counter_ticket": CounterTicketScreen,
     "form": FormScreen,
     "documents": DocumentsScreen,
     "review": ReviewScreen,

@@ -21,8 +21,8 @@ from kiosk.journey.events import (
 )
 from kiosk.journey.steps.base import STAY, SUBMIT, Step
 from kiosk.journey.steps.ids import StepId
-from kiosk.journey.texts import phrase
-from kiosk.journey.view_data import Row, StepView, clock, long_date
+from kiosk.journey.texts import guidance, phrase
+from kiosk.journey.view_data import FeeView, Row, StepView, clock, long_date
 from kiosk.services.interfaces import Services
 from printing.wording import money
 
@@ -65,6 +65,23 @@ def _request_fee(ctx: JourneyContext, services: Services, progress: Progress) ->
     return Failed("payment_timeout")
 
 
+def fee_view(ctx: JourneyContext) -> FeeView | None:
+    """The dossier's fee with its payee, for the screens and the unpaid-fee lines of the slip."""
+    if ctx.procedure is None or ctx.procedure.fee_vnd == 0:
+        return None
+    request = ctx.fee
+    if request is None:
+        return FeeView(ctx.procedure.fee_vnd, paid=ctx.paid)
+    return FeeView(
+        amount_vnd=request.amount_vnd or ctx.procedure.fee_vnd,
+        paid=ctx.paid,
+        payee=request.payee,
+        account=request.account,
+        counter=request.counter,
+        vietqr_payload="" if ctx.paid else request.vietqr_payload,
+    )
+
+
 def _fee_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
     if ctx.procedure is None:
         return view
@@ -75,7 +92,19 @@ def _fee_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> 
         fee = texts.get("phrase.fee_amount", language, form, amount=amount)
         say = f"{received} {fee} {say}"
     qr = ctx.fee.vietqr_payload if ctx.fee is not None else view.qr_payload
-    return replace(view, big_text=amount, qr_payload=qr, say=say)
+    fee_data = fee_view(ctx)
+    rows: tuple[Row, ...] = ()
+    if fee_data is not None and fee_data.payee:
+        rows = (
+            Row(texts.get("ui.row_payee", language), fee_data.payee),
+            Row(texts.get("ui.row_account", language), fee_data.account),
+        )
+    # What the voice says while the bank is asked, shown too (docs/ui.md §10).
+    waiting = ctx.fee is not None and not ctx.paid and ctx.progress[1] == "fee_ready"
+    notice = guidance("fee_ready", language, form) if waiting else ""
+    return replace(
+        view, big_text=amount, qr_payload=qr, say=say, rows=rows, fee=fee_data, notice=notice
+    )
 
 
 # The fee is paid once the dossier is safe and has its code (the transfer's purpose); a dossier
@@ -126,11 +155,20 @@ def _result_view(view: StepView, ctx: JourneyContext, language: str, form: str) 
         say += " " + phrase("queued_offline", language, form)
     if not ctx.receipt_location:
         say += " " + phrase("reprint", language, form)
-    rows = (
+    rows: tuple[Row, ...] = (
         Row(texts.get("ui.row_dossier_code", language), code),
         Row(texts.get("ui.row_due", language), f"{long_date(due)}, {clock(due)}"),
     )
-    return replace(view, big_text=code, rows=rows, say=say)
+    fee_data = fee_view(ctx)
+    notice = ""
+    if fee_data is not None and not fee_data.paid:  # paying at the counter: how much, and where
+        counter = fee_data.counter or texts.get("ui.the_counter", language)
+        notice = texts.get(
+            "phrase.pay_at_counter", language, form, amount=money(fee_data.amount_vnd), name=counter
+        )
+        rows += (Row(texts.get("ui.row_fee", language), notice),)
+        say += " " + notice
+    return replace(view, big_text=code, rows=rows, say=say, fee=fee_data, notice=notice)
 
 
 DONE = Step(

@@ -35,6 +35,7 @@ def engine_at(state: StepId, journey: Journey = Journey.SUBMIT) -> JourneyEngine
     ctx.procedures = [RESIDENCE]
     ctx.failed_step = StepId.FACE_CHECK.value
     ctx.resume_step = StepId.CARD_READ.value
+    ctx.error_code = "card_not_placed"  # a failure that a retry can mend (docs/ui.md §12)
     return engine
 
 
@@ -120,6 +121,7 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
             ev.ChoseSubmit(),
             ev.Consented(),
             ev.ProcedureChosen(RESIDENCE.code),
+            ev.Confirmed(),  # what it takes: chosen
             *[ev.Confirmed()] * len(RESIDENCE.fields),
             ev.Confirmed(),  # review
         ],
@@ -134,6 +136,7 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
 def test_form_confirms_one_field_at_a_time_and_keeps_corrections():
     engine = engine_at(StepId.CHOOSE_PROCEDURE)
     engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    engine.dispatch(ev.Confirmed())  # what it takes: chosen
     HeadlessRunner(engine).settle()  # the form is prefilled off the GUI thread
     engine.dispatch(ev.FieldCorrected("full_name", "Lê Thị Hoa"))
     assert engine.ctx.draft.values["full_name"] == "Lê Thị Hoa"  # type: ignore[union-attr]
@@ -265,6 +268,7 @@ def test_the_form_says_nothing_and_takes_no_answer_until_it_is_prefilled():
 
     engine = engine_at(StepId.CHOOSE_PROCEDURE)
     engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    engine.dispatch(ev.Confirmed())  # what it takes: chosen
     waiting = view_for(StepId.FORM, engine.ctx)
     assert (waiting.ready, waiting.say, waiting.rows) == (False, "", ())
     HeadlessRunner(engine).settle()

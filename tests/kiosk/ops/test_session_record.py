@@ -25,6 +25,7 @@ def test_a_submitted_dossier_leaves_a_session_a_consent_and_a_receipt_record(tmp
         ev.ChoseSubmit(),
         ev.Consented(),
         ev.ProcedureChosen(RESIDENCE.code),
+        ev.Confirmed(),  # what it takes: chosen
         *[ev.Confirmed()] * (len(RESIDENCE.fields) + 1),
         ev.Confirmed(),  # done
         ev.Finished(),  # goodbye
