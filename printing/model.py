@@ -17,9 +17,9 @@ FORM_CT04 = "CT04"  # residence procedures (Circular 66/2023/TT-BCA)
 class ReceiptData:
     """One "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (docs/domain.md §7)."""
 
-    office_name: str  # the agency, e.g. "UBND xã Demo" (or "Công an xã Demo" for CT04)
+    office_name: str  # the procedure's agency, e.g. "UBND xã Demo" ("Công an xã Demo" for CT04)
     unit: str  # receiving unit, e.g. "Bộ phận Một cửa UBND xã Demo"
-    place: str  # place name in "Demo, ngày 15 tháng 08 năm 2025"
+    place: str  # place name in "Demo, ngày 15 tháng 8 năm 2025"
     dossier_code: str  # official code, or the kiosk's reference while the portal has not answered
     kiosk_reference: bool  # True: `dossier_code` is the kiosk's reference, not the official code
     citizen_name: str
@@ -38,10 +38,12 @@ class ReceiptData:
     email: str = ""
     qr_payload: str = ""  # status-lookup QR content; empty: the dossier code itself
     vietqr_payload: str = ""  # fee QR, printed while the fee is unpaid
+    fee_payee: str = ""  # who the VietQR pays, printed beside it ("UBND xã Demo, TK …")
     form: str = FORM_01
     register_book: str = ""  # "Quyển số"
     register_number: str = ""  # "Số thứ tự"
-    receiver: str = ""  # name under the receiver's signature
+    receiver: str = ""  # the receiving officer's name, when known (the kiosk is not the officer)
+    channel: str = ""  # how the dossier came in, e.g. "Nộp qua Ki-ốt tự phục vụ số 01"
     next_steps: tuple[str, ...] = ()  # for the thermal slip
 
     @property

@@ -29,13 +29,14 @@ COPIES = (
 KIOSK_REFERENCE_WARNING = "ĐÂY LÀ MÃ THAM CHIẾU CỦA KI-ỐT, CHƯA PHẢI MÃ HỒ SƠ CHÍNH THỨC."
 KIOSK_REFERENCE_EXPLANATION = (
     "Mã hồ sơ chính thức sẽ được cấp khi hệ thống một cửa của tỉnh nhận hồ sơ. "
-    "Bác dùng mã tham chiếu này để hỏi cán bộ hoặc tra cứu."
+    "Ông/bà dùng mã tham chiếu này để hỏi cán bộ hoặc tra cứu."
 )
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 20 * mm, 15 * mm, 14 * mm, 14 * mm
 WIDTH = PAGE_W - LEFT - RIGHT
 QR_SIZE = 30 * mm
+SIGNATURE_SPACE = 15 * mm  # room to sign between "(Ký và ghi rõ họ tên)" and the name
 BODY_SIZE = 13.0
 LEADING = 1.4
 
@@ -43,6 +44,7 @@ LEADING = 1.4
 @dataclass(frozen=True)
 class _Form:
     mark: str
+    unit_heading: str  # under the agency's name in the header ("" for none)
     title: str
     code_label: str
     unit_label: str
@@ -56,6 +58,7 @@ class _Form:
 
 FORM_01 = _Form(
     mark="Mẫu số 01 (Thông tư 01/2018/TT-VPCP)",
+    unit_heading="BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
     title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
     code_label="Mã hồ sơ",
     unit_label="Bộ phận tiếp nhận và trả kết quả",
@@ -68,6 +71,7 @@ FORM_01 = _Form(
 )
 FORM_CT04_LAYOUT = _Form(
     mark="Mẫu CT04 (Thông tư 66/2023/TT-BCA)",
+    unit_heading="",  # the residence registration agency (Công an xã) heads it alone
     title="PHIẾU TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
     code_label="Mã hồ sơ",
     unit_label="Cơ quan đăng ký cư trú",
@@ -130,7 +134,9 @@ def code_line(data: ReceiptData) -> str:
 def copy_text(data: ReceiptData, copy: int) -> list[str]:
     """Every text the copy prints, in reading order (what pdftotext must give back)."""
     form = _form(data)
-    texts = [form.mark, data.office_name.upper(), "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"]
+    texts = [form.mark, data.office_name.upper()]
+    if form.unit_heading:
+        texts.append(form.unit_heading)
     texts += ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     texts += [wording.place_and_date(data.place, data.received_at.date()), form.title]
     texts += [code_line(data), f"({COPIES[copy]})"]
@@ -146,6 +152,8 @@ def copy_text(data: ReceiptData, copy: int) -> list[str]:
             f"Vào Sổ theo dõi hồ sơ, Quyển số: {data.register_book}, "
             f"Số thứ tự: {data.register_number}"
         )
+    if data.channel:
+        texts.append(data.channel)
     texts += ["NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", form.receiver_title]
     texts += ["(Ký và ghi rõ họ tên)", data.citizen_name]
     if data.receiver:
@@ -156,9 +164,10 @@ def copy_text(data: ReceiptData, copy: int) -> list[str]:
 
 
 def _vietqr_caption(data: ReceiptData) -> str:
+    payee = f" cho {data.fee_payee}" if data.fee_payee else ""
     return (
-        f"Nộp phí {wording.money(data.fee_vnd)}: quét mã VietQR bên cạnh "
-        "bằng ứng dụng ngân hàng của Bác."
+        f"Nộp phí {wording.money(data.fee_vnd)}{payee}: quét mã VietQR bên cạnh "
+        "bằng ứng dụng ngân hàng của ông/bà."
     )
 
 
@@ -237,8 +246,11 @@ def _header(w: _Writer, data: ReceiptData) -> None:
     top = w.y
     left_x, left_w = LEFT + 38 * mm, 76 * mm
     right_x, right_w = PAGE_W - RIGHT - 50 * mm, 100 * mm
-    w.centred(data.office_name.upper(), fonts.REGULAR, 11, left_x, left_w)
-    w.centred("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", fonts.BOLD, 11, left_x, left_w)
+    if form.unit_heading:
+        w.centred(data.office_name.upper(), fonts.REGULAR, 11, left_x, left_w)
+        w.centred(form.unit_heading, fonts.BOLD, 11, left_x, left_w)
+    else:
+        w.centred(data.office_name.upper(), fonts.BOLD, 11, left_x, left_w)
     c.line(left_x - 14 * mm, w.y - 9, left_x + 14 * mm, w.y - 9)
     left_bottom = w.y
     w.y = top
@@ -322,6 +334,8 @@ def _body(w: _Writer, data: ReceiptData) -> None:
             f"Vào Sổ theo dõi hồ sơ, Quyển số: {data.register_book}, "
             f"Số thứ tự: {data.register_number}"
         )
+    if data.channel:
+        w.plain(data.channel)
     w.width_at = lambda _y: WIDTH
 
 
@@ -333,6 +347,8 @@ def _signatures(w: _Writer, data: ReceiptData) -> None:
     w.y -= 4 * mm
     top = w.y
     left_x, right_x = LEFT + WIDTH / 4, LEFT + 3 * WIDTH / 4
+    bottom = top
+    # The receiver's place is the officer's: the kiosk never signs (docs/domain.md §7).
     for x, title, name in (
         (left_x, "NGƯỜI NỘP HỒ SƠ", data.citizen_name),
         (right_x, _form(data).receiver_title, data.receiver),
@@ -340,20 +356,21 @@ def _signatures(w: _Writer, data: ReceiptData) -> None:
         w.y = top
         w.centred(title, fonts.BOLD, 11.5, x, WIDTH / 2)
         w.centred("(Ký và ghi rõ họ tên)", fonts.REGULAR, 10, x, WIDTH / 2)
-        w.y -= 13 * mm
-        if name:
-            w.centred(name, fonts.BOLD, 11.5, x, WIDTH / 2)
+        w.y -= SIGNATURE_SPACE
+        w.centred(name, fonts.BOLD, 11.5, x, WIDTH / 2)
+        bottom = min(bottom, w.y)
+    w.y = bottom
 
 
 def _vietqr(w: _Writer, data: ReceiptData) -> None:
     if not (data.vietqr_payload and data.fee_vnd and not data.fee_paid):
         return
     c = w.canvas
-    size = 28 * mm
-    if w.y - size - 4 * mm < BOTTOM:
+    size = 25 * mm  # 0.5 mm modules: phones read it
+    if w.y - size - 2 * mm < BOTTOM:
         c.showPage()
         w.y = PAGE_H - TOP
-    w.y -= 2 * mm
+    w.y -= 1 * mm
     qr.draw(c, data.vietqr_payload, LEFT, w.y - size, size)
     text_x = LEFT + size + 5 * mm
     line_y = w.y - 8 * mm

@@ -23,9 +23,12 @@ from printing.receipt import wrap
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 18 * mm, 18 * mm, 16 * mm, 16 * mm
 WIDTH = PAGE_W - LEFT - RIGHT
-SUCCESS = colors.HexColor("#2E7D32")
-FAILURE = colors.HexColor("#C62828")
-NEUTRAL = colors.HexColor("#1565C0")
+# Light and dark fills, so the series differ in black and white too; each bar also carries its
+# value as a number (a photocopy keeps the numbers, not the colours).
+SUCCESS = colors.HexColor("#A5D6A7")
+FAILURE = colors.HexColor("#8E1B1B")
+NEUTRAL = colors.HexColor("#90CAF9")
+LABEL_ON = {SUCCESS: colors.black, FAILURE: colors.white, NEUTRAL: colors.black}
 TITLE = "BÁO CÁO HOẠT ĐỘNG KI-ỐT TRONG NGÀY"
 STEPS_HEADING = "2. Thời gian mỗi bước của người dân (giây; trung vị: một nửa số lượt nhanh hơn)"
 NOTES_HEADING = "4. Ghi chú"
@@ -48,10 +51,11 @@ def report_text(report: DailyReport) -> list[str]:
     lines = [
         report.office_name.upper(),
         TITLE,
-        f"Ngày {report.day:%d/%m/%Y} — lập lúc {wording.short_moment(report.generated_at)}",
+        f"Ngày {wording.numeric_date(report.day)} — lập lúc "
+        f"{wording.short_moment(report.generated_at)}",
         f"Tổng số lượt làm thủ tục: {succeeded + failed} — thành công: {succeeded}, "
         f"không thành công: {failed}",
-        "1. Kết quả theo thủ tục (xanh: thành công, đỏ: không thành công)",
+        "1. Kết quả theo thủ tục (nhạt: thành công, đậm: không thành công)",
     ]
     lines += [f"{p.name}: {p.succeeded} thành công, {p.failed} không thành công" for p in
               report.procedures]  # fmt: skip
@@ -142,25 +146,57 @@ def _bar_chart(
         step = max(1, math.ceil(top / 6))
         chart.valueAxis.valueStep = step
         chart.valueAxis.valueMax = max(step, step * math.ceil(top / step))
+    else:  # room after the longest bar for its label ("1 phút 35 giây")
+        chart.valueAxis.valueMax = max((max(column) for column in series), default=1) * 1.3
     chart.barSpacing = 1
     if stacked:
         chart.categoryAxis.style = "stacked"
     for i, fill in enumerate(fills):
         chart.bars[i].fillColor = fill
-        chart.bars[i].strokeColor = None
+        chart.bars[i].strokeColor = colors.black
+        chart.bars[i].strokeWidth = 0.5
+    _value_labels(chart, fills, counts)
     drawing.add(chart)
     return drawing
+
+
+def _value_labels(chart: HorizontalBarChart, fills: list[colors.Color], counts: bool) -> None:
+    """Each bar's value written on it: counts inside their segment (none on an empty one), times
+    after the bar."""
+    chart.barLabels.fontName = fonts.BOLD
+    chart.barLabels.fontSize = 9
+    if counts:
+        chart.barLabelFormat = lambda value: f"{value:g}" if value else ""
+        chart.barLabels.boxAnchor = "e"
+        chart.barLabels.dx = -3
+        for i, fill in enumerate(fills):
+            chart.barLabels[i].fillColor = LABEL_ON.get(fill, colors.black)
+    else:
+        chart.barLabelFormat = lambda value: fonts.nfc(_minutes_seconds(value))
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 3
 
 
 def _legend(items: list[tuple[str, colors.Color]]) -> Drawing:
     drawing = Drawing(WIDTH, 6 * mm)
     x = 62 * mm
     for label, fill in items:
-        drawing.add(Rect(x, 1 * mm, 4 * mm, 4 * mm, fillColor=fill, strokeColor=None))
+        drawing.add(Rect(x, 1 * mm, 4 * mm, 4 * mm, fillColor=fill, strokeColor=colors.black))
         text = fonts.nfc(label)
         drawing.add(String(x + 6 * mm, 1.6 * mm, text, fontName=fonts.REGULAR, fontSize=9))
         x += 12 * mm + len(text) * 1.8 * mm
     return drawing
+
+
+def procedure_chart(report: DailyReport) -> Drawing:
+    """Successes and failures per procedure, stacked, each segment labelled with its count."""
+    return _bar_chart(
+        [p.name for p in report.procedures],
+        [[p.succeeded for p in report.procedures], [p.failed for p in report.procedures]],
+        [SUCCESS, FAILURE],
+        stacked=True,
+        counts=True,
+    )
 
 
 def render(canvas: Canvas, report: DailyReport) -> None:
@@ -175,15 +211,7 @@ def render(canvas: Canvas, report: DailyReport) -> None:
     page.y -= 2 * mm
     page.text(text[4], 12, bold=True)
     if report.procedures:
-        page.drawing(
-            _bar_chart(
-                [p.name for p in report.procedures],
-                [[p.succeeded for p in report.procedures], [p.failed for p in report.procedures]],
-                [SUCCESS, FAILURE],
-                stacked=True,
-                counts=True,
-            )
-        )
+        page.drawing(procedure_chart(report))
         page.drawing(_legend([("Thành công", SUCCESS), ("Không thành công", FAILURE)]))
     for line in text[5 : 5 + len(report.procedures)]:
         page.text(line, 10)
@@ -214,5 +242,5 @@ def render(canvas: Canvas, report: DailyReport) -> None:
 
 
 def report_pdf(report: DailyReport) -> bytes:
-    title = f"{TITLE.capitalize()} {report.day:%d/%m/%Y}"
+    title = f"{TITLE.capitalize()} {wording.numeric_date(report.day)}"
     return a4_pdf(title, report.office_name, lambda canvas: render(canvas, report))

@@ -33,7 +33,7 @@ def sample_receipt(*, kiosk_reference: bool = False, form: str = "01") -> Receip
         phone="09******78",  # as kiosk.domain.forms.mask_phone writes it
         sets=1,
         received_at=datetime(2025, 8, 15, 9, 30),
-        receiver="Ki-ốt tự phục vụ số 01",
+        channel="Nộp qua Ki-ốt tự phục vụ số 01 (cán bộ ký xác nhận khi tiếp nhận)",
         register_book="03/2025",
         register_number="0007",
     )
@@ -52,7 +52,7 @@ def sample_receipt(*, kiosk_reference: bool = False, form: str = "01") -> Receip
             result_place="Công an xã Demo",
             fee_vnd=20000,
             fee_paid=True,
-            id_number="001095012345",
+            id_number="001******345",  # masked as on Mẫu 01 (kiosk.domain.identity.mask_id)
             form=FORM_CT04,
             next_steps=("Mang giấy hẹn này đến Công an xã khi nhận kết quả.",),
             **common,  # type: ignore[arg-type]
@@ -74,6 +74,7 @@ def sample_receipt(*, kiosk_reference: bool = False, form: str = "01") -> Receip
         id_number="001******345",
         email="",
         vietqr_payload=SAMPLE_VIETQR,
+        fee_payee="UBND xã Demo, tài khoản KIOSKDEMO0001",
         next_steps=(
             "Nộp phí bằng mã VietQR hoặc tại quầy.",
             "Mang giấy hẹn và thẻ căn cước khi đến nhận kết quả.",

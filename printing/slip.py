@@ -134,6 +134,21 @@ def _steps(slip: _Slip, title: str, steps: Iterable[str]) -> None:
             slip.bullet(step)
 
 
+def _due_day(due_at: datetime) -> str:
+    """`Thứ Hai, 18/8/2025` (dates as Decree 30/2020 writes them, docs/domain.md §7)."""
+    return f"{wording.weekday(due_at, capital=True)}, {wording.numeric_date(due_at)}"
+
+
+def _fee_qr(slip: _Slip, data: ReceiptData) -> None:
+    """The unpaid fee's VietQR with the amount and who it pays: the citizen can pay from the
+    slip alone (docs/domain.md §8)."""
+    slip.space(8)
+    slip.qr(data.vietqr_payload, "Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí")
+    slip.text(f"Số tiền: {wording.money(data.fee_vnd)}", NORMAL, bold=True, centre=True)
+    if data.fee_payee:
+        slip.text(f"Người nhận: {data.fee_payee}", NORMAL - 4, centre=True)
+
+
 def receipt_slip(
     data: ReceiptData, width: int = DOTS_80MM, printed_at: datetime | None = None
 ) -> Slip:
@@ -149,7 +164,7 @@ def receipt_slip(
     slip.text(data.request, NORMAL, centre=True)
     slip.rule()
     slip.text("Ngày trả kết quả:", centre=True)
-    slip.fitted(f"{wording.weekday(data.due_at, capital=True)}, {data.due_at:%d/%m/%Y}", HUGE)
+    slip.fitted(_due_day(data.due_at), HUGE)
     slip.fitted(f"lúc {data.due_at:%H:%M}", LARGE)
     slip.text(f"Tại: {data.result_place}", centre=True)
     slip.rule()
@@ -158,6 +173,8 @@ def receipt_slip(
     else:
         state = "đã nộp" if data.fee_paid else "chưa nộp"
         slip.text(f"Phí: {wording.money(data.fee_vnd)} ({state})", LARGE, bold=True, centre=True)
+    if data.vietqr_payload and data.fee_vnd and not data.fee_paid:
+        _fee_qr(slip, data)
     slip.space(6)
     _steps(slip, "Việc tiếp theo:", data.next_steps)
     slip.space(10)
@@ -191,16 +208,16 @@ def offline_slip(
     slip = _Slip(width)
     slip.text(data.office_name.upper(), NORMAL, bold=True, centre=True)
     slip.fitted("ĐÃ NHẬN HỒ SƠ", LARGE)
-    slip.inverted("Hồ sơ sẽ được gửi lên hệ thống khi có mạng. Bác không cần làm lại.")
+    slip.inverted("Hồ sơ sẽ được gửi lên hệ thống khi có mạng. Ông/bà không cần làm lại.")
     slip.text("Mã tham chiếu ki-ốt:", centre=True)
     slip.fitted(data.kiosk_reference, HUGE)
     slip.text(data.procedure_name, centre=True)
     slip.text(f"Nhận lúc {wording.short_moment(data.received_at)}", centre=True)
     if data.due_at is not None:
         slip.text("Ngày hẹn trả (dự kiến):", centre=True)
-        slip.fitted(f"{wording.weekday(data.due_at, capital=True)}, {data.due_at:%d/%m/%Y}", LARGE)
+        slip.fitted(_due_day(data.due_at), LARGE)
     slip.rule()
-    slip.text("Cán bộ sẽ báo mã hồ sơ chính thức qua tin nhắn hoặc khi Bác đến nhận kết quả.")
+    slip.text("Cán bộ sẽ báo mã hồ sơ chính thức qua tin nhắn hoặc khi ông/bà đến nhận kết quả.")
     slip.qr(data.qr_payload or data.kiosk_reference, "Quét mã để tra cứu hồ sơ")
     return _finish(slip, printed_at)
 
@@ -210,11 +227,11 @@ def queue_ticket(
 ) -> Slip:
     slip = _Slip(width)
     slip.text(data.office_name.upper(), NORMAL, bold=True, centre=True)
-    slip.text("SỐ THỨ TỰ CỦA BÁC", NORMAL, centre=True)
+    slip.text("SỐ THỨ TỰ CỦA ÔNG/BÀ", NORMAL, centre=True)
     slip.fitted(data.number, 150, HUGE)
     slip.text(data.service, LARGE, bold=True, centre=True)
-    slip.text(f"Đang có {data.waiting_ahead} người chờ trước Bác.", centre=True)
+    slip.text(f"Đang có {data.waiting_ahead} người chờ trước ông/bà.", centre=True)
     slip.text(f"Lấy số lúc {wording.short_moment(data.issued_at)}", centre=True)
     slip.rule()
-    slip.text("Xin Bác ngồi chờ, khi nghe gọi số thì mời đến quầy.", centre=True)
+    slip.text("Xin ông/bà ngồi chờ, khi nghe gọi số thì mời đến quầy.", centre=True)
     return _finish(slip, printed_at)

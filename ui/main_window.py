@@ -39,7 +39,14 @@ from ui import theme
 from ui.runner import QtRunner, freeze_start_up_objects
 from ui.screens.base import Screen, ScreenOptions
 from ui.screens.registry import SCREENS
-from ui.staff_panel import CornerTaps, PanelState, PinPad, StaffAuthenticator, StaffPanel
+from ui.staff_panel import (
+    CornerTaps,
+    PanelState,
+    PinPad,
+    StaffAuthenticator,
+    StaffDesk,
+    StaffPanel,
+)
 from ui.voice import Voice
 from ui.widgets import BigButton, label
 
@@ -243,6 +250,14 @@ class MainWindow(QWidget):
         self.staff_panel.mute.connect(self._set_muted)
         self.staff_panel.volume.connect(self._set_volume)
         self.staff_panel.closed.connect(self._staff_out)
+        # help requests (the engine's help desk) and reprints, each permitted in the core
+        self.staff_desk = StaffDesk(
+            self.staff_panel,
+            may=self._staff_may,
+            printer=lambda: getattr(self.engine.services, "printer", None),
+            changed=self._update_staff_panel,
+            help_desk=lambda: self.engine.help_desk,
+        )
         # The other screens are built while the welcome screen waits, one at a time: a first
         # show then costs what a later one does.
         self.prebuild_timer = QTimer(self, interval=PREBUILD_EVERY_MS)
@@ -493,6 +508,7 @@ class MainWindow(QWidget):
 
     def _staff_in(self, account: Any) -> None:
         self.pin_pad.hide()
+        self.staff_panel.preview_feed = self.options.preview
         # An officer at the kiosk answers the open call for staff (if any).
         self.engine.dispatch(StaffArrived(str(getattr(account, "username", ""))))
         self.staff_panel.open_for(account, self.panel_state())
@@ -503,19 +519,23 @@ class MainWindow(QWidget):
         self.countdown_timer.stop()
 
     def panel_state(self) -> PanelState:
+        from kiosk.journey.staff_view import staff_situation
+
         ctx = self.engine.ctx
         failed = StepId(ctx.failed_step) if ctx.failed_step else None
-        shown = self.view is not None and self.shown is self.engine.state
-        view = self.view if shown and self.view is not None else self._view(self.engine.state)
-        return PanelState(
-            step=self.engine.state.value,
-            title=view.title,
-            staff_text=view.staff_text,
-            taken_over=ctx.staff is not None,
-            can_override=self.engine.state is StepId.STAFF_HELP and failed in OVERRIDABLE,
-            muted=self.voice.muted,
-            volume=self.voice.volume,
-            devices=self.device_status(),
+        situation = staff_situation(ctx, self.engine.state, self.form)  # Vietnamese, numbered
+        return self.staff_desk.with_lists(
+            PanelState(
+                step=situation.step,
+                title=situation.title,
+                staff_text=situation.problem,
+                taken_over=ctx.staff is not None,
+                can_override=self.engine.state is StepId.STAFF_HELP and failed in OVERRIDABLE,
+                muted=self.voice.muted,
+                volume=self.voice.volume,
+                devices=self.device_status(),
+                chip_photo=situation.chip_photo,
+            )
         )
 
     def device_status(self) -> list[tuple[str, str]]:

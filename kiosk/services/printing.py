@@ -37,6 +37,7 @@ from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import DossierDraft, NotBuilt, ServiceError, SubmitResult
 from kiosk.services.interfaces import PaymentService
 from printing.model import FORM_CT04, OfflineSlip, ReceiptData
+from printing.wording import agency_name
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,26 @@ def place_name(address: str) -> str:
     return first
 
 
+def office_area(address: str) -> tuple[str, str]:
+    """`Xã Demo, Tỉnh Demo` → (`xã Demo`, `tỉnh Demo`): the commune and the province as written
+    inside an agency's name."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+
+    def lower_first(part: str) -> str:
+        return part[:1].lower() + part[1:]
+
+    return (lower_first(parts[0]) if parts else "", lower_first(parts[-1]) if parts else "")
+
+
+def receiving_agency(authority: str, office: OfficeConfig) -> str:
+    """The agency that heads the receipt: the procedure's catalogue `authority` for this office
+    (the commune police for residence, docs/domain.md §7); the configured office name for the
+    commune People's Committee."""
+    if not authority.strip() or authority.strip().startswith(("Ủy ban nhân dân", "UBND")):
+        return office.name
+    return agency_name(authority, *office_area(office.address))
+
+
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(VIETNAM) if moment.tzinfo is not None else moment
 
@@ -117,10 +138,12 @@ class KioskReceiptPrinter:
             fee_paid = self.payments.is_paid(request)
             vietqr = "" if fee_paid else request.vietqr_payload
         ct04 = procedure.receipt_form == FORM_CT04
+        agency = receiving_agency(procedure.authority, office)
+        one_stop = f"Bộ phận Một cửa {office.name}"
         values = draft.values
         return ReceiptData(
-            office_name=office.name,
-            unit=f"Bộ phận Một cửa {office.name}",
+            office_name=agency,
+            unit=agency if ct04 else one_stop,
             place=place_name(office.address),
             dossier_code=code,
             kiosk_reference=result.portal_code is None,
@@ -134,14 +157,16 @@ class KioskReceiptPrinter:
             processing_days=procedure.processing_days,
             received_at=_local(result.received_at),
             due_at=_local(result.due_at),
-            result_place=f"Bộ phận Một cửa {office.name}",
+            result_place=agency if ct04 else one_stop,
             fee_vnd=procedure.fee_vnd,
             fee_paid=fee_paid,
-            # CT04 asks for the personal ID number; Mẫu 01 does not, so it is printed masked.
-            id_number=identity.id_number if ct04 else mask_id(identity.id_number),
+            # Masked on both forms alike: the paper travels; the officer reads the chip's number
+            # from the dossier (docs/domain.md §7).
+            id_number=mask_id(identity.id_number),
             vietqr_payload=vietqr,
+            fee_payee=f"{office.name}, tài khoản {office.fee_account}" if vietqr else "",
             form=procedure.receipt_form,
-            receiver=self.kiosk_name,
+            channel=f"Nộp qua {self.kiosk_name} (cán bộ ký xác nhận khi tiếp nhận)",
             next_steps=_next_steps(procedure.fee_vnd > 0 and not fee_paid),
         )
 
@@ -202,6 +227,12 @@ class KioskReceiptPrinter:
 
     def pending(self) -> list[QueuedJob]:
         return self.queue.pending()
+
+    def recent(self, limit: int = 3) -> list[QueuedJob]:
+        """The last `limit` receipts kept (printed or not), newest first: what the staff panel
+        offers to reprint. States and times only: nothing is opened."""
+        receipts = [job for job in self.queue.jobs() if job.kind == "receipt"]
+        return sorted(receipts, key=lambda job: job.created_at, reverse=True)[:limit]
 
     def reprint(self, job_id: str) -> str:
         """Print a kept job again (pending or already printed); raises `ReceiptNotPrinted`

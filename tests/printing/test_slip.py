@@ -42,7 +42,7 @@ def test_receipt_slip_carries_code_return_day_time_fee_and_next_steps() -> None:
     data = sample_receipt()
     texts = receipt_slip(data).texts
     assert "000.00.12.H56-250815-0007" in texts
-    assert "Thứ Hai, 18/08/2025" in texts
+    assert "Thứ Hai, 18/8/2025" in texts
     assert "lúc 09:30" in texts
     assert "Phí: 8.000 đồng (chưa nộp)" in texts
     assert all(f"• {step}" in texts for step in data.next_steps)
@@ -63,7 +63,7 @@ def test_inverted_warning_band_is_black_with_white_text() -> None:
 
 def test_printed_time_is_added_when_given() -> None:
     slip = receipt_slip(sample_receipt(), printed_at=datetime(2025, 8, 15, 9, 31))
-    assert slip.texts[-1] == "In lúc 09:31 ngày 15/08/2025"
+    assert slip.texts[-1] == "In lúc 09:31 ngày 15/8/2025"
 
 
 @pytest.mark.parametrize(
@@ -80,12 +80,12 @@ def test_other_slips_carry_a_readable_qr(render: object, expected: str) -> None:
 
 def test_offline_slip_tells_the_citizen_it_will_be_sent() -> None:
     texts = offline_slip(sample_offline()).texts
-    assert "Hồ sơ sẽ được gửi lên hệ thống khi có mạng. Bác không cần làm lại." in texts
+    assert "Hồ sơ sẽ được gửi lên hệ thống khi có mạng. Ông/bà không cần làm lại." in texts
 
 
 def test_queue_ticket_prints_the_number_and_people_ahead() -> None:
     texts = queue_ticket(sample_ticket()).texts
-    assert "A015" in texts and "Đang có 3 người chờ trước Bác." in texts
+    assert "A015" in texts and "Đang có 3 người chờ trước ông/bà." in texts
 
 
 def test_long_values_wrap_inside_the_paper_width() -> None:

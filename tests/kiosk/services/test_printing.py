@@ -109,9 +109,48 @@ def test_without_a_portal_code_the_kiosk_reference_is_printed_as_such(tmp_path: 
     assert data.dossier_code == "K-000.00.12.H56-250815-0007" and data.kiosk_reference
 
 
-def test_ct04_prints_the_full_id_number(tmp_path: Path) -> None:
+def test_ct04_masks_the_id_number_as_mau_01_does(tmp_path: Path) -> None:
     data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(RESIDENCE), IDENTITY, RESULT)
-    assert (data.form, data.id_number) == ("CT04", "001095012345")
+    assert (data.form, data.id_number) == ("CT04", "001******345")
+
+
+def test_a_residence_receipt_is_headed_by_the_commune_police(tmp_path: Path) -> None:
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(RESIDENCE), IDENTITY, RESULT)
+    assert (data.office_name, data.unit, data.result_place) == ("Công an xã Demo",) * 3
+
+
+def test_a_civil_status_receipt_is_headed_by_the_configured_peoples_committee(
+    tmp_path: Path,
+) -> None:
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    assert (data.office_name, data.unit) == ("UBND xã Demo", "Bộ phận Một cửa UBND xã Demo")
+
+
+@pytest.mark.parametrize(
+    ("authority", "agency"),
+    [  # the nine-procedure catalogue's authorities (kiosk/domain/data/procedures.json)
+        ("Ủy ban nhân dân cấp xã", "UBND xã Demo"),
+        ("Công an cấp xã", "Công an xã Demo"),
+        ("Phòng Cảnh sát giao thông Công an tỉnh", "Phòng Cảnh sát giao thông Công an tỉnh Demo"),
+    ],
+)
+def test_each_catalogue_authority_names_its_agency_for_the_office(
+    authority: str, agency: str
+) -> None:
+    from kiosk.services.printing import receiving_agency
+
+    assert receiving_agency(authority, KioskConfig().office) == agency
+
+
+def test_the_kiosk_is_never_named_in_the_officers_signature_place(tmp_path: Path) -> None:
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    assert data.receiver == ""
+    assert "Ki-ốt" in data.channel
+
+
+def test_the_unpaid_fee_names_who_it_pays(tmp_path: Path) -> None:
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, RESULT)
+    assert data.fee_payee == "UBND xã Demo, tài khoản KIOSKDEMO0001"
 
 
 def test_print_receipt_sends_pdf_png_and_escpos_and_keeps_the_job(tmp_path: Path) -> None:
