@@ -39,6 +39,7 @@ KIOSK_RANKS = [
     "journey",  # the engine and its steps
     "ops",  # doctor, report, simulate, watchdog, logging
     "local_portal",  # the portal on loopback for demo mode and tests: only the two below use it
+    "fleet_server",  # the province's fleet service: only kiosk/cli/fleet*.py use it
     "runtime",  # the composition root: builds all of the above from the configuration
     "cli",  # the `kiosk` command
     "__main__",

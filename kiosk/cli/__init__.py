@@ -41,6 +41,8 @@ COMMAND_MODULES = {
     "portal-serve": "kiosk.cli.portal",
     "sync": "kiosk.cli.sync",
     "outbox": "kiosk.cli.sync",
+    "fleet": "kiosk.cli.fleet",
+    "fleet-serve": "kiosk.cli.fleet_serve",
 }
 
 EXIT_BAD_INPUT = 2

@@ -137,7 +137,7 @@ class PostgresCluster:
     def create_database(self, prefix: str = "test") -> str:
         """A fresh database (from template0) and its SQLAlchemy URL (psycopg 3 driver)."""
         name = f"{prefix}_{os.getpid()}_{next(self._names)}"
-        self.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+        self.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
@@ -167,4 +167,3 @@ class PostgresCluster:
             raise RuntimeError(
                 f"{program} failed ({result.returncode}): {result.stderr.strip()} {log}".strip()
             )
-
