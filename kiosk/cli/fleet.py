@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.cli import add_command
+from kiosk.cli import CliError, add_command
 
 
 def _help(_args: Any) -> int:
-    print("kiosk fleet: name a sub-command (kiosk fleet --help)")
-    return 2
+    raise CliError("kiosk fleet: name an action (kiosk fleet --help)")
 
 
 def register(subparsers: Any) -> None:
