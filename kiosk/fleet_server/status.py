@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from kiosk.fleet_server.clock import VIETNAM, iso
 from kiosk.fleet_server.db import FleetDb, aware
-from kiosk.fleet_server.models import Alert, Kiosk, KioskDay
+from kiosk.fleet_server.models import Alert, Kiosk, KioskDay, SignedUpdate
+from kiosk.fleet_server.updates import current_updates
 
 OFFLINE_AFTER = timedelta(minutes=5)
 DEFAULT_SOFT_LIMIT = 50  # backlog alert when a heartbeat names no soft limit of its own
@@ -58,8 +59,30 @@ def fleet_status(db: FleetDb, now: datetime) -> dict[str, Any]:
             | {"date": today.isoformat()},
             "month": _figures(days) | {"month": today.isoformat()[:7]},
         },
+        "procedure_names": procedure_names(db),
         "server_time": iso(now),
     }
+
+
+def procedure_names(db: FleetDb) -> dict[str, str]:
+    """Procedure code → Vietnamese name, from the newest pushed catalogue (else the built-in one),
+    so the dashboard names procedures as citizens see them."""
+    from kiosk.domain.catalogue import CatalogueError, load_catalogue, parse_catalogue
+
+    with db.session() as session:
+        sha = current_updates(session).get("catalogue")
+        payload = None
+        if sha is not None:
+            payload = session.scalars(
+                select(SignedUpdate.payload).where(
+                    SignedUpdate.kind == "catalogue", SignedUpdate.sha256 == sha
+                )
+            ).first()
+    try:
+        catalogue = parse_catalogue(payload, "fleet") if payload else load_catalogue()
+    except CatalogueError:
+        return {}
+    return {procedure.code: procedure.name for procedure in catalogue.procedures}
 
 
 def _kiosk_entry(kiosk: Kiosk, now: datetime, visits: int) -> dict[str, Any]:

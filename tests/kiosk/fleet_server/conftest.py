@@ -117,7 +117,7 @@ def heartbeat(
             "outbox": {"unsent": unsent, "oldest_unsent_s": 60 if unsent else 0, **outbox},
             "today": {
                 "visits": visits,
-                "outcomes": {"khai_sinh": {"completed": 2, "cancelled": 1}},
+                "outcomes": {"birth_registration": {"completed": 2, "cancelled": 1}},
                 "median_step_s": {"scan_card": 12.5},
             },
         },

@@ -18,7 +18,7 @@ def test_figures_sum_visits_and_outcomes_per_office_and_procedure(fleet):
     fleet.sync(three, [heartbeat(visits=5)], kiosk_id="K3")
     today = fleet_status(fleet.db, fleet.clock())["figures"]["today"]
     assert [(o["office"], o["visits"]) for o in today["offices"]] == [("Xã A", 7), ("Xã B", 5)]
-    assert today["procedures"] == {"khai_sinh": {"completed": 6, "cancelled": 3}}
+    assert today["procedures"] == {"birth_registration": {"completed": 6, "cancelled": 3}}
     assert today["date"] == "2026-12-03"
 
 
