@@ -290,7 +290,7 @@ async def _refusal(_request: Request, exc: Exception) -> Response:
     headers = {}
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
-    return JSONResponse({"error": exc.code, "detail": exc.detail}, exc.status, headers=headers)
+    return JSONResponse({"error": exc.error, "detail": exc.detail}, exc.status, headers=headers)
 
 
 async def _unavailable(_request: Request, exc: Exception) -> Response:

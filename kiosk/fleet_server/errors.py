@@ -1,15 +1,17 @@
-"""Typed refusals of the fleet service: each has a stable `code` (the JSON `error`) and the HTTP
-status it is answered with. The kiosk sees these in its background link, never the citizen."""
+"""Typed refusals of the fleet service: each has a stable wire code, `error` (the JSON `error` of
+the protocol, docs/fleet.md §2), and the HTTP status it is answered with. They are the service's
+answers on the wire, not kiosk error codes: the kiosk's fleet link maps them to its own, and no
+citizen ever sees them."""
 
 from __future__ import annotations
 
 
 class FleetRefusal(Exception):
-    code = "bad_request"
+    error = "bad_request"
     status = 400
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.code)
+        super().__init__(detail or self.error)
         self.detail = detail
 
 
@@ -20,45 +22,45 @@ class BadRequest(FleetRefusal):
 class TokenInvalid(FleetRefusal):
     """Unknown or revoked kiosk token (or console/dashboard access token)."""
 
-    code = "token_invalid"
+    error = "token_invalid"
     status = 401
 
 
 class KioskMismatch(FleetRefusal):
     """The body names another kiosk than the token's."""
 
-    code = "kiosk_mismatch"
+    error = "kiosk_mismatch"
     status = 403
 
 
 class Forbidden(FleetRefusal):
     """An office's access token used for another office, or for the province dashboard."""
 
-    code = "forbidden"
+    error = "forbidden"
     status = 403
 
 
 class NotFound(FleetRefusal):
-    code = "not_found"
+    error = "not_found"
     status = 404
 
 
 class Conflict(FleetRefusal):
-    code = "conflict"
+    error = "conflict"
     status = 409
 
 
 class TooLarge(FleetRefusal):
     """A body over the size limit or a batch over the event limit."""
 
-    code = "too_large"
+    error = "too_large"
     status = 413
 
 
 class TooManyRequests(FleetRefusal):
     """A kiosk calling faster than its rate allows (a flood): it waits and sends again."""
 
-    code = "too_many_requests"
+    error = "too_many_requests"
     status = 429
 
     def __init__(self, detail: str, retry_after_s: float) -> None:
