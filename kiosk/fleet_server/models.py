@@ -133,6 +133,7 @@ class Alert(Base):
         ForeignKey("fleet_kiosks.kiosk_id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(String(30), default="")  # removed|rewritten|other_key|…
     detail: Mapped[str] = mapped_column(String(300), default="")
     raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

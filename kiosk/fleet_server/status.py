@@ -42,6 +42,7 @@ def fleet_status(db: FleetDb, now: datetime) -> dict[str, Any]:
             {
                 "kind": stored.kind,
                 "kiosk_id": stored.kiosk_id,
+                "reason": stored.reason,
                 "detail": stored.detail,
                 "since": iso(aware(stored.raised_at)),
             }
@@ -98,6 +99,9 @@ def _kiosk_entry(kiosk: Kiosk, now: datetime, visits: int) -> dict[str, Any]:
         "today": {"visits": visits},
         "version": kiosk.version,
         "revoked": kiosk.revoked_at is not None,
+        "soft_limit": (
+            kiosk.outbox_soft_limit if kiosk.outbox_soft_limit is not None else DEFAULT_SOFT_LIMIT
+        ),
     }
 
 
@@ -121,7 +125,7 @@ def _live_alerts(kiosk: Kiosk, entry: dict[str, Any], now: datetime) -> list[dic
             )
         )
     return [
-        {"kind": kind, "kiosk_id": kiosk.kiosk_id, "detail": detail, "since": since}
+        {"kind": kind, "kiosk_id": kiosk.kiosk_id, "reason": "", "detail": detail, "since": since}
         for kind, detail, since in found
     ]
 

@@ -195,7 +195,7 @@ def _anchor(session: Session, kiosk: Kiosk, event: Event, now: datetime) -> None
     try:
         anchored = verify_anchor(document, kiosk_key, f"from {kiosk.kiosk_id}")
     except AnchorInvalid as exc:
-        _alert(session, kiosk, "anchor_mismatch", f"{exc}", now)
+        _alert(session, kiosk, "invalid_signature", f"{exc}", now)
         return
     last = session.scalars(
         select(AnchorRecord)
@@ -216,16 +216,27 @@ def _anchor(session: Session, kiosk: Kiosk, event: Event, now: datetime) -> None
     if last is None:
         return
     if last.kiosk_key != kiosk_key:
-        problem = "signed by another anchor key than before"
+        reason, problem = "other_key", "signed by another anchor key than before"
     elif anchored.entry_id < last.entry_id:
+        reason = "removed"
         problem = f"entry {anchored.entry_id} after entry {last.entry_id}: entries were removed"
     elif anchored.entry_id == last.entry_id and anchored.entry_hash != last.entry_hash:
+        reason = "rewritten"
         problem = f"entry {anchored.entry_id} has another hash than before: the log was rewritten"
     else:
         return
-    _alert(session, kiosk, "anchor_mismatch", problem, now)
+    _alert(session, kiosk, reason, problem, now)
 
 
-def _alert(session: Session, kiosk: Kiosk, kind: str, detail: str, now: datetime) -> None:
-    log.warning("fleet alert %s on %s: %s", kind, kiosk.kiosk_id, detail)
-    session.add(Alert(kiosk_id=kiosk.kiosk_id, kind=kind, detail=detail[:300], raised_at=now))
+def _alert(session: Session, kiosk: Kiosk, reason: str, detail: str, now: datetime) -> None:
+    """An `anchor_mismatch` alert (the only stored kind) with its reason code."""
+    log.warning("fleet alert anchor_mismatch on %s: %s", kiosk.kiosk_id, detail)
+    session.add(
+        Alert(
+            kiosk_id=kiosk.kiosk_id,
+            kind="anchor_mismatch",
+            reason=reason,
+            detail=detail[:300],
+            raised_at=now,
+        )
+    )

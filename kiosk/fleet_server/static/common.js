@@ -53,12 +53,14 @@ const Fleet = {
     });
   },
 
+  // "14:05" today, "14:05 02/12" another day (Vietnam time).
   time(iso) {
     if (!iso) return "chưa bao giờ";
-    return new Date(iso).toLocaleString("vi-VN", {
-      timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", day: "2-digit",
-      month: "2-digit",
-    });
+    const zone = { timeZone: "Asia/Ho_Chi_Minh" };
+    const moment = new Date(iso);
+    const clock = moment.toLocaleTimeString("vi-VN", { ...zone, hour: "2-digit", minute: "2-digit" });
+    const day = (d) => d.toLocaleDateString("vi-VN", { ...zone, day: "2-digit", month: "2-digit" });
+    return day(moment) === day(new Date()) ? clock : `${clock} ${day(moment)}`;
   },
 
   ago(iso, now = Date.now()) {

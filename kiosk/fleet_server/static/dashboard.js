@@ -10,7 +10,7 @@ const ALERTS = {
   anchor_mismatch: "Nhật ký kiểm toán không khớp",
 };
 const DEVICES = { reader: "Đầu đọc thẻ", camera: "Camera", printer: "Máy in", speech: "Loa" };
-const DEVICE_STATES = { ok: "tốt", failed: "lỗi", missing: "không có", low: "sắp hết", out: "HẾT", unknown: "không rõ" };
+const DEVICE_STATES = { ok: "tốt", failed: "LỖI", missing: "KHÔNG CÓ", low: "sắp hết", out: "HẾT", unknown: "không rõ" };
 const OUTCOMES = { completed: "hoàn thành", cancelled: "huỷ", timeout: "bỏ dở" };
 
 function setNumber(id, value) {
@@ -50,9 +50,35 @@ function renderKiosks(kiosks) {
   document.querySelector("#kiosks tbody").replaceChildren(...rows);
 }
 
-function renderAlerts(alerts) {
+const ANCHOR_REASONS = {
+  removed: "các mục cuối của nhật ký đã bị xoá",
+  rewritten: "nhật ký đã bị viết lại",
+  other_key: "mốc nhật ký được ký bằng khoá khác",
+  invalid_signature: "chữ ký của mốc nhật ký không hợp lệ",
+};
+
+function alertText(alert, kiosk) {
+  switch (alert.kind) {
+    case "offline":
+      return alert.since ? `không liên lạc từ ${Fleet.time(alert.since)} (${Fleet.ago(alert.since)})` : "chưa từng liên lạc";
+    case "paper_out":
+      return "cần thay giấy";
+    case "backlog":
+      return kiosk ? `${kiosk.outbox.unsent} hồ sơ chưa gửi được (ngưỡng ${kiosk.soft_limit})` : "";
+    case "anchor_mismatch":
+      return ANCHOR_REASONS[alert.reason] || "cần kiểm tra nhật ký";
+    default:
+      return alert.detail;
+  }
+}
+
+function renderAlerts(alerts, kiosks) {
+  const byId = new Map(kiosks.map((k) => [k.kiosk_id, k]));
   const items = alerts.map((alert) => {
-    const item = Fleet.element("li", `${ALERTS[alert.kind] || alert.kind} — máy ${alert.kiosk_id}: ${alert.detail}`);
+    const kiosk = byId.get(alert.kiosk_id);
+    const where = kiosk && kiosk.office ? ` (${kiosk.office})` : "";
+    const item = Fleet.element("li", `${ALERTS[alert.kind] || alert.kind} — máy ${alert.kiosk_id}${where}: ${alertText(alert, kiosk)}`);
+    item.title = alert.detail;
     item.dataset.kind = alert.kind;
     item.dataset.kioskId = alert.kiosk_id;
     return item;
@@ -61,14 +87,19 @@ function renderAlerts(alerts) {
   document.getElementById("no-alerts").classList.toggle("hidden", alerts.length > 0);
 }
 
-// Horizontal bars with the number written beside each: readable without colour.
-function barChart(rows, series) {
-  const rowHeight = 22 * series.length + 12;
-  const width = 600, labelWidth = 190, numberWidth = 60;
+// Horizontal bars with the number written beside each: readable without colour. Drawn at the
+// figure's own width (one SVG unit = one CSS pixel), so the labels keep their size on a phone.
+function barChart(rows, series, width) {
+  const barHeight = 20, gap = 4;
+  const rowHeight = (barHeight + gap) * series.length + 30;
+  const numberWidth = 56;
+  const barWidth = Math.max(60, width - numberWidth);
   const height = Math.max(rowHeight * rows.length, 30);
   const max = Math.max(1, ...rows.flatMap((row) => series.map((s) => row[s.key] || 0)));
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
   svg.setAttribute("role", "img");
   const defs = document.createElementNS(SVG, "defs");
   const pattern = document.createElementNS(SVG, "pattern");
@@ -79,25 +110,27 @@ function barChart(rows, series) {
   defs.append(pattern);
   svg.append(defs);
   rows.forEach((row, index) => {
-    const top = index * rowHeight + 4;
+    const top = index * rowHeight;
     const label = document.createElementNS(SVG, "text");
     label.setAttribute("x", "0");
-    label.setAttribute("y", String(top + 15));
-    label.textContent = row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label;
+    label.setAttribute("y", String(top + 18));
+    label.setAttribute("class", "label");
+    label.textContent = row.label;
     svg.append(label);
     series.forEach((s, n) => {
       const value = row[s.key] || 0;
+      const length = Math.max(1, barWidth * value / max);
+      const y = top + 26 + n * (barHeight + gap);
       const bar = document.createElementNS(SVG, "rect");
-      const y = top + n * 22;
       bar.setAttribute("class", `bar ${s.key}`);
-      bar.setAttribute("x", String(labelWidth));
+      bar.setAttribute("x", "0");
       bar.setAttribute("y", String(y));
-      bar.setAttribute("height", "18");
-      bar.setAttribute("width", String(Math.max(1, (width - labelWidth - numberWidth) * value / max)));
+      bar.setAttribute("height", String(barHeight));
+      bar.setAttribute("width", String(length));
       bar.dataset.value = String(value);
       const number = document.createElementNS(SVG, "text");
-      number.setAttribute("x", String(labelWidth + (width - labelWidth - numberWidth) * value / max + 6));
-      number.setAttribute("y", String(y + 14));
+      number.setAttribute("x", String(length + 6));
+      number.setAttribute("y", String(y + 15));
       number.textContent = value.toLocaleString("vi-VN");
       svg.append(bar, number);
     });
@@ -114,13 +147,13 @@ function renderFigures(figures, names) {
   const offices = figures.month.offices.map((o) => ({ label: o.office || "(chưa đặt tên xã)", today: today.get(o.office) || 0, month: o.visits }));
   const officeChart = document.getElementById("chart-offices");
   officeChart.querySelector("svg")?.remove();
-  officeChart.append(barChart(offices, [{ key: "today" }, { key: "month" }]));
+  officeChart.append(barChart(offices, [{ key: "today" }, { key: "month" }], officeChart.clientWidth || 560));
 
   const codes = Object.keys(figures.month.procedures);
   const procedures = codes.map((code) => ({ label: names[code] || code, month: total(figures.month.procedures[code]) }));
   const procedureChart = document.getElementById("chart-procedures");
   procedureChart.querySelector("svg")?.remove();
-  procedureChart.append(barChart(procedures, [{ key: "month" }]));
+  procedureChart.append(barChart(procedures, [{ key: "month" }], procedureChart.clientWidth || 560));
 
   const rows = codes.map((code) => {
     const row = document.createElement("tr");
@@ -147,7 +180,7 @@ async function refresh() {
     setNumber("tile-alerts", status.alerts.length);
     setNumber("tile-today", status.figures.today.visits);
     setNumber("tile-month", status.figures.month.visits);
-    renderAlerts(status.alerts);
+    renderAlerts(status.alerts, status.kiosks);
     renderKiosks(status.kiosks);
     renderFigures(status.figures, status.procedure_names || {});
     updated.dataset.state = "online";

@@ -116,3 +116,12 @@ def test_every_anchor_is_kept(fleet, tmp_path):
     fleet.sync(token, [_anchor(tmp_path, 1, "a" * 64), _anchor(tmp_path, 2, "b" * 64)])
     with fleet.db.session() as session:
         assert session.scalar(select(func.count()).select_from(AnchorRecord)) == 2
+
+
+def test_each_anchor_mismatch_says_why_with_a_reason_code(fleet, tmp_path):
+    token = fleet.enroll()
+    fleet.sync(token, [_anchor(tmp_path, 10, "a" * 64)])
+    fleet.sync(token, [_anchor(tmp_path, 10, "d" * 64)])
+    fleet.sync(token, [_anchor(tmp_path, 3, "d" * 64)])
+    reasons = [a["reason"] for a in fleet_status(fleet.db, fleet.clock())["alerts"]]
+    assert reasons == ["rewritten", "removed"]

@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("kiosk_id", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("reason", sa.String(length=30), nullable=False),
         sa.Column("detail", sa.String(length=300), nullable=False),
         sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("cleared_at", sa.DateTime(timezone=True), nullable=True),
