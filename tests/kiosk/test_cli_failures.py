@@ -81,7 +81,8 @@ def database_url_not_a_url(folder: Path) -> str:
 
 
 def database_url_postgresql_without_driver(folder: Path) -> str:
-    url = '"postgresql://kiosk@127.0.0.1:9/kiosk"'
+    # psycopg 3 is installed (postgresql:// uses it); psycopg2 is not
+    url = '"postgresql+psycopg2://kiosk@127.0.0.1:9/kiosk"'
     return _toml(storage={"data_dir": _data_dir(folder), "database_url": url})
 
 
