@@ -136,6 +136,14 @@ class OfficeConfig:
         ),
     )
     address: str = "Xã Demo, Tỉnh Demo"
+    # The commune's villages / hamlets, offered as buttons for an address (docs/ui.md §13).
+    villages: str = field(
+        default="Thôn 1; Thôn 2; Thôn 3; Thôn Đông; Thôn Tây; Xóm Chợ",
+        metadata=allowed(
+            lambda v: isinstance(v, str) and not _CONTROL.search(v) and len(v) <= 2000,
+            "village or hamlet names separated by ';' (empty: addresses on the keyboard)",
+        ),
+    )
     fee_bank_bin: str = field(
         default="970415",
         metadata=allowed(_matches(r"\d{6}"), "the 6-digit NAPAS BIN of the bank receiving fees"),
@@ -145,6 +153,10 @@ class OfficeConfig:
         metadata=allowed(
             _matches(r"[0-9A-Za-z]{1,19}"), "the fee account number: 1 to 19 letters or digits"
         ),
+    )
+    fee_counter: str = field(
+        default="Quầy Một cửa",
+        metadata=allowed(lambda v: isinstance(v, str) and v.strip() != "", "the counter's name"),
     )
 
 
@@ -277,9 +289,9 @@ class SecurityConfig:
     machine_key: str = field(
         default="file",
         metadata=allowed(
-            lambda v: v in ("file", "tpm2", "dpapi"),
-            "file (a root-only key file: demo only), tpm2 (sealed to this PC's TPM 2.0, Linux) "
-            "or dpapi (Windows data protection)",
+            lambda v: v in ("file", "tpm2", "dpapi", "fleet"),
+            "file (a root-only key file: demo only), tpm2 (sealed to this PC's TPM 2.0, Linux), "
+            "dpapi (Windows data protection) or fleet (released at start by the [fleet] service)",
         ),
     )
     machine_key_file: str = ""  # empty: <data_dir>/keys/machine.key (tpm2: machine.tpm2)
@@ -301,6 +313,56 @@ class SecurityConfig:
     log_dir: str = ""  # empty: <data_dir>/logs
 
 
+def _update_key_ok(value: Any) -> bool:
+    """Empty, or base64 of a raw 32-byte Ed25519 public key."""
+    import base64
+    import binascii
+
+    if value == "":
+        return True
+    try:
+        return isinstance(value, str) and len(base64.b64decode(value, validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    """The province's fleet service (docs/fleet_link.md): heartbeats, help requests and audit
+    anchors go there; signed catalogue and trust updates come back."""
+
+    url: str = field(  # empty: no fleet service (the kiosk stands alone)
+        default="",
+        metadata=allowed(
+            _portal_url_ok,
+            "empty (no fleet service) or an http(s) URL with a host, a port from 1 to 65535 if "
+            "any, and no spaces or control characters",
+        ),
+    )
+    kiosk_id: str = field(  # both printed by `kiosk fleet admin enroll` for this kiosk
+        default="",
+        metadata=allowed(
+            _matches(r"[A-Za-z0-9._:-]{0,64}"), "up to 64 letters, digits, '.', '_', ':' or '-'"
+        ),
+    )
+    token: str = field(
+        default="",
+        metadata=allowed(
+            _matches(r"[\x21-\x7e]{0,512}"), "the kiosk's token: printable ASCII, no spaces"
+        ),
+    )
+    interval_s: int = field(
+        default=60, metadata=allowed(_between(5, 3600), "whole seconds from 5 to 3600")
+    )
+    # empty: pinned on the first authenticated contact (trust on first use)
+    update_key: str = field(
+        default="",
+        metadata=allowed(
+            _update_key_ok, "empty or the fleet's update key: base64 of 32 bytes (Ed25519)"
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     office: OfficeConfig = field(default_factory=OfficeConfig)
@@ -310,6 +372,7 @@ class KioskConfig:
     portal: PortalConfig = field(default_factory=PortalConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    fleet: FleetConfig = field(default_factory=FleetConfig)
     source: str = "built-in defaults"
 
     @property
@@ -416,7 +479,19 @@ def parse_config(text: str, source: str = "<string>") -> KioskConfig:
         if name not in _TABLES:
             raise ConfigError(f"unknown table [{name}] in {source}; allowed: {', '.join(_TABLES)}")
         tables[name] = _build_table(name, _TABLES[name], values)
-    return KioskConfig(**tables, source=source)
+    config = KioskConfig(**tables, source=source)
+    fleet = config.fleet
+    if fleet.url and not (fleet.kiosk_id and fleet.token):
+        raise ConfigError(
+            f"[fleet] url in {source} needs [fleet] kiosk_id and token (as printed by "
+            "kiosk fleet admin enroll)"
+        )
+    if config.security.machine_key == "fleet" and not fleet.url:
+        raise ConfigError(
+            f'[security] machine_key = "fleet" in {source} needs [fleet] url, kiosk_id and '
+            "token (the key is released by the fleet service)"
+        )
+    return config
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> KioskConfig:

@@ -25,9 +25,11 @@ from kiosk.store import Store
 if TYPE_CHECKING:
     from devices.printer.queue import PrintQueue
     from kiosk.crypto import Sealer
+    from kiosk.fleet_link.link import FleetLink
     from kiosk.local_portal.server import LocalPortal
     from kiosk.portal.client import PortalClient
     from kiosk.records.audit import AuditLog
+    from kiosk.records.help_requests import HelpDesk
     from kiosk.records.retention import Retention
     from kiosk.records.staff import StaffDirectory
     from kiosk.records.sync import SyncWorker
@@ -48,7 +50,8 @@ class Runtime:
     """Everything a running kiosk (or `kiosk simulate`) holds: the journey's services, and beside
     them what the screens and staff tools use — the camera preview feed, the staff directory the
     PIN pad checks, the sealer, the audit log, the sync worker, in demo mode the local portal's
-    OTP "SMS" — and what to stop at exit (local portal, sync worker, face model process)."""
+    OTP "SMS", the help desk behind "Gọi cán bộ" — and what to stop at exit (local portal, sync
+    worker, face model process)."""
 
     config: KioskConfig
     store: Store
@@ -59,7 +62,9 @@ class Runtime:
     staff: StaffDirectory
     sync: SyncWorker
     preview: PreviewHub
+    help_desk: HelpDesk
     otp_source: OtpSource | None = None
+    fleet: FleetLink | None = None  # only with a `[fleet] url` (docs/fleet_link.md)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -83,7 +88,7 @@ def open_kiosk_sealer(config: KioskConfig) -> Sealer:
     """The machine's keyring (created on a fresh kiosk)."""
     from kiosk.crypto import open_sealer
 
-    return open_sealer(config.security, config.data_dir)
+    return open_sealer(config.security, config.data_dir, config.fleet)
 
 
 def open_kiosk_audit_log(
@@ -181,6 +186,7 @@ def build_runtime(
     demo: bool,
     system_printer: SystemPrinterFactory | None = None,
 ) -> Runtime:
+    from kiosk.records.help_requests import HelpDesk
     from kiosk.services.camera import (
         CameraDocumentCapture,
         CameraFaceVerifier,
@@ -249,6 +255,10 @@ def build_runtime(
     printer = KioskReceiptPrinter(
         config.office, device, print_queue, payments=payments, citizen_tag=sealer.lookup_hash
     )
+    fleet = start_fleet_link(config, store, audit, sealer, closers)
+    help_desk = HelpDesk(store, audit)
+    if fleet is not None:
+        fleet.attach_help_desk(help_desk)  # help requests reach the counter console
     services = Services(
         qr=qr,
         card=card,
@@ -269,9 +279,29 @@ def build_runtime(
         staff=staff,
         sync=feature.sync,
         preview=hub,
+        help_desk=help_desk,
         otp_source=local.last_otp if local is not None else None,
+        fleet=fleet,
         closers=closers,
     )
+
+
+def start_fleet_link(
+    config: KioskConfig,
+    store: Store,
+    audit: AuditLog,
+    sealer: Sealer,
+    closers: list[Callable[[], None]],
+) -> FleetLink | None:
+    """With a `[fleet] url`: the fleet link's thread, started (stopped at exit)."""
+    if not config.fleet.url:
+        return None
+    from kiosk.fleet_link.link import open_fleet_link
+
+    link = open_fleet_link(config, store, audit, sealer)
+    link.start()
+    closers.append(link.stop)
+    return link
 
 
 def start_daily_purge(retention: Retention) -> Callable[[], None]:

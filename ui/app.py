@@ -26,6 +26,7 @@ def hand_over(runtime: Runtime, engine: JourneyEngine, window: MainWindow, voice
 
     engine.services = runtime.services
     attach_recorder(runtime)(engine)
+    engine.attach_help_desk(runtime.help_desk, post=window.post_event)
     window.runtime_ready(staff=runtime.staff, voice=voice, preview=runtime.preview)
 
 

@@ -6,22 +6,28 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont, QMouseEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk import texts
 from kiosk.config import KioskConfig
 from kiosk.domain.model import NotBuilt
-from kiosk.journey.engine import JourneyEngine, Transition
+from kiosk.journey.engine import HelpShown, JourneyEngine, Transition
 from kiosk.journey.events import (
     Cancelled,
     Event,
     Finished,
+    FinishRequested,
+    HelpAnswered,
+    HelpRequested,
     IdleTimeout,
+    StaffArrived,
     StaffHandback,
+    StaffLeft,
     StaffOverride,
     StaffTakeover,
 )
@@ -32,7 +38,7 @@ from kiosk.journey.view import StepView, view_for
 from ui import theme
 from ui.runner import QtRunner, freeze_start_up_objects
 from ui.screens.base import Screen, ScreenOptions
-from ui.screens.citizen import SCREENS
+from ui.screens.registry import SCREENS
 from ui.staff_panel import CornerTaps, PanelState, PinPad, StaffAuthenticator, StaffPanel
 from ui.voice import Voice
 from ui.widgets import BigButton, label
@@ -40,6 +46,8 @@ from ui.widgets import BigButton, label
 log = logging.getLogger(__name__)
 
 GOODBYE_AFTER_MS = 10_000
+CHIME = theme.ASSETS / "sounds" / "help_chime.wav"  # our own tone (assets/sounds/README.md)
+HELP_EVENTS = (HelpRequested, HelpAnswered, StaffArrived, StaffLeft)
 CARD_POLL_MS = 1000
 PREBUILD_EVERY_MS = 200  # while the welcome screen waits, build one more screen this often
 # The permission (kiosk.records.staff.Permission) each staff panel event needs.
@@ -51,15 +59,18 @@ STAFF_EVENT_PERMISSIONS: dict[type[Event], str] = {
 }
 
 
-class IdleOverlay(QWidget):
-    """ "Bác cần thêm thời gian không?" with a countdown, over the current screen."""
+class Question(QWidget):
+    """One question over the current screen, its two answers side by side: the one that goes on
+    at the right (primary), "Kết thúc" at the left."""
 
-    def __init__(self, parent: QWidget, question: str, language: str) -> None:
+    def __init__(
+        self, parent: QWidget, question: str, go_on: tuple[str, str], language: str
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.language = language
-        column = QVBoxLayout(self)
+        self.column = column = QVBoxLayout(self)
         column.setContentsMargins(
             theme.MARGIN * 2, theme.MARGIN * 2, theme.MARGIN * 2, theme.MARGIN
         )
@@ -67,18 +78,62 @@ class IdleOverlay(QWidget):
         column.addStretch(1)
         self.question = label(question, theme.TITLE_PX, QFont.Weight.Bold)
         column.addWidget(self.question)
-        self.countdown = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold)
-        self.countdown.setAccessibleName("countdown")
-        column.addWidget(self.countdown)
-        self.more_time = BigButton(button("more_time", language), "clock", primary=True)
-        self.more_time.setMinimumHeight(theme.BUTTON_HEIGHT + 40)
-        column.addWidget(self.more_time)
+        self.middle = QVBoxLayout()
+        column.addLayout(self.middle)
+        answers = QHBoxLayout()
+        answers.setSpacing(theme.BUTTON_GAP)
+        self.finish = BigButton(button("exit.finish", language), "cross")
+        self.go_on = BigButton(button(go_on[0], language), go_on[1], primary=True)
+        for answer in (self.finish, self.go_on):
+            answer.setMinimumHeight(theme.BUTTON_HEIGHT + 40)
+            answers.addWidget(answer, 1)
+        column.addLayout(answers)
         column.addStretch(1)
         self.hide()
+
+
+class IdleOverlay(Question):
+    """ "Bác cần thêm thời gian không?" with a countdown: "Thêm thời gian" or "Kết thúc"."""
+
+    def __init__(self, parent: QWidget, question: str, language: str) -> None:
+        super().__init__(parent, question, ("more_time", "clock"), language)
+        self.more_time = self.go_on
+        self.countdown = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold)
+        self.countdown.setAccessibleName("countdown")
+        self.middle.addWidget(self.countdown)
 
     def set_seconds(self, seconds: int) -> None:
         unit = texts.get("ui.seconds", self.language)
         self.countdown.setText(f"{max(seconds, 0)} {unit}")
+
+
+class FinishQuestion(Question):
+    """ "Bác muốn kết thúc? Thông tin sẽ được xoá.": the one confirmation before the wipe."""
+
+    def __init__(self, parent: QWidget, question: str, language: str) -> None:
+        super().__init__(parent, question, ("exit.go_on", "back"), language)
+
+
+class Chime:
+    """A short tone when a call for staff is stored: heard by the counter, and by the citizen
+    as a sign that something happened. Silent without an audio device."""
+
+    def __init__(self, audio: bool, path: Path = CHIME) -> None:
+        self.played = 0
+        self.effect: Any = None
+        if audio and path.is_file():
+            try:
+                from PySide6.QtCore import QUrl
+                from PySide6.QtMultimedia import QSoundEffect
+            except ImportError:
+                return
+            self.effect = QSoundEffect()
+            self.effect.setSource(QUrl.fromLocalFile(str(path)))
+
+    def play(self) -> None:
+        self.played += 1
+        if self.effect is not None:
+            self.effect.play()
 
 
 class _CardSignals(QObject):
@@ -105,6 +160,7 @@ class _CardPoll(QRunnable):
 
 class MainWindow(QWidget):
     exit_requested = Signal()  # a supervisor asked to close the kiosk (ui.app lets it through)
+    posted = Signal(object)  # an event from another thread (the help desk), run on this one
 
     def __init__(
         self,
@@ -144,9 +200,19 @@ class MainWindow(QWidget):
         self.runner = QtRunner(engine)
         self.runner.progressed.connect(lambda *_: self.refresh())
         engine.add_listener(self._on_transition)
+        self.posted.connect(self.engine.dispatch)
+        self.chime = Chime(audio=self.voice.player is not None)
+        self.chimed_for = 0
+        # "Kết thúc": asked once
+        self.finish_question = FinishQuestion(
+            self, phrase("finish.question", language, self.form), language
+        )
+        self.finish_question.go_on.clicked.connect(self._keep_going)
+        self.finish_question.finish.clicked.connect(self._finish)
         # idle
         self.idle = IdleOverlay(self, phrase("more_time", language, self.form), language)
         self.idle.more_time.clicked.connect(self.reset_idle)
+        self.idle.finish.clicked.connect(self._finish)
         self.idle_timer = QTimer(self, singleShot=True)
         self.idle_timer.timeout.connect(self._idle_warning)
         self.countdown_timer = QTimer(self, interval=1000)
@@ -176,7 +242,7 @@ class MainWindow(QWidget):
         self.staff_panel.exit_kiosk.connect(self._exit_kiosk)
         self.staff_panel.mute.connect(self._set_muted)
         self.staff_panel.volume.connect(self._set_volume)
-        self.staff_panel.closed.connect(self.staff_panel.hide)
+        self.staff_panel.closed.connect(self._staff_out)
         # The other screens are built while the welcome screen waits, one at a time: a first
         # show then costs what a later one does.
         self.prebuild_timer = QTimer(self, interval=PREBUILD_EVERY_MS)
@@ -193,6 +259,7 @@ class MainWindow(QWidget):
             screen = SCREENS[step](self.language, self.options)
             screen.intent.connect(self.dispatch)
             screen.call_staff.connect(self.call_staff)
+            screen.finish_asked.connect(self.ask_finish)
             screen.replay.connect(lambda: self.voice.replay())
             screen.pressed.connect(lambda: self.voice.stop())
             self.screens[step] = screen
@@ -220,10 +287,12 @@ class MainWindow(QWidget):
         screen = self.screen_for(step)
         self.view = self._view(step)
         screen.show_view(self.view)
+        self._frame_state(screen)
         self.stack.setCurrentWidget(screen)
         self.shown = step
         self.shown_at = started
         self.served_anyone = self.served_anyone or step is not StepId.WELCOME
+        self.finish_question.hide()
         self._say(self.view.say)
         self.reset_idle()
         self.goodbye_timer.stop()
@@ -237,6 +306,7 @@ class MainWindow(QWidget):
         old = self.view
         self.view = self._view(step)
         self.screens[step].show_view(self.view)
+        self._frame_state(self.screens[step])
         if self.view.say != (old.say if old else ""):
             self._say(self.view.say)  # the form moved to its next field
         elif self.view.guidance and (old is None or self.view.guidance != old.guidance):
@@ -251,13 +321,17 @@ class MainWindow(QWidget):
     def current_screen(self) -> Screen:
         return self.screens[self.engine.state]
 
-    def dispatch(self, event: Event) -> None:
+    def dispatch(self, event: Event) -> bool:
         self.voice.stop()  # never talk over the citizen's own action
         if not self.ready:  # a tap in the first second after power-on waits for the runtime
             self.waiting.append(event)
             self.setCursor(Qt.CursorShape.BusyCursor)
-            return
-        self.engine.dispatch(event)
+            return True
+        return self.engine.dispatch(event)
+
+    def post_event(self, event: Event) -> None:
+        """Any thread: the event is dispatched on the window's thread (help desk changes)."""
+        self.posted.emit(event)
 
     def runtime_ready(
         self,
@@ -300,15 +374,59 @@ class MainWindow(QWidget):
             self.runner.kick()
         else:
             self.show_step(transition.new)
+        if isinstance(transition.event, HELP_EVENTS):
+            self._announce_help(transition.event)
+
+    # --- help and the way out (docs/ui.md §12) -------------------------------------------------
 
     def call_staff(self) -> None:
-        """Large print on the current screen, and said aloud: the officer has been asked."""
-        screen = self.current_screen()
-        text = phrase("staff_called", self.language, self.form)
-        screen.banner.setText(text)
-        screen.banner.show()
+        """ "Gọi cán bộ": the journey stores the request; the frame then says where it stands."""
+        self.dispatch(HelpRequested())
+
+    def help_text(self) -> str:
+        """What the frame says about the call for staff ("" when there is none)."""
+        key = {
+            HelpShown.WAITING: "staff_called",
+            HelpShown.COMING: "help.coming",
+            HelpShown.NOT_REACHED: "help.not_reached",
+        }.get(self.engine.help_shown)
+        return phrase(key, self.language, self.form) if key else ""
+
+    def _announce_help(self, event: Event) -> None:
+        """Say a new state of the call (and chime when it was stored); a call repeated is
+        answered with the state again."""
+        text = self.help_text()
+        if not text:
+            return
+        if self.engine.help_raised != self.chimed_for:  # a request newly stored
+            self.chimed_for = self.engine.help_raised
+            self.chime.play()
         self._say(text)
-        log.info("citizen called staff at step %s", self.engine.state.value)
+        log.info("help at %s: %s", self.engine.state.value, self.engine.help_shown.value)
+
+    def _frame_state(self, screen: Screen) -> None:
+        """What the frame shows beside the step: the call for staff, and whether "Kết thúc"
+        can be taken here."""
+        screen.set_help_notice(self.help_text())
+        screen.set_can_finish(self.engine.accepts(FinishRequested))
+
+    def ask_finish(self) -> None:
+        self.finish_question.setGeometry(self.rect())
+        self.finish_question.show()
+        self.finish_question.raise_()
+        self._say(self.finish_question.question.text())
+
+    def _keep_going(self) -> None:
+        self.finish_question.hide()
+        self._say(self.view.say if self.view else "")
+
+    def _finish(self) -> None:
+        """Confirmed (or chosen at the idle question): wipe now, then goodbye."""
+        self.finish_question.hide()
+        self.countdown_timer.stop()
+        self.idle.hide()
+        if not self.dispatch(FinishRequested()):
+            self._say(self.view.say if self.view else "")  # the kiosk is finishing a step
 
     # --- idle --------------------------------------------------------------------------------
 
@@ -330,6 +448,7 @@ class MainWindow(QWidget):
             self.idle_timer.start(int(self.config.ui.idle_timeout_s * 1000))
             return
         self.countdown_left = self.config.ui.idle_countdown_s
+        self.idle.finish.setVisible(self.engine.accepts(FinishRequested))
         self.idle.setGeometry(self.rect())
         self.idle.set_seconds(self.countdown_left)
         self.idle.show()
@@ -374,6 +493,8 @@ class MainWindow(QWidget):
 
     def _staff_in(self, account: Any) -> None:
         self.pin_pad.hide()
+        # An officer at the kiosk answers the open call for staff (if any).
+        self.engine.dispatch(StaffArrived(str(getattr(account, "username", ""))))
         self.staff_panel.open_for(account, self.panel_state())
         self.staff_panel.setGeometry(self.rect())
         self.staff_panel.show()
@@ -411,6 +532,10 @@ class MainWindow(QWidget):
             )
             for key in ("card", "qr", "face", "printer", "payments")
         ]
+
+    def _staff_out(self) -> None:
+        self.staff_panel.hide()
+        self.engine.dispatch(StaffLeft())  # the help they brought is done
 
     def _update_staff_panel(self) -> None:
         if self.staff_panel.isVisible():
@@ -457,7 +582,7 @@ class MainWindow(QWidget):
         self._update_staff_panel()
 
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
-        for overlay in (self.idle, self.pin_pad, self.staff_panel):
+        for overlay in (self.idle, self.finish_question, self.pin_pad, self.staff_panel):
             overlay.setGeometry(self.rect())
         super().resizeEvent(event)  # type: ignore[arg-type]
 

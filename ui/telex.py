@@ -39,6 +39,7 @@ SHAPES = {
 UNSHAPE = {shaped: base for (base, _key), shaped in SHAPES.items()}
 SHAPE_KEY = {shaped: key for (_base, key), shaped in SHAPES.items()}
 SHAPED_VOWELS = set("ăâêôơư")
+SHAPED_LETTERS = SHAPED_VOWELS | {"đ"}
 
 
 def _join(letter: str, tone: str) -> str:
@@ -83,6 +84,10 @@ class TelexBuffer:
         if len(key) != 1:
             raise ValueError(f"one character at a time, not {key!r}")
         lower = key.lower()
+        if lower in SHAPED_LETTERS:  # a Vietnamese letter's own key: a letter of the word
+            self._last_modifier = ""
+            self._word.append(_Letter(lower, key.isupper()))
+            return
         if not lower.isalpha() or lower not in "abcdefghijklmnopqrstuvwxyz":
             self._finish_word()
             self.done += key
@@ -95,6 +100,15 @@ class TelexBuffer:
             self._last_modifier = "w-alone"
             return
         self._word.append(_Letter(lower, key.isupper()))
+
+    def tone(self, key: str) -> None:
+        """A tone key (s f r x j, or z to remove): the tone goes on the word being typed, with
+        no Telex to learn; on a word without a vowel it does nothing."""
+        if key == "z":
+            self._tone = ""
+        elif key in TONES and self._vowel_indices():
+            self._tone = TONES[key]
+        self._last_modifier = ""
 
     def backspace(self) -> None:
         if self._word:

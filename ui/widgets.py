@@ -147,7 +147,9 @@ class ProgressDots(QWidget):
 
 class Header(QWidget):
     """Progress ("Bước 3/7" and dots) at the top left; "Nghe lại" and "Gọi cán bộ" at the top
-    right, always in the same place."""
+    right, always in the same place. A notice ("Đã báo cán bộ, …", "làm thử") takes the
+    progress's place, inside the header's height: showing it never moves or grows anything
+    (docs/ui.md §12)."""
 
     call_staff = Signal()
     replay = Signal()
@@ -157,14 +159,24 @@ class Header(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(theme.BUTTON_GAP)
-        column = QVBoxLayout()
+        self.progress_box = QWidget()
+        column = QVBoxLayout(self.progress_box)
+        column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         self.progress = label("", theme.SMALL_PX, QFont.Weight.Medium, role="muted", wrap=False)
         column.addWidget(self.progress)
         self.dots = ProgressDots()
         column.addWidget(self.dots)
-        row.addLayout(column)
-        row.addStretch(1)
+        row.addWidget(self.progress_box)
+        self.notice = label("", theme.SMALL_PX, QFont.Weight.Medium, role="banner")
+        self.notice.setAccessibleName("notice")
+        self.notice.setMaximumHeight(theme.BUTTON_HEIGHT)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.notice.hide()
+        row.addWidget(self.notice, 1)
+        self.spacer = QWidget()  # keeps the buttons at the right while no notice shows
+        self.spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.spacer, 1)
         self.replay_button = BigButton(replay_label, "speaker")
         self.replay_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.replay_button.clicked.connect(self.replay)
@@ -178,6 +190,13 @@ class Header(QWidget):
         self.progress.setText(f"{word} {number}/{total}" if number else "")
         self.dots.set_progress(number, total)
         self.dots.setVisible(bool(number))
+
+    def set_notice(self, text: str) -> None:
+        """Show `text` in the progress's place ("" shows the progress again)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        self.progress_box.setVisible(not text)
+        self.spacer.setVisible(not text)
 
 
 class Frame(QVBoxLayout):

@@ -1,5 +1,7 @@
-"""`kiosk keys status|rotate`: the keys that seal personal data at rest; `status` says where the
-machine key lives (`file`, `tpm2`, `dpapi`) and whether it lies beside the data."""
+"""`kiosk keys init|status|rotate|move-to`: the keys that seal personal data at rest; `status` says
+where the machine key lives (`file`, `tpm2`, `dpapi`, `fleet`) and whether it lies beside the
+data. With `machine_key = "fleet"` the key is made by `init` and left at the fleet service only
+(docs/fleet_link.md §4)."""
 
 from __future__ import annotations
 
@@ -28,13 +30,14 @@ def _status(args: argparse.Namespace) -> int:
     config, sealer = _open(args)
     ring = sealer.keyring
     key_file = machine_key_path(config.security, config.data_dir)
-    custody = describe(ring.machine_key.kind, key_file, config.data_dir)
+    custody = describe(ring.machine_key.kind, key_file, config.data_dir, config.fleet.url)
     info = {
         "machine_key": ring.machine_key.kind,
         "machine_key_file": str(key_file) if ring.machine_key.kind == "file" else "",
         "key_location": custody.location,
         "sealed_key_file": str(key_file) if ring.machine_key.kind == "tpm2" else "",
         "beside_data": custody.beside_data,
+        "fleet_url": config.fleet.url if ring.machine_key.kind == "fleet" else "",
         "keyring": str(keyring_path(config.data_dir)),
         "current_data_key": ring.current.hex(),
         "data_keys": sorted(k.hex() for k in ring.data_keys),
@@ -45,6 +48,32 @@ def _status(args: argparse.Namespace) -> int:
         for key, value in info.items():
             shown = ", ".join(value) if isinstance(value, list) else value
             print(f"{key:17} {str(shown).lower() if isinstance(shown, bool) else shown}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Create the keys of a new kiosk; with custody `fleet`, deposit the key at the fleet."""
+    from kiosk.crypto.errors import CryptoError
+    from kiosk.crypto.sealer import keyring_path
+
+    config = load_config_from_args(args)
+    ring_file = keyring_path(config.data_dir)
+    if config.security.machine_key != "fleet":
+        if ring_file.exists():
+            raise CliError(f"keyring {ring_file} exists already: nothing to do")
+        _open(args)  # file, tpm2, dpapi: the first open creates them
+        print(f"created keyring {ring_file} ({config.security.machine_key} machine key)")
+        return 0
+    from kiosk.crypto.fleet_custody import init_fleet_keyring
+
+    try:
+        init_fleet_keyring(config.fleet, ring_file)
+    except CryptoError as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"created keyring {ring_file}; its machine key is held by the fleet service "
+        f"{config.fleet.url} only (nothing on this disk opens it)"
+    )
     return 0
 
 
@@ -90,7 +119,14 @@ def _move_to(args: argparse.Namespace) -> int:
     target = replace(config.security, machine_key=args.kind, machine_key_file="")
     new_file = machine_key_path(target, config.data_dir)
     try:
-        ring.rewrap_with(machine_key_for(args.kind, new_file, create=True))
+        if args.kind == "fleet":
+            from kiosk.crypto.fleet_custody import deposit_key
+
+            if not config.fleet.url:
+                raise CliError("moving the key to the fleet needs [fleet] url, kiosk_id, token")
+            ring.rewrap_with(deposit_key(config.fleet))
+        else:
+            ring.rewrap_with(machine_key_for(args.kind, new_file, create=True))
     except CryptoError as exc:
         raise CliError(str(exc)) from None
     if old_kind == "file":
@@ -132,5 +168,11 @@ def register(subparsers: Any) -> None:
         _move_to,
         "wrap the keyring with another machine key custody (e.g. tpm2); destroys a key file",
     )
-    move.add_argument("kind", choices=["tpm2", "dpapi", "file"])
+    move.add_argument("kind", choices=["tpm2", "dpapi", "file", "fleet"])
+    add_command(
+        actions,
+        "init",
+        _init,
+        "create a new kiosk's keys (machine_key = fleet: the key goes to the fleet service only)",
+    )
     parser.set_defaults(json=False)

@@ -31,6 +31,9 @@ def _simulate(args: argparse.Namespace) -> int:
                 engine_hook=attach_recorder(runtime),
                 otp_source=runtime.otp_source,
             )
+            from kiosk.cli.fleet import send_queued
+
+            send_queued(runtime)  # with a [fleet] url: what the run queued, and a heartbeat
         finally:
             runtime.close()
     if args.json:

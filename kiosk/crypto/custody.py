@@ -1,6 +1,7 @@
 """Where the machine key lives, and whether a copy of the data folder's disk carries it.
 
-`kiosk keys status` shows this and `kiosk doctor` warns when a production kiosk keeps its key in
+`kiosk keys status` shows this (custody `fleet`: the key is only at the fleet service, see
+docs/fleet_link.md §4) and `kiosk doctor` warns when a production kiosk keeps its key in
 a plain file: whoever copies the disk then opens every dossier.
 """
 
@@ -10,12 +11,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-CUSTODIES = ("file", "tpm2", "dpapi")
+CUSTODIES = ("file", "tpm2", "dpapi", "fleet")
 
 
 @dataclass(frozen=True)
 class Custody:
-    kind: str  # file | tpm2 | dpapi
+    kind: str  # file | tpm2 | dpapi | fleet
     location: str  # where the key itself is, in words
     key_file: str  # the key (file) or its TPM-sealed object (tpm2); "" for dpapi
     beside_data: bool  # a copy of the data folder's disk yields the key
@@ -29,7 +30,14 @@ class Custody:
         }
 
 
-def describe(kind: str, key_file: Path, data_dir: Path) -> Custody:
+def describe(kind: str, key_file: Path, data_dir: Path, fleet_url: str = "") -> Custody:
+    if kind == "fleet":
+        return Custody(
+            kind,
+            f"released at each start by the fleet service {fleet_url} (nothing on this disk)",
+            "",
+            beside_data=False,
+        )
     if kind == "tpm2":
         return Custody(
             kind,

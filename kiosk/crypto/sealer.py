@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kiosk.config import SecurityConfig
+from kiosk.config import FleetConfig, SecurityConfig
 from kiosk.crypto.errors import SealedDataCorrupt, SealError, UnknownDataKey
 from kiosk.crypto.keyring import KEY_ID_BYTES, Keyring, open_keyring, write_atomically
 from kiosk.crypto.machine_key import KEY_BYTES, NONCE_BYTES
@@ -146,9 +146,15 @@ def machine_key_path(security: SecurityConfig, data_dir: Path) -> Path:
     return Path(data_dir) / "keys" / name
 
 
-def open_sealer(security: SecurityConfig, data_dir: Path) -> Sealer:
+def open_sealer(
+    security: SecurityConfig, data_dir: Path, fleet: FleetConfig | None = None
+) -> Sealer:
     """The kiosk's Sealer for `[security]` and the data folder (creates the keys on a fresh
-    kiosk)."""
+    kiosk; custody `fleet` asks `fleet` for its key and creates nothing: `kiosk keys init`)."""
+    if security.machine_key == "fleet":
+        from kiosk.crypto.fleet_custody import open_fleet_keyring
+
+        return Sealer(open_fleet_keyring(fleet or FleetConfig(), keyring_path(data_dir)))
     key_file = machine_key_path(security, data_dir)
     return Sealer(open_keyring(security.machine_key, key_file, keyring_path(data_dir)))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, time
@@ -35,6 +36,7 @@ FORMAT = 1
 RECEIPT_FORMS = ("01", "CT04")
 ONLINE_LEVELS = ("full", "partial", "none")  # toàn trình / một phần / at the counter only
 DOCUMENT_SOURCES = ("form", "camera", "counter")
+PICTOGRAM_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 FEE_KINDS = ("free", "fixed", "by_channel", "per_page", "free_within_days")
 IDENTITY_ATTRIBUTES = frozenset(
     f.name for f in fields(CitizenIdentity) if f.name not in ("photo_jpeg", "source")
@@ -225,7 +227,19 @@ def _procedure(entry: Any, index: int) -> Procedure:
         fields=form_fields,
         extended_days=_int(entry, "extended_days", where, 0),
         processing_uncertain=_bool(entry, "processing_uncertain", where, False),
+        plain_name=_str(entry, "plain_name", where, ""),
+        pictogram=_pictogram(entry, where, "pictogram"),
+        who_comes=_str(entry, "who_comes", where, ""),
+        counter_reason=_str(entry, "counter_reason", where, ""),
     )
+
+
+def _pictogram(entry: Mapping[str, Any], where: str, key: str) -> str:
+    """A pictogram name (letters, digits, `_`): the UI draws `assets/pictograms/<name>.svg`."""
+    name = _str(entry, key, where, "document")
+    if not PICTOGRAM_NAME.fullmatch(name):
+        raise CatalogueInvalid(f"{where}.{key} must be a name like proc_birth")
+    return name
 
 
 def _list(entry: Mapping[str, Any], key: str, where: str) -> list[Any]:
@@ -248,6 +262,7 @@ def _document(entry: Any, where: str) -> DocumentSpec:
         name=_str(entry, "name", at),
         source=source,
         required=_bool(entry, "required", at, True),
+        picture=_pictogram(entry, at, "picture"),
     )
 
 

@@ -3,6 +3,11 @@
 A form is the list of `FormField`s of a procedure (from the catalogue). Values travel as strings
 (what the screen shows): dates as dd/mm/yyyy, numbers as digits. `validate_form` returns one
 `FieldProblem` per bad field, each naming the field and saying why in Vietnamese.
+
+At the kiosk only what the chip cannot know is asked (docs/ui.md §13): `questions` leaves out the
+fields the card filled, `control_for` picks the control a field is answered with, and
+`answer_problem` checks an answer the moment it is given, as a code the text catalogue words
+(`phrase.answer_<code>`).
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from kiosk.domain.form_dates import format_form_date, parse_form_date
-from kiosk.domain.identity import CitizenIdentity
+from kiosk.domain.identity import CitizenIdentity, mask_id
 from kiosk.domain.model import FormField, ServiceError, age_on
 
 KINDS = ("text", "date", "phone", "number", "choice", "id_number", "email")
@@ -169,3 +175,114 @@ def prefill(fields: tuple[FormField, ...], identity: CitizenIdentity) -> dict[st
         spec.key: prefill_value(identity, spec.prefill_from) if spec.prefill_from else ""
         for spec in fields
     }
+
+
+class Control(StrEnum):
+    """How a question is answered on the kiosk (docs/ui.md §13): never free typing when a
+    finger can pick."""
+
+    CHOICE = "choice"  # fixed answers as big buttons
+    DATE = "date"  # day / month / year pickers
+    KEYPAD = "keypad"  # digits only: phone, numbers, ID numbers, digit-only codes
+    PLACE = "place"  # the commune's villages from a list, the keyboard as the last resort
+    KEYBOARD = "keyboard"  # the Vietnamese keyboard: names and other free words
+
+
+_DIGITS_PATTERN = re.compile(r"\\d\{\d+(,\d+)?\}")
+_PLACE_WORDS = ("address", "place_of")
+DATE_YEARS_BACK = 120  # oldest year a date picker offers: a date of birth of the eldest
+DATE_YEARS_AHEAD = 30  # furthest year: a stay or a licence expiry
+
+
+def control_for(spec: FormField) -> Control:
+    if spec.kind == "choice" and spec.choices:
+        return Control.CHOICE
+    if spec.kind == "date":
+        return Control.DATE
+    if spec.kind in ("phone", "number", "id_number") or _DIGITS_PATTERN.fullmatch(spec.pattern):
+        return Control.KEYPAD
+    if spec.kind == "text" and any(word in spec.key for word in _PLACE_WORDS):
+        return Control.PLACE
+    return Control.KEYBOARD
+
+
+def proved_by_chip(spec: FormField, values: Mapping[str, str]) -> bool:
+    """The card filled this field: it is shown on the chip's review card, never asked again."""
+    return bool(spec.prefill_from) and bool(values.get(spec.key, "").strip())
+
+
+def questions(fields: tuple[FormField, ...], values: Mapping[str, str]) -> tuple[FormField, ...]:
+    """The fields the citizen answers, in form order: those the chip could not fill."""
+    return tuple(spec for spec in fields if not proved_by_chip(spec, values))
+
+
+def date_years(spec: FormField, today: date) -> tuple[int, int]:
+    """The years a date picker offers for this field (first, last), both included."""
+    first = today.year - DATE_YEARS_BACK if not spec.not_past else today.year
+    last = today.year if spec.not_future else today.year + DATE_YEARS_AHEAD
+    return first, last
+
+
+def answer_problem(spec: FormField, raw: str, today: date) -> str | None:
+    """None when the answer is acceptable, else the problem's code (`phrase.answer_<code>` words
+    it). Unlike `validate_field`, an empty answer is never acceptable: a citizen with nothing to
+    give for an optional field says so with its own button."""
+    value = raw.strip()
+    if not value:
+        return "empty"
+    if spec.kind == "phone":
+        return None if _PHONE.fullmatch(normalise_phone(value)) else "phone"
+    if spec.kind == "id_number":
+        return None if _ID_NUMBER.fullmatch(value) else "id_number"
+    if spec.kind == "date":
+        return _date_problem(spec, value, today)
+    if spec.kind == "number":
+        if not value.isdigit():
+            return "number"
+        if spec.min_value is not None and int(value) < spec.min_value:
+            return "number_small"
+        if spec.max_value is not None and int(value) > spec.max_value:
+            return "number_big"
+        return None
+    if spec.max_length and len(value) > spec.max_length:
+        return "too_long"
+    if spec.min_length and len(value) < spec.min_length:
+        return "too_short"
+    if spec.kind == "choice" and value not in spec.choices:
+        return "format"
+    if spec.kind == "email" and not _EMAIL.fullmatch(value):
+        return "format"
+    if spec.pattern and not re.fullmatch(spec.pattern, value):
+        return "digits" if _DIGITS_PATTERN.fullmatch(spec.pattern) else "format"
+    return None
+
+
+def _date_problem(spec: FormField, value: str, today: date) -> str | None:
+    day = parse_form_date(value)
+    first, last = date_years(spec, today)
+    if day is None or not first <= day.year <= last:
+        return "date"
+    if spec.not_future and day > today:
+        return "date_future"
+    if spec.not_past and day < today:
+        return "date_past"
+    if spec.min_age_years is not None and age_on(day, today) < spec.min_age_years:
+        return "date_age"
+    return None
+
+
+def shown_value(spec: FormField, value: str) -> tuple[str, str]:
+    """(what the screen shows, the full value behind a tap): ID numbers are masked
+    (docs/ui.md §9), phones as on paper; other values are shown as they are."""
+    if value and spec.kind == "id_number":
+        return mask_id(value), value
+    if value and spec.kind == "phone":
+        return mask_phone(value), normalise_phone(value)
+    return value, ""
+
+
+def village_addresses(villages: str, commune: str) -> tuple[str, ...]:
+    """`[office] villages` ("Thôn 1; Xóm Chợ") as the addresses a citizen picks from:
+    "Thôn 1, Xã Demo, Tỉnh Demo" (docs/ui.md §13)."""
+    names = (name.strip() for name in villages.split(";"))
+    return tuple(f"{name}, {commune}" if commune else name for name in names if name)

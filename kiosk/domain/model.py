@@ -75,6 +75,7 @@ class DocumentSpec:
     name: str
     source: str = "camera"  # form: the kiosk's own declaration | camera: photographed | counter
     required: bool = True
+    picture: str = "document"  # the pictogram the citizen recognises the paper by
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,18 @@ class Procedure:
     same_day: SameDayRule | None = None  # with processing_days 0
     extended_days: int = 0  # longer legal time when checks are needed (marriage: 5)
     processing_uncertain: bool = False
+    plain_name: str = ""  # what people call it, for the list ("" : the official name)
+    pictogram: str = "document"  # the procedure's own picture on the list
+    who_comes: str = ""  # who must come in person
+    counter_reason: str = ""  # why it is done at the counter ("": at the kiosk), docs/domain.md §6
+
+    @property
+    def display_name(self) -> str:
+        return self.plain_name or self.name
+
+    @property
+    def at_counter(self) -> bool:
+        return bool(self.counter_reason)
 
     @property
     def fee_vnd(self) -> int:
@@ -211,6 +224,9 @@ class FeeRequest:
     amount_vnd: int
     vietqr_payload: str  # EMVCo string for the QR on screen
     reference: str
+    payee: str = ""  # the account holder the citizen's bank app shows (the office)
+    account: str = ""  # the fee account number
+    counter: str = ""  # where to pay in cash (the office's counter)
 
 
 class WorkingDays(Protocol):

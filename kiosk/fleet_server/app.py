@@ -105,6 +105,12 @@ class FleetApp:
             raise NotFound(f"no update kind {kind!r}")
         return JSONResponse(await run_in_threadpool(updates.update_document, self.db, kind, sha))
 
+    async def update_key(self, request: Request) -> Response:
+        """The update-signing public key, for a kiosk pinning it on first use (docs/fleet.md §4)."""
+        await self.kiosk(request)
+        key = await run_in_threadpool(updates.update_public_key, self.db)
+        return JSONResponse({"key_b64": key["public_key"], "key_id": key["key_id"]})
+
     async def put_key(self, request: Request) -> Response:
         kiosk_id = await self.kiosk(request)
         body = _object(await self.json_body(request))
@@ -236,6 +242,7 @@ def create_app(
         Route("/api/v1/health", fleet.health, methods=["GET"]),
         Route("/api/v1/sync", fleet.sync, methods=["POST"]),
         Route("/api/v1/updates/{kind}/{sha256}", fleet.update, methods=["GET"]),
+        Route("/api/v1/update-key", fleet.update_key, methods=["GET"]),
         Route("/api/v1/key", fleet.put_key, methods=["PUT"]),
         Route("/api/v1/key", fleet.get_key, methods=["GET"]),
         Route("/api/v1/key/rotate", fleet.rotate_key, methods=["POST"]),

@@ -38,6 +38,8 @@ class JourneyContext:
     procedure: Procedure | None = None
     draft: DossierDraft | None = None
     field_index: int = 0
+    document_index: int = 0  # the paper under the camera now (DOCUMENTS)
+    ticket: str = ""  # the queue number for a procedure done at the counter
     fee: FeeRequest | None = None
     paid: bool = False
     result: SubmitResult | None = None

@@ -8,6 +8,11 @@ resulting event back with `complete_work`. A result that arrives after the sessi
 The card policy lives here too: which steps the card must stay on, what its removal does
 (pause, resume when it comes back; the idle countdown wipes a session whose card never returns).
 The window only reports what the reader says, through `card_reading`.
+
+So does the help policy (docs/ui.md §12): "Gọi cán bộ" becomes a stored help request through the
+help desk the runtime attaches, a staff-help screen raises one by itself, an officer logging in at
+the kiosk answers it, and the session's end closes it. The citizen is told "Đã báo cán bộ" only
+once the request is stored (`help_shown`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from kiosk.domain.model import NotBuilt, Progress, ServiceError
 from kiosk.journey.context import JourneyContext
@@ -26,8 +33,13 @@ from kiosk.journey.events import (
     CardReturned,
     Event,
     Failed,
+    FinishRequested,
+    HelpAnswered,
+    HelpRequested,
     IdleTimeout,
+    StaffArrived,
     StaffHandback,
+    StaffLeft,
     StaffOverride,
     StaffTakeover,
     Unavailable,
@@ -37,7 +49,12 @@ from kiosk.journey.steps.base import STAY, Handled, Marker, Target, Work
 from kiosk.journey.steps.ids import StepId
 from kiosk.journey.steps.registry import AFTER_IDENTITY_TARGETS, OVERRIDABLE, STEP
 from kiosk.journey.table import target_for
+from kiosk.journey.texts import step_text
+from kiosk.journey.view import PROGRESS
 from kiosk.services.interfaces import Services
+
+if TYPE_CHECKING:
+    from kiosk.records.help_requests import HelpDesk, HelpRequest
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +63,18 @@ OUTCOMES: dict[type[Event], str] = {
     Cancelled: "cancelled",
     IdleTimeout: "timeout",
     Back: "cancelled",
+    FinishRequested: "cancelled",
 }
+IN_PLACE = (StaffTakeover, StaffHandback, HelpRequested, HelpAnswered, StaffArrived, StaffLeft)
+
+
+class HelpShown(StrEnum):
+    """What the citizen is told about their call for staff."""
+
+    NONE = ""
+    WAITING = "waiting"  # stored: "Đã báo cán bộ, xin chờ"
+    COMING = "coming"  # an officer answered: "Cán bộ đang tới"
+    NOT_REACHED = "not_reached"  # could not be stored: "go to the counter", never "Đã báo"
 
 
 @dataclass(frozen=True)
@@ -78,6 +106,21 @@ class JourneyEngine:
         self._card_absent_reads = 0
         self._listeners: list[Listener] = []
         self._session_closers: list[Callable[[JourneyContext, str], None]] = []
+        self.help_desk: HelpDesk | None = None
+        self._post: Callable[[Event], object] = self.dispatch
+        self._help_id = ""  # the session's open help request
+        self.help_shown = HelpShown.NONE
+        self.help_raised = 0  # requests stored so far (the window chimes for each new one)
+        self._ended_early = False  # "Kết thúc": the session was wiped on the way to goodbye
+
+    def attach_help_desk(
+        self, desk: HelpDesk, post: Callable[[Event], object] | None = None
+    ) -> None:
+        """Raise help requests there; its changes come back as `HelpAnswered` events through
+        `post` (the window's queue onto its own thread: the desk may call from any thread)."""
+        self.help_desk = desk
+        self._post = post or self.dispatch
+        desk.add_listener(self._help_changed)
 
     # --- listening ---------------------------------------------------------------------------
 
@@ -92,16 +135,14 @@ class JourneyEngine:
     # --- events ------------------------------------------------------------------------------
 
     def accepts(self, event_type: type[Event]) -> bool:
-        return target_for(self.state, event_type) is not None or event_type in (
-            StaffTakeover,
-            StaffHandback,
-        )
+        return target_for(self.state, event_type) is not None or event_type in IN_PLACE
 
     def dispatch(self, event: Event) -> bool:
         """Apply one event. Returns False (and changes nothing) if this step does not take it."""
         old = self.state
-        if isinstance(event, StaffTakeover | StaffHandback):
-            self.ctx.staff = event.staff if isinstance(event, StaffTakeover) else None
+        if isinstance(event, IN_PLACE):
+            if not self._in_place(event):
+                return False
             self._notify(Transition(old, event, old, self.ctx.session_id))
             return True
         step = STEP[old]
@@ -123,9 +164,86 @@ class JourneyEngine:
         if new is None:
             log.info("step %s cannot apply %s here", old.value, event.kind)
             return False
+        session_id = self.ctx.session_id  # the session the event belongs to, even if it ends
         self._before_leave(old, event, new)
         self._enter(new)
-        self._notify(Transition(old, event, new, self.ctx.session_id))
+        self._notify(Transition(old, event, new, session_id))
+        if new is StepId.STAFF_HELP and not self._help_id:
+            failed = StepId(self.ctx.failed_step) if self.ctx.failed_step else old
+            self._raise_help(failed, self.ctx.error_code or "staff_help")  # a person is needed
+            self._notify(Transition(new, HelpRequested(self.ctx.error_code or ""), new, session_id))
+        return True
+
+    def _in_place(self, event: Event) -> bool:
+        """Events that change who is helping, not the step. False: nothing changed."""
+        if isinstance(event, StaffTakeover | StaffHandback):
+            self.ctx.staff = event.staff if isinstance(event, StaffTakeover) else None
+        elif isinstance(event, HelpRequested):
+            if self.help_shown in (HelpShown.NONE, HelpShown.NOT_REACHED):
+                self._raise_help(self.state, event.reason)
+        elif isinstance(event, StaffArrived):
+            if not self._help_id:
+                return False
+            self._answer_help("acknowledged", event.staff)
+        elif isinstance(event, StaffLeft):
+            if not self._help_id:
+                return False
+            self._close_help()
+        elif isinstance(event, HelpAnswered):
+            return self._help_answered(event)
+        return True
+
+    # --- help --------------------------------------------------------------------------------
+
+    def _raise_help(self, step: StepId, reason: str) -> None:
+        """Store a help request for `step`; only a stored one is said to have reached staff."""
+        counted = STEP[step].counted_as or step
+        order = PROGRESS[self.ctx.journey] if self.ctx.journey else []
+        number = order.index(counted) + 1 if counted in order else 0
+        title = step_text(step)[0]
+        try:
+            if self.help_desk is None:
+                raise RuntimeError("no help desk attached")
+            request = self.help_desk.raise_request(step.value, number, title, reason)
+        except Exception as exc:
+            log.error("help request not stored at %s: %s", step.value, exc)
+            self.help_shown = HelpShown.NOT_REACHED
+            return
+        self._help_id = request.help_id
+        self.help_shown = HelpShown.WAITING
+        self.help_raised += 1
+
+    def _answer_help(self, state: str, by: str) -> None:
+        try:
+            assert self.help_desk is not None
+            self.help_desk.acknowledge(self._help_id, state, by)
+        except Exception as exc:
+            log.error("help request %s not acknowledged: %s", self._help_id, exc)
+        self.help_shown = HelpShown.COMING
+
+    def _close_help(self) -> None:
+        help_id, self._help_id = self._help_id, ""
+        self.help_shown = HelpShown.NONE
+        if help_id and self.help_desk is not None:
+            try:
+                self.help_desk.close(help_id)
+            except Exception as exc:
+                log.error("help request %s not closed: %s", help_id, exc)
+
+    def _help_changed(self, request: HelpRequest) -> None:
+        """The desk's listener (any thread): hand the change to the engine's own thread."""
+        if request.state.value != "waiting":
+            self._post(HelpAnswered(request.help_id, request.state.value, request.acknowledged_by))
+
+    def _help_answered(self, event: HelpAnswered) -> bool:
+        if not self._help_id or event.help_id != self._help_id:
+            return False  # another kiosk's, or a request this session no longer has
+        if event.state == "closed":
+            self._help_id, self.help_shown = "", HelpShown.NONE
+            return True
+        if self.help_shown is HelpShown.COMING:
+            return False  # said already
+        self.help_shown = HelpShown.COMING
         return True
 
     def _resolve(self, event: Event, target: Target) -> StepId | None:
@@ -165,8 +283,15 @@ class JourneyEngine:
             ctx.unavailable_feature = event.feature if isinstance(event, Unavailable) else ""
         elif new is StepId.CARD_PAUSED:
             ctx.resume_step = old.value
-        if new is StepId.WELCOME and old is not StepId.WELCOME:
-            self.end_session(OUTCOMES.get(type(event), "completed"))
+        if isinstance(event, FinishRequested):  # wiped now: the citizen may already be leaving
+            slip = bool(ctx.receipt_location)
+            self.end_session(OUTCOMES[FinishRequested])
+            self.ctx.extras["slip_printed"] = slip  # the goodbye names the slip only if printed
+            self._ended_early = True
+        elif new is StepId.WELCOME and old is not StepId.WELCOME:
+            if not self._ended_early:
+                self.end_session(OUTCOMES.get(type(event), "completed"))
+            self._ended_early = False
 
     def _enter(self, new: StepId) -> None:
         self.state = new
@@ -175,7 +300,9 @@ class JourneyEngine:
         self._card_absent_reads = 0
 
     def end_session(self, outcome: str) -> None:
-        """Close the session (record, audit) and wipe everything personal from memory."""
+        """Close the session (record, audit), close its help request, and wipe everything
+        personal from memory."""
+        self._close_help()
         for closer in self._session_closers:
             try:
                 closer(self.ctx, outcome)

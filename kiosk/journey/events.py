@@ -55,6 +55,13 @@ class ProcedureChosen(Event):
 
 
 @dataclass(frozen=True)
+class TicketRequested(Event):
+    """A procedure done at the counter: the citizen takes a queue number for the officer."""
+
+    kind: ClassVar[str] = "ticket_requested"
+
+
+@dataclass(frozen=True)
 class Confirmed(Event):
     kind: ClassVar[str] = "confirmed"
 
@@ -64,6 +71,22 @@ class FieldCorrected(Event):
     kind: ClassVar[str] = "corrected"
     key: str
     value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FieldSkipped(Event):
+    """An optional question answered "nothing to give" with its own button."""
+
+    kind: ClassVar[str] = "skipped"
+    key: str
+
+
+@dataclass(frozen=True)
+class ChipDataWrong(Event):
+    """The citizen says what the chip proved is wrong: only staff can help (docs/ui.md §13)."""
+
+    kind: ClassVar[str] = "chip_data_wrong"
+    code: ClassVar[str] = "chip_data_wrong"
 
 
 @dataclass(frozen=True)
@@ -96,6 +119,22 @@ class Cancelled(Event):
 @dataclass(frozen=True)
 class Retry(Event):
     kind: ClassVar[str] = "retry"
+
+
+@dataclass(frozen=True)
+class FinishRequested(Event):
+    """ "Kết thúc", confirmed once: wipe the session now and say goodbye."""
+
+    kind: ClassVar[str] = "finish_requested"
+
+
+@dataclass(frozen=True)
+class HelpRequested(Event):
+    """ "Gọi cán bộ" (or a screen that hands over to staff): `reason` is "citizen" for the button,
+    else the error code that needs an officer."""
+
+    kind: ClassVar[str] = "help_requested"
+    reason: str = "citizen"
 
 
 # --- results of a step's work ------------------------------------------------------------------
@@ -172,6 +211,13 @@ class Submitted(Event):
 
 
 @dataclass(frozen=True)
+class TicketIssued(Event):
+    """A queue number for the counter is on screen."""
+
+    kind: ClassVar[str] = "ticket_issued"
+
+
+@dataclass(frozen=True)
 class Printed(Event):
     kind: ClassVar[str] = "printed"
 
@@ -237,6 +283,32 @@ class StaffOverride(Event):
     kind: ClassVar[str] = "staff_override"
     staff: str
     reason: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StaffArrived(Event):
+    """An officer logged in at this kiosk with the PIN: the open help request is answered."""
+
+    kind: ClassVar[str] = "staff_arrived"
+    staff: str
+
+
+@dataclass(frozen=True)
+class StaffLeft(Event):
+    """The officer logged out of the staff panel: the help they brought is done."""
+
+    kind: ClassVar[str] = "staff_left"
+    staff: str = ""
+
+
+@dataclass(frozen=True)
+class HelpAnswered(Event):
+    """The help desk changed a request (the counter console acknowledged it, it was closed)."""
+
+    kind: ClassVar[str] = "help_answered"
+    help_id: str
+    state: str  # kiosk.records.help_requests.HelpState
+    by: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,14 @@ Targets are steps, or one of the markers resolved from the context:
 
 from __future__ import annotations
 
-from kiosk.journey.events import Cancelled, CardRemoved, DeviceError, Event, IdleTimeout
+from kiosk.journey.events import (
+    Cancelled,
+    CardRemoved,
+    DeviceError,
+    Event,
+    FinishRequested,
+    IdleTimeout,
+)
 from kiosk.journey.steps.base import STAY, Marker, Target
 from kiosk.journey.steps.ids import StepId as S
 from kiosk.journey.steps.registry import (
@@ -31,6 +38,7 @@ __all__ = [
     "AFTER_IDENTITY_TARGETS",
     "CARD_HELD_STEPS",
     "DEVICE_STEPS",
+    "FINISHABLE",
     "OVERRIDABLE",
     "RESUME",
     "SKIP",
@@ -44,6 +52,11 @@ __all__ = [
 # Handled the same way in every step but the welcome screen.
 SESSION_STEPS = [step.id for step in STEPS if step.id is not S.WELCOME]
 GLOBAL: dict[type[Event], Target] = {Cancelled: S.WELCOME, IdleTimeout: S.WELCOME}
+# "Kết thúc" (docs/ui.md §12): everywhere in a session but where the kiosk completes what the
+# citizen asked for (sending, printing, creating the account: seconds), at consent (whose "Không
+# đồng ý" is the way out) and at the goodbye itself.
+NOT_FINISHABLE = {S.CONSENT, S.SUBMIT, S.RECEIPT, S.ACCOUNT_VERIFY, S.GOODBYE}
+FINISHABLE = [step for step in SESSION_STEPS if step not in NOT_FINISHABLE]
 
 
 def target_for(state: S, event: type[Event]) -> Target | None:
@@ -56,6 +69,8 @@ def target_for(state: S, event: type[Event]) -> Target | None:
         return S.CARD_PAUSED
     if event is DeviceError and state in DEVICE_STEPS:
         return S.ERROR
+    if event is FinishRequested and state in FINISHABLE:
+        return S.GOODBYE
     return None
 
 
@@ -65,6 +80,7 @@ def all_transitions() -> list[tuple[S, type[Event], Target]]:
     rows += [(s, e, t) for s in SESSION_STEPS for e, t in GLOBAL.items()]
     rows += [(s, CardRemoved, S.CARD_PAUSED) for s in CARD_HELD_STEPS]
     rows += [(s, DeviceError, S.ERROR) for s in DEVICE_STEPS]
+    rows += [(s, FinishRequested, S.GOODBYE) for s in FINISHABLE]
     return rows
 
 

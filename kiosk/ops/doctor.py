@@ -333,6 +333,8 @@ def check_keys(ctx: DoctorContext) -> CheckResult:
     security, data_dir = ctx.config.security, ctx.config.data_dir
     ring_file = keyring_path(data_dir)
     key_file = machine_key_path(security, data_dir)
+    if security.machine_key == "fleet":
+        return _check_fleet_keys(ctx, ring_file)
     if not ring_file.exists():
         if ctx.config.security.machine_key == "file" and key_file.exists():
             try:  # the first start would wrap the new keyring with this key: it must be usable
@@ -364,6 +366,23 @@ def check_keys(ctx: DoctorContext) -> CheckResult:
     return CheckResult("keys", Status.OK, detail)
 
 
+def _check_fleet_keys(ctx: DoctorContext, ring_file: Any) -> CheckResult:
+    """Custody `fleet` (docs/fleet_link.md §4): the key is asked from the fleet service now."""
+    from kiosk.crypto.errors import CryptoError
+    from kiosk.crypto.fleet_custody import open_fleet_keyring
+
+    try:
+        ring = open_fleet_keyring(ctx.config.fleet, ring_file)
+    except CryptoError as exc:
+        return CheckResult("keys", Status.FAIL, str(exc), "run kiosk fleet check")
+    return CheckResult(
+        "keys",
+        Status.OK,
+        f"fleet machine key released by {ctx.config.fleet.url} opens the keyring "
+        f"({len(ring.data_keys)} data key); nothing on this disk opens it",
+    )
+
+
 def _demo_setup(config: KioskConfig) -> bool:
     """Demo mode: the kiosk starts its own local portal (no `[portal] url`) or reads a
     simulated chip."""
@@ -378,7 +397,9 @@ def check_audit(ctx: DoctorContext) -> CheckResult:
     store = ctx.store()
     data_dir = ctx.config.data_dir
     log_ = (
-        open_audit_log(data_dir, store, open_sealer(ctx.config.security, data_dir))
+        open_audit_log(
+            data_dir, store, open_sealer(ctx.config.security, data_dir, ctx.config.fleet)
+        )
         if keyring_path(data_dir).exists()
         else AuditLog(store)
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from kiosk.domain.forms import answer_problem
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine, Transition
 from kiosk.journey.events import (
     Back,
@@ -27,6 +28,7 @@ from kiosk.journey.events import (
     FaceFailed,
     Failed,
     FieldCorrected,
+    FieldSkipped,
     Finished,
     IdleTimeout,
     OtpEntered,
@@ -35,9 +37,11 @@ from kiosk.journey.events import (
     ProcedureChosen,
     ProceduresLoaded,
     StatusFound,
+    TicketRequested,
     Unavailable,
 )
 from kiosk.journey.steps import StepId
+from kiosk.journey.steps.form import current_question
 from kiosk.journey.steps.registry import STEP, STEPS
 from kiosk.services.interfaces import Services
 
@@ -83,6 +87,8 @@ class ScriptedCitizen:
         state, ctx = engine.state, engine.ctx
         if state is StepId.CHOOSE_PROCEDURE and ctx.procedures:
             return ProcedureChosen(self.rng.choice(ctx.procedures).code)
+        if state is StepId.PROCEDURE_DETAIL and ctx.procedure and ctx.procedure.at_counter:
+            return TicketRequested()
         if state is StepId.FORM and ctx.draft is not None:
             return self.fill_or_confirm(engine)
         if state is StepId.ACCOUNT_PHONE:
@@ -94,22 +100,17 @@ class ScriptedCitizen:
         return STEP[state].answer
 
     def fill_or_confirm(self, engine: JourneyEngine) -> Event:
-        """Confirm a prefilled field; type what the card cannot know (a child's name, a date),
-        as the citizen would with the on-screen keyboard, choosing a value the form accepts."""
-        draft = engine.ctx.draft
-        assert draft is not None
-        spec = draft.procedure.fields[engine.ctx.field_index]
-        if draft.values.get(spec.key) or not spec.required:
-            return Confirmed()
-        validate = getattr(engine.services.dossiers, "validate", None)
+        """Accept the chip's card; answer each question the chip could not (a child's name, a
+        date) with a value the form accepts, or skip an optional one now and then."""
+        spec = current_question(engine.ctx)
+        if spec is None:
+            return Confirmed()  # the chip's card is right
+        if not spec.required and self.rng.random() < 0.5:
+            return FieldSkipped(spec.key)
         for value in self.candidates(spec):
-            trial = dict(draft.values, **{spec.key: value})
-            if validate is None or not any(
-                problem.key == spec.key
-                for problem in validate(type(draft)(draft.procedure, trial, draft.attachments))
-            ):
+            if answer_problem(spec, value, date.today()) is None:
                 return FieldCorrected(spec.key, value)
-        return Confirmed()  # nothing fits: the form will say which field
+        return Confirmed()  # nothing fits: the form will say why
 
     def candidates(self, spec: Any) -> list[str]:
         today = date.today()

@@ -84,6 +84,7 @@ class KioskDossierService:
         document_capture: DocumentCapture | None = None,
         submit_wait_s: float = 3.0,
         channel: str = "online",
+        villages: tuple[str, ...] = (),
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.store = store
@@ -97,6 +98,7 @@ class KioskDossierService:
         self.document_capture = document_capture
         self.submit_wait_s = submit_wait_s
         self.channel = channel
+        self.villages = villages  # full addresses the form offers as buttons (docs/ui.md §13)
         self._clock = clock
 
     # --- DossierService ------------------------------------------------------------------------
@@ -250,6 +252,7 @@ def open_dossier_feature(
     dossier/status/account services. Call `.close()` at exit; the client is the caller's."""
     from kiosk.domain.calendar.workdays import WorkingCalendar
     from kiosk.domain.catalogue import catalogue_for_data_dir
+    from kiosk.domain.forms import village_addresses
     from kiosk.services.accounts import KioskAccountService
     from kiosk.services.status import KioskStatusService
 
@@ -268,6 +271,7 @@ def open_dossier_feature(
         drafts=drafts,
         document_capture=document_capture,
         submit_wait_s=outbox.submit_wait_s,
+        villages=village_addresses(office.villages, office.address),
     )
     return DossierFeature(
         dossiers=dossiers,

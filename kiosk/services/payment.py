@@ -33,9 +33,19 @@ def transfer_purpose(reference: str) -> str:
 
 
 class VietQrPaymentService:
-    def __init__(self, bank_bin: str, account: str, payment_status: PaymentStatus) -> None:
+    def __init__(
+        self,
+        bank_bin: str,
+        account: str,
+        payment_status: PaymentStatus,
+        *,
+        payee: str = "",
+        counter: str = "",
+    ) -> None:
         self.bank_bin = bank_bin
         self.account = account
+        self.payee = payee  # the account holder, named beside the QR
+        self.counter = counter  # where the fee is paid in cash
         self._payment_status = payment_status
 
     @classmethod
@@ -43,12 +53,19 @@ class VietQrPaymentService:
         cls, office: OfficeConfig, payment_status: PaymentStatus
     ) -> VietQrPaymentService:
         """Fees go to the office's account (`[office] fee_bank_bin`, `fee_account`)."""
-        return cls(office.fee_bank_bin, office.fee_account, payment_status)
+        return cls(
+            office.fee_bank_bin,
+            office.fee_account,
+            payment_status,
+            payee=office.name,
+            counter=office.fee_counter,
+        )
 
     def request(self, procedure: Procedure, reference: str) -> FeeRequest:
         """The fee for `procedure` as a VietQR; a free procedure gets an empty payload."""
         if procedure.fee_vnd <= 0:
             return FeeRequest(amount_vnd=0, vietqr_payload="", reference=reference)
+        where = {"payee": self.payee, "account": self.account, "counter": self.counter}
         try:
             payload = build(
                 VietQr(
@@ -60,7 +77,7 @@ class VietQrPaymentService:
             )
         except VietQrError as exc:
             raise ServiceError(str(exc), code="payment_qr_invalid") from None
-        return FeeRequest(amount_vnd=procedure.fee_vnd, vietqr_payload=payload, reference=reference)
+        return FeeRequest(procedure.fee_vnd, payload, reference, **where)
 
     def is_paid(self, request: FeeRequest) -> bool:
         """Whether the portal has the fee. Portal failures propagate as the portal client's typed

@@ -176,3 +176,42 @@ class DraftRow(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class FleetEvent(Base):
+    """An event for the province's fleet service (migration 0004; docs/fleet_link.md §2): a
+    heartbeat, a help request or its end, an audit anchor. No personal data in `body`."""
+
+    __tablename__ = "fleet_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4, unique per kiosk
+    kind: Mapped[str] = mapped_column(String(16))  # heartbeat|help|help_closed|anchor
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    body: Mapped[str] = mapped_column(Text)  # JSON
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class FleetState(Base):
+    """The fleet link's few settings (migration 0004): the pinned update key, the hashes of the
+    catalogue and trust updates applied."""
+
+    __tablename__ = "fleet_state"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class HelpRequestRow(Base):
+    """A citizen's "Gọi cán bộ" (migration 0005): the step it came from, why, and
+    where it stands. No personal data: a step id, its number and title, a reason code and the
+    acknowledging officer's username."""
+
+    __tablename__ = "help_requests"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40))
+    step_number: Mapped[int] = mapped_column(Integer, default=0)
+    step_title: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(60), default="")
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,6 +10,53 @@ from kiosk import texts
 
 FALLBACK = "internal"  # an unknown code is said as this one
 
+# The codes for which "Thử lại" can work: doing the same step again may succeed (the card was
+# moved, the network came back, the face turned away). Every other code, and any code added
+# without a decision, offers only "Gọi cán bộ" and "Kết thúc" (docs/ui.md §12): a retry that
+# cannot work only tires the citizen.
+RETRY_HELPS = frozenset(
+    {
+        # the card lay badly or moved; the reader's link hiccupped
+        "card_not_placed",
+        "card_not_present",
+        "card_removed",
+        "card_error",
+        "card_transport",
+        "card_reader_buffer",
+        "card_status",
+        "card_wrong_length",
+        "card_wrong_offset",
+        "card_sm_error",
+        "card_response_mac",
+        "card_protocol",
+        # the camera saw nothing usable this time
+        "qr_not_found",
+        "document_not_found",
+        "camera_image_unreadable",
+        "camera_image_too_large",
+        "face_not_found",
+        "face_several",
+        "face_mismatch",
+        "face_changed",
+        "liveness_no_blink",
+        "liveness_no_turn",
+        "liveness_incomplete",
+        "liveness_flat",
+        "liveness_screen",
+        "liveness_glare",
+        # the network or the bank may answer next time
+        "portal_unavailable",
+        "portal_timeout",
+        "portal_deadline",
+        "payment_timeout",
+        "payment_status_unavailable",
+        # the citizen types it again
+        "phone_invalid",
+        "otp_invalid",
+        "otp_expired",
+    }
+)
+
 
 @dataclass(frozen=True)
 class ErrorText:
@@ -27,6 +74,11 @@ def codes() -> list[str]:
 def known(code: str | None) -> str:
     """The code itself when the catalogue has it, else the fallback."""
     return code if code and texts.has(f"error.{code}.citizen") else FALLBACK
+
+
+def retry_helps(code: str | None) -> bool:
+    """Whether "Thử lại" can work after this error (an unknown code: no)."""
+    return code in RETRY_HELPS
 
 
 def said(code: str | None, part: str, language: str = "vi", form: str = "Bác") -> str:

@@ -50,8 +50,8 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
     "portal-serve": (["portal-serve", "--list", "--db", "{dir}/afile/portal.db"], {DATA_DIR}),
     "sync": (["sync", "--once"], {CONFIG, DATA_DIR, STORE}),
     "outbox": (["outbox", "--json"], {CONFIG, DATA_DIR, STORE}),
-    # the fleet service's commands use their --db URL only, never the kiosk's setup
-    "fleet": (["fleet", "admin", "--db", "sqlite:///{dir}/afile/fleet.db", "status"], set()),
+    "fleet": (["fleet", "send"], {CONFIG}),  # without a [fleet] url: one line, exit 2
+    # the fleet service uses its --db URL only, never the kiosk's setup
     "fleet-serve": (["fleet-serve", "--db", "sqlite:///{dir}/afile/f.db", "--port", "1"], set()),
 }
 

@@ -11,7 +11,7 @@ from tests.sample_session import sample_context
 from tests.ui.audit import audit, choice_gaps
 from tests.ui.fakes import FakeStaffDirectory
 from ui import theme
-from ui.screens.citizen import SCREENS
+from ui.screens.registry import SCREENS
 
 
 def _screen(qtbot, step: StepId, size: tuple[int, int]):  # type: ignore[no-untyped-def]

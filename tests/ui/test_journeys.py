@@ -12,35 +12,20 @@ def _identify(qtbot, kiosk, choice: str) -> None:  # type: ignore[no-untyped-def
     tap(qtbot, screen(kiosk).agree)
 
 
-def test_a_dossier_is_submitted_by_tapping_alone_with_one_field_corrected_on_the_keyboard(
-    qtbot, kiosk
-):
+def test_a_dossier_is_submitted_by_tapping_alone_when_the_chip_filled_the_whole_form(qtbot, kiosk):
     _identify(qtbot, kiosk, "submit")
     wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
     qtbot.waitUntil(lambda: len(screen(kiosk).procedure_buttons) == 2)
     tap(qtbot, screen(kiosk).procedure_buttons[0])
+    wait_for(qtbot, kiosk, StepId.PROCEDURE_DETAIL)
+    tap(qtbot, screen(kiosk).choose)
     wait_for(qtbot, kiosk, StepId.FORM)
-    form = screen(kiosk)
-    tap(qtbot, form.yes)  # name
-    tap(qtbot, form.yes)  # date of birth
-    tap(qtbot, form.fix)  # the residence changed: correct it on the Vietnamese keyboard
-    keyboard = form.keyboard
-    assert keyboard.isVisible()
-    for _ in range(len("Thôn 1, Xã Đông Hưng, Tỉnh Thái Bình")):
-        tap(qtbot, keyboard.keys["backspace"])
-    for key in "Thoon 2":
-        tap(qtbot, keyboard.keys["shift"]) if key == "T" else None
-        tap(qtbot, keyboard.keys["space" if key == " " else key.lower()])
-    tap(qtbot, keyboard.save)
-    assert not keyboard.isVisible()
-    assert kiosk.engine.ctx.draft.values["place_of_residence"] == "Thôn 2"
-    assert form.view.rows[0].value == "Thôn 2"
-    tap(qtbot, form.yes)
+    tap(qtbot, screen(kiosk).yes)  # the chip's card is right: nothing else to ask
     wait_for(qtbot, kiosk, StepId.REVIEW)
     tap(qtbot, screen(kiosk).send_button)
     wait_for(qtbot, kiosk, StepId.DONE, timeout=5000)
     submitted = kiosk.engine.services.dossiers.submitted
-    assert submitted[0].values["place_of_residence"] == "Thôn 2"
+    assert submitted[0].values["place_of_residence"] == "Thôn 1, Xã Đông Hưng, Tỉnh Thái Bình"
     assert screen(kiosk).view.big_text == "000.00.12.H56-260423-0001"
     tap(qtbot, screen(kiosk).done)
     wait_for(qtbot, kiosk, StepId.GOODBYE)
@@ -103,16 +88,3 @@ def test_back_returns_to_the_previous_screen(qtbot, kiosk):
     wait_for(qtbot, kiosk, StepId.CONSENT)
     tap(qtbot, screen(kiosk).back_button)
     wait_for(qtbot, kiosk, StepId.WELCOME)
-
-
-def test_cancelling_the_keyboard_leaves_the_value_unchanged(qtbot, kiosk):
-    _identify(qtbot, kiosk, "submit")
-    wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE)
-    qtbot.waitUntil(lambda: len(screen(kiosk).procedure_buttons) == 2)
-    tap(qtbot, screen(kiosk).procedure_buttons[0])
-    wait_for(qtbot, kiosk, StepId.FORM)
-    form = screen(kiosk)
-    tap(qtbot, form.fix)
-    tap(qtbot, form.keyboard.keys["a"])
-    tap(qtbot, form.keyboard.cancel)
-    assert kiosk.engine.ctx.draft.values["full_name"] == "Nguyễn Văn An"

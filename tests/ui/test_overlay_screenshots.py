@@ -13,7 +13,7 @@ from tests.sample_session import sample_context
 from tests.ui.fakes import FakeStaffDirectory
 from tests.ui.test_screenshots import SHOTS
 from ui import theme
-from ui.screens.citizen import SCREENS
+from ui.screens.registry import SCREENS
 
 SIZES = pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=["1080p", "768p"])
 

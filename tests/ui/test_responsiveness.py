@@ -16,7 +16,8 @@ from tests.sample_session import VIETQR_EXAMPLE, sample_context
 from tests.ui.person import screen, tap, wait_for
 from ui.camera_preview import MAX_FPS, CameraPreview, frame_to_image
 from ui.runner import PROGRESS_INTERVAL_S, _Signals, _ThrottledProgress
-from ui.screens.citizen import FeeScreen, FormScreen
+from ui.screens.fee import FeeScreen
+from ui.screens.form import FormScreen
 
 
 class _Feed:
@@ -128,16 +129,15 @@ def test_a_frame_in_flight_when_the_screen_moves_on_is_not_shown(qtbot):
     assert preview.image is None and preview.frames_shown == 0
 
 
-def test_the_next_form_field_reuses_the_same_widgets(qtbot):
+def test_a_progress_refresh_of_the_chips_card_keeps_its_widgets(qtbot):
     form = FormScreen("vi")
     qtbot.addWidget(form)
     ctx = sample_context()
     form.show_view(view_for(StepId.FORM, ctx))
-    value = form.row_pairs[0][1]
-    ctx.field_index = 1
+    value = form.card.reveal_buttons[0]
+    ctx.progress = (0.5, "")
     form.show_view(view_for(StepId.FORM, ctx))
-    assert form.row_pairs[0][1] is value
-    assert value.text() == ctx.draft.values[ctx.draft.procedure.fields[1].key]
+    assert form.card.reveal_buttons[0] is value
 
 
 def test_the_fee_qr_is_drawn_once_and_reads_back_as_the_payload(qtbot):

@@ -12,7 +12,7 @@ from kiosk.journey.texts import guidance
 from kiosk.journey.view import view_for
 from tests.sample_session import sample_context
 from ui import theme
-from ui.screens.citizen import SCREENS
+from ui.screens.registry import SCREENS
 
 SHOTS = Path(os.environ.get("KIOSK_SCREENSHOTS", Path(__file__).parents[2] / "screenshots"))
 SIZES = [(1920, 1080), (1366, 768)]

@@ -23,6 +23,8 @@ from kiosk.journey.view import StepView
 from ui import theme
 from ui.widgets import BigButton, Frame, Header, label, pictogram
 
+EXIT_GAP = 24  # "Quay lại" to "Kết thúc": both ways out, not a choice between answers
+
 
 @dataclass
 class ScreenOptions:
@@ -39,6 +41,9 @@ class Screen(QWidget):
 
     intent = Signal(object)  # kiosk.journey.events.Event
     call_staff = Signal()
+    finish_asked = (
+        Signal()
+    )  # "Kết thúc": the window asks once, then the journey wipes and says goodbye
     replay = Signal()
     pressed = Signal()  # any button of the screen: the voice stops talking over the citizen
     pictogram_name = "home"
@@ -55,9 +60,8 @@ class Screen(QWidget):
         self.header.call_staff.connect(self.call_staff)
         self.header.replay.connect(self.replay)
         self.frame.addWidget(self.header)
-        self.banner = label("", theme.SMALL_PX, QFont.Weight.Medium, role="banner")
-        self.banner.hide()
-        self.frame.addWidget(self.banner)
+        self.banner = self.header.notice  # practice, or where the call for staff stands
+        self.help_notice = ""
         self.title = label("", theme.TITLE_PX, QFont.Weight.Bold)
         self.title.setAccessibleName("title")
         self.frame.addWidget(self.title)
@@ -75,14 +79,26 @@ class Screen(QWidget):
         cover_row.addWidget(self.cover_text, 1)
         self.pages.addWidget(self.cover)
         self.frame.addWidget(self.pages, 1)
-        self.bottom = QHBoxLayout()
+        # The actions sit on one host, disabled as a whole while the onlooker cover is up.
+        self.bottom_host = QWidget()
+        self.bottom = QHBoxLayout(self.bottom_host)
+        self.bottom.setContentsMargins(0, 0, 0, 0)
         self.bottom.setSpacing(theme.BUTTON_GAP)
+        # The ways out, bottom left: "Quay lại" and "Kết thúc" (docs/ui.md §12).
+        exits = QHBoxLayout()
+        exits.setSpacing(EXIT_GAP)
         self.back_button = BigButton(button("back", language), "back")
         self.back_button.setMaximumWidth(420)
         self.back_button.clicked.connect(lambda: self.send(Back()))
-        self.bottom.addWidget(self.back_button)
+        exits.addWidget(self.back_button)
+        self.finish_button = BigButton(button("exit.finish", language), "cross")
+        self.finish_button.setMaximumWidth(420)
+        self.finish_button.clicked.connect(self.finish_asked)
+        self.finish_button.hide()  # the window shows it where the journey may be finished
+        exits.addWidget(self.finish_button)
+        self.bottom.addLayout(exits)
         self.bottom.addStretch(1)
-        self.frame.addLayout(self.bottom)
+        self.frame.addWidget(self.bottom_host)
         self.instruction: QLabel | None = None
         self.build()
         for widget in self.findChildren(QAbstractButton):
@@ -104,7 +120,8 @@ class Screen(QWidget):
         return widget
 
     def main_choices(self) -> list[BigButton]:
-        """The citizen's main choices on this screen (kept ≥ 15 mm apart): the bottom bar."""
+        """The citizen's main choices on this screen (kept ≥ 15 mm apart): the bottom bar's
+        actions ("Quay lại" and "Kết thúc" at its left are ways out, not answers)."""
         found = []
         for index in range(self.bottom.count()):
             item = self.bottom.itemAt(index)
@@ -119,13 +136,27 @@ class Screen(QWidget):
         self.header.set_progress(view.step_number, view.step_total, word)
         self.title.setText(view.title)
         self.back_button.setVisible(view.can_go_back)
-        self.banner.setVisible(view.practice)
-        if view.practice:
-            self.banner.setText(phrase("practice", self.language, self.options.form))
+        self._show_notice()
         if self.instruction is not None:
             self.instruction.setText(view.say)
         self.pages.setCurrentWidget(self.cover if view.onlooker else self.body_host)
+        self.bottom_host.setEnabled(not view.onlooker)
         self.render_view(view)
+
+    def set_help_notice(self, text: str) -> None:
+        """Where the call for staff stands ("" for none): it outranks the practice notice."""
+        self.help_notice = text
+        self._show_notice()
+
+    def set_can_finish(self, can: bool) -> None:
+        self.finish_button.setVisible(can)
+
+    def _show_notice(self) -> None:
+        practice = self.view is not None and self.view.practice
+        text = self.help_notice or (
+            phrase("practice", self.language, self.options.form) if practice else ""
+        )
+        self.header.set_notice(text)
 
     def render_view(self, view: StepView) -> None:
         """Subclasses show the step-specific parts of the view."""

@@ -13,7 +13,9 @@ from ui.widgets import label
 class Keypad(QWidget):
     changed = Signal(str)
 
-    def __init__(self, min_length: int, max_length: int) -> None:
+    def __init__(
+        self, min_length: int, max_length: int, key_height: int = theme.BUTTON_HEIGHT - 8
+    ) -> None:
         super().__init__()
         self.min_length, self.max_length = min_length, max_length
         self._digits = ""
@@ -29,7 +31,7 @@ class Keypad(QWidget):
         for index, key in enumerate(keys):
             widget = QPushButton(key)
             widget.setFont(theme.font(theme.TITLE_PX, QFont.Weight.Bold))
-            widget.setMinimumSize(130, theme.BUTTON_HEIGHT - 8)
+            widget.setMinimumSize(130, key_height)
             widget.setAccessibleName({"Xoá": "xoá hết", "Lùi": "xoá một số"}.get(key, key))
             widget.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(widget, index // 4, index % 4)

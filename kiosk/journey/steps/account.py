@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from kiosk import texts
 from kiosk.domain.model import Progress, ServiceError
-from kiosk.journey.context import Journey, JourneyContext
+from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import (
     AccountCreated,
     AccountExists,
@@ -19,13 +19,11 @@ from kiosk.journey.events import (
     PhoneEntered,
     Unavailable,
 )
-from kiosk.journey.steps.base import STAY, Step
+from kiosk.journey.steps.base import ACCOUNT, STAY, Step
 from kiosk.journey.steps.ids import StepId
 from kiosk.journey.texts import phrase
 from kiosk.journey.view_data import Row, StepView
 from kiosk.services.interfaces import Services
-
-ACCOUNT = frozenset({Journey.ACCOUNT})
 
 
 def _keep_phone(ctx: JourneyContext, event: Event) -> None:

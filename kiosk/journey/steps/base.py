@@ -41,6 +41,11 @@ class Handled(Enum):
     REFUSED = "refused"  # not now (the form is still being prefilled): nothing changes
 
 
+# The journeys a step belongs to (`Step.progress_in`), named once.
+SUBMIT = frozenset({Journey.SUBMIT})
+ACCOUNT = frozenset({Journey.ACCOUNT})
+STATUS = frozenset({Journey.STATUS})
+
 Work = Callable[[JourneyContext, Services, Progress], Event]
 Handler = Callable[[JourneyContext, Event], Handled | None]  # None: the transitions decide
 Leave = Callable[[JourneyContext, Event], None]
@@ -50,7 +55,7 @@ ViewBuilder = Callable[[StepView, JourneyContext, str, str], StepView]  # view, 
 @dataclass(frozen=True)
 class Step:
     id: StepId
-    screen: str  # the screen layout the UI renders the step with (ui.screens.citizen.LAYOUTS)
+    screen: str  # the screen layout the UI renders the step with (ui.screens.registry.LAYOUTS)
     transitions: Mapping[type[Event], Target] = field(default_factory=dict)
     work: Work | None = None
     handle: Handler | None = None

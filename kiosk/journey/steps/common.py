@@ -16,10 +16,11 @@ from kiosk.journey.events import (
     Retry,
     StaffOverride,
 )
-from kiosk.journey.steps.base import Marker, Step
+from kiosk.journey.steps.base import Handled, Marker, Step
 from kiosk.journey.steps.ids import StepId
+from kiosk.journey.texts import phrase
 from kiosk.journey.view_data import StepView
-from kiosk.texts.errors import lookup, said
+from kiosk.texts.errors import lookup, retry_helps, said
 
 CHOICES: dict[type[Event], Journey] = {
     ChoseSubmit: Journey.SUBMIT,
@@ -64,10 +65,18 @@ def _error_view(view: StepView, ctx: JourneyContext, language: str, form: str) -
     )
 
 
+def _retry_only_if_it_helps(ctx: JourneyContext, event: Event) -> Handled | None:
+    """A retry the catalogue says cannot work is refused (docs/ui.md §12)."""
+    if isinstance(event, Retry) and not retry_helps(ctx.error_code):
+        return Handled.REFUSED
+    return None
+
+
 ERROR = Step(
     id=StepId.ERROR,
     screen="error",
     transitions={Retry: Marker.RESUME},
+    handle=_retry_only_if_it_helps,
     view=_error_view,
     aside=True,
 )
@@ -76,14 +85,24 @@ STAFF_HELP = Step(
     id=StepId.STAFF_HELP,
     screen="staff_help",
     transitions={Retry: Marker.RESUME, StaffOverride: Marker.SKIP},
+    handle=_retry_only_if_it_helps,
     view=_error_view,
     aside=True,
 )
+
+
+def _goodbye_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
+    """The slip is mentioned only when one was printed."""
+    if ctx.receipt_location or ctx.extras.get("slip_printed"):
+        return view
+    return replace(view, say=phrase("finish.goodbye_no_slip", language, form))
+
 
 GOODBYE = Step(
     id=StepId.GOODBYE,
     screen="goodbye",
     transitions={Finished: StepId.WELCOME},
+    view=_goodbye_view,
     after_identity_of=frozenset({Journey.PRACTICE}),
     aside=True,
 )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from kiosk import texts
+from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import Progress
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import (
@@ -18,6 +22,7 @@ from kiosk.journey.events import (
 )
 from kiosk.journey.steps.base import Handled, Marker, Step
 from kiosk.journey.steps.ids import StepId
+from kiosk.journey.view_data import Row
 from kiosk.services.interfaces import Services
 
 FACE_TRIES = 3
@@ -124,5 +129,28 @@ FACE_CHECK = Step(
     progress_in=EVERY_JOURNEY,
     override_to=Marker.AFTER_IDENTITY,
 )
+
+# The chip's review card: everything the chip proved, read-only (docs/ui.md §13), in this order.
+CHIP_CARD = ("full_name", "id_number", "date_of_birth", "sex", "place_of_origin",
+             "place_of_residence", "date_of_issue", "date_of_expiry")  # fmt: skip
+
+
+def chip_card_rows(identity: CitizenIdentity, language: str = "vi") -> tuple[Row, ...]:
+    """The review card's rows: the ID number masked with a tap-to-reveal (docs/ui.md §9), an
+    expiry of None said as "for life", attributes the card did not carry left out."""
+    rows = []
+    for name in CHIP_CARD:
+        value = getattr(identity, name)
+        caption = texts.get(f"ui.chip.{name}", language)
+        if name == "id_number":
+            rows.append(Row(caption, identity.masked_id, value))
+        elif name == "date_of_expiry" and value is None:
+            rows.append(Row(caption, texts.get("ui.chip.for_life", language)))
+        elif isinstance(value, date):
+            rows.append(Row(caption, f"{value.day:02d}/{value.month:02d}/{value.year}"))
+        elif value:
+            rows.append(Row(caption, str(value)))
+    return tuple(rows)
+
 
 STEPS = (CONSENT, QR_SCAN, CARD_READ, FACE_CHECK)

@@ -12,6 +12,8 @@ class StepId(StrEnum):
     CARD_READ = "card_read"
     FACE_CHECK = "face_check"
     CHOOSE_PROCEDURE = "choose_procedure"
+    PROCEDURE_DETAIL = "procedure_detail"
+    COUNTER_TICKET = "counter_ticket"
     FORM = "form"
     DOCUMENTS = "documents"
     REVIEW = "review"

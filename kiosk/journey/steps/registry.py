@@ -5,13 +5,16 @@ journey modules, listed here."""
 from __future__ import annotations
 
 from kiosk.journey.context import Journey
-from kiosk.journey.steps import account, common, identity, status, submit
+from kiosk.journey.steps import account, common, form, identity, papers, procedure, status, submit
 from kiosk.journey.steps.base import Step
 from kiosk.journey.steps.ids import StepId
 
 STEPS: tuple[Step, ...] = (
     common.WELCOME,
     *identity.STEPS,
+    *procedure.STEPS,
+    *form.STEPS,
+    *papers.STEPS,
     *submit.STEPS,
     *account.STEPS,
     *status.STEPS,

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kiosk.domain.model import Progress
-from kiosk.journey.context import Journey, JourneyContext
+from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import Back, Confirmed, Event, Failed, StatusFound, Unavailable
-from kiosk.journey.steps.base import STAY, Step
+from kiosk.journey.steps.base import STATUS, STAY, Step
 from kiosk.journey.steps.ids import StepId
 from kiosk.journey.view_data import Row, StepView
 from kiosk.services.interfaces import Services
-
-STATUS = frozenset({Journey.STATUS})
 
 
 def _lookup_status(ctx: JourneyContext, services: Services, progress: Progress) -> Event:

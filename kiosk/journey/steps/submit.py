@@ -1,5 +1,4 @@
-"""Submitting a dossier: choose the procedure, confirm the prefilled form, photograph the
-papers, review, send, pay, print the receipt."""
+"""Sending the dossier, the fee, the receipt and the result."""
 
 from __future__ import annotations
 
@@ -8,200 +7,27 @@ from dataclasses import replace
 
 from kiosk import texts
 from kiosk.domain.model import Progress
-from kiosk.journey.context import Journey, JourneyContext
+from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import (
-    Back,
     Confirmed,
-    DocumentsDone,
-    DraftPrefilled,
     Event,
     Failed,
     FeeShown,
-    FieldCorrected,
     Paid,
     PayAtCounter,
     Printed,
-    ProcedureChosen,
-    ProceduresLoaded,
     Submitted,
     Unavailable,
 )
-from kiosk.journey.steps.base import STAY, Handled, Step
+from kiosk.journey.steps.base import STAY, SUBMIT, Step
 from kiosk.journey.steps.ids import StepId
-from kiosk.journey.texts import phrase
-from kiosk.journey.view_data import Row, StepView, clock, long_date
+from kiosk.journey.texts import guidance, phrase
+from kiosk.journey.view_data import FeeView, Row, StepView, clock, long_date
 from kiosk.services.interfaces import Services
 from printing.wording import money
 
 PAYMENT_WAIT_S = 300.0
 PAYMENT_POLL_S = 1.0
-SUBMIT = frozenset({Journey.SUBMIT})
-
-
-def _load_procedures(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
-    ctx.procedures = services.dossiers.procedures()
-    return ProceduresLoaded()
-
-
-def _choose_procedure(ctx: JourneyContext, event: Event) -> None:
-    if not isinstance(event, ProcedureChosen):
-        return
-    chosen = next((p for p in ctx.procedures if p.code == event.code), None)
-    if chosen is None or ctx.identity is None:
-        raise ValueError(f"unknown procedure {event.code!r}")
-    ctx.procedure = chosen
-    ctx.draft = None  # prefilled by the form step's work, off the GUI thread
-    ctx.field_index = 0
-
-
-def _procedure_choices(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
-    free = texts.get("ui.free", language)
-    return replace(
-        view,
-        choices=tuple(
-            (p.code, p.name + " — " + (money(p.fee_vnd) if p.fee_vnd else free))
-            for p in ctx.procedures
-        ),
-    )
-
-
-CHOOSE_PROCEDURE = Step(
-    id=StepId.CHOOSE_PROCEDURE,
-    screen="choose_procedure",
-    transitions={
-        ProceduresLoaded: STAY,  # the catalogue is loaded and shown
-        ProcedureChosen: StepId.FORM,
-        Failed: StepId.ERROR,
-        Unavailable: StepId.STAFF_HELP,
-        Back: StepId.WELCOME,
-    },
-    work=_load_procedures,
-    leave=_choose_procedure,
-    view=_procedure_choices,
-    holds_card=True,
-    report_label="Chọn thủ tục",
-    progress_in=SUBMIT,
-    after_identity_of=SUBMIT,
-)
-
-
-def _prefill(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
-    """The draft from the card's data (a database read and decryption): once per procedure, so
-    coming back from the documents keeps the citizen's corrections."""
-    assert ctx.procedure is not None and ctx.identity is not None
-    if ctx.draft is None or ctx.draft.procedure != ctx.procedure:
-        ctx.draft = services.dossiers.prefill(ctx.procedure, ctx.identity)
-        ctx.field_index = 0
-    return DraftPrefilled()
-
-
-def _confirm_field(ctx: JourneyContext, event: Event) -> Handled | None:
-    if ctx.draft is None:  # still being prefilled: nothing to confirm or correct yet
-        return Handled.REFUSED if isinstance(event, Confirmed | FieldCorrected) else None
-    fields = ctx.draft.procedure.fields
-    if isinstance(event, FieldCorrected):
-        if any(f.key == event.key for f in fields):
-            ctx.draft.values[event.key] = event.value
-        return Handled.STAY
-    if isinstance(event, Confirmed) and ctx.field_index < len(fields) - 1:
-        ctx.field_index += 1
-        return Handled.STAY
-    if isinstance(event, Back) and ctx.field_index > 0:
-        ctx.field_index -= 1
-        return Handled.STAY
-    return None
-
-
-def _field_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
-    if ctx.draft is None:  # being prefilled: say nothing until the first field is there
-        return replace(view, ready=False, say="")
-    if not ctx.draft.procedure.fields:
-        return view
-    fields = ctx.draft.procedure.fields
-    index = min(ctx.field_index, len(fields) - 1)
-    spec = fields[index]
-    value = ctx.draft.values.get(spec.key, "")
-    say = (
-        texts.get("phrase.field_check", language, form, label=spec.label, value=value)
-        if language == "vi"
-        else view.say
-    )
-    return replace(
-        view,
-        rows=(Row(spec.label, value),),
-        field_position=(index + 1, len(fields)),
-        field_key=spec.key,
-        say=say,
-    )
-
-
-FORM = Step(
-    id=StepId.FORM,
-    screen="form",
-    transitions={
-        DraftPrefilled: STAY,
-        Confirmed: StepId.DOCUMENTS,
-        Failed: StepId.ERROR,
-        Unavailable: StepId.STAFF_HELP,
-        Back: StepId.CHOOSE_PROCEDURE,
-    },
-    work=_prefill,
-    handle=_confirm_field,
-    view=_field_view,
-    holds_card=True,
-    report_label="Kiểm tra tờ khai",
-    progress_in=SUBMIT,
-)
-
-
-def _capture_documents(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
-    assert ctx.draft is not None and ctx.procedure is not None
-    for document in ctx.procedure.document_names:
-        ctx.draft.attachments.append(
-            services.dossiers.capture_document(ctx.draft, document, progress)
-        )
-    return DocumentsDone()
-
-
-DOCUMENTS = Step(
-    id=StepId.DOCUMENTS,
-    screen="documents",
-    transitions={
-        DocumentsDone: StepId.REVIEW,
-        Failed: StepId.ERROR,
-        Unavailable: StepId.STAFF_HELP,
-        Back: StepId.FORM,
-    },
-    work=_capture_documents,
-    holds_card=True,
-    uses_device=True,
-    report_label="Chụp giấy tờ",
-    progress_in=SUBMIT,
-)
-
-
-def _review_rows(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
-    if ctx.draft is None:
-        return view
-    rows = [Row(texts.get("ui.row_procedure", language), ctx.draft.procedure.name)]
-    if ctx.identity is not None:
-        id_label = texts.get("ui.row_id_number", language)
-        rows.append(Row(id_label, ctx.identity.masked_id, ctx.identity.id_number))
-    rows += [Row(f.label, ctx.draft.values.get(f.key, "")) for f in ctx.draft.procedure.fields]
-    rows.append(Row(texts.get("ui.row_documents", language), str(len(ctx.draft.attachments))))
-    return replace(view, rows=tuple(rows))
-
-
-REVIEW = Step(
-    id=StepId.REVIEW,
-    screen="review",
-    transitions={Confirmed: StepId.SUBMIT, Back: StepId.DOCUMENTS},
-    view=_review_rows,
-    holds_card=True,
-    report_label="Xem lại hồ sơ",
-    progress_in=SUBMIT,
-    answer=Confirmed(),
-)
 
 
 def _submit(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
@@ -239,6 +65,23 @@ def _request_fee(ctx: JourneyContext, services: Services, progress: Progress) ->
     return Failed("payment_timeout")
 
 
+def fee_view(ctx: JourneyContext) -> FeeView | None:
+    """The dossier's fee with its payee, for the screens and the unpaid-fee lines of the slip."""
+    if ctx.procedure is None or ctx.procedure.fee_vnd == 0:
+        return None
+    request = ctx.fee
+    if request is None:
+        return FeeView(ctx.procedure.fee_vnd, paid=ctx.paid)
+    return FeeView(
+        amount_vnd=request.amount_vnd or ctx.procedure.fee_vnd,
+        paid=ctx.paid,
+        payee=request.payee,
+        account=request.account,
+        counter=request.counter,
+        vietqr_payload="" if ctx.paid else request.vietqr_payload,
+    )
+
+
 def _fee_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
     if ctx.procedure is None:
         return view
@@ -249,7 +92,19 @@ def _fee_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> 
         fee = texts.get("phrase.fee_amount", language, form, amount=amount)
         say = f"{received} {fee} {say}"
     qr = ctx.fee.vietqr_payload if ctx.fee is not None else view.qr_payload
-    return replace(view, big_text=amount, qr_payload=qr, say=say)
+    fee_data = fee_view(ctx)
+    rows: tuple[Row, ...] = ()
+    if fee_data is not None and fee_data.payee:
+        rows = (
+            Row(texts.get("ui.row_payee", language), fee_data.payee),
+            Row(texts.get("ui.row_account", language), fee_data.account),
+        )
+    # What the voice says while the bank is asked, shown too (docs/ui.md §10).
+    waiting = ctx.fee is not None and not ctx.paid and ctx.progress[1] == "fee_ready"
+    notice = guidance("fee_ready", language, form) if waiting else ""
+    return replace(
+        view, big_text=amount, qr_payload=qr, say=say, rows=rows, fee=fee_data, notice=notice
+    )
 
 
 # The fee is paid once the dossier is safe and has its code (the transfer's purpose); a dossier
@@ -300,11 +155,20 @@ def _result_view(view: StepView, ctx: JourneyContext, language: str, form: str) 
         say += " " + phrase("queued_offline", language, form)
     if not ctx.receipt_location:
         say += " " + phrase("reprint", language, form)
-    rows = (
+    rows: tuple[Row, ...] = (
         Row(texts.get("ui.row_dossier_code", language), code),
         Row(texts.get("ui.row_due", language), f"{long_date(due)}, {clock(due)}"),
     )
-    return replace(view, big_text=code, rows=rows, say=say)
+    fee_data = fee_view(ctx)
+    notice = ""
+    if fee_data is not None and not fee_data.paid:  # paying at the counter: how much, and where
+        counter = fee_data.counter or texts.get("ui.the_counter", language)
+        notice = texts.get(
+            "phrase.pay_at_counter", language, form, amount=money(fee_data.amount_vnd), name=counter
+        )
+        rows += (Row(texts.get("ui.row_fee", language), notice),)
+        say += " " + notice
+    return replace(view, big_text=code, rows=rows, say=say, fee=fee_data, notice=notice)
 
 
 DONE = Step(
@@ -316,4 +180,5 @@ DONE = Step(
     ends_journey=True,
 )
 
-STEPS = (CHOOSE_PROCEDURE, FORM, DOCUMENTS, REVIEW, SUBMIT_STEP, FEE, RECEIPT, DONE)
+
+STEPS = (SUBMIT_STEP, FEE, RECEIPT, DONE)

@@ -78,3 +78,34 @@ def test_an_unknown_update_is_404(fleet):
 
 def test_the_signing_key_is_made_once_and_kept(fleet_db):
     assert update_public_key(fleet_db) == update_public_key(fleet_db)
+
+
+def test_a_kiosk_fetches_the_update_key_to_pin_it_on_first_use(fleet):
+    token = fleet.enroll()
+    answer = fleet.http.get("/api/v1/update-key", headers=bearer(token)).json()
+    assert answer == {
+        "key_b64": update_public_key(fleet.db)["public_key"],
+        "key_id": update_public_key(fleet.db)["key_id"],
+    }
+    assert fleet.http.get("/api/v1/update-key").status_code == 401
+
+
+def test_an_update_the_service_signed_verifies_with_the_kiosks_own_verifier(fleet):
+    from kiosk.fleet_link.update_signature import verify_update as kiosk_verify
+
+    token = fleet.enroll()
+    pushed = push_update(fleet.db, "catalogue", CATALOGUE.read_bytes(), fleet.clock())
+    document = fleet.http.get(
+        f"/api/v1/updates/catalogue/{pushed['sha256']}", headers=bearer(token)
+    ).json()
+    key = base64.b64decode(
+        fleet.http.get("/api/v1/update-key", headers=bearer(token)).json()["key_b64"]
+    )
+    kiosk_verify(
+        document["kind"],
+        document["sha256"],
+        base64.b64decode(document["payload_b64"]),
+        base64.b64decode(document["signature_b64"]),
+        document["key_id"],
+        key,
+    )

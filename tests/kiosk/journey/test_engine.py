@@ -3,11 +3,13 @@ handled once for all steps (cancel, idle, card removal, stale work, overrides, w
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import weakref
 
 import pytest
 
+from kiosk.domain.model import FormField
 from kiosk.journey import events as ev
 from kiosk.journey.context import Journey
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
@@ -35,6 +37,7 @@ def engine_at(state: StepId, journey: Journey = Journey.SUBMIT) -> JourneyEngine
     ctx.procedures = [RESIDENCE]
     ctx.failed_step = StepId.FACE_CHECK.value
     ctx.resume_step = StepId.CARD_READ.value
+    ctx.error_code = "card_not_placed"  # a failure that a retry can mend (docs/ui.md §12)
     return engine
 
 
@@ -47,7 +50,14 @@ SAMPLES: dict[type[Event], Event] = {
     ev.FaceFailed: ev.FaceFailed("face_no_match"),
     ev.Unavailable: ev.Unavailable("card QR scan"),
     ev.DeviceError: ev.DeviceError("camera_unavailable"),
+    ev.FieldCorrected: ev.FieldCorrected("phone", "0912345678"),
+    ev.FieldSkipped: ev.FieldSkipped("phone"),
 }
+# RESIDENCE with one thing the chip cannot know: an optional phone number.
+ASKING = dataclasses.replace(
+    RESIDENCE,
+    fields=(*RESIDENCE.fields, FormField("phone", "Số điện thoại", kind="phone", required=False)),
+)
 
 
 def event_for(event_type: type[Event]) -> Event:
@@ -78,11 +88,13 @@ TRANSITIONS = all_transitions()
 def test_every_transition_of_the_table_is_taken(state, event_type, target):
     engine = engine_at(state)
     want = expected(target, engine, state)
-    # The form goes field by field: CONFIRMED leaves from the last field, BACK from the first.
+    # The form: the chip's card (index 0) is left by CONFIRMED when nothing is asked, by BACK
+    # and "this is wrong"; the last question is left by its answer or its skip.
     if state is StepId.FORM:
-        engine.ctx.draft = engine.services.dossiers.prefill(RESIDENCE, engine.ctx.identity)
-        last = len(RESIDENCE.fields) - 1
-        engine.ctx.field_index = last if event_type is ev.Confirmed else 0
+        answering = event_type in (ev.FieldCorrected, ev.FieldSkipped)
+        procedure = ASKING if answering else RESIDENCE
+        engine.ctx.draft = engine.services.dossiers.prefill(procedure, engine.ctx.identity)
+        engine.ctx.field_index = 1 if answering else 0
     assert engine.dispatch(event_for(event_type)) is True
     assert engine.state is want
 
@@ -120,7 +132,8 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
             ev.ChoseSubmit(),
             ev.Consented(),
             ev.ProcedureChosen(RESIDENCE.code),
-            *[ev.Confirmed()] * len(RESIDENCE.fields),
+            ev.Confirmed(),  # what it takes: chosen
+            ev.Confirmed(),  # the chip's card: the chip proved every field of this form
             ev.Confirmed(),  # review
         ],
     )
@@ -131,15 +144,12 @@ def test_submit_journey_reaches_done_with_a_dossier_and_receipt():
     assert len(engine.ctx.draft.attachments) == len(RESIDENCE.documents)  # type: ignore[union-attr]
 
 
-def test_form_confirms_one_field_at_a_time_and_keeps_corrections():
-    engine = engine_at(StepId.CHOOSE_PROCEDURE)
-    engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
-    HeadlessRunner(engine).settle()  # the form is prefilled off the GUI thread
-    engine.dispatch(ev.FieldCorrected("full_name", "Lê Thị Hoa"))
-    assert engine.ctx.draft.values["full_name"] == "Lê Thị Hoa"  # type: ignore[union-attr]
-    engine.dispatch(ev.Confirmed())
+def test_the_form_asks_only_what_the_chip_did_not_fill_after_the_chips_card():
+    engine = engine_at(StepId.FORM)
+    engine.ctx.draft = engine.services.dossiers.prefill(ASKING, engine.ctx.identity)
+    assert engine.dispatch(ev.Confirmed())  # the chip's card is right
     assert (engine.state, engine.ctx.field_index) == (StepId.FORM, 1)
-    engine.dispatch(ev.Back())
+    assert engine.dispatch(ev.Back())
     assert (engine.state, engine.ctx.field_index) == (StepId.FORM, 0)
 
 
@@ -265,8 +275,9 @@ def test_the_form_says_nothing_and_takes_no_answer_until_it_is_prefilled():
 
     engine = engine_at(StepId.CHOOSE_PROCEDURE)
     engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    engine.dispatch(ev.Confirmed())  # what it takes: chosen
     waiting = view_for(StepId.FORM, engine.ctx)
     assert (waiting.ready, waiting.say, waiting.rows) == (False, "", ())
     HeadlessRunner(engine).settle()
     ready = view_for(StepId.FORM, engine.ctx)
-    assert ready.ready and ready.say.startswith(RESIDENCE.fields[0].label)
+    assert ready.ready and ready.rows[0].value == "Nguyễn Văn An"  # the chip's card

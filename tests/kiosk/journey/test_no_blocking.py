@@ -36,8 +36,8 @@ JOURNEYS = {
         ev.ChoseSubmit(),
         ev.Consented(),
         ev.ProcedureChosen(RESIDENCE.code),
-        ev.FieldCorrected("full_name", "Lê Thị Hoa"),
-        *[ev.Confirmed()] * len(RESIDENCE.fields),
+        ev.Confirmed(),  # what it takes: chosen
+        ev.Confirmed(),  # the chip's card (the chip filled every field)
         ev.Confirmed(),  # review
     ],
     "account": [
@@ -73,6 +73,7 @@ def test_the_form_is_prefilled_by_the_form_steps_work_not_by_choosing_the_proced
         engine.dispatch(event)
         settle_on_a_worker(engine, completed)
     engine.dispatch(ev.ProcedureChosen(RESIDENCE.code))
+    engine.dispatch(ev.Confirmed())  # what it takes: chosen
     assert (engine.state, engine.ctx.draft) == (StepId.FORM, None)
     assert engine.dispatch(ev.Confirmed()) is False  # nothing to confirm before the prefill
     settle_on_a_worker(engine, completed)

@@ -1,0 +1,47 @@
+"""The fee names its payee and, when it is paid at the counter, how much and where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kiosk.domain.model import FeeRequest, SubmitResult
+from kiosk.journey.context import JourneyContext
+from kiosk.journey.steps import StepId
+from kiosk.journey.view import view_for
+from tests.fakes import RESIDENCE
+
+REQUEST = FeeRequest(10_000, "000201...", "REF", "UBND xã Demo", "KIOSKDEMO0001", "Quầy số 2")
+
+
+def _context(paid: bool) -> JourneyContext:
+    ctx = JourneyContext(procedure=RESIDENCE, fee=REQUEST, paid=paid)
+    now = datetime(2026, 4, 23, 9, 30)
+    ctx.result = SubmitResult("K-1", "000.00.12.H56-260423-0001", now, now, False)
+    return ctx
+
+
+def test_the_fee_screen_names_the_payee_and_the_account_beside_the_qr():
+    view = view_for(StepId.FEE, _context(paid=False))
+    assert {r.label: r.value for r in view.rows} == {
+        "Người nhận tiền": "UBND xã Demo",
+        "Số tài khoản": "KIOSKDEMO0001",
+    }
+    assert view.fee is not None and view.fee.vietqr_payload == "000201..."
+
+
+def test_waiting_for_the_fee_is_shown_not_only_spoken():
+    ctx = _context(paid=False)
+    ctx.progress = (0.0, "fee_ready")
+    assert view_for(StepId.FEE, ctx).notice == "Máy đang chờ tiền lệ phí."
+
+
+def test_after_paying_at_the_counter_the_result_says_how_much_and_where():
+    view = view_for(StepId.DONE, _context(paid=False))
+    assert view.notice == "Bác nộp 10.000 đồng tiền mặt tại Quầy số 2."
+    assert view.notice in view.say
+    assert view.fee is not None and not view.fee.paid and view.fee.vietqr_payload
+
+
+def test_a_paid_fee_leaves_nothing_to_pay_on_the_result():
+    view = view_for(StepId.DONE, _context(paid=True))
+    assert view.notice == "" and view.fee is not None and view.fee.vietqr_payload == ""

@@ -1,0 +1,281 @@
+"""The form: the chip's review card, then only what the chip cannot know, one question at a time,
+each with the control that fits it (docs/ui.md §13). The screen decides nothing: it sends the
+answer and shows what the journey says about it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.calendar.vietnam_time import VIETNAM
+from kiosk.domain.forms import Control
+from kiosk.journey.events import Back, ChipDataWrong, Confirmed, FieldCorrected, FieldSkipped
+from kiosk.journey.texts import button
+from kiosk.journey.view import Row, StepView
+from kiosk.journey.view_data import Question
+from ui import theme
+from ui.screens.instruction import InstructionScreen
+from ui.screens.keyboard import VietnameseKeyboard
+from ui.screens.keypad import Keypad
+from ui.screens.pickers import ChoiceButtons, DatePicker
+from ui.screens.problem import ProblemLine
+from ui.widgets import BigButton, RevealButton, label
+
+KEYPAD_KEY = 80  # keypad keys in a question: ≥ 72 (docs/ui.md §5), room for the problem line
+LONG_VALUE = 26  # characters: a value this long gets the card's whole width
+
+
+def group_digits(digits: str) -> str:
+    """0912345678 → "0912 345 678": digits read in small groups (docs/ui.md §2)."""
+    head, rest = digits[:4], digits[4:]
+    groups = [head] + [rest[i : i + 3] for i in range(0, len(rest), 3)]
+    return " ".join(g for g in groups if g) or "_"
+
+
+class ChipCard(QWidget):
+    """Everything the chip proved, read-only, two values a line (a long one takes the line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(32)
+        self.grid.setVerticalSpacing(14)
+        self.widgets: list[QWidget] = []
+        self.reveal_buttons: list[RevealButton] = []
+        self.values: list[QLabel] = []
+        self.shown: tuple[Row, ...] | None = None
+
+    def set_rows(self, rows: tuple[Row, ...]) -> None:
+        if rows == self.shown:
+            return
+        self.shown = rows
+        for old in self.widgets:
+            self.grid.removeWidget(old)
+            old.deleteLater()
+        self.widgets, self.reveal_buttons, self.values = [], [], []
+        line, column = 0, 0
+        for row in rows:
+            wide = len(row.value) > LONG_VALUE
+            if wide and column:
+                line, column = line + 1, 0
+            caption = label(row.label, theme.SMALL_PX, role="muted", wrap=False)
+            value: QWidget
+            if row.reveal:
+                value = RevealButton(row.label, row.value, row.reveal, theme.BODY_PX)
+                self.reveal_buttons.append(value)
+            else:
+                value = label(row.value, theme.BODY_PX, QFont.Weight.DemiBold)
+                value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+                self.values.append(value)
+            self.grid.addWidget(caption, line, column, Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(value, line, column + 1, 1, 3 if wide else 1)
+            self.widgets += [caption, value]
+            column = 0 if wide or column else 2
+            line += 1 if column == 0 else 0
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1)
+        self.grid.setRowStretch(line + 1, 1)
+
+
+class FormScreen(InstructionScreen):
+    """The chip's card ("Đúng" / "Thông tin này sai"), then one question per screen."""
+
+    pictogram_name = "card"
+
+    def build_actions(self) -> None:
+        self.card = ChipCard()
+        # One page shown at a time; hidden pages take no room (a stack would size to the largest).
+        self.answer_pages = QWidget()
+        self.page_column = QVBoxLayout(self.answer_pages)
+        self.page_column.setContentsMargins(0, 0, 0, 0)
+        self.page_column.addWidget(self.card)
+        self.question_pages: dict[Control, QWidget] = {}
+        self.problem = ProblemLine()
+        self.choice = ChoiceButtons()
+        self.choice.chosen.connect(self._answer)
+        self.choice.pressed.connect(self.pressed)
+        self.date = DatePicker(self.language)
+        self.keypad = Keypad(1, 12, key_height=KEYPAD_KEY)
+        self.number = label("_", theme.BIG_NUMBER_PX, QFont.Weight.Bold, wrap=False)
+        self.number.setAccessibleName("số đã nhập")
+        self.keypad.changed.connect(lambda digits: self.number.setText(group_digits(digits)))
+        self._add_page(Control.CHOICE, self.choice)
+        self._add_page(Control.PLACE, self.choice)  # the villages: the same big buttons
+        self._add_page(Control.DATE, self.date)
+        number_column = QVBoxLayout()
+        number_column.addWidget(self.number)
+        number_column.addStretch(1)
+        keypad_row = QHBoxLayout()
+        keypad_row.addLayout(number_column, 1)
+        keypad_row.addWidget(self.keypad)
+        keypad_host = QWidget()
+        keypad_host.setLayout(keypad_row)
+        self._add_page(Control.KEYPAD, keypad_host)
+        self._add_page(Control.KEYBOARD, QWidget())  # the keyboard lies over the screen
+        self.extra.addWidget(self.answer_pages, 1)
+        self.extra.addWidget(self.problem)
+        # The bottom bar: "Quay lại", then what this screen answers with.
+        self.wrong = BigButton(button("form.wrong", self.language), "warning")
+        self.wrong.clicked.connect(lambda: self.send(ChipDataWrong()))
+        self.skip = BigButton(button("form.skip", self.language), "cross")
+        self.skip.clicked.connect(self._skip)
+        self.other_place = BigButton(button("form.other_place", self.language), "edit")
+        self.other_place.clicked.connect(self.open_keyboard)
+        self.yes = BigButton(button("yes", self.language), "check", primary=True)
+        self.yes.clicked.connect(lambda: self.send(Confirmed()))
+        self.next = BigButton(button("next", self.language), "check", primary=True)
+        self.next.clicked.connect(self._give)
+        for action in (self.wrong, self.skip, self.other_place, self.yes, self.next):
+            action.setMinimumWidth(theme.CHOICE_WIDTH)
+            self.bottom.addWidget(action)
+        # Until a view says which answer is asked, the chip's card's two answers only: five
+        # buttons side by side would make the screen wider than the window.
+        for action in (self.skip, self.other_place, self.next):
+            action.hide()
+        # The keyboard covers the screen below the header ("Gọi cán bộ" stays in reach).
+        self.keyboard = VietnameseKeyboard(self.language, self.options.form)
+        self.keyboard.setParent(self)
+        self.keyboard.hide()
+        self.keyboard.saved.connect(self._answer)
+        self.keyboard.cancelled.connect(self._keyboard_back)
+        self.keyboard.skipped.connect(self._skip)
+        self.question: Question | None = None
+
+    def _add_page(self, control: Control, widget: QWidget) -> None:
+        if self.page_column.indexOf(widget) < 0:
+            self.page_column.addWidget(widget)
+            widget.hide()
+        self.question_pages[control] = widget
+
+    def _show_page(self, page: QWidget) -> None:
+        for widget in (self.card, *self.question_pages.values()):
+            widget.setVisible(widget is page)
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def _answer(self, value: str) -> None:
+        if self.question is not None:
+            self.send(FieldCorrected(self.question.key, value))
+
+    def _give(self) -> None:
+        """ "Tiếp tục": the date picked or the digits typed."""
+        if self.question is None:
+            return
+        if self.question.control == Control.DATE:
+            self._answer(self.date.text())
+        elif self.question.control == Control.KEYPAD:
+            self._answer(self.keypad.text())
+
+    def _skip(self) -> None:
+        if self.question is not None and self.question.optional:
+            self.send(FieldSkipped(self.question.key))
+
+    def _keyboard_back(self) -> None:
+        question = self.question
+        if question is not None and question.control == Control.PLACE:
+            self.close_keyboard()  # back to the village list
+        else:
+            self.send_back()
+
+    def send_back(self) -> None:
+        self.send(Back())
+
+    # --- the keyboard ------------------------------------------------------------------------
+
+    def open_keyboard(self) -> None:
+        question = self.question
+        caption = question.label if question else self.title.text()
+        value = question.value if question else ""
+        self.keyboard.start(caption, value, optional=bool(question and question.optional))
+        self._place_keyboard()
+        self.keyboard.show()
+        self.keyboard.raise_()
+
+    def close_keyboard(self) -> None:
+        self.keyboard.hide()
+
+    def _place_keyboard(self) -> None:
+        top = self.header.geometry().bottom() + 12
+        self.keyboard.setGeometry(0, top, self.width(), self.height() - top)
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._place_keyboard()
+
+    # --- rendering ---------------------------------------------------------------------------
+
+    def render_view(self, view: StepView) -> None:
+        question = view.question
+        new_question = (
+            question is None or self.question is None or (question.key != self.question.key)
+        )
+        self.question = question
+        asking = question is not None
+        self.picture.setVisible(not asking)
+        if self.instruction is not None:
+            self.instruction.setVisible(False)  # said aloud; the card or question is the text
+        self.wrong.setVisible(not asking)
+        self.yes.setVisible(not asking)
+        for choice in (self.yes, self.wrong, self.next, self.skip):  # nothing while prefilling
+            choice.setEnabled(view.ready)
+        if question is None:
+            self._show_page(self.card)
+            self.card.set_rows(view.rows)
+            self.problem.set_text("")
+            for widget in (self.skip, self.other_place, self.next):
+                widget.setVisible(False)
+            self.close_keyboard()
+            return
+        control = Control(question.control)
+        self._show_page(self.question_pages[control])
+        self.problem.set_text(question.problem)
+        self.keyboard.show_problem(question.problem)
+        self.skip.setVisible(question.optional)
+        self.other_place.setVisible(control is Control.PLACE)
+        self.next.setVisible(control in (Control.DATE, Control.KEYPAD))
+        if not new_question:
+            self._keyboard_for(view, control, reopen=False)
+            return
+        if control is Control.CHOICE:
+            self.choice.set_choices(tuple((c, c) for c in question.choices), question.value)
+        elif control is Control.PLACE:  # the village's name on its button, the address sent
+            places = tuple((c, c.split(",")[0]) for c in question.choices)
+            self.choice.set_choices(places, question.value)
+        elif control is Control.DATE:
+            self.date.start(question.years, question.value, datetime.now(VIETNAM).date())
+        elif control is Control.KEYPAD:
+            self.keypad.min_length, self.keypad.max_length = 1, question.digits
+            self.keypad.clear()
+            for digit in question.value[: question.digits]:
+                self.keypad.press(digit)
+            self.number.setText(group_digits(self.keypad.text()))
+        self.close_keyboard()
+        self._keyboard_for(view, control, reopen=True)
+
+    def _keyboard_for(self, view: StepView, control: Control, reopen: bool) -> None:
+        """A question only the keyboard can answer opens it at once; someone standing close
+        hides it (and what it holds) until they have gone."""
+        wanted = control is Control.KEYBOARD or (
+            control is Control.PLACE and not (self.question and self.question.choices)
+        )
+        if view.onlooker:
+            self.close_keyboard()
+        elif wanted and (reopen or not self.keyboard.isVisible()):
+            self.open_keyboard()
+
+    def leave(self) -> None:
+        super().leave()
+        self.close_keyboard()
+        for widget in self.card.reveal_buttons:
+            widget.hide_value()

@@ -1,0 +1,156 @@
+"""Answers picked with a finger, never typed (docs/ui.md §13): fixed answers as big buttons, a date
+as day / month / year with large − and + keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk import texts
+from kiosk.domain.form_dates import parse_form_date
+from ui import theme
+from ui.widgets import BigButton, label
+
+CHOICE_GAP = 24
+
+
+class ChoiceButtons(QWidget):
+    """One button per answer, in as many columns as the longest answer allows: every answer on
+    screen, none to scroll to. Big buttons for a few answers, key-sized ones for many."""
+
+    chosen = Signal(str)
+    pressed = Signal()
+
+    def __init__(self, width: int = 1200) -> None:
+        super().__init__()
+        self.width_for = width  # the room the answers share (the screen's content width)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(CHOICE_GAP)
+        self.buttons: dict[str, QPushButton] = {}
+        self.shown: tuple[tuple[str, str], ...] = ()
+
+    def set_choices(self, choices: tuple[tuple[str, str], ...], picked: str = "") -> None:
+        """`choices`: (the answer sent, the words on its button)."""
+        if choices != self.shown:
+            self.shown = choices
+            for old in self.buttons.values():
+                self.grid.removeWidget(old)
+                old.deleteLater()
+            self.buttons = {}
+            columns = self.columns([words for _, words in choices])
+            rows = -(-len(choices) // columns)
+            for index, (answer, words) in enumerate(choices):
+                widget = self._button(words, big=rows <= 3)
+                widget.clicked.connect(lambda _=False, a=answer: self.chosen.emit(a))
+                widget.pressed.connect(self.pressed)
+                self.grid.addWidget(widget, index // columns, index % columns)
+                self.buttons[answer] = widget
+        for answer, widget in self.buttons.items():  # the answer given before, marked
+            widget.setProperty("primary", "true" if answer == picked else "false")
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def columns(self, words: list[str]) -> int:
+        metrics = QFontMetrics(theme.font(theme.BUTTON_PX, QFont.Weight.DemiBold))
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+        cell = widest + theme.ICON + 80 + CHOICE_GAP  # words, pictogram, padding, gap
+        return max(1, min(len(words), 5, self.width_for // max(cell, 1)))
+
+    def _button(self, words: str, big: bool) -> QPushButton:
+        if big:
+            return BigButton(words, "check")
+        widget = QPushButton(words)
+        widget.setProperty("key", "true")
+        widget.setFont(theme.font(theme.BUTTON_PX, QFont.Weight.DemiBold))
+        widget.setMinimumHeight(theme.KEY_HEIGHT)
+        widget.setAccessibleName(words)
+        return widget
+
+
+class _Wheel(QWidget):
+    """One part of a date: its caption, the number, and − / + keys (± 10 for years)."""
+
+    changed = Signal()
+
+    def __init__(self, caption: str, low: int, high: int, big_steps: bool = False) -> None:
+        super().__init__()
+        self.low, self.high, self.value = low, high, low
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        self.caption = label(caption, theme.SMALL_PX, role="muted")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.caption)
+        # + above the number, − below it (± 10 beside ± 1 for years): narrow enough for three.
+        self.steps: dict[int, QPushButton] = {}
+        for steps in ((1, 10), None, (-1, -10)):
+            if steps is None:
+                self.number = label("", theme.BIG_NUMBER_PX, QFont.Weight.Bold, wrap=False)
+                self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.number.setAccessibleName(caption)
+                column.addWidget(self.number)
+                continue
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            for step in steps if big_steps else steps[:1]:
+                row.addWidget(self._step(step, caption))
+            column.addLayout(row)
+        self.set_range(low, high, low)
+
+    def _step(self, step: int, caption: str) -> QPushButton:
+        widget = QPushButton(f"{step:+d}".replace("-", "−") if abs(step) > 1 else "−+"[step > 0])
+        widget.setProperty("key", "true")
+        widget.setFont(theme.font(theme.TITLE_PX, QFont.Weight.Bold))
+        widget.setMinimumSize(theme.CHOICE_WIDTH // 2, theme.KEY_HEIGHT)
+        name = "bớt" if step < 0 else "thêm"
+        widget.setAccessibleName(f"{caption} {name} {abs(step)}")
+        widget.setAutoRepeat(True)  # held down, it keeps counting
+        widget.setAutoRepeatDelay(600)
+        widget.setAutoRepeatInterval(150)
+        widget.clicked.connect(lambda _=False, s=step: self.set_value(self.value + s))
+        self.steps[step] = widget
+        return widget
+
+    def set_range(self, low: int, high: int, value: int) -> None:
+        self.low, self.high = low, high
+        self.set_value(value)
+
+    def set_value(self, value: int) -> None:
+        self.value = max(self.low, min(self.high, value))
+        self.number.setText(str(self.value))
+        for step, widget in self.steps.items():
+            widget.setEnabled(self.low <= self.value + (step // abs(step)) <= self.high)
+        self.changed.emit()
+
+
+class DatePicker(QWidget):
+    """Day, month and year, each with large − / + keys: no typing, no format to know. The
+    journey checks the date (real, in range) when it is given."""
+
+    def __init__(self, language: str = "vi") -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(theme.BUTTON_GAP)
+        self.day = _Wheel(texts.get("ui.form.day", language), 1, 31)
+        self.month = _Wheel(texts.get("ui.form.month", language), 1, 12)
+        self.year = _Wheel(texts.get("ui.form.year", language), 1900, 2100, big_steps=True)
+        for wheel in (self.day, self.month, self.year):
+            row.addWidget(wheel)
+        row.addStretch(1)
+
+    def start(self, years: tuple[int, int], value: str, today: date) -> None:
+        """Show `value` (dd/mm/yyyy) or, with none, today's date within the offered years."""
+        first, last = years
+        shown = parse_form_date(value) or today
+        year = max(first, min(last, shown.year))
+        self.year.set_range(first, last, year)
+        self.month.set_value(shown.month)
+        self.day.set_value(shown.day)
+
+    def text(self) -> str:
+        return f"{self.day.value:02d}/{self.month.value:02d}/{self.year.value}"

@@ -1,0 +1,177 @@
+"""Choosing the procedure: pages of large tiles that fit the screen (no scrolling, no dragging),
+what a procedure takes before it is chosen, and the queue number for the counter (docs/ui.md §6)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk import texts
+from kiosk.journey.events import Confirmed, ProcedureChosen, TicketRequested
+from kiosk.journey.view import StepView
+from kiosk.journey.view_data import ProcedureCard
+from ui import theme
+from ui.screens.base import Screen
+from ui.screens.rows import RowsScreen
+from ui.widgets import BigButton, Pictogram, label, pictogram
+
+TILE_GAP = theme.BUTTON_GAP  # ≥ 15 mm between choices (docs/ui.md §5)
+
+
+def _quiet(widget: QWidget) -> QWidget:
+    """A part of a tile: the tap goes to the tile."""
+    widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+    return widget
+
+
+class ProcedureTile(QPushButton):
+    """One procedure: its own picture, its plain name, the fee, and "at the counter" if so."""
+
+    def __init__(self, card: ProcedureCard, language: str) -> None:
+        super().__init__()
+        self.card = card
+        self.setAccessibleName(f"{card.name}, {card.fee}")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setMinimumHeight(self.height_px())
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.setSpacing(16)
+        self.picture = _quiet(pictogram(card.pictogram, theme.ICON + 24))
+        row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignVCenter)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        self.name = _quiet(label(card.name, theme.BUTTON_PX, QFont.Weight.DemiBold))
+        assert isinstance(self.name, QLabel)
+        column.addWidget(self.name)
+        details = card.fee
+        if card.at_counter:
+            details += " · " + texts.get("ui.at_counter", language)
+        self.details = _quiet(label(details, theme.SMALL_PX, role="muted"))
+        column.addWidget(self.details)
+        row.addLayout(column, 1)
+
+    @staticmethod
+    def height_px() -> int:
+        return theme.BUTTON_HEIGHT + theme.SMALL_PX + 16
+
+
+class ChooseProcedureScreen(Screen):
+    """As many tiles as fit, in pages turned with large "Trang trước" / "Trang sau" buttons."""
+
+    def build(self) -> None:
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(TILE_GAP)
+        self.body.addWidget(self.grid_host, 1)
+        self.cards: tuple[ProcedureCard, ...] = ()
+        self.procedure_buttons: list[ProcedureTile] = []
+        self.page = 0
+        self.per_page = 0
+        self.page_label = label("", theme.SMALL_PX, QFont.Weight.Medium, role="muted", wrap=False)
+        self.bottom.addWidget(self.page_label)
+        self.previous_page = BigButton(
+            texts.get("button.page_prev", self.language), "back", parent=None
+        )
+        self.previous_page.clicked.connect(lambda: self.turn(-1))
+        self.next_page = BigButton(texts.get("button.page_next", self.language), "forward", True)
+        self.next_page.clicked.connect(lambda: self.turn(1))
+        for widget in (self.previous_page, self.next_page):
+            widget.setMinimumWidth(theme.CHOICE_WIDTH)
+            self.bottom.addWidget(widget)
+
+    def render_view(self, view: StepView) -> None:
+        if view.procedures == self.cards:
+            return  # the same list: keep the tiles (a finger may be on one)
+        self.cards = view.procedures
+        self.page = 0
+        self._lay_out()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self._fit() != self.per_page:
+            self._lay_out()
+
+    def _fit(self) -> int:
+        """How many tiles fit the space the list has now (two columns, three on wide screens)."""
+        width, height = self.grid_host.width(), self.grid_host.height()
+        columns = 3 if width >= 1700 else 2
+        rows = max(1, (height + TILE_GAP) // (ProcedureTile.height_px() + TILE_GAP))
+        return columns * rows
+
+    def _columns(self) -> int:
+        return 3 if self.grid_host.width() >= 1700 else 2
+
+    def turn(self, pages: int) -> None:
+        self.page = max(0, min(self.page + pages, self.page_count() - 1))
+        self._lay_out()
+
+    def page_count(self) -> int:
+        return max(1, -(-len(self.cards) // max(self.per_page, 1)))
+
+    def _lay_out(self) -> None:
+        self.per_page = self._fit()
+        self.page = min(self.page, self.page_count() - 1)
+        for tile in self.procedure_buttons:
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        self.procedure_buttons = []
+        columns = self._columns()
+        start = self.page * self.per_page
+        for index, card in enumerate(self.cards[start : start + self.per_page]):
+            tile = ProcedureTile(card, self.language)
+            tile.clicked.connect(lambda _=False, c=card.code: self.send(ProcedureChosen(c)))
+            tile.pressed.connect(self.pressed)
+            self.grid.addWidget(tile, index // columns, index % columns, Qt.AlignmentFlag.AlignTop)
+            self.procedure_buttons.append(tile)
+        rows = -(-self.per_page // columns)
+        for row in range(rows + 1):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(rows, 1)
+        for column in range(columns):
+            self.grid.setColumnStretch(column, 1)
+        pages = self.page_count()
+        several = pages > 1
+        self.page_label.setVisible(several)
+        self.page_label.setText(
+            texts.get("ui.page", self.language, value=f"{self.page + 1}/{pages}")
+        )
+        self.previous_page.setVisible(several)
+        self.next_page.setVisible(several)
+        self.previous_page.setEnabled(self.page > 0)
+        self.next_page.setEnabled(self.page < pages - 1)
+
+    def main_choices(self) -> list[BigButton]:
+        return [*self.procedure_buttons, *super().main_choices()]  # type: ignore[list-item]
+
+
+class ProcedureDetailScreen(RowsScreen):
+    """What the procedure takes, before choosing it: papers, who comes, fee, days."""
+
+    pictogram_name = "document"
+    big_px = theme.BODY_PX
+
+    def build_actions(self) -> None:
+        super().build_actions()
+        self.choose = self.add_action("choose_this", "check", Confirmed())
+        self.ticket = self.add_action("take_ticket", "staff", TicketRequested())
+
+    def render_view(self, view: StepView) -> None:
+        super().render_view(view)
+        if isinstance(self.picture, Pictogram) and view.pictogram:
+            self.picture.set_name(view.pictogram)
+        at_counter = bool(view.notice)
+        self.choose.setVisible(not at_counter)
+        self.ticket.setVisible(at_counter)
+
+
+class CounterTicketScreen(RowsScreen):
+    """The queue number, large: the officer calls it."""
+
+    pictogram_name = "staff"
+    big_px = theme.BIG_NUMBER_PX
+
+    def build_actions(self) -> None:
+        super().build_actions()
+        self.done = self.add_action("done", "check", Confirmed())
