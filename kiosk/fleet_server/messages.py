@@ -19,6 +19,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _WORD = re.compile(r"[a-z_]{1,30}")
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 _STEP = re.compile(r"[A-Za-z0-9_.-]{1,60}")
+_REASON = re.compile(r"[a-z0-9_.:-]{1,60}")  # "citizen", or the error code that needs an officer
 _VERSION = re.compile(r"[0-9A-Za-z.+_-]{1,40}")
 _MAX_DEVICES = 16
 _MAX_PROCEDURES = 200
@@ -172,7 +173,7 @@ def parse_help(body: Mapping[str, Any]) -> HelpAsked:
         step=_matching(body.get("step", ""), _STEP, "step") if body.get("step") else "",
         step_number=None if number is None else _count(number, "step_number"),
         step_title=_text(body.get("step_title", ""), "step_title", 120),
-        reason=_matching(body.get("reason", "citizen"), _WORD, "reason"),
+        reason=_matching(body.get("reason", "citizen"), _REASON, "reason"),
         office=None if office is None else _text(office, "office", 120),
     )
 

@@ -50,7 +50,7 @@ function render() {
     card.querySelector(".kiosk").textContent = `Máy ${request.kiosk_id}`;
     const number = request.step_number ? `Bước ${request.step_number}: ` : "";
     card.querySelector(".step").textContent = number + (request.step_title || request.step || "");
-    card.querySelector(".reason").textContent = REASONS[request.reason] || request.reason;
+    card.querySelector(".reason").textContent = REASONS[request.reason] || `Máy báo lỗi (${request.reason})`;
     card.querySelector(".waited").textContent = `gọi lúc ${Fleet.time(request.at)} (${Fleet.ago(request.at)})`;
     const by = request.by ? ` — ${request.by}` : "";
     card.querySelector(".state").textContent = (STATES[request.state] || request.state) + by;

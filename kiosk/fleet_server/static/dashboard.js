@@ -11,7 +11,7 @@ const ALERTS = {
 };
 const DEVICES = { reader: "Đầu đọc thẻ", camera: "Camera", printer: "Máy in", speech: "Loa" };
 const DEVICE_STATES = { ok: "tốt", failed: "LỖI", missing: "KHÔNG CÓ", low: "sắp hết", out: "HẾT", unknown: "không rõ" };
-const OUTCOMES = { completed: "hoàn thành", cancelled: "huỷ", timeout: "bỏ dở" };
+const OUTCOMES = { submitted: "đã nộp", rejected: "bị từ chối", abandoned: "bỏ dở", completed: "hoàn thành", cancelled: "huỷ", timeout: "hết giờ" };
 
 function setNumber(id, value) {
   const node = document.getElementById(id);

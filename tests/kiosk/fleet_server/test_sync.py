@@ -212,3 +212,20 @@ def test_sync_works_on_sqlite_for_a_single_office(any_fleet_db, clock):
         second = office.sync(token, [beat]).json()
         office.http.close()
     assert (first["accepted"], second["duplicates"]) == ([beat["id"]], [beat["id"]])
+
+
+def test_a_help_request_the_kiosks_link_builds_is_accepted(fleet):
+    from types import SimpleNamespace
+
+    from kiosk.fleet_link.help_desk import help_body
+
+    token = fleet.enroll()
+    request = SimpleNamespace(
+        help_id="h-9",
+        step="face_check",
+        step_number=6,
+        step_title="Kiểm tra khuôn mặt",
+        reason="card_access_denied",
+    )
+    answer = fleet.sync(token, [event("help", help_body(request, "UBND xã Tân Phú"))])
+    assert answer.status_code == 200 and len(answer.json()["accepted"]) == 1
