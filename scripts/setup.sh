@@ -16,6 +16,9 @@ DEBIAN_PACKAGES=(
   pcscd libpcsclite-dev swig vsmartcard-vpcd
   # machine_key = "tpm2" seals with tpm2-tools; the tests start a software TPM (swtpm)
   tpm2-tools swtpm libtss2-tcti-swtpm0
+  # the fleet service's tests start a throwaway PostgreSQL cluster (initdb, pg_ctl); Chromium and
+  # its driver run the console and dashboard browser tests offline
+  postgresql chromium chromium-driver
 )
 
 missing=()

@@ -40,6 +40,7 @@ KIOSK_RANKS = [
     "ops",  # doctor, report, simulate, watchdog, logging
     "fleet_link",  # the kiosk's side of the province's fleet service (queue, sender, updates)
     "local_portal",  # the portal on loopback for demo mode and tests: only the two below use it
+    "fleet_server",  # the province's fleet service: only kiosk/cli/fleet*.py use it
     "runtime",  # the composition root: builds all of the above from the configuration
     "cli",  # the `kiosk` command
     "__main__",

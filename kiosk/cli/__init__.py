@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "sync": "kiosk.cli.sync",
     "outbox": "kiosk.cli.sync",
     "fleet": "kiosk.cli.fleet",
+    "fleet-serve": "kiosk.cli.fleet_serve",
 }
 
 EXIT_BAD_INPUT = 2

@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
     "sync": (["sync", "--once"], {CONFIG, DATA_DIR, STORE}),
     "outbox": (["outbox", "--json"], {CONFIG, DATA_DIR, STORE}),
     "fleet": (["fleet", "send"], {CONFIG}),  # without a [fleet] url: one line, exit 2
+    # the fleet service uses its --db URL only, never the kiosk's setup
+    "fleet-serve": (["fleet-serve", "--db", "sqlite:///{dir}/afile/f.db", "--port", "1"], set()),
 }
 
 
@@ -79,7 +81,8 @@ def database_url_not_a_url(folder: Path) -> str:
 
 
 def database_url_postgresql_without_driver(folder: Path) -> str:
-    url = '"postgresql://kiosk@127.0.0.1:9/kiosk"'
+    # psycopg 3 is installed (postgresql:// uses it); psycopg2 is not
+    url = '"postgresql+psycopg2://kiosk@127.0.0.1:9/kiosk"'
     return _toml(storage={"data_dir": _data_dir(folder), "database_url": url})
 
 
