@@ -69,17 +69,29 @@ class ChooseProcedureScreen(Screen):
         self.procedure_buttons: list[ProcedureTile] = []
         self.page = 0
         self.per_page = 0
+        # The pager sits under the tiles, not in the bottom bar: beside "Quay lại" and
+        # "Kết thúc" it made the screen wider than a 1366-pixel window.
         self.page_label = label("", theme.SMALL_PX, QFont.Weight.Medium, role="muted", wrap=False)
-        self.bottom.addWidget(self.page_label)
         self.previous_page = BigButton(
             texts.get("button.page_prev", self.language), "back", parent=None
         )
         self.previous_page.clicked.connect(lambda: self.turn(-1))
         self.next_page = BigButton(texts.get("button.page_next", self.language), "forward", True)
         self.next_page.clicked.connect(lambda: self.turn(1))
-        for widget in (self.previous_page, self.next_page):
-            widget.setMinimumWidth(theme.CHOICE_WIDTH)
-            self.bottom.addWidget(widget)
+        pager = QHBoxLayout()
+        pager.setSpacing(TILE_GAP)
+        pager.addStretch(1)
+        for widget in (self.previous_page, self.page_label, self.next_page):
+            if isinstance(widget, BigButton):
+                widget.setMinimumWidth(theme.CHOICE_WIDTH)
+            # Hidden on a one-page list, but its room is kept: the tiles that fit are counted
+            # from the grid's height, which must not change when the pager shows.
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+            pager.addWidget(widget)
+        pager.addStretch(1)
+        self.body.addLayout(pager)
 
     def render_view(self, view: StepView) -> None:
         if view.procedures == self.cards:
