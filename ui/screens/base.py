@@ -78,7 +78,7 @@ class Screen(QWidget):
         self.bottom = QHBoxLayout()
         self.bottom.setSpacing(theme.BUTTON_GAP)
         self.back_button = BigButton(button("back", language), "back")
-        self.back_button.setMaximumWidth(420)
+        self.back_button.setMaximumWidth(theme.px(420))
         self.back_button.clicked.connect(lambda: self.send(Back()))
         self.bottom.addWidget(self.back_button)
         self.bottom.addStretch(1)

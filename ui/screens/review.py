@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from kiosk.journey.events import Confirmed
-from ui import theme
 from ui.screens.rows import RowsScreen
 
 
 class ReviewScreen(RowsScreen):
     pictogram_name = "document"
-    big_px = theme.BODY_PX
+    big_size = "BODY_PX"
 
     def build_actions(self) -> None:
         super().build_actions()

@@ -30,7 +30,11 @@ class RowsScreen(InstructionScreen):
     """Labelled values, large: a form field to confirm, the review, statuses, the result.
     A value that identifies the citizen (the ID number) stays masked until tapped."""
 
-    big_px = theme.TITLE_PX
+    big_size = "TITLE_PX"  # the theme size of the values, read when shown: it follows the screen
+
+    @property
+    def big_px(self) -> int:
+        return int(getattr(theme, self.big_size))
 
     def build_actions(self) -> None:
         host = _FitWidthHost()
