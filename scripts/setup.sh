@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
   libpulse0 poppler-utils
   # live speech of sentences with values (devices/speech); a bare X server for the full-screen
   # test (no window manager, as on many kiosks)
-  espeak-ng xvfb
+  espeak-ng xvfb x11-utils
   # PC/SC card readers (pyscard builds against libpcsclite with swig); vpcd gives the tests a
   # virtual reader behind the real pcscd
   pcscd libpcsclite-dev swig vsmartcard-vpcd
