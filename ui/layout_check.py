@@ -1,6 +1,7 @@
 """The layout checker: what a person would see as broken on the kiosk's window, found on the live
 widget tree (docs/ui.md §6): a widget outside the window, a text cut off (wider or taller than its
-label or button), a list that scrolls sideways, a window grown past its screen."""
+label or button), a list that scrolls sideways, a window grown past its screen, buttons drawn on
+top of each other."""
 
 from __future__ import annotations
 
@@ -64,6 +65,26 @@ def _button_cut(button: QAbstractButton) -> str:
     return ""
 
 
+def _layer(widget: QWidget, root: QWidget) -> QWidget:
+    """What the widget is drawn in: the window's child holding it (the screens, or an overlay
+    above them), or the window itself for its own buttons."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        widget, parent = parent, parent.parentWidget()
+    return root if widget.parentWidget() is root and isinstance(widget, QAbstractButton) else widget
+
+
+def _overlaps(buttons: list[QAbstractButton], root: QWidget) -> list[str]:
+    found = []
+    placed = [(b, _rect_in(b, root), _layer(b, root)) for b in buttons]
+    for index, (a, rect_a, layer_a) in enumerate(placed):
+        for b, rect_b, layer_b in placed[index + 1 :]:
+            nested = a.isAncestorOf(b) or b.isAncestorOf(a)
+            if layer_a is layer_b and rect_a.intersects(rect_b) and not nested:
+                found.append(f"{_name(a)} and {_name(b)} are drawn on top of each other")
+    return found
+
+
 def layout_problems(window: QWidget, size: QSize | None = None) -> list[str]:
     """Every layout defect visible on `window` now, one line each (empty when it is clean)."""
     problems: list[str] = []
@@ -73,9 +94,11 @@ def layout_problems(window: QWidget, size: QSize | None = None) -> list[str]:
             f"{size.height()}"
         )
     bounds = window.rect() if size is None else QRect(0, 0, size.width(), size.height())
-    for widget in window.findChildren(QWidget):
-        if not widget.isVisibleTo(window) or widget.window() is not window:
-            continue
+    shown = [
+        w for w in window.findChildren(QWidget) if w.isVisibleTo(window) and w.window() is window
+    ]
+    problems += _overlaps([w for w in shown if isinstance(w, QAbstractButton)], window)
+    for widget in shown:
         if not _scrolled(widget, window) and not bounds.contains(_rect_in(widget, window)):
             rect = _rect_in(widget, window)
             problems.append(

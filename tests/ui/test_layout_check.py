@@ -87,3 +87,22 @@ def test_rows_below_the_fold_of_a_scroll_area_are_not_outside_the_window(qtbot):
     area.setWidget(rows)
     window = _window(qtbot, area)
     assert layout_problems(window, QSize(600, 400)) == []
+
+
+def test_buttons_drawn_on_top_of_each_other_are_a_problem(qtbot):
+    window = _window(qtbot)
+    for top in (40, 70):
+        button = QPushButton(f"Thủ tục {top}", window)
+        button.setGeometry(20, top, 300, 60)
+        button.show()
+    assert any("drawn on top of each other" in p for p in layout_problems(window))
+
+
+def test_an_overlay_above_the_screen_is_not_an_overlap(qtbot):
+    screen_button = QPushButton("Đúng")
+    window = _window(qtbot, screen_button)
+    overlay = QWidget(window)
+    overlay.setGeometry(window.rect())
+    QPushButton("Cần thêm thời gian", overlay).setGeometry(screen_button.geometry())
+    overlay.show()
+    assert layout_problems(window) == []
