@@ -114,7 +114,7 @@ def run_kiosk(
 
         assert isinstance(result, Runtime)
         holder["runtime"] = result
-        voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100)
+        voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100, language=language)
         hand_over(result, engine, window, voice)
         if not exit_when_ready:
             QThreadPool.globalInstance().start(_WarmUp(result))
