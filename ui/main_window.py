@@ -35,6 +35,7 @@ from ui.screens.base import Screen, ScreenOptions
 from ui.screens.registry import SCREENS
 from ui.staff_panel import CornerTaps, PanelState, PinPad, StaffAuthenticator, StaffPanel
 from ui.voice import Voice
+from ui.voice_prompts import spoken_text
 from ui.widgets import BigButton, label
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,7 @@ class MainWindow(QWidget):
         self.shown = step
         self.shown_at = started
         self.served_anyone = self.served_anyone or step is not StepId.WELCOME
-        self._say(self.view.say)
+        self._say(spoken_text(self.view))
         self.reset_idle()
         self.goodbye_timer.stop()
         if step is StepId.GOODBYE:
@@ -237,8 +238,8 @@ class MainWindow(QWidget):
         old = self.view
         self.view = self._view(step)
         self.screens[step].show_view(self.view)
-        if self.view.say != (old.say if old else ""):
-            self._say(self.view.say)  # the form moved to its next field
+        if spoken_text(self.view) != (spoken_text(old) if old else ""):
+            self._say(spoken_text(self.view))  # the form's next field, a result's values
         elif self.view.guidance and (old is None or self.view.guidance != old.guidance):
             self._say(self.view.guidance)  # the camera asks something new
         self._update_staff_panel()

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from devices.speech.espeak import VOICES
 from kiosk import texts
+
+if TYPE_CHECKING:
+    from kiosk.journey.view_data import StepView
 
 ADDRESS_FORMS = ("Bác", "Anh/Chị", "Quý khách")
 # The two voice variants a setting picks from: espeak-ng voice names.
@@ -84,3 +88,16 @@ def live_form(sentence: str) -> str:
     """What the live engine reads: the clips' spoken form, and long numbers (a phone, a code)
     digit by digit, as people read them out (docs/ui.md §2), not as one huge amount."""
     return _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), spoken_form(sentence))
+
+
+# Screens whose values are the result the citizen came for: each row is said after the text.
+RESULT_STEPS = frozenset({"done", "account_done", "status_list"})
+
+
+def spoken_text(view: StepView) -> str:
+    """What a screen says: its instruction, and on a result screen each value ("Mã hồ sơ:
+    000.00.12.H56-260423-0001."), so someone who cannot read hears the dossier code and the
+    date to come back too (masked values stay masked)."""
+    if view.step.value not in RESULT_STEPS or not view.rows:
+        return view.say
+    return " ".join([view.say, *(f"{row.label}: {row.value}." for row in view.rows)]).strip()

@@ -40,3 +40,32 @@ def test_a_phone_number_or_a_fee_is_not_taken_for_an_id_number():
 
 def test_live_speech_reads_a_long_number_digit_by_digit():
     assert live_form("Số điện thoại: 0912345678.") == "Số điện thoại: 0 9 1 2 3 4 5 6 7 8."
+
+
+def test_the_result_screen_says_the_dossier_code_and_the_date_to_come_back():
+    from kiosk.journey.steps import StepId
+    from kiosk.journey.view_data import Row, StepView
+    from ui.voice_prompts import spoken_text
+
+    view = StepView(
+        step=StepId.DONE,
+        title="Hồ sơ của Bác đã được nộp",
+        say="Hồ sơ của Bác đã được nộp.",
+        rows=(
+            Row("Mã hồ sơ", "000.00.12.H56-260423-0001"),
+            Row("Ngày hẹn trả kết quả", "thứ Ba, 28/4/2026, 14 giờ 30"),
+        ),
+    )
+    assert spoken_text(view) == (
+        "Hồ sơ của Bác đã được nộp. Mã hồ sơ: 000.00.12.H56-260423-0001. "
+        "Ngày hẹn trả kết quả: thứ Ba, 28/4/2026, 14 giờ 30."
+    )
+
+
+def test_a_screen_that_asks_says_only_its_instruction():
+    from kiosk.journey.steps import StepId
+    from kiosk.journey.view_data import Row, StepView
+    from ui.voice_prompts import spoken_text
+
+    view = StepView(step=StepId.REVIEW, title="", say="Bác xem lại hồ sơ.", rows=(Row("a", "b"),))
+    assert spoken_text(view) == "Bác xem lại hồ sơ."
