@@ -169,9 +169,6 @@ class Walk:
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         else:
             QApplication.processEvents()
-            # Widgets a screen dropped (deleteLater) go as the kiosk's event loop would make
-            # them go; processEvents alone keeps them, drawn under their replacements.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             QApplication.processEvents()
         self.dirty = False
         step, state = self.engine.state.value, self.state_name()

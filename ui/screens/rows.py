@@ -76,6 +76,7 @@ class RowsScreen(InstructionScreen):
         self.row_pairs = []
         for old in self.row_widgets:
             self.rows_host.removeWidget(old)
+            old.hide()  # not drawn under the new rows until it is deleted
             old.deleteLater()
         self.row_widgets, self.reveal_buttons = [], []
         for index, row in enumerate(rows):
