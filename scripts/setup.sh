@@ -11,6 +11,9 @@ DEBIAN_PACKAGES=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0
   # audio for the voice clips (Qt Multimedia), PDF text and rendering for receipt tests
   libpulse0 poppler-utils
+  # live speech of sentences with values (devices/speech); a bare X server for the full-screen
+  # test (no window manager, as on many kiosks)
+  espeak-ng xvfb x11-utils
   # PC/SC card readers (pyscard builds against libpcsclite with swig); vpcd gives the tests a
   # virtual reader behind the real pcscd
   pcscd libpcsclite-dev swig vsmartcard-vpcd

@@ -19,7 +19,8 @@ RULES = {
     "devices": {"PySide6", "kiosk", "ui", "printing"},
     "printing": {"PySide6", "kiosk", "ui", "devices"},
 }
-ALLOWED = {("kiosk/cli/run.py", "ui")}  # the entry point starts the screens
+# The entry points that start the screens: the kiosk, and the screenshot walk (simulate --ui).
+ALLOWED = {("kiosk/cli/run.py", "ui"), ("kiosk/cli/simulate.py", "ui")}
 # The local portal is demo and test equipment: production code reaches it only from the
 # composition root's demo branch and from `kiosk portal-serve`.
 LOCAL_PORTAL_USERS = {"kiosk/runtime.py", "kiosk/cli/portal.py"}

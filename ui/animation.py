@@ -15,8 +15,9 @@ from ui.widgets import pictogram_pixmap
 class LoopAnimation(QWidget):
     """Base: `phase` runs 0 → 1 every ANIMATION_MS; subclasses draw one frame for a phase."""
 
-    def __init__(self, animated: bool, size: int = theme.PICTOGRAM + 80) -> None:
+    def __init__(self, animated: bool, size: int | None = None) -> None:
         super().__init__()
+        size = size or theme.PICTOGRAM + theme.px(80)  # read when built: follows the screen
         self.setFixedSize(size, size)
         self.phase = 1.0
         self.animation: QVariantAnimation | None = None

@@ -49,6 +49,10 @@ def run_kiosk(
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Một Cửa Kiosk")
     theme.load_fonts()
+    kiosk_mode = not (windowed or not config.ui.fullscreen)
+    screen = app.primaryScreen()
+    if kiosk_mode and screen is not None:  # sizes follow the screen (docs/ui.md §6)
+        theme.set_scale(theme.scale_for(screen.geometry().width(), screen.geometry().height()))
     app.setFont(theme.font(theme.BODY_PX))
     engine = JourneyEngine(services=None)  # type: ignore[arg-type]  # set once the runtime is up
     language = "en" if english else config.ui.language
@@ -57,7 +61,6 @@ def run_kiosk(
     from kiosk.ops.heartbeat import Heartbeat
     from ui.lockdown import KioskLockdown
 
-    kiosk_mode = not (windowed or not config.ui.fullscreen)
     lockdown = KioskLockdown(window, keep_fullscreen=kiosk_mode)
     if kiosk_mode:  # a development window stays an ordinary window
         app.installEventFilter(lockdown)
@@ -77,7 +80,9 @@ def run_kiosk(
         window.resize(1366, 768)
         window.show()
     else:
-        window.showFullScreen()
+        from ui.fullscreen import FullScreen, rebuild_screens
+
+        FullScreen(window, on_rescale=lambda: rebuild_screens(window))
 
     class _Loaded(QObject):
         done = Signal(object)
@@ -110,7 +115,7 @@ def run_kiosk(
 
         assert isinstance(result, Runtime)
         holder["runtime"] = result
-        voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100)
+        voice = Voice(variant=config.ui.voice, volume=config.ui.volume / 100, language=language)
         hand_over(result, engine, window, voice)
         if not exit_when_ready:
             QThreadPool.globalInstance().start(_WarmUp(result))

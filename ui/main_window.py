@@ -48,6 +48,7 @@ from ui.staff_panel import (
     StaffPanel,
 )
 from ui.voice import Voice
+from ui.voice_prompts import spoken_text
 from ui.widgets import BigButton, label
 
 log = logging.getLogger(__name__)
@@ -308,7 +309,7 @@ class MainWindow(QWidget):
         self.shown_at = started
         self.served_anyone = self.served_anyone or step is not StepId.WELCOME
         self.finish_question.hide()
-        self._say(self.view.say)
+        self._say(spoken_text(self.view))
         self.reset_idle()
         self.goodbye_timer.stop()
         if step is StepId.GOODBYE:
@@ -322,8 +323,8 @@ class MainWindow(QWidget):
         self.view = self._view(step)
         self.screens[step].show_view(self.view)
         self._frame_state(self.screens[step])
-        if self.view.say != (old.say if old else ""):
-            self._say(self.view.say)  # the form moved to its next field
+        if spoken_text(self.view) != (spoken_text(old) if old else ""):
+            self._say(spoken_text(self.view))  # the form's next field, a result's values
         elif self.view.guidance and (old is None or self.view.guidance != old.guidance):
             self._say(self.view.guidance)  # the camera asks something new
         self._update_staff_panel()

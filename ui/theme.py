@@ -16,6 +16,11 @@ FONT_FILES = [
 ]
 FAMILY = "Be Vietnam Pro"
 
+# Every size below is for the design's reference screen, 1366×768 (docs/ui.md §6); the
+# running kiosk multiplies them by `SCALE` (see `set_scale`), so a 1920×1080 panel is as full and
+# as readable as a 1366×768 one. Screens read them as `theme.X` when they build, never copy them.
+REFERENCE_SIZE = (1366, 768)
+
 # Type (px). Body 28–32, titles 44–56, numbers that matter 56+ (docs/ui.md).
 BODY_PX = 30
 SMALL_PX = 28  # the smallest text a citizen ever sees
@@ -39,6 +44,43 @@ CHOICE_GAP_MIN = 57  # 15 mm on a 21.5" 1080p panel: between the citizen's main 
 SCROLLBAR = 48  # a long list's bar: wide enough to drag with a finger (no swipe needed)
 PREVIEW = (480, 360)  # camera preview with its guide
 ANIMATION_MS = 2400  # one loop of "place the card" / "look at the camera"
+
+# The sizes at scale 1.0, kept to scale from (set_scale rebinds the names above).
+_REFERENCE_INTS: dict[str, int] = {
+    "BODY_PX": BODY_PX, "SMALL_PX": SMALL_PX, "TITLE_PX": TITLE_PX,
+    "BIG_NUMBER_PX": BIG_NUMBER_PX, "BUTTON_PX": BUTTON_PX, "STAFF_PX": STAFF_PX,
+    "BUTTON_HEIGHT": BUTTON_HEIGHT, "BUTTON_GAP": BUTTON_GAP, "MARGIN": MARGIN,
+    "PICTOGRAM": PICTOGRAM, "ICON": ICON, "DOT": DOT, "KEY_HEIGHT": KEY_HEIGHT,
+    "MIN_KEY": MIN_KEY, "CHOICE_WIDTH": CHOICE_WIDTH, "CHOICE_GAP_MIN": CHOICE_GAP_MIN,
+    "SCROLLBAR": SCROLLBAR,
+}  # fmt: skip
+_REFERENCE_PREVIEW = PREVIEW
+SCALE = 1.0
+
+
+def scale_for(width: int, height: int) -> float:
+    """The scale for a window of `width`×`height` logical px (Qt's high-DPI scaling already turns
+    device pixels into logical ones): the largest that keeps the 1366×768 design inside the
+    window, never below 1.0 — the minimum sizes (docs/ui.md §3, §5) hold on every screen, and a
+    narrower panel (1280×1024) keeps them and lays out in its own width."""
+    ref_w, ref_h = REFERENCE_SIZE
+    return max(1.0, min(width / ref_w, height / ref_h))
+
+
+def set_scale(scale: float) -> None:
+    """Make every size follow the screen. Call before the window builds its screens."""
+    global SCALE, PREVIEW
+    SCALE = scale
+    for name, reference in _REFERENCE_INTS.items():
+        globals()[name] = round(reference * scale)
+    width, height = _REFERENCE_PREVIEW
+    PREVIEW = (round(width * scale), round(height * scale))
+
+
+def px(reference_px: int) -> int:
+    """A size given for the 1366×768 design, at the current scale (for one-off gaps)."""
+    return round(reference_px * SCALE)
+
 
 # Palette: dark text on light background; one accent; green only for success, red for errors.
 BACKGROUND = "#FAFAF7"
@@ -105,7 +147,7 @@ def stylesheet() -> str:
     QLabel[role="success"] {{ color: {SUCCESS}; }}
     QPushButton {{
         color: {ACCENT}; background: {SURFACE}; border: 3px solid {BORDER};
-        border-radius: 16px; padding: 8px 28px; text-align: left;
+        border-radius: {px(16)}px; padding: {px(8)}px {px(28)}px; text-align: left;
     }}
     QPushButton[primary="true"] {{ color: {ON_ACCENT}; background: {ACCENT}; }}
     QPushButton:pressed {{ background: #D6E0F5; color: {TEXT}; }}
@@ -113,7 +155,7 @@ def stylesheet() -> str:
     QPushButton:disabled, QPushButton[primary="true"]:disabled {{
         color: #4A4A4A; background: #ECECEC; border-color: #4A4A4A; }}
     QProgressBar {{ border: 2px solid {BORDER}; border-radius: 10px; background: {SURFACE};
-        height: 28px; color: {TEXT}; text-align: center; }}
+        height: {px(28)}px; color: {TEXT}; text-align: center; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 8px; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ border: none; background: {BACKGROUND}; }}
     QScrollBar:vertical {{ width: {SCROLLBAR}px; background: {SURFACE};
@@ -126,7 +168,7 @@ def stylesheet() -> str:
         border: 3px dashed {BORDER}; text-align: left; }}
     QPushButton[key="true"] {{ text-align: center; padding: 4px; }}
     QLabel[role="banner"] {{ color: {TEXT}; background: {NOTICE}; border: 3px solid {BORDER};
-        border-radius: 12px; padding: 8px 20px; }}
+        border-radius: {px(12)}px; padding: {px(8)}px {px(20)}px; }}
     QWidget#overlay {{ background: {BACKGROUND}; }}
     QWidget#staff {{ background: {SURFACE}; }}
     QWidget#staff QLabel, QWidget#staff QRadioButton, QWidget#staff QCheckBox {{

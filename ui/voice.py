@@ -1,7 +1,8 @@
-"""The kiosk's voice: plays the pre-rendered clip of each fixed sentence, and speaks variable
-sentences (a name, an amount) with live text-to-speech only where the system has a Vietnamese
-voice. Everything here is optional: with no audio device (a headless CI, a kiosk whose speaker
-is unplugged) the voice still knows what it would say, and nothing fails."""
+"""The kiosk's voice: plays the pre-rendered clip of each fixed sentence, and renders each sentence
+with a value (a name, a fee, a date) at run time with espeak-ng (devices/speech), or Qt's
+text-to-speech where espeak-ng is missing but the system has a Vietnamese voice. An ID number is
+never said in full. Everything here is optional: with no audio device (a headless CI, a kiosk
+whose speaker is unplugged) the voice still knows what it would say, and nothing fails."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
+from devices.speech.espeak import EspeakSpeech, SpeechError
 from ui.voice_clips import ClipLibrary, Utterance
+from ui.voice_prompts import VARIANTS, live_form, sentences, speech_safe
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,9 @@ class Voice(QObject):
     """One utterance at a time; a new one (or a button press) stops the old one."""
 
     started = Signal(str)  # the text of an utterance as it starts (tests, bench)
+    # Each sentence of an utterance as it is planned: "clip" or "tts", and the sentence as said
+    # (ID numbers masked). Emitted muted or not: it is what the kiosk says (the screenshot walk).
+    uttered = Signal(str, str)
 
     def __init__(
         self,
@@ -36,10 +42,13 @@ class Voice(QObject):
         volume: float = 0.8,
         audio: bool | None = None,
         live_tts: bool = True,
+        language: str = "vi",
     ) -> None:
         super().__init__()
         self.library = library or ClipLibrary()
         self.variant = variant
+        self.language = language
+        self.speech = EspeakSpeech(VARIANTS.get(variant, "vi")) if live_tts else None
         self.muted = False
         self.last_text = ""
         self.current: Utterance = []  # the whole plan of the last utterance
@@ -66,9 +75,12 @@ class Voice(QObject):
     def say(self, text: str) -> None:
         self.stop()
         self.last_text = text
-        self.current = self.library.plan(text, self.variant) if text else []
+        spoken = speech_safe(text, self.language)
+        self.current = self.library.plan(spoken, self.variant) if text else []
         self._queue = list(self.current)
         self.started.emit(text)
+        for item, sentence in zip(self.current, sentences(spoken), strict=True):
+            self.uttered.emit("clip" if isinstance(item, Path) else "tts", sentence)
         if not self.muted:
             self._play_next()
 
@@ -108,6 +120,10 @@ class Voice(QObject):
                     self.player.setSource(QUrl.fromLocalFile(str(item)))
                     self.player.play()
                     return
+            elif self.player is not None and (rendered := self._render(item)) is not None:
+                self.player.setSource(QUrl.fromLocalFile(str(rendered)))
+                self.player.play()
+                return
             elif (tts := self._live_tts()) is not None:
                 tts.say(item)  # type: ignore[attr-defined]
                 return
@@ -124,6 +140,16 @@ class Voice(QObject):
 
         if state == QTextToSpeech.State.Ready:
             self._play_next()
+
+    def _render(self, sentence: str) -> Path | None:
+        """A sentence with a value, rendered by espeak-ng (cached; ~50 ms for a short one)."""
+        if self.speech is None or not self.speech.available():
+            return None
+        try:
+            return self.speech.render(live_form(sentence))
+        except SpeechError as exc:
+            log.warning("live speech failed (%s): the sentence stays on screen", exc.code)
+            return None
 
     def _live_tts(self) -> object | None:
         """Qt TextToSpeech, only if the system has a Vietnamese voice (checked once)."""

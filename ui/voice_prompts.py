@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
+from devices.speech.espeak import VOICES
 from kiosk import texts
+
+if TYPE_CHECKING:
+    from kiosk.journey.view_data import StepView
 
 ADDRESS_FORMS = ("Bác", "Anh/Chị", "Quý khách")
 # The two voice variants a setting picks from: espeak-ng voice names.
-VARIANTS = {"north": "vi", "south": "vi-vn-x-south"}
+VARIANTS = VOICES
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
@@ -62,3 +67,37 @@ def fixed_prompts() -> list[str]:
                 if "{" not in sentence:
                     seen.setdefault(sentence, None)
     return list(seen)
+
+
+# A citizen ID (12 digits; 9 on the old identity card), in full or as shown masked (001******345).
+_ID_NUMBER = re.compile(r"(?<![\d*])(?:\d{12}|\d{9}|\d{3}\*{3,9}\d{3})(?![\d*])")
+_LONG_DIGITS = re.compile(r"\d{4,}")
+
+
+def speech_safe(text: str, language: str = "vi") -> str:
+    """What may be said aloud: an ID number becomes "the number ending in 3 4 5" — a bystander
+    hears no more than the masked number on screen shows (docs/ui.md §9)."""
+
+    def ending(match: re.Match[str]) -> str:
+        return texts.get("speech.id_ending", language, value=" ".join(match.group(0)[-3:]))
+
+    return _ID_NUMBER.sub(ending, text)
+
+
+def live_form(sentence: str) -> str:
+    """What the live engine reads: the clips' spoken form, and long numbers (a phone, a code)
+    digit by digit, as people read them out (docs/ui.md §2), not as one huge amount."""
+    return _LONG_DIGITS.sub(lambda m: " ".join(m.group(0)), spoken_form(sentence))
+
+
+# Screens whose values are the result the citizen came for: each row is said after the text.
+RESULT_STEPS = frozenset({"done", "account_done", "status_list"})
+
+
+def spoken_text(view: StepView) -> str:
+    """What a screen says: its instruction, and on a result screen each value ("Mã hồ sơ:
+    000.00.12.H56-260423-0001."), so someone who cannot read hears the dossier code and the
+    date to come back too (masked values stay masked)."""
+    if view.step.value not in RESULT_STEPS or not view.rows:
+        return view.say
+    return " ".join([view.say, *(f"{row.label}: {row.value}." for row in view.rows)]).strip()

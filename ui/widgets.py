@@ -45,9 +45,9 @@ def pictogram_pixmap(name: str, colour: str, size: int) -> QPixmap:
     return pixmap
 
 
-def tinted_icon(name: str, colour: str, size: int = theme.ICON) -> QIcon:
+def tinted_icon(name: str, colour: str, size: int | None = None) -> QIcon:
     """A pictogram redrawn in `colour` (white on the blue primary buttons)."""
-    return QIcon(pictogram_pixmap(name, colour, size))
+    return QIcon(pictogram_pixmap(name, colour, size or theme.ICON))
 
 
 class BigButton(QPushButton):
@@ -75,13 +75,13 @@ class BigButton(QPushButton):
 
 def label(
     text: str,
-    px: int = theme.BODY_PX,
+    px: int | None = None,
     weight: QFont.Weight = QFont.Weight.Normal,
     role: str = "",
     wrap: bool = True,
 ) -> QLabel:
     widget = QLabel(text)
-    widget.setFont(theme.font(px, weight))
+    widget.setFont(theme.font(px or theme.BODY_PX, weight))
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
@@ -94,8 +94,9 @@ def label(
 class Pictogram(QWidget):
     """A shipped pictogram, painted from its cached picture."""
 
-    def __init__(self, name: str, size: int = theme.PICTOGRAM) -> None:
+    def __init__(self, name: str, size: int | None = None) -> None:
         super().__init__()
+        size = size or theme.PICTOGRAM  # read when built: sizes follow the screen (theme.SCALE)
         self.setFixedSize(size, size)
         self.name = ""
         self.set_name(name)
@@ -117,7 +118,7 @@ class Pictogram(QWidget):
         painter.end()
 
 
-def pictogram(name: str, size: int = theme.PICTOGRAM) -> Pictogram:
+def pictogram(name: str, size: int | None = None) -> Pictogram:
     return Pictogram(name, size)
 
 
@@ -205,7 +206,7 @@ class Frame(QVBoxLayout):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setContentsMargins(theme.MARGIN, theme.MARGIN // 2, theme.MARGIN, theme.MARGIN // 2)
-        self.setSpacing(20)
+        self.setSpacing(theme.px(20))
 
 
 class RevealButton(QPushButton):

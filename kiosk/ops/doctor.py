@@ -435,10 +435,27 @@ def check_staff(ctx: DoctorContext) -> CheckResult:
     return CheckResult("staff", Status.OK, f"{len(active)} active account(s)")
 
 
+def check_speech(ctx: DoctorContext) -> CheckResult:
+    """Sentences with values (a fee, a date) are spoken live: espeak-ng is there and renders a
+    sentence in the configured voice. Without it the kiosk works, silently (docs/ui.md §10)."""
+    import tempfile
+    from pathlib import Path
+
+    from devices.probe import ProbeState
+    from devices.speech.espeak import VOICES, EspeakSpeech
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-doctor-speech-") as scratch:
+        result = EspeakSpeech(VOICES[ctx.config.ui.voice], cache_dir=Path(scratch)).probe()
+    if result.state is ProbeState.PRESENT:
+        return CheckResult("speech", Status.OK, result.message)
+    return CheckResult("speech", Status.WARN, result.message, result.remedy)
+
+
 CHECKS: list[Check] = [
     check_reader,
     check_camera,
     check_printer,
+    check_speech,
     check_portal,  # before the clock: it learns the portal's time
     check_clock,
     check_disk,

@@ -88,7 +88,7 @@ class Screen(QWidget):
         exits = QHBoxLayout()
         exits.setSpacing(EXIT_GAP)
         self.back_button = BigButton(button("back", language), "back")
-        self.back_button.setMaximumWidth(420)
+        self.back_button.setMaximumWidth(theme.px(420))
         self.back_button.clicked.connect(lambda: self.send(Back()))
         exits.addWidget(self.back_button)
         self.finish_button = BigButton(button("exit.finish", language), "cross")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from kiosk.journey.events import Confirmed
 from kiosk.journey.texts import phrase
 from kiosk.journey.view import StepView
-from ui import theme
 from ui.screens.rows import RowsScreen
 
 
 class DoneScreen(RowsScreen):
     pictogram_name = "check"
-    big_px = theme.BIG_NUMBER_PX
+    big_size = "BIG_NUMBER_PX"
 
     def build_actions(self) -> None:
         super().build_actions()
@@ -20,7 +19,7 @@ class DoneScreen(RowsScreen):
 
 class StatusScreen(RowsScreen):
     pictogram_name = "search"
-    big_px = theme.BODY_PX
+    big_size = "BODY_PX"
 
     def build_actions(self) -> None:
         super().build_actions()
@@ -33,4 +32,4 @@ class StatusScreen(RowsScreen):
 
 
 class AccountDoneScreen(DoneScreen):
-    big_px = theme.TITLE_PX
+    big_size = "TITLE_PX"

@@ -22,8 +22,8 @@ def thumbnail_pixmap(thumbnail: Thumbnail) -> QPixmap | None:
         return None
     return QPixmap.fromImage(
         image.scaled(
-            THUMBNAIL_PX,
-            THUMBNAIL_PX,
+            theme.px(THUMBNAIL_PX),
+            theme.px(THUMBNAIL_PX),
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
@@ -32,7 +32,7 @@ def thumbnail_pixmap(thumbnail: Thumbnail) -> QPixmap | None:
 
 class ReviewScreen(RowsScreen):
     pictogram_name = "document"
-    big_px = theme.BODY_PX
+    big_size = "BODY_PX"
 
     def build_actions(self) -> None:
         super().build_actions()
@@ -64,7 +64,7 @@ class ReviewScreen(RowsScreen):
             pixmap = thumbnail_pixmap(thumbnail)
             picture = QLabel()
             picture.setAccessibleName(thumbnail.name)
-            picture.setFixedSize(THUMBNAIL_PX, THUMBNAIL_PX)
+            picture.setFixedSize(theme.px(THUMBNAIL_PX), theme.px(THUMBNAIL_PX))
             picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
             picture.setStyleSheet(f"border: 2px solid {theme.BORDER};")
             if pixmap is not None:

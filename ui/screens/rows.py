@@ -30,7 +30,11 @@ class RowsScreen(InstructionScreen):
     """Labelled values, large: a form field to confirm, the review, statuses, the result.
     A value that identifies the citizen (the ID number) stays masked until tapped."""
 
-    big_px = theme.TITLE_PX
+    big_size = "TITLE_PX"  # the theme size of the values, read when shown: it follows the screen
+
+    @property
+    def big_px(self) -> int:
+        return int(getattr(theme, self.big_size))
 
     def build_actions(self) -> None:
         host = _FitWidthHost()
@@ -72,6 +76,7 @@ class RowsScreen(InstructionScreen):
         self.row_pairs = []
         for old in self.row_widgets:
             self.rows_host.removeWidget(old)
+            old.hide()  # not drawn under the new rows until it is deleted
             old.deleteLater()
         self.row_widgets, self.reveal_buttons = [], []
         for index, row in enumerate(rows):

@@ -1,0 +1,1 @@
+"""Live speech: sentences with values (a name, a fee, a date) rendered to audio at run time."""

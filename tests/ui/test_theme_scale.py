@@ -1,0 +1,59 @@
+"""Sizes follow the screen: the 1366×768 design scaled to fill bigger screens, never below the
+minimum sizes (docs/ui.md §3, §5, §6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui import theme
+
+
+@pytest.fixture
+def restore_scale():  # type: ignore[no-untyped-def]
+    yield
+    theme.set_scale(1.0)
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"),
+    [
+        ((1366, 768), 1.0),  # the reference design
+        ((1920, 1080), 1920 / 1366),  # 16:9 full HD: everything 1.4× larger
+        ((1280, 1024), 1.0),  # 5:4 panel: narrower than the design, keeps the minimum sizes
+        ((1024, 600), 1.0),  # smaller still: never below the minimum sizes
+        ((3840, 2160), 3840 / 1366),
+    ],
+)
+def test_the_scale_keeps_the_design_inside_the_screen(size, scale):
+    assert theme.scale_for(*size) == pytest.approx(scale)
+
+
+def test_setting_the_scale_scales_type_buttons_and_gaps(restore_scale):
+    theme.set_scale(theme.scale_for(1920, 1080))
+    assert (theme.BODY_PX, theme.TITLE_PX, theme.BUTTON_HEIGHT, theme.MARGIN) == (42, 67, 146, 67)
+    assert theme.PREVIEW == (675, 506)
+    assert theme.px(20) == 28
+
+
+def test_the_reference_scale_gives_back_the_design_sizes(restore_scale):
+    theme.set_scale(2.0)
+    theme.set_scale(1.0)
+    assert (theme.BODY_PX, theme.SMALL_PX, theme.BUTTON_HEIGHT) == (30, 28, 104)
+
+
+def test_a_screen_built_for_1080p_has_the_scaled_sizes(qtbot, restore_scale):
+    from ui.screens.welcome import WelcomeScreen
+
+    theme.set_scale(theme.scale_for(1920, 1080))
+    screen = WelcomeScreen("vi")
+    qtbot.addWidget(screen)
+    assert screen.title.font().pixelSize() == theme.TITLE_PX == 67
+    assert screen.back_button.minimumHeight() == theme.BUTTON_HEIGHT == 146
+    assert screen.back_button.font().pixelSize() == 45
+
+
+def test_review_values_follow_the_screen_too(qtbot, restore_scale):
+    from ui.screens.review import ReviewScreen
+
+    theme.set_scale(2.0)
+    assert ReviewScreen("vi").big_px == 60
