@@ -49,6 +49,7 @@ class Permission(StrEnum):
     OVERRIDE = "override"  # skip a failed step (face, chip) with a reason
     CLEAR_PAPER_JAM = "clear_paper_jam"
     VIEW_STATUS = "view_status"
+    REPRINT_RECEIPT = "reprint_receipt"  # print a kept receipt again (`kiosk receipt --reprint`)
     CHANGE_SETTINGS = "change_settings"  # supervisor only
     MANAGE_STAFF = "manage_staff"  # supervisor only
     FORGET_CITIZEN = "forget_citizen"  # supervisor only
@@ -57,7 +58,13 @@ class Permission(StrEnum):
 
 
 OFFICER_PERMISSIONS = frozenset(
-    {Permission.TAKE_OVER, Permission.OVERRIDE, Permission.CLEAR_PAPER_JAM, Permission.VIEW_STATUS}
+    {
+        Permission.TAKE_OVER,
+        Permission.OVERRIDE,
+        Permission.CLEAR_PAPER_JAM,
+        Permission.VIEW_STATUS,
+        Permission.REPRINT_RECEIPT,
+    }
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: OFFICER_PERMISSIONS,
