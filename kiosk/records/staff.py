@@ -115,6 +115,8 @@ class LockedOut(StaffError):
             return texts.get("staff.locked_until_unlocked", language)
         minutes = max(1, -(-int((self.until - now).total_seconds()) // 60))
         hours, minutes = divmod(minutes, 60)
+        if hours and not minutes:
+            return texts.get("staff.locked_whole_hours", language, hours=hours)
         if hours:
             return texts.get("staff.locked_hours", language, hours=hours, minutes=minutes)
         return texts.get("staff.locked_minutes", language, minutes=minutes)

@@ -116,7 +116,8 @@ def test_an_officer_may_not_unlock(directory):
     [
         (timedelta(minutes=14, seconds=1), "Thử lại sau 15 phút."),
         (timedelta(seconds=20), "Thử lại sau 1 phút."),
-        (timedelta(minutes=60), "Thử lại sau 1 giờ 0 phút."),
+        (timedelta(minutes=60), "Thử lại sau 1 giờ."),
+        (timedelta(minutes=74, seconds=59), "Thử lại sau 1 giờ 15 phút."),
     ],
 )
 def test_the_pin_pad_says_how_long_the_lockout_lasts_in_vietnamese(clock, left, text):
