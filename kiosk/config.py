@@ -38,6 +38,9 @@ class ConfigError(ValueError):
 Validator = Callable[[Any], bool]
 
 
+DEFAULT_SENDERS = 3  # [outbox] senders: small, the portal is one office's counterpart
+
+
 def allowed(check: Validator, description: str | Callable[[], str]) -> dict[str, Any]:
     """Field metadata; a callable `description` is asked only when a value is refused."""
     return {"check": check, "allowed": description}
@@ -280,6 +283,10 @@ class OutboxConfig:
     submit_wait_s: float = field(
         default=3.0,
         metadata=allowed(_between(0, 60), "seconds a citizen waits for the portal code, 0 to 60"),
+    )
+    senders: int = field(  # dossiers sent at once: a portal stalling on one holds only one sender
+        default=DEFAULT_SENDERS,
+        metadata=allowed(_between(1, 8), "parallel portal senders, whole numbers from 1 to 8"),
     )
 
 

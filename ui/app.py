@@ -105,10 +105,12 @@ def run_kiosk(
 
     def on_loaded(result: object) -> None:
         if isinstance(result, Exception):
-            window.runtime_failed(result)
+            holder["failure"] = result  # raised once the window closes: `kiosk` says it, exit 2
             if exit_when_ready:
-                print(f"not ready: {result}", file=sys.stderr)
-                app.exit(1)
+                lockdown.allow_exit()
+                app.quit()
+            else:  # the maintenance screen for the citizen, the reason in the log for staff
+                window.runtime_failed(result)
             return
         from kiosk.runtime import Runtime
         from ui.voice import Voice
@@ -154,4 +156,7 @@ def run_kiosk(
             engine.end_session("shutdown")
             window.runner.wait_idle(2000)
             runtime.close()
+    failure = holder.get("failure")
+    if isinstance(failure, Exception):
+        raise failure  # a broken store, disk or key: one line and exit 2 (`kiosk.cli.main`)
     return code

@@ -120,10 +120,10 @@ def refusal_text(exc: Exception) -> str:
     name = type(exc).__name__
     if name == "WrongPin":
         return texts.get("staff.wrong_pin", remaining=getattr(exc, "remaining", "?"))
-    if name == "LockedOut":
-        until = getattr(exc, "until", None)
-        local = until.astimezone().strftime("%H:%M") if until is not None else "?"
-        return texts.get("staff.locked_out", until=local)
+    if name == "LockedOut" and hasattr(exc, "wait_text"):  # how long is left, in Vietnamese
+        from datetime import UTC, datetime
+
+        return str(exc.wait_text(datetime.now(UTC)))
     if name == "Disabled":
         return texts.get("staff.disabled")
     log.error("staff PIN check failed: %s", name)

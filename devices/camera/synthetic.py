@@ -22,12 +22,12 @@ CARD_SIZE_MM = (85.6, 53.98)  # ISO/IEC 7810 ID-1
 
 
 def demo_qr_text() -> str:
-    """The demo citizen's QR text: from the card simulator's first citizen, else DOMAIN §3's."""
+    """The QR text of the card simulator's citizen at the kiosk, else DOMAIN §3's example."""
     try:
-        from devices.card.simulator import demo_citizens
+        from devices.card.simulator import citizen_at_kiosk
     except ImportError:
         return EXAMPLE_QR_TEXT
-    text = getattr(demo_citizens()[0], "qr_text", None)
+    text = getattr(citizen_at_kiosk(), "qr_text", None)
     return text if isinstance(text, str) and text else EXAMPLE_QR_TEXT
 
 

@@ -2,13 +2,18 @@
 
 kiosk receipt --sample [--kind KIND] [--format pdf|escpos|png] --out FILE
 kiosk receipt --list [--json]
-kiosk receipt --reprint JOB_ID
+kiosk receipt --reprint JOB_ID --staff NAME   (the staff member's PIN on standard input)
+
+A reprint needs a staff member with the reprint permission, checked in the core
+(`StaffDirectory.authenticate`, then `perform`, which calls `require` and audits the reprint);
+the CLI has no PIN pad, so the PIN is the first line of standard input, or asked at a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +112,7 @@ def _queue(args: argparse.Namespace) -> int:
     from kiosk.domain.model import NotBuilt
     from kiosk.services.printing import printer_for
 
+    _staff_may_reprint(config, args.staff, args.reprint)
     try:
         where = queue.send(
             args.reprint, printer_for(config.devices.printer, config.print_dir)
@@ -124,6 +130,56 @@ def _queue(args: argparse.Namespace) -> int:
         raise CliError(f"print job {args.reprint!r} cannot be opened: {exc}") from None
     print(where)
     return 0
+
+
+def _read_pin(username: str) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    return getpass.getpass(f"PIN of {username}: ")
+
+
+def _staff_may_reprint(config: Any, username: str | None, job_id: str) -> None:
+    """`username` is a staff member with the reprint permission and the PIN is theirs (the
+    reprint is audited under their name), or CliError; refusals are audited and wrong PINs count
+    towards the account's lockout."""
+    from kiosk.records.staff import NotPermitted, Permission, StaffError
+    from kiosk.runtime import open_staff_directory
+    from kiosk.store import open_store
+
+    if not username:
+        raise CliError("--reprint needs --staff NAME (the staff member's PIN on standard input)")
+    pin = _read_pin(username)
+    if not pin:
+        raise CliError(f"no PIN for {username}: give it on the first line of standard input")
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(config.database_url)
+    try:
+        directory = open_staff_directory(config, store)
+        try:
+            user = directory.authenticate(username, pin)
+            directory.perform(user, Permission.REPRINT_RECEIPT, "receipt_reprint", {"job": job_id})
+        except NotPermitted:
+            raise CliError(f"{username} may not reprint receipts; nothing was printed") from None
+        except StaffError as exc:
+            raise CliError(
+                f"not confirmed: {_refusal(exc, username)}; nothing was printed"
+            ) from None
+    finally:
+        store.close()
+
+
+def _refusal(exc: Exception, username: str) -> str:
+    from kiosk.records.staff import Disabled, LockedOut, WrongPin
+
+    if isinstance(exc, WrongPin):
+        return f"wrong PIN or no staff account {username!r}"
+    if isinstance(exc, LockedOut):
+        return f"{username} is locked after repeated wrong PINs until {exc.until:%H:%M} UTC"
+    if isinstance(exc, Disabled):
+        return f"staff account {username!r} is disabled"
+    return str(exc)
 
 
 def register(subparsers: Any) -> None:
@@ -145,5 +201,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--out", metavar="FILE", help="where to write the rendering")
     parser.add_argument("--list", action="store_true", help="list the print queue")
-    parser.add_argument("--reprint", metavar="JOB_ID", help="print a kept job again")
+    parser.add_argument(
+        "--reprint", metavar="JOB_ID", help="print a kept job again (needs --staff NAME)"
+    )
+    parser.add_argument(
+        "--staff",
+        metavar="NAME",
+        help="with --reprint: a staff member allowed to reprint (the PIN on standard input)",
+    )
     parser.add_argument("--json", action="store_true", help="with --list: print JSON")

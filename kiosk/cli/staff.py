@@ -1,4 +1,5 @@
-"""`kiosk staff add|list|disable`: staff accounts (a PIN of 6-12 digits, officer or supervisor).
+"""`kiosk staff add|list|disable|unlock`: staff accounts (a PIN of 6-12 digits, officer or
+supervisor).
 
 `staff add` refuses a PIN the policy calls weak (`kiosk.records.pin_policy`) and says why.
 """
@@ -92,6 +93,30 @@ def _disable(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unlock(args: argparse.Namespace) -> int:
+    from kiosk.records.staff import BadStaffInput, NotPermitted, StaffError
+
+    directory = _directory(args)
+    pin = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else ""
+    if not pin and sys.stdin.isatty():
+        import getpass
+
+        pin = getpass.getpass(f"PIN of supervisor {args.staff}: ")
+    try:
+        supervisor = directory.authenticate(args.staff, pin)
+        directory.unlock(supervisor, args.target)
+    except NotPermitted:
+        raise CliError(f"{args.staff} is not a supervisor: only a supervisor unlocks") from None
+    except BadStaffInput as exc:
+        raise CliError(str(exc)) from None
+    except StaffError as exc:
+        raise CliError(f"not unlocked: {exc}") from None
+    finally:
+        directory.store.close()
+    print(f"unlocked {args.target}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "staff", _list, "staff accounts (officers, supervisors)")
     parser.set_defaults(json=False)
@@ -107,3 +132,8 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--json", action="store_true")
     disable = add_command(actions, "disable", _disable, "disable an account (no more logins)")
     disable.add_argument("username")
+    unlock = add_command(
+        actions, "unlock", _unlock, "end a lockout after wrong PINs (a supervisor's PIN on stdin)"
+    )
+    unlock.add_argument("target", help="the locked account's username, or pin_pad")
+    unlock.add_argument("--staff", required=True, metavar="NAME", help="the supervisor")

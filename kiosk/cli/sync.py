@@ -28,7 +28,11 @@ def _sync(args: argparse.Namespace) -> int:
     config, store, outbox = _open(args)
     client, local = connect_portal(config)
     worker = SyncWorker(
-        outbox, client, open_kiosk_sealer(config), interval_s=config.outbox.sync_interval_s
+        outbox,
+        client,
+        open_kiosk_sealer(config),
+        interval_s=config.outbox.sync_interval_s,
+        parallel=config.outbox.senders,
     )
     total = SyncReport()
     try:

@@ -3,6 +3,13 @@ the kiosk, with a scripted citizen standing in for the screen (like an automatic
 
 Honesty rule: a step is "passed" only when its real work succeeded; a step whose service is not
 built is reported as `not_built`, and the journey as failed with that reason.
+
+Simulation never touches production (docs/architecture.md §6): it runs on its own store — its own
+data folder and the SQLite database in it, never `[storage] database_url` — with its own keys and
+logs there; it refuses a store that holds a kiosk's dossiers, drafts or sessions unless the store
+is marked as a simulation's (the audit event `simulation_store`, written into every store a
+simulation uses). The citizens are different people (`devices.card.simulator.simulated_citizens`),
+each at the kiosk in turn with a simulated chip.
 """
 
 from __future__ import annotations
@@ -11,10 +18,15 @@ import random
 import statistics
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, inspect, select
+
+from kiosk.config import DevicesConfig, KioskConfig
 from kiosk.domain.forms import answer_problem
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine, Transition
 from kiosk.journey.events import (
@@ -44,6 +56,8 @@ from kiosk.journey.steps import StepId
 from kiosk.journey.steps.form import current_question
 from kiosk.journey.steps.registry import STEP, STEPS
 from kiosk.services.interfaces import Services
+from kiosk.store import Store, open_store
+from kiosk.store.models import AuditEvent, Dossier, DraftRow, KioskSession
 
 JOURNEY_MIX: list[tuple[Event, float]] = [
     (ChoseSubmit(), 0.7),
@@ -190,16 +204,87 @@ def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:
 
 
 def simulate(
-    services: Services, citizens: int, seed: int, engine_hook: Any = None, otp_source: Any = None
+    services: Services,
+    citizens: int,
+    seed: int,
+    engine_hook: Any = None,
+    otp_source: Any = None,
+    people: Sequence[Any] = (),
 ) -> dict[str, Any]:
+    """`citizens` journeys; with `people` (simulated citizens, `devices.card.simulator`), the
+    i-th journey is made by the i-th person, whose card the demo camera and reader then show."""
+    from devices.card.simulator import step_up
+
     rng = random.Random(seed)
     runs: list[CitizenRun] = []
-    for _ in range(citizens):
-        engine = JourneyEngine(services)
-        if engine_hook is not None:
-            engine_hook(engine)
-        runs.append(run_one(engine, ScriptedCitizen(rng, otp_source)))
+    try:
+        for index in range(citizens):
+            if people:
+                step_up(people[index % len(people)])
+            engine = JourneyEngine(services)
+            if engine_hook is not None:
+                engine_hook(engine)
+            runs.append(run_one(engine, ScriptedCitizen(rng, otp_source)))
+    finally:
+        step_up(None)
     return summarize(runs)
+
+
+# --- its own store ------------------------------------------------------------------------------
+
+SIMULATION_MARK = "simulation_store"  # the audit action that marks a store as a simulation's
+SIMULATION_ACTOR = "kiosk:simulate"
+
+
+def simulation_config(config: KioskConfig, data_dir: Path, devices: DevicesConfig) -> KioskConfig:
+    """`config` with everything that is stored moved into `data_dir`: the SQLite database there
+    (never `[storage] database_url`), a key file there (never the machine's key), the logs and the
+    trust store there; the demo `devices`; `[portal]` as configured (empty: the local portal)."""
+    return replace(
+        config,
+        devices=devices,
+        storage=replace(config.storage, data_dir=str(data_dir), database_url=""),
+        security=replace(
+            config.security, machine_key="file", machine_key_file="", trust_store="", log_dir=""
+        ),
+    )
+
+
+def kiosk_data_in(url: str) -> str | None:
+    """What a kiosk (not a simulation) left in the store at `url`, in words; None when the store is
+    empty or a simulation's. Reads only: nothing is created or migrated."""
+    store = open_store(url, migrate=False)
+    try:
+        with store.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+        if not {"dossiers", "audit_events"} <= tables:
+            return None  # a new database
+        with store.session() as session:
+            if session.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == SIMULATION_MARK)
+            ):
+                return None
+            counts = {
+                "dossiers": session.scalar(select(func.count(Dossier.id))) or 0,
+                "drafts": session.scalar(select(func.count(DraftRow.id)))
+                if "dossier_drafts" in tables
+                else 0,
+                "sessions": session.scalar(select(func.count(KioskSession.id))) or 0,
+            }
+    finally:
+        store.close()
+    found = [f"{count} {what}" for what, count in counts.items() if count]
+    return ", ".join(found) or None
+
+
+def mark_simulation_store(store: Store, audit: Any) -> None:
+    """Write the simulation mark into `store`'s audit log (once)."""
+    with store.session() as session:
+        marked = session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == SIMULATION_MARK)
+        )
+    if not marked:
+        audit.append(SIMULATION_ACTOR, SIMULATION_MARK, {"note": "a kiosk simulate store"})
 
 
 def summarize(runs: list[CitizenRun]) -> dict[str, Any]:

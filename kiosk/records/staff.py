@@ -1,7 +1,8 @@
 """Staff accounts: a PIN hashed with scrypt, lockout after 5 failures, two roles.
 
 `StaffDirectory.authenticate(username_or_none, pin)` is what the staff PIN pad calls. With a
-username, failures count against that account (5 in a row lock it for the configured minutes).
+username, failures count against that account (5 in a row lock it for the configured minutes, the
+next 5 for an hour, the next until a supervisor unlocks it: `unlock`).
 Without one (the PIN pad), the PIN is tried against every account and failures count against the
 PIN pad as a whole, with the same limit, so the pad cannot be brute-forced either. Both counts
 live in the store (`staff_users`, `staff_lockouts`): a restart gives no fresh guesses.
@@ -32,7 +33,9 @@ from kiosk.records.pin_policy import pin_weakness
 from kiosk.store import Store
 from kiosk.store.models import StaffLockout, StaffUser
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # wrong PINs in a row per lockout
+LATER_LOCKOUT = timedelta(hours=1)  # the second lockout in a row (the first: the configured one)
+UNTIL_UNLOCKED = datetime(9999, 12, 31, tzinfo=UTC)  # the third: until a supervisor unlocks
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # 32 MiB, ~0.1 s per check on a kiosk PC
 SCRYPT_MAXMEM = 64 * 1024 * 1024
 USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,59}")
@@ -49,6 +52,7 @@ class Permission(StrEnum):
     OVERRIDE = "override"  # skip a failed step (face, chip) with a reason
     CLEAR_PAPER_JAM = "clear_paper_jam"
     VIEW_STATUS = "view_status"
+    REPRINT_RECEIPT = "reprint_receipt"  # print a kept receipt again (`kiosk receipt --reprint`)
     CHANGE_SETTINGS = "change_settings"  # supervisor only
     MANAGE_STAFF = "manage_staff"  # supervisor only
     FORGET_CITIZEN = "forget_citizen"  # supervisor only
@@ -57,7 +61,13 @@ class Permission(StrEnum):
 
 
 OFFICER_PERMISSIONS = frozenset(
-    {Permission.TAKE_OVER, Permission.OVERRIDE, Permission.CLEAR_PAPER_JAM, Permission.VIEW_STATUS}
+    {
+        Permission.TAKE_OVER,
+        Permission.OVERRIDE,
+        Permission.CLEAR_PAPER_JAM,
+        Permission.VIEW_STATUS,
+        Permission.REPRINT_RECEIPT,
+    }
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: OFFICER_PERMISSIONS,
@@ -80,13 +90,36 @@ class WrongPin(StaffError):
 
 
 class LockedOut(StaffError):
-    """Too many wrong PINs: no attempt is checked until `until` (UTC)."""
+    """Too many wrong PINs: no attempt is checked until `until` (UTC), or, when `permanent`,
+    until a supervisor unlocks."""
 
     code = "staff_locked_out"
 
     def __init__(self, until: datetime) -> None:
-        super().__init__(f"locked after {MAX_FAILURES} wrong PINs until {until:%H:%M} UTC")
         self.until = until
+        super().__init__(
+            "locked after repeated wrong PINs until a supervisor unlocks"
+            if self.permanent
+            else f"locked after repeated wrong PINs until {until:%H:%M} UTC"
+        )
+
+    @property
+    def permanent(self) -> bool:
+        return self.until >= UNTIL_UNLOCKED
+
+    def wait_text(self, now: datetime, language: str = "vi") -> str:
+        """How long the lockout still lasts, for the PIN pad (rounded up to a minute)."""
+        from kiosk import texts
+
+        if self.permanent:
+            return texts.get("staff.locked_until_unlocked", language)
+        minutes = max(1, -(-int((self.until - now).total_seconds()) // 60))
+        hours, minutes = divmod(minutes, 60)
+        if hours and not minutes:
+            return texts.get("staff.locked_whole_hours", language, hours=hours)
+        if hours:
+            return texts.get("staff.locked_hours", language, hours=hours, minutes=minutes)
+        return texts.get("staff.locked_minutes", language, minutes=minutes)
 
 
 class Disabled(StaffError):
@@ -322,13 +355,37 @@ class StaffDirectory:
         return None
 
     def _count_failure(self, counter: _Counter, now: datetime) -> StaffError:
-        """One more wrong PIN against an account or the PIN pad: WrongPin, or LockedOut at 5."""
+        """One more wrong PIN against an account or the PIN pad: WrongPin, or LockedOut at every
+        5th in a row. The count runs on until a right PIN (or an unlock) resets it, so lockouts
+        escalate: the configured minutes, then an hour, then until a supervisor unlocks."""
         counter.failed_attempts = (counter.failed_attempts or 0) + 1
-        if counter.failed_attempts < MAX_FAILURES:
-            return WrongPin(MAX_FAILURES - counter.failed_attempts)
-        counter.failed_attempts = 0
-        counter.locked_until = now + self.lockout
+        left = MAX_FAILURES - counter.failed_attempts % MAX_FAILURES
+        if left < MAX_FAILURES:
+            return WrongPin(left)
+        steps = (self.lockout, max(self.lockout, LATER_LOCKOUT))
+        lockouts = counter.failed_attempts // MAX_FAILURES
+        counter.locked_until = (
+            now + steps[lockouts - 1] if lockouts <= len(steps) else UNTIL_UNLOCKED
+        )
         return LockedOut(counter.locked_until)
+
+    def unlock(self, supervisor: StaffInfo, target: str) -> None:
+        """A supervisor ends the lockout of the account `target` (or of the PIN pad, `pin_pad`)
+        and its count of wrong PINs; checked (`manage_staff`) and audited."""
+        self.require(supervisor, Permission.MANAGE_STAFF)
+        with self.store.session() as session:
+            counter: _Counter | None
+            if target == PIN_PAD:
+                counter = session.get(StaffLockout, PIN_PAD)
+            else:
+                counter = self._row(session, target)
+            if counter is not None:
+                _reset(counter)
+        self._audit(
+            "staff_unlocked",
+            {"username": supervisor.username, "target": target},
+            actor=f"staff:{supervisor.username}",
+        )
 
     def _finish(self, username: str | None, outcome: StaffError | StaffInfo) -> StaffInfo:
         name = username or "?"

@@ -2,8 +2,8 @@
 
 Each pass claims due entries one at a time (pending → sending, committed), opens the sealed
 dossier, submits it with the entry's idempotency key and records the outcome. A pass sends with a
-few senders at once (`parallel`): a portal stalling on one dossier holds one sender until the
-request's deadline (`[portal] deadline_s`), while the others carry on with the rest.
+few senders at once (`parallel`, from `[outbox] senders`): a portal stalling on one dossier holds
+one sender until the request's deadline (`[portal] deadline_s`), while the others carry on.
 - accepted: the portal's dossier code and status go on the dossier;
 - refused (HTTP 4xx with a reason): `rejected`, the reason is kept for staff and citizen;
 - transient (unreachable, 5xx, timeout, deadline passed) or credentials/TLS trouble: back to
@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.config import DEFAULT_SENDERS
 from kiosk.crypto import Sealer, SealError
 from kiosk.portal.client import PortalClient
 from kiosk.portal.errors import (
@@ -37,7 +38,6 @@ from kiosk.records.outbox import UNSENT, Claim, Outbox
 log = logging.getLogger(__name__)
 
 MAX_PROTOCOL_ERRORS = 5  # malformed answers for one entry before a person looks at it
-SEND_PARALLEL = 3  # senders per pass: small, the portal is one office's counterpart
 DAMAGED_TEXT = "Dữ liệu hồ sơ lưu trên máy bị hỏng; cán bộ cần kiểm tra."
 CONFLICT_TEXT = "Cổng dịch vụ công báo mã gửi hồ sơ bị trùng; cán bộ cần kiểm tra."
 PROTOCOL_TEXT = "Cổng dịch vụ công trả lời không đúng quy định nhiều lần; cán bộ cần kiểm tra."
@@ -68,7 +68,7 @@ class SyncWorker:
         *,
         interval_s: float = 5.0,
         threads: int = 1,
-        parallel: int = SEND_PARALLEL,
+        parallel: int = DEFAULT_SENDERS,
         on_change: Callable[[], None] | None = None,
     ) -> None:
         self.outbox = outbox

@@ -193,29 +193,29 @@ def _authenticity(document: CardDocument, result: ChipRead) -> tuple[str, str]:
 
 
 class DemoCardSlot:
-    """A simulated reader whose card is the demo citizen whose QR was just shown."""
+    """A simulated reader whose card is the one whose QR was just shown: a demo citizen's, or
+    the simulated citizen's at the kiosk (`devices.card.simulator.step_up`)."""
 
     def __init__(self, citizen_index: int = 0) -> None:
         from devices.card.simulator import demo_citizens
 
-        self._by_qr = {c.qr_text: i for i, c in enumerate(demo_citizens())}
-        self.citizen_index = citizen_index
+        self.citizen: Any = demo_citizens()[citizen_index]
         self._transport: Any = None
 
     def follow(self, qr_text: str) -> None:
-        index = self._by_qr.get(qr_text.strip())
-        if index is not None and index != self.citizen_index:
-            self.citizen_index = index
-            if self._transport is not None:
-                from devices.card.simulator import demo_card
+        from devices.card.simulator import card_for_qr, demo_card
 
-                self._transport.chip = demo_card(index)
+        citizen = card_for_qr(qr_text)
+        if citizen is not None and citizen != self.citizen:
+            self.citizen = citizen
+            if self._transport is not None:
+                self._transport.chip = demo_card(citizen)
 
     def __call__(self) -> CardTransport:
         from devices.card.simulator import demo_card
         from devices.card.transports.registry import open_transport
 
-        self._transport = open_transport("simulator", chip=demo_card(self.citizen_index))
+        self._transport = open_transport("simulator", chip=demo_card(self.citizen))
         return self._transport  # type: ignore[no-any-return]
 
 

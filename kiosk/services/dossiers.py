@@ -258,7 +258,9 @@ def open_dossier_feature(
 
     catalogue = catalogue_for_data_dir(data_dir)
     queue = Outbox(store, outbox)
-    sync = SyncWorker(queue, client, sealer, interval_s=outbox.sync_interval_s).start()
+    sync = SyncWorker(
+        queue, client, sealer, interval_s=outbox.sync_interval_s, parallel=outbox.senders
+    ).start()
     drafts = DraftStore(store, sealer, timedelta(minutes=security.draft_ttl_minutes))
     dossiers = KioskDossierService(
         store,

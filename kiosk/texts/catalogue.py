@@ -25,7 +25,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 ADDRESS = ("you", "You")  # the configured form of address (Vietnamese texts only)
 # Every `{name}` a text may hold: the form of address and the values the code passes to `get`.
 FILLED = frozenset({*ADDRESS, "amount", "label", "value", "error", "remaining", "until", "name",
-                    "title", "step", "devices", "percent"})  # fmt: skip
+                    "title", "step", "devices", "percent", "minutes", "hours"})  # fmt: skip
 
 
 def is_source_only(key: str) -> bool:

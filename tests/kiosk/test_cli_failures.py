@@ -222,11 +222,8 @@ def test_command_fails_in_one_line_on_a_broken_setup(setup, command, tmp_path, m
             assert "[FAIL]" in out
         return
     if command == "run" and broken != CONFIG:
-        # the kiosk's window shows its maintenance screen and logs why (exit 1 when asked to
-        # exit once ready)
-        assert code in (1, 2), (out, err)
-        assert lines, err
-        return
+        # the kiosk's own log lines (a background purge that failed first) may precede it
+        lines = [line for line in lines if not line[:4].isdigit()]
     if broken in touched:
         assert code == 2, (out, err)
     else:

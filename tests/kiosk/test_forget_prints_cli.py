@@ -76,7 +76,8 @@ def test_a_forgotten_citizens_receipt_is_neither_listed_nor_reprinted(tmp_path: 
     assert _forget(tmp_path).returncode == 0
     listed = _kiosk("receipt", "--list", "--json", data_dir=tmp_path)
     assert json.loads(listed.stdout) == []
-    done = _kiosk("receipt", "--reprint", job_id, data_dir=tmp_path)
+    done = _kiosk("receipt", "--reprint", job_id, "--staff", "binh", data_dir=tmp_path,
+                  stdin=SUPERVISOR_PIN + "\n")  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         f"kiosk: print job {job_id!r} is not printed: its citizen was forgotten "

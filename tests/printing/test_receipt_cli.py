@@ -11,13 +11,25 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+OFFICER_PIN = "482915"
 
-def _kiosk(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+
+def _kiosk(
+    *args: str, data_dir: Path | None = None, stdin: str = "", command: str = "receipt"
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **({"KIOSK_DATA_DIR": str(data_dir)} if data_dir else {})}
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", "receipt", *args],
-        capture_output=True, text=True, timeout=120, env=env,
+        [sys.executable, "-m", "kiosk", command, *args],
+        input=stdin, capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
+
+
+def _reprint(job_id: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`kiosk receipt --reprint JOB --staff lan`, officer lan's PIN on standard input."""
+    added = _kiosk("add", "lan", "--pin-stdin", data_dir=data_dir, stdin=OFFICER_PIN + "\n",
+                   command="staff")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    return _kiosk("--reprint", job_id, "--staff", "lan", data_dir=data_dir, stdin=OFFICER_PIN)
 
 
 def test_sample_pdf_is_the_two_copy_receipt(tmp_path: Path) -> None:
@@ -77,7 +89,7 @@ def test_a_sealed_kept_job_is_listed_and_reprinted_from_the_command_line(tmp_pat
     job_id = _queued(tmp_path)
     listed = _kiosk("--list", "--json", data_dir=tmp_path)
     assert [(j["job_id"], j["state"]) for j in json.loads(listed.stdout)] == [(job_id, "pending")]
-    done = _kiosk("--reprint", job_id, data_dir=tmp_path)
+    done = _reprint(job_id, tmp_path)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).read_bytes() == b"%PDF-1.4 x"
     assert Path(done.stdout.strip()).parent == tmp_path / "prints"
@@ -88,7 +100,7 @@ def test_reprint_of_a_tampered_job_exits_2_with_one_line(tmp_path: Path) -> None
     sealed = tmp_path / "print_queue" / job_id / "job.pdf.sealed"
     blob = sealed.read_bytes()
     sealed.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
-    done = _kiosk("--reprint", job_id, data_dir=tmp_path)
+    done = _reprint(job_id, tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         f"kiosk: print job {job_id!r} cannot be opened: sealed value was changed or belongs "

@@ -51,6 +51,7 @@ def test_locked_out_staff_are_told_until_when(qtbot, kiosk):
     kiosk.pin_pad.directory.failures = 5
     kiosk.pin_pad.type_pin(FakeStaffDirectory.PIN)
     qtbot.waitUntil(lambda: "tạm khoá" in kiosk.pin_pad.message.text())
+    assert "Thử lại sau 15 phút" in kiosk.pin_pad.message.text()  # the time left, not a clock
     assert not kiosk.staff_panel.isVisible()
 
 

@@ -2,7 +2,8 @@
 
 `demo_citizens()` gives a few deterministic citizens (Vietnamese names with diacritics, photos from
 assets/faces, their QR text); `demo_card(citizen)` gives a simulated chip personalised for one of
-them, signed by the demo PKI whose CSCA is `demo_csca_pem()`.
+them, signed by the demo PKI whose CSCA is `demo_csca_pem()`. `simulated_citizens(n, seed, today)`
+gives `kiosk simulate` many different citizens; `step_up(citizen)` puts one at the demo kiosk.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from devices.card.simulator.chip import SimulatedChip
 from devices.card.simulator.citizen import Citizen, chip_photo
 from devices.card.simulator.pki import TestPki, make_pki
+from devices.card.simulator.population import simulated_citizens
 from devices.card.simulator.profile import CardProfile, ChipFaults, build_profile
 
 __all__ = [
@@ -23,13 +25,17 @@ __all__ = [
     "SimulatedChip",
     "TestPki",
     "build_profile",
+    "card_for_qr",
     "chip_photo",
+    "citizen_at_kiosk",
     "demo_card",
     "demo_citizens",
     "demo_csca_pem",
     "demo_pki",
     "install_demo_trust_store",
     "make_pki",
+    "simulated_citizens",
+    "step_up",
 ]
 
 
@@ -102,8 +108,38 @@ def _demo_profile(index: int) -> CardProfile:
     return build_profile(citizen, demo_pki(), label=f"demo/{citizen.id_number}")
 
 
+@lru_cache(maxsize=256)
+def _simulated_profile(citizen: Citizen) -> CardProfile:
+    # One run's cards share their chip keys (one label): deriving keys per citizen is wasted work.
+    return build_profile(citizen, demo_pki(), label="demo/simulated")
+
+
 def demo_card(citizen: Citizen | int = 0) -> SimulatedChip:
-    """A fresh simulated chip for a demo citizen (by index or value)."""
+    """A fresh simulated chip for a demo citizen (by index or value) or any other citizen (a
+    simulated one: personalised once, then cached), signed by the demo PKI."""
     citizens = demo_citizens()
-    index = citizen if isinstance(citizen, int) else citizens.index(citizen)
-    return SimulatedChip(_demo_profile(index))
+    if isinstance(citizen, int):
+        return SimulatedChip(_demo_profile(citizen))
+    if citizen in citizens:
+        return SimulatedChip(_demo_profile(citizens.index(citizen)))
+    return SimulatedChip(_simulated_profile(citizen))
+
+
+# The citizen standing at the demo kiosk: the sample camera shows their card's QR and the simulated
+# reader holds their chip. `kiosk simulate` sends its citizens up one after the other.
+_at_kiosk: list[Citizen] = []
+
+
+def step_up(citizen: Citizen | None) -> None:
+    """`citizen` now stands at the kiosk (None: the first demo citizen again)."""
+    _at_kiosk[:] = [citizen] if citizen is not None else []
+
+
+def citizen_at_kiosk() -> Citizen:
+    return _at_kiosk[0] if _at_kiosk else demo_citizens()[0]
+
+
+def card_for_qr(qr_text: str) -> Citizen | None:
+    """Whose card shows this QR: a demo citizen or the one at the kiosk (None: no card here)."""
+    text = qr_text.strip()
+    return next((c for c in [*_at_kiosk, *demo_citizens()] if c.qr_text == text), None)

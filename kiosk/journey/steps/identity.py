@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from kiosk import texts
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import Progress
 from kiosk.journey.context import Journey, JourneyContext
@@ -72,7 +73,20 @@ def _read_card(ctx: JourneyContext, services: Services, progress: Progress) -> E
     if not services.card.wait_for_card(CARD_WAIT_S):
         return Failed("card_not_placed")
     ctx.identity = services.card.read_identity(ctx.qr_text, progress)
+    if card_expired(ctx.identity, vietnam_today()):
+        return Failed("card_expired")  # renewed at the police; staff can still help
     return CardRead()
+
+
+def vietnam_today() -> date:
+    """Today on the kiosk's clock, in Vietnam (UTC+7): a card expires on a Vietnamese day."""
+    return datetime.now(VIETNAM).date()
+
+
+def card_expired(identity: CitizenIdentity, today: date) -> bool:
+    """The chip's date of expiry (DG13's, else DG1's) is past; on that day itself it is valid.
+    No date: a card valid for life."""
+    return identity.date_of_expiry is not None and identity.date_of_expiry < today
 
 
 CARD_READ = Step(
