@@ -63,6 +63,9 @@ class DossierService(Protocol):
     def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
         """Commit locally with the outbox entry (one transaction), then try to send."""
 
+    def fee_for(self, draft: DossierDraft) -> int:
+        """The fee this draft's answers cost (the one `submit` stores), in đồng."""
+
 
 class StatusService(Protocol):
     def lookup(self, identity: CitizenIdentity) -> list[DossierStatus]: ...
@@ -82,7 +85,8 @@ class AccountService(Protocol):
 
 
 class PaymentService(Protocol):
-    def request(self, procedure: Procedure, reference: str) -> FeeRequest: ...
+    def request(self, amount_vnd: int, reference: str) -> FeeRequest:
+        """The fee `amount_vnd` (the dossier's, `SubmitResult.fee_vnd`) to pay for `reference`."""
 
     def is_paid(self, request: FeeRequest) -> bool: ...
 
