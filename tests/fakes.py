@@ -20,7 +20,7 @@ from kiosk.domain.model import (
     ServiceError,
     SubmitResult,
 )
-from kiosk.services.interfaces import Services
+from kiosk.services.interfaces import CounterTicket, Services
 from tests.sample_session import BIRTH, RESIDENCE, sample_identity
 
 
@@ -125,6 +125,17 @@ class FakePrinter:
         return "/tmp/receipt.pdf"
 
 
+class FakeTickets:
+    """Queue numbers from 1, never printed, staff told (records the procedures)."""
+
+    def __init__(self) -> None:
+        self.issued: list[str] = []
+
+    def issue(self, procedure: Procedure) -> CounterTicket:
+        self.issued.append(procedure.code)
+        return CounterTicket(f"{len(self.issued):03d}", printed=False, staff_told=True)
+
+
 def fake_services(face: FakeFace | None = None) -> Services:
     return Services(
         qr=FakeQr(),
@@ -135,6 +146,7 @@ def fake_services(face: FakeFace | None = None) -> Services:
         accounts=FakeAccounts(),
         payments=FakePayments(),
         printer=FakePrinter(),
+        tickets=FakeTickets(),
     )
 
 

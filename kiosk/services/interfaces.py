@@ -91,6 +91,18 @@ class PaymentService(Protocol):
     def is_paid(self, request: FeeRequest) -> bool: ...
 
 
+@dataclass(frozen=True)
+class CounterTicket:
+    number: str  # "007": the day's queue number, shown large
+    printed: bool  # the slip came out of the printer
+    staff_told: bool  # a help request tells the officer someone waits
+
+
+class CounterTickets(Protocol):
+    def issue(self, procedure: Procedure) -> CounterTicket:
+        """The next queue number of the day (kept across restarts), printed, and staff told."""
+
+
 class ReceiptPrinter(Protocol):
     def print_receipt(
         self, draft: DossierDraft, identity: CitizenIdentity, result: SubmitResult
@@ -111,3 +123,4 @@ class Services:
     accounts: AccountService
     payments: PaymentService
     printer: ReceiptPrinter
+    tickets: CounterTickets

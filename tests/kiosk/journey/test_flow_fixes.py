@@ -98,3 +98,15 @@ def test_the_review_shows_the_id_number_once():
     ctx.draft.values["applicant_id"] = ctx.identity.id_number
     rows = view_for(StepId.REVIEW, ctx).rows
     assert sum(ctx.identity.id_number in (r.value, r.reveal) for r in rows) == 1
+
+
+def test_a_counter_procedure_takes_its_number_from_the_ticket_service():
+    at_counter = dataclasses.replace(RESIDENCE, counter_reason="Cán bộ cần xem bản chính.")
+    engine, services, runner = _engine(at_counter)
+    for event in (ev.ChoseSubmit(), ev.Consented(), ev.ProcedureChosen(at_counter.code)):
+        engine.dispatch(event)
+        runner.settle()
+    assert engine.dispatch(ev.TicketRequested())
+    runner.settle()
+    assert engine.state is StepId.COUNTER_TICKET and engine.ctx.ticket == "001"
+    assert services.tickets.issued == [at_counter.code]  # type: ignore[attr-defined]
