@@ -259,6 +259,12 @@ def build_runtime(
     help_desk = HelpDesk(store, audit)
     if fleet is not None:
         fleet.attach_help_desk(help_desk)  # help requests reach the counter console
+    from kiosk.records.queue_tickets import TicketBook
+    from kiosk.services.counter_tickets import KioskCounterTickets
+
+    tickets = KioskCounterTickets(
+        TicketBook(store), config.office, printer=device, help_desk=help_desk
+    )
     services = Services(
         qr=qr,
         card=card,
@@ -268,6 +274,7 @@ def build_runtime(
         accounts=feature.accounts,
         payments=payments,
         printer=printer,
+        tickets=tickets,
     )
     return Runtime(
         config,

@@ -83,7 +83,9 @@ class QueueTicket:
     number: str
     service: str
     issued_at: datetime
-    waiting_ahead: int = 0
+    waiting_ahead: int | None = None  # None: not known, not printed
+    bring: tuple[str, ...] = ()  # the papers to have ready for the officer
+    counter: str = ""  # where to go when the number is called ("": the staff counter)
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,8 @@ def sample_ticket() -> QueueTicket:
         service="Hộ tịch - Chứng thực",
         issued_at=datetime(2025, 8, 15, 9, 31),
         waiting_ahead=3,
+        bring=("Bản chính giấy tờ cần chứng thực", "Bản sao cần chứng thực"),
+        counter="Quầy Một cửa",
     )
 
 

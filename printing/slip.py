@@ -230,8 +230,15 @@ def queue_ticket(
     slip.text("SỐ THỨ TỰ CỦA ÔNG/BÀ", NORMAL, centre=True)
     slip.fitted(data.number, 150, HUGE)
     slip.text(data.service, LARGE, bold=True, centre=True)
-    slip.text(f"Đang có {data.waiting_ahead} người chờ trước ông/bà.", centre=True)
+    if data.waiting_ahead is not None:
+        slip.text(f"Đang có {data.waiting_ahead} người chờ trước ông/bà.", centre=True)
     slip.text(f"Lấy số lúc {wording.short_moment(data.issued_at)}", centre=True)
+    if data.bring:
+        slip.rule()
+        slip.text("Ông/bà chuẩn bị sẵn:", bold=True)
+        for paper in data.bring:
+            slip.bullet(paper)
     slip.rule()
-    slip.text("Xin ông/bà ngồi chờ, khi nghe gọi số thì mời đến quầy.", centre=True)
+    counter = data.counter or "quầy cán bộ"
+    slip.text(f"Khi nghe gọi số {data.number}, mời ông/bà đến {counter}.", centre=True)
     return _finish(slip, printed_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from kiosk.domain.identity import CitizenIdentity
@@ -20,7 +20,7 @@ from kiosk.domain.model import (
     ServiceError,
     SubmitResult,
 )
-from kiosk.services.interfaces import Services
+from kiosk.services.interfaces import CounterTicket, Services
 from tests.sample_session import BIRTH, RESIDENCE, sample_identity
 
 
@@ -81,7 +81,11 @@ class FakeDossiers:
     def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
         self.submitted.append(DossierDraft(draft.procedure, dict(draft.values)))
         now = datetime(2026, 4, 23, 9, 30)
-        return SubmitResult("KIOSK-1", "000.00.12.H56-260423-0001", now, now, False)
+        fee = self.fee_for(draft)
+        return SubmitResult("KIOSK-1", "000.00.12.H56-260423-0001", now, now, False, fee)
+
+    def fee_for(self, draft: DossierDraft) -> int:
+        return draft.procedure.fee.amount(draft.values, date(2026, 4, 23))
 
 
 class FakeStatus:
@@ -103,8 +107,12 @@ class FakeAccounts:
 
 
 class FakePayments:
-    def request(self, procedure: Procedure, reference: str) -> FeeRequest:
-        return FeeRequest(procedure.fee_vnd, "payload", reference)
+    def __init__(self) -> None:
+        self.requested: list[int] = []
+
+    def request(self, amount_vnd: int, reference: str) -> FeeRequest:
+        self.requested.append(amount_vnd)
+        return FeeRequest(amount_vnd, "payload" if amount_vnd else "", reference)
 
     def is_paid(self, request: FeeRequest) -> bool:
         return True
@@ -117,6 +125,17 @@ class FakePrinter:
         return "/tmp/receipt.pdf"
 
 
+class FakeTickets:
+    """Queue numbers from 1, never printed, staff told (records the procedures)."""
+
+    def __init__(self) -> None:
+        self.issued: list[str] = []
+
+    def issue(self, procedure: Procedure) -> CounterTicket:
+        self.issued.append(procedure.code)
+        return CounterTicket(f"{len(self.issued):03d}", printed=False, staff_told=True)
+
+
 def fake_services(face: FakeFace | None = None) -> Services:
     return Services(
         qr=FakeQr(),
@@ -127,6 +146,7 @@ def fake_services(face: FakeFace | None = None) -> Services:
         accounts=FakeAccounts(),
         payments=FakePayments(),
         printer=FakePrinter(),
+        tickets=FakeTickets(),
     )
 
 

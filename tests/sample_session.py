@@ -71,6 +71,7 @@ def sample_context() -> JourneyContext:
         datetime(2026, 4, 23, 9, 30),
         datetime(2026, 4, 28, 14, 30),
         queued_offline=False,
+        fee_vnd=20_000,
     )
     ctx.receipt_location = "/tmp/receipt.pdf"
     ctx.statuses = [

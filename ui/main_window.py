@@ -381,7 +381,7 @@ class MainWindow(QWidget):
     def runtime_failed(self, error: Exception) -> None:
         log.error("the kiosk could not start its services: %s", error)
         screen = self.current_screen()
-        screen.title.setText(texts.get("ui.maintenance"))
+        screen.title.setText(texts.get("ui.maintenance", self.language, self.form))
         screen.header.progress.setText(texts.get("staff.startup_error", error=type(error).__name__))
 
     def _on_transition(self, transition: Transition, ctx: object) -> None:

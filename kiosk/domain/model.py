@@ -209,6 +209,7 @@ class SubmitResult:
     received_at: datetime
     due_at: datetime  # from the working-day calendar
     queued_offline: bool
+    fee_vnd: int  # the dossier's own fee, as stored (its answers priced: docs/domain.md §6)
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,15 @@ class StatusFound(Event):
 
 
 @dataclass(frozen=True)
+class CardNotAuthentic(Event):
+    """The chip's data failed passive authentication, or the chip is a clone: the card is not used
+    for anything at the kiosk, staff see the citizen (docs/domain.md §1)."""
+
+    kind: ClassVar[str] = "card_not_authentic"
+    code: ClassVar[str] = "card_not_authentic"
+
+
+@dataclass(frozen=True)
 class Failed(Event):
     kind: ClassVar[str] = "failed"
     code: str  # an error-catalogue code

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 
 from kiosk.config import DevicesConfig, KioskConfig
-from kiosk.domain.forms import answer_problem
+from kiosk.domain.forms import Control, answer_problem, control_for
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine, Transition
 from kiosk.journey.events import (
     Back,
@@ -53,7 +53,7 @@ from kiosk.journey.events import (
     Unavailable,
 )
 from kiosk.journey.steps import StepId
-from kiosk.journey.steps.form import current_question
+from kiosk.journey.steps.form import VILLAGES, current_question
 from kiosk.journey.steps.registry import STEP, STEPS
 from kiosk.services.interfaces import Services
 from kiosk.store import Store, open_store
@@ -121,32 +121,47 @@ class ScriptedCitizen:
             return Confirmed()  # the chip's card is right
         if not spec.required and self.rng.random() < 0.5:
             return FieldSkipped(spec.key)
-        for value in self.candidates(spec):
+        for value in self.candidates(spec, engine.ctx.extras.get(VILLAGES, ())):
             if answer_problem(spec, value, date.today()) is None:
                 return FieldCorrected(spec.key, value)
         return Confirmed()  # nothing fits: the form will say why
 
-    def candidates(self, spec: Any) -> list[str]:
+    def candidates(self, spec: Any, villages: Sequence[str] = ()) -> list[str]:
+        """Answers by the question's control (what the screen offers) and key (what it asks)."""
         today = date.today()
-        if spec.kind == "choice":
-            return [self.rng.choice(spec.choices)] if spec.choices else []
-        if spec.kind == "phone":
-            return [f"09{self.rng.randrange(10**8):08d}"]
-        if spec.kind == "id_number":
-            return [f"0010{self.rng.randrange(10**8):08d}"]
-        if spec.kind == "number":
-            return [str(self.rng.randint(1, 3))]
-        if spec.kind == "date":
+        control = control_for(spec)
+        if control is Control.CHOICE:
+            return [self.rng.choice(spec.choices)]
+        if control is Control.DATE:
             days = (-10, 60, -365 * 30, 365)
             return [(today + timedelta(days=d)).strftime("%d/%m/%Y") for d in days]
-        if "name" in spec.key:
-            return [self.rng.choice(NAMES)]
-        # Free text: a place, or digits (a licence number); the form's own rule picks.
-        return [self.rng.choice(PLACES), f"{self.rng.randrange(10**12):012d}"]
+        if control is Control.PLACE:  # a village from the commune's list, as a finger picks
+            return [self.rng.choice(list(villages) or PLACES)]
+        if control is Control.KEYPAD:
+            if spec.kind == "phone":
+                return [f"09{self.rng.randrange(10**8):08d}"]
+            if spec.kind == "number":
+                return [str(self.rng.randint(1, 3))]
+            if spec.kind == "id_number":
+                return [f"0010{self.rng.randrange(10**8):08d}"]
+            return [f"{self.rng.randrange(10**12):012d}"]  # a digit-only code (licence number)
+        words = next((w for part, w in KEYBOARD_WORDS if part in spec.key), FREE_WORDS)
+        return [self.rng.choice(words)]
 
 
 NAMES = ["Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Nam", "Phạm Thị Hương"]
 PLACES = ["Thôn 2, Xã Đông Hưng, Tỉnh Thái Bình", "Ấp Tân Lập, Xã Vĩnh Hậu, Tỉnh Bạc Liêu"]
+RELATIONSHIPS = ["Con", "Vợ", "Chồng", "Cha", "Mẹ", "Anh ruột"]
+# Typed answers by a word of the question's key (first match wins), else FREE_WORDS.
+KEYBOARD_WORDS: tuple[tuple[str, list[str]], ...] = (
+    ("name", NAMES),
+    ("relationship", RELATIONSHIPS),
+    ("ethnicity", ["Kinh", "Tày", "Mường"]),
+    ("cause", ["Bệnh già", "Bệnh tim"]),
+    ("purpose", ["Bổ sung hồ sơ xin việc", "Làm thủ tục vay vốn ngân hàng"]),
+    ("document", ["Giấy khai sinh", "Bằng tốt nghiệp trung học phổ thông"]),
+)
+FREE_WORDS = ["Không có"]
 
 
 def run_one(engine: JourneyEngine, citizen: ScriptedCitizen) -> CitizenRun:

@@ -156,6 +156,7 @@ class KioskDossierService:
             raise ServiceError(f"missing documents: {', '.join(missing)}", code="documents_missing")
         values = clean_values(spec.fields, draft.values)
         due_at = spec.due_at(received_at, self.working_days)
+        fee_vnd = spec.fee.amount(values, received_at.date(), self.channel)
         record = DossierInput(
             procedure_code=spec.code,
             unit_code=self.unit_code,
@@ -163,7 +164,7 @@ class KioskDossierService:
             attachments=list(draft.attachments),
             received_at=received_at.astimezone(UTC),
             due_at=due_at.astimezone(UTC),
-            fee_vnd=spec.fee.amount(values, received_at.date(), self.channel),
+            fee_vnd=fee_vnd,
         )
         with self.store.session() as session:  # dossier + attachments + outbox: one commit
             row = write_dossier(session, self.box, self.outbox, identity, record)
@@ -177,6 +178,7 @@ class KioskDossierService:
             received_at=received_at,
             due_at=due_at,
             queued_offline=portal_code is None,
+            fee_vnd=fee_vnd,
         )
 
     # --- more for the form screen --------------------------------------------------------------

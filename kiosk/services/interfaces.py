@@ -63,6 +63,9 @@ class DossierService(Protocol):
     def submit(self, draft: DossierDraft, identity: CitizenIdentity) -> SubmitResult:
         """Commit locally with the outbox entry (one transaction), then try to send."""
 
+    def fee_for(self, draft: DossierDraft) -> int:
+        """The fee this draft's answers cost (the one `submit` stores), in đồng."""
+
 
 class StatusService(Protocol):
     def lookup(self, identity: CitizenIdentity) -> list[DossierStatus]: ...
@@ -82,9 +85,22 @@ class AccountService(Protocol):
 
 
 class PaymentService(Protocol):
-    def request(self, procedure: Procedure, reference: str) -> FeeRequest: ...
+    def request(self, amount_vnd: int, reference: str) -> FeeRequest:
+        """The fee `amount_vnd` (the dossier's, `SubmitResult.fee_vnd`) to pay for `reference`."""
 
     def is_paid(self, request: FeeRequest) -> bool: ...
+
+
+@dataclass(frozen=True)
+class CounterTicket:
+    number: str  # "007": the day's queue number, shown large
+    printed: bool  # the slip came out of the printer
+    staff_told: bool  # a help request tells the officer someone waits
+
+
+class CounterTickets(Protocol):
+    def issue(self, procedure: Procedure) -> CounterTicket:
+        """The next queue number of the day (kept across restarts), printed, and staff told."""
 
 
 class ReceiptPrinter(Protocol):
@@ -107,3 +123,4 @@ class Services:
     accounts: AccountService
     payments: PaymentService
     printer: ReceiptPrinter
+    tickets: CounterTickets

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 
 from kiosk.config import OfficeConfig
-from kiosk.domain.model import FeeRequest, Procedure, ServiceError
+from kiosk.domain.model import FeeRequest, ServiceError
 from kiosk.domain.vietqr import PURPOSE_MAX, VietQr, VietQrError, ascii_purpose, build
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,10 @@ class VietQrPaymentService:
             counter=office.fee_counter,
         )
 
-    def request(self, procedure: Procedure, reference: str) -> FeeRequest:
-        """The fee for `procedure` as a VietQR; a free procedure gets an empty payload."""
-        if procedure.fee_vnd <= 0:
+    def request(self, amount_vnd: int, reference: str) -> FeeRequest:
+        """The dossier's fee (its own, computed from its answers: docs/domain.md §6) as a
+        VietQR; nothing to pay gets an empty payload."""
+        if amount_vnd <= 0:
             return FeeRequest(amount_vnd=0, vietqr_payload="", reference=reference)
         where = {"payee": self.payee, "account": self.account, "counter": self.counter}
         try:
@@ -71,13 +72,13 @@ class VietQrPaymentService:
                 VietQr(
                     bank_bin=self.bank_bin,
                     account=self.account,
-                    amount=procedure.fee_vnd,
+                    amount=amount_vnd,
                     purpose=transfer_purpose(reference),
                 )
             )
         except VietQrError as exc:
             raise ServiceError(str(exc), code="payment_qr_invalid") from None
-        return FeeRequest(procedure.fee_vnd, payload, reference, **where)
+        return FeeRequest(amount_vnd, payload, reference, **where)
 
     def is_paid(self, request: FeeRequest) -> bool:
         """Whether the portal has the fee. Portal failures propagate as the portal client's typed

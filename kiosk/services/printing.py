@@ -132,9 +132,10 @@ class KioskReceiptPrinter:
         office = self.office
         procedure = draft.procedure
         code = result.portal_code or result.kiosk_reference
+        fee = result.fee_vnd  # the dossier's own fee, as stored: the one the citizen was told
         fee_paid, vietqr = False, ""
-        if procedure.fee_vnd > 0 and self.payments is not None:
-            request = self.payments.request(procedure, code)
+        if fee > 0 and self.payments is not None:
+            request = self.payments.request(fee, code)
             fee_paid = self.payments.is_paid(request)
             vietqr = "" if fee_paid else request.vietqr_payload
         ct04 = procedure.receipt_form == FORM_CT04
@@ -158,7 +159,7 @@ class KioskReceiptPrinter:
             received_at=_local(result.received_at),
             due_at=_local(result.due_at),
             result_place=agency if ct04 else one_stop,
-            fee_vnd=procedure.fee_vnd,
+            fee_vnd=fee,
             fee_paid=fee_paid,
             # Masked on both forms alike: the paper travels; the officer reads the chip's number
             # from the dossier (docs/domain.md §7).
@@ -167,7 +168,7 @@ class KioskReceiptPrinter:
             fee_payee=f"{office.name}, tài khoản {office.fee_account}" if vietqr else "",
             form=procedure.receipt_form,
             channel=f"Nộp qua {self.kiosk_name} (cán bộ ký xác nhận khi tiếp nhận)",
-            next_steps=_next_steps(procedure.fee_vnd > 0 and not fee_paid),
+            next_steps=_next_steps(fee > 0 and not fee_paid),
         )
 
     def render(self, data: ReceiptData, offline: bool = False) -> PrintJob:

@@ -215,3 +215,12 @@ class HelpRequestRow(Base):
     raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QueueTicketDay(Base):
+    """The counter's queue numbers (migration 0006): the last number given on each Vietnam-time
+    day, so a restart goes on from there. No personal data."""
+
+    __tablename__ = "queue_ticket_days"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, Vietnam time
+    last: Mapped[int] = mapped_column(Integer, default=0)

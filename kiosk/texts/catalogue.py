@@ -37,9 +37,22 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
+FORMAL = "Quý khách"  # the form of address for which "nhé" is too familiar
+_NHE_ASK = re.compile(r"(?:(?<=^)|(?<=[.!?] ))Quý khách (?!vui lòng)([^.!?]*?) nhé(?=[.!?])")
+_NHE = re.compile(r" nhé(?=[.!?]|$)")
+
+
+def formal(text: str) -> str:
+    """A sentence asking "Quý khách" something ends politely, not familiarly: "Quý khách chờ một
+    chút nhé." → "Quý khách vui lòng chờ một chút."; any other "nhé" is left out."""
+    return _NHE.sub("", _NHE_ASK.sub(r"Quý khách vui lòng \1", text))
+
+
 def address(text: str, form: str = DEFAULT_FORM) -> str:
-    """`{you}` / `{You}` → the form of address ("Bác" / "bác"-initial capitalised)."""
-    return text.replace("{You}", form[:1].upper() + form[1:]).replace("{you}", form)
+    """`{you}` / `{You}` → the form of address ("Bác" / "bác"-initial capitalised), the sentence
+    rendered for that form."""
+    text = text.replace("{You}", form[:1].upper() + form[1:]).replace("{you}", form)
+    return formal(text) if form == FORMAL else text
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
@@ -133,7 +146,8 @@ class Catalogue:
                 return match.group(0)
             return fill[name]
 
-        return PLACEHOLDER.sub(replace, text)
+        text = PLACEHOLDER.sub(replace, text)
+        return formal(text) if form == FORMAL and language == SOURCE else text
 
 
 @cache

@@ -183,7 +183,7 @@ FORM = Step(
         ChipDataWrong: StepId.STAFF_HELP,  # help request hook: docs/ui.md §13
         Failed: StepId.ERROR,
         Unavailable: StepId.STAFF_HELP,
-        Back: StepId.CHOOSE_PROCEDURE,
+        Back: StepId.PROCEDURE_DETAIL,  # from the chip's card: the procedure just chosen
     },
     work=_prefill,
     handle=_answer,

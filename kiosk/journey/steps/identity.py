@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from kiosk import texts
@@ -11,6 +12,7 @@ from kiosk.domain.model import Progress
 from kiosk.journey.context import Journey, JourneyContext
 from kiosk.journey.events import (
     Back,
+    CardNotAuthentic,
     CardRead,
     Consented,
     Declined,
@@ -30,6 +32,7 @@ FACE_TRIES = 3
 QR_TIMEOUT_S = 60.0
 CARD_WAIT_S = 60.0
 EVERY_JOURNEY = frozenset(Journey)
+log = logging.getLogger(__name__)
 
 
 def _record_consent(ctx: JourneyContext, event: Event) -> None:
@@ -73,9 +76,26 @@ def _read_card(ctx: JourneyContext, services: Services, progress: Progress) -> E
     if not services.card.wait_for_card(CARD_WAIT_S):
         return Failed("card_not_placed")
     ctx.identity = services.card.read_identity(ctx.qr_text, progress)
+    if not_authentic(ctx.identity):
+        log.warning(
+            "card refused: %s (%s)", ctx.identity.authenticity, ctx.identity.authenticity_reason
+        )
+        return CardNotAuthentic()  # staff see the citizen; no dossier, account or lookup with it
     if card_expired(ctx.identity, vietnam_today()):
         return Failed("card_expired")  # renewed at the police; staff can still help
     return CardRead()
+
+
+# Verdicts that refuse the card (docs/domain.md §1): its data were altered or signed by no one
+# the kiosk trusts (or the kiosk trusts no one), or the chip failed active / chip authentication.
+NOT_AUTHENTIC = frozenset(
+    {"DATA_TAMPERED", "SIGNATURE_INVALID", "NOT_IN_SOD", "UNTRUSTED_CSCA", "NO_TRUST_STORE",
+     "CHIP_AUTH_FAILED"}
+)  # fmt: skip
+
+
+def not_authentic(identity: CitizenIdentity) -> bool:
+    return identity.authenticity in NOT_AUTHENTIC
 
 
 def vietnam_today() -> date:
@@ -94,6 +114,7 @@ CARD_READ = Step(
     screen="card",
     transitions={
         CardRead: StepId.FACE_CHECK,
+        CardNotAuthentic: StepId.STAFF_HELP,  # a help request is raised there
         Failed: StepId.ERROR,
         Unavailable: StepId.STAFF_HELP,
         Back: StepId.QR_SCAN,

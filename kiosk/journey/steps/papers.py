@@ -18,7 +18,7 @@ from kiosk.journey.events import (
 )
 from kiosk.journey.steps.base import SUBMIT, Step
 from kiosk.journey.steps.ids import StepId
-from kiosk.journey.steps.procedure import fee_text
+from kiosk.journey.steps.submit import DOSSIER_FEE, dossier_fee, fee_words
 from kiosk.journey.view_data import Row, StepView, Thumbnail
 from kiosk.services.interfaces import Services
 
@@ -39,6 +39,7 @@ def _capture_documents(ctx: JourneyContext, services: Services, progress: Progre
         if document in papers:
             ctx.document_index = papers.index(document)
         draft.attachments.append(services.dossiers.capture_document(draft, document.name, progress))
+    ctx.extras[DOSSIER_FEE] = services.dossiers.fee_for(draft)  # the answers are final here
     return DocumentsDone()
 
 
@@ -89,11 +90,12 @@ def _review_rows(view: StepView, ctx: JourneyContext, language: str, form: str) 
     rows += [
         Row(f.label, *shown_value(f, ctx.draft.values.get(f.key, "")))
         for f in ctx.draft.procedure.fields
+        if not (ctx.identity is not None and f.prefill_from == "id_number")  # shown just above
     ]
     papers = [a for a in ctx.draft.attachments if a.content_type.startswith("image/")]
     names = "\n".join(f"• {a.name}" for a in papers) or "—"
     rows.append(Row(texts.get("ui.row_documents", language), names))
-    rows.append(Row(texts.get("ui.row_fee", language), fee_text(ctx.draft.procedure, language)))
+    rows.append(Row(texts.get("ui.row_fee", language), fee_words(dossier_fee(ctx), language)))
     thumbnails = tuple(Thumbnail(a.name, a.data) for a in papers)
     return replace(view, rows=tuple(rows), thumbnails=thumbnails)
 

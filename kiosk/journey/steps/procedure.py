@@ -3,9 +3,7 @@ procedures done at the counter (docs/domain.md §6)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
-from datetime import date
 
 from kiosk import texts
 from kiosk.domain.model import Procedure, Progress
@@ -26,6 +24,8 @@ from kiosk.journey.steps.ids import StepId
 from kiosk.journey.view_data import ProcedureCard, Row, StepView
 from kiosk.services.interfaces import Services
 from printing.wording import money
+
+TICKET_PRINTED = "ticket_printed"  # ctx.extras: the ticket came out of the printer
 
 
 def _load_procedures(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
@@ -144,29 +144,12 @@ PROCEDURE_DETAIL = Step(
 )
 
 
-class TicketCounter:
-    """Queue numbers for the counter, from 1 each day (thread-safe: work runs on a pool)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._day: date | None = None
-        self._last = 0
-
-    def next(self, today: date | None = None) -> str:
-        today = today or date.today()
-        with self._lock:
-            if today != self._day:
-                self._day, self._last = today, 0
-            self._last += 1
-            return f"{self._last:03d}"
-
-
-TICKETS = TicketCounter()
-
-
 def _issue_ticket(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
-    if not ctx.ticket:
-        ctx.ticket = TICKETS.next()
+    """The day's next number (kept in the store), printed, and staff told (docs/domain.md §6)."""
+    if not ctx.ticket and ctx.procedure is not None:
+        ticket = services.tickets.issue(ctx.procedure)
+        ctx.ticket = ticket.number
+        ctx.extras[TICKET_PRINTED] = ticket.printed
     return TicketIssued()  # the number is the step's result: it stays on screen
 
 

@@ -28,18 +28,42 @@ from printing.wording import money
 
 PAYMENT_WAIT_S = 300.0
 PAYMENT_POLL_S = 1.0
+DOSSIER_FEE = "dossier_fee"  # ctx.extras: the fee the answers cost, priced before the review
+
+
+def dossier_fee(ctx: JourneyContext) -> int:
+    """The one fee of the dossier (docs/domain.md §6): as stored once submitted, as priced from
+    the answers before; the procedure's list fee only until the answers are priced."""
+    if ctx.result is not None:
+        return ctx.result.fee_vnd
+    priced = ctx.extras.get(DOSSIER_FEE)
+    if isinstance(priced, int):
+        return priced
+    return ctx.procedure.fee_vnd if ctx.procedure is not None else 0
+
+
+def fee_words(amount_vnd: int, language: str) -> str:
+    return money(amount_vnd) if amount_vnd else texts.get("ui.free", language)
 
 
 def _submit(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
     assert ctx.draft is not None and ctx.identity is not None
     ctx.result = services.dossiers.submit(ctx.draft, ctx.identity)
+    if ctx.result.fee_vnd == 0:  # nothing to pay: no fee screen, no QR for 0 đồng
+        ctx.paid = True
+        return Paid()
     return Submitted()
 
 
 SUBMIT_STEP = Step(
     id=StepId.SUBMIT,
     screen="sending",
-    transitions={Submitted: StepId.FEE, Failed: StepId.ERROR, Unavailable: StepId.STAFF_HELP},
+    transitions={
+        Submitted: StepId.FEE,
+        Paid: StepId.RECEIPT,  # a free dossier
+        Failed: StepId.ERROR,
+        Unavailable: StepId.STAFF_HELP,
+    },
     work=_submit,
     report_label="Gửi hồ sơ",
     progress_in=SUBMIT,
@@ -47,12 +71,12 @@ SUBMIT_STEP = Step(
 
 
 def _request_fee(ctx: JourneyContext, services: Services, progress: Progress) -> Event:
-    assert ctx.procedure is not None and ctx.result is not None
-    if ctx.procedure.fee_vnd == 0:
+    assert ctx.result is not None
+    if ctx.result.fee_vnd == 0:
         ctx.paid = True
         return Paid()
     code = ctx.result.portal_code or ctx.result.kiosk_reference
-    ctx.fee = services.payments.request(ctx.procedure, code)
+    ctx.fee = services.payments.request(ctx.result.fee_vnd, code)
     progress(0.0, "fee_ready")
     if ctx.result.portal_code is None:  # queued offline: the portal cannot confirm a payment yet
         return FeeShown()
@@ -67,13 +91,14 @@ def _request_fee(ctx: JourneyContext, services: Services, progress: Progress) ->
 
 def fee_view(ctx: JourneyContext) -> FeeView | None:
     """The dossier's fee with its payee, for the screens and the unpaid-fee lines of the slip."""
-    if ctx.procedure is None or ctx.procedure.fee_vnd == 0:
+    amount = dossier_fee(ctx)
+    if ctx.procedure is None or amount == 0:
         return None
     request = ctx.fee
     if request is None:
-        return FeeView(ctx.procedure.fee_vnd, paid=ctx.paid)
+        return FeeView(amount, paid=ctx.paid)
     return FeeView(
-        amount_vnd=request.amount_vnd or ctx.procedure.fee_vnd,
+        amount_vnd=amount,
         paid=ctx.paid,
         payee=request.payee,
         account=request.account,
@@ -85,7 +110,7 @@ def fee_view(ctx: JourneyContext) -> FeeView | None:
 def _fee_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> StepView:
     if ctx.procedure is None:
         return view
-    amount = money(ctx.procedure.fee_vnd)
+    amount = money(dossier_fee(ctx))
     say = view.say
     if language == "vi":  # submitted first: say so before asking for money
         received = phrase("dossier_received", language, form)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from kiosk.domain.model import FeeRequest, SubmitResult
+from kiosk.domain.model import DossierDraft, FeeRequest, FeeRule, Procedure, SubmitResult
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.steps import StepId
+from kiosk.journey.steps.submit import DOSSIER_FEE
 from kiosk.journey.view import view_for
 from tests.fakes import RESIDENCE
 
@@ -16,7 +18,7 @@ REQUEST = FeeRequest(10_000, "000201...", "REF", "UBND xã Demo", "KIOSKDEMO0001
 def _context(paid: bool) -> JourneyContext:
     ctx = JourneyContext(procedure=RESIDENCE, fee=REQUEST, paid=paid)
     now = datetime(2026, 4, 23, 9, 30)
-    ctx.result = SubmitResult("K-1", "000.00.12.H56-260423-0001", now, now, False)
+    ctx.result = SubmitResult("K-1", "000.00.12.H56-260423-0001", now, now, False, 10_000)
     return ctx
 
 
@@ -45,3 +47,27 @@ def test_after_paying_at_the_counter_the_result_says_how_much_and_where():
 def test_a_paid_fee_leaves_nothing_to_pay_on_the_result():
     view = view_for(StepId.DONE, _context(paid=True))
     assert view.notice == "" and view.fee is not None and view.fee.vietqr_payload == ""
+
+
+# Late birth registration: listed free, 8.000 đồng once the birth is past the 60 days.
+LATE_FREE = Procedure(
+    "KS", "Đăng ký khai sinh", "UBND xã",
+    FeeRule("free_within_days", days=60, date_field="born", amount_after_vnd=8000), 0,
+)  # fmt: skip
+
+
+def test_the_review_shows_the_fee_the_answers_cost_not_the_list_fee():
+    ctx = JourneyContext(procedure=LATE_FREE, draft=DossierDraft(LATE_FREE))
+    ctx.extras[DOSSIER_FEE] = 8000
+    rows = {r.label: r.value for r in view_for(StepId.REVIEW, ctx).rows}
+    assert rows["Lệ phí"] == "8.000 đồng"
+
+
+def test_the_fee_screen_asks_for_the_stored_dossiers_fee():
+    ctx = _context(paid=False)
+    ctx.procedure = LATE_FREE
+    ctx.fee = replace(REQUEST, amount_vnd=8000)
+    assert ctx.result is not None
+    ctx.result = replace(ctx.result, fee_vnd=8000)
+    view = view_for(StepId.FEE, ctx)
+    assert view.big_text == "8.000 đồng" and view.fee is not None and view.fee.amount_vnd == 8000

@@ -6,13 +6,11 @@ import pytest
 
 from kiosk.config import KioskConfig, parse_config
 from kiosk.domain import vietqr
-from kiosk.domain.model import FeeRequest, FeeRule, Procedure, ServiceError
+from kiosk.domain.model import FeeRequest, ServiceError
 from kiosk.services.payment import VietQrPaymentService, transfer_purpose
 
-FEE = Procedure(
-    "1.001", "Cấp bản sao trích lục khai sinh", "UBND xã", FeeRule("fixed", amount_vnd=8000), 1
-)
-FREE = Procedure("1.002", "Đăng ký khai sinh", "UBND xã", FeeRule("free"), 0)
+FEE = 8000  # the dossier's fee (`SubmitResult.fee_vnd`)
+FREE = 0
 
 
 def _service(paid: set[str] | None = None) -> VietQrPaymentService:
@@ -42,7 +40,7 @@ def test_config_refuses_a_malformed_fee_account(bad: str) -> None:
         parse_config(f"[office]\n{bad}\n")
 
 
-def test_free_procedure_needs_no_qr_and_counts_as_paid() -> None:
+def test_a_free_dossier_needs_no_qr_and_counts_as_paid() -> None:
     service = _service()
     request = service.request(FREE, "R1")
     assert request == FeeRequest(0, "", "R1")

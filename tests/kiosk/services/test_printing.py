@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +42,7 @@ RESULT = SubmitResult(
     received_at=datetime(2025, 8, 15, 2, 30, tzinfo=UTC),  # 09:30 in Hà Nội
     due_at=datetime(2025, 8, 18, 2, 30, tzinfo=UTC),
     queued_offline=False,
+    fee_vnd=8000,
 )
 
 
@@ -96,6 +98,19 @@ def test_unpaid_fee_prints_a_vietqr_for_the_dossier(tmp_path: Path) -> None:
     assert vietqr.parse(data.vietqr_payload).amount == 8000
 
 
+def test_the_receipt_prints_the_dossiers_own_fee_not_the_list_fee(tmp_path: Path) -> None:
+    priced = replace(RESULT, fee_vnd=16000)  # two copies: the stored dossier's fee
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, priced)
+    assert data.fee_vnd == 16000 and vietqr.parse(data.vietqr_payload).amount == 16000
+
+
+def test_a_dossier_free_by_its_answers_prints_no_fee_to_pay(tmp_path: Path) -> None:
+    free = replace(RESULT, fee_vnd=0)
+    data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, free)
+    assert (data.fee_vnd, data.vietqr_payload) == (0, "")
+    assert not any("Nộp phí" in step for step in data.next_steps)
+
+
 def test_paid_fee_prints_no_vietqr(tmp_path: Path) -> None:
     data = _printer(tmp_path, _Recorder(), paid=True).receipt_data(
         DossierDraft(PROCEDURE), IDENTITY, RESULT
@@ -104,7 +119,7 @@ def test_paid_fee_prints_no_vietqr(tmp_path: Path) -> None:
 
 
 def test_without_a_portal_code_the_kiosk_reference_is_printed_as_such(tmp_path: Path) -> None:
-    offline = SubmitResult(RESULT.kiosk_reference, None, RESULT.received_at, RESULT.due_at, True)
+    offline = replace(RESULT, portal_code=None, queued_offline=True)
     data = _printer(tmp_path, _Recorder()).receipt_data(DossierDraft(PROCEDURE), IDENTITY, offline)
     assert data.dossier_code == "K-000.00.12.H56-250815-0007" and data.kiosk_reference
 
