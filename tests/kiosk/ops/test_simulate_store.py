@@ -109,7 +109,8 @@ def test_simulate_refuses_a_data_dir_holding_a_kiosks_store_in_one_line(tmp_path
 @pytest.fixture(scope="module")
 def simulated_against_a_configured_portal(tmp_path_factory):
     """`kiosk simulate --citizens 1 --seed 1` (its citizen submits a dossier at the kiosk) with a
-    production kiosk.toml: its database, its key file and a portal (a local one standing in for staging)."""
+    production kiosk.toml: its database, its key file and a portal (a local one standing in for
+    staging)."""
     folder = tmp_path_factory.mktemp("production")
     url = kiosk_store(folder / "data")
     portal = start_local_portal(folder / "staging-portal.db")
