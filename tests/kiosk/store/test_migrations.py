@@ -1,4 +1,5 @@
-"""The store: migrations up and down, SQLite pragmas, one transaction per unit of work."""
+"""The store: migrations up and down, SQLite pragmas, one transaction per unit of work (on the
+backend `--store-backend` picks: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ TABLES = {
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def store(store_url):
+    store = open_store(store_url)
     yield store
     store.close()
 
@@ -50,7 +51,9 @@ def test_migration_0003_adds_and_removes_the_pin_pad_lockout_table(store):
     assert "staff_lockouts" in inspect(store.engine).get_table_names()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(store, store_is_sqlite):
+    if not store_is_sqlite:
+        pytest.skip("SQLite's pragmas")
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
