@@ -118,7 +118,7 @@ class Retention:
         print_jobs, prints = self._purge_prints(now, dry_run)
         report = PurgeReport(len(due), len(drafts), files, dry_run, print_jobs, prints)
         if not dry_run:
-            self._checkpoint()
+            self._reclaim_deleted()
             self.audit.append(
                 "system",
                 "retention_purge",
@@ -171,7 +171,7 @@ class Retention:
             files = self._delete_dossiers(session, chosen)
             drafts = session.execute(delete(DraftRow).where(DraftRow.id_lookup == lookup))
             draft_count = int(getattr(drafts, "rowcount", 0) or 0)
-        self._checkpoint()
+        self._reclaim_deleted()
         print_jobs, prints = self._forget_prints(lookup, codes)
         report = ForgetReport(
             mask_id(id_number),
@@ -231,7 +231,7 @@ class Retention:
             return 0  # never delete outside the attachment folder
         return _overwrite_and_unlink(path)
 
-    def _checkpoint(self) -> None:
+    def _reclaim_deleted(self) -> None:
         reclaim_deleted(self.store.engine, PERSONAL_TABLES)
 
 
