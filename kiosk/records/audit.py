@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from kiosk.store import Store
+from kiosk.store.dialect import lock_audit_chain
 from kiosk.store.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -97,6 +98,9 @@ class AuditLog:
 
     def _append_locked(self, actor: str, action: str, text: str, session_id: str) -> str:
         with self.store.session() as session:
+            # The thread lock orders this process's appends (and their anchor writes); the
+            # database lock orders appends from other processes or machines on the same store.
+            lock_audit_chain(session)
             last = session.scalars(
                 select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)
             ).first()

@@ -201,7 +201,8 @@ class Outbox:
 
     def claim(self, due_by: datetime | None = None) -> Claim | None:
         """Atomically move the oldest pending entry due by `due_by` (default: now) to `sending`
-        (one UPDATE … RETURNING, so two workers never claim the same entry)."""
+        (one UPDATE … RETURNING, so two workers never claim the same entry; several senders
+        on PostgreSQL each take a different entry: FOR UPDATE SKIP LOCKED)."""
         now = self._clock()
         due = (
             select(OutboxEntry.id)
@@ -211,6 +212,10 @@ class Outbox:
             )
             .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id)
             .limit(1)
+            # PostgreSQL: a sender skips an entry another sender is claiming right now and takes
+            # the next one, instead of waiting for it and then finding nothing (SQLite has one
+            # writer at a time and ignores this).
+            .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
         with self.store.session() as session:

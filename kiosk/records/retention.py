@@ -12,8 +12,10 @@
   the files a `pdf:` folder printer wrote for those jobs.
 
 Deletes run with SQLite `secure_delete` (freed pages are zeroed) and end with a WAL checkpoint,
-so the removed ciphertext does not linger in free pages or the WAL. Consent records and audit
-events stay: they hold no personal data and prove what happened. Every run is audited.
+so the removed ciphertext does not linger in free pages or the WAL; on PostgreSQL they end with a
+VACUUM of the tables they touched, which prunes the dead row versions (what PostgreSQL cannot
+promise: docs/architecture.md §7). Consent records and audit events stay: they hold no personal
+data and prove what happened. Every run is audited.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from devices.printer.folder import expired_prints, prints_of
@@ -32,7 +34,16 @@ from kiosk.crypto import Sealer
 from kiosk.domain.identity import mask_id
 from kiosk.records.audit import AuditLog
 from kiosk.store import Store
+from kiosk.store.dialect import begin_secure_delete, reclaim_deleted
 from kiosk.store.models import Attachment, Dossier, DraftRow, OutboxEntry
+
+# The tables a purge or a forget deletes personal data (ciphertext) from.
+PERSONAL_TABLES = (
+    Attachment.__tablename__,
+    OutboxEntry.__tablename__,
+    Dossier.__tablename__,
+    DraftRow.__tablename__,
+)
 
 ACCEPTED = "accepted"
 
@@ -89,7 +100,7 @@ class Retention:
         now = now or datetime.now(UTC)
         cutoff = now - self.retention
         with self.store.session() as session:
-            _secure_delete(session)
+            begin_secure_delete(session)
             accepted = session.execute(
                 select(Dossier.id, OutboxEntry.updated_at)
                 .join(OutboxEntry, OutboxEntry.dossier_id == Dossier.id)
@@ -107,7 +118,7 @@ class Retention:
         print_jobs, prints = self._purge_prints(now, dry_run)
         report = PurgeReport(len(due), len(drafts), files, dry_run, print_jobs, prints)
         if not dry_run:
-            self._checkpoint()
+            self._reclaim_deleted()
             self.audit.append(
                 "system",
                 "retention_purge",
@@ -149,7 +160,7 @@ class Retention:
             raise RetentionError("forgetting a citizen needs a reason")
         lookup = sealer.lookup_hash(id_number)
         with self.store.session() as session:
-            _secure_delete(session)
+            begin_secure_delete(session)
             rows = session.execute(
                 select(Dossier.id, OutboxEntry.state, Dossier.kiosk_reference, Dossier.portal_code)
                 .outerjoin(OutboxEntry, OutboxEntry.dossier_id == Dossier.id)
@@ -160,7 +171,7 @@ class Retention:
             files = self._delete_dossiers(session, chosen)
             drafts = session.execute(delete(DraftRow).where(DraftRow.id_lookup == lookup))
             draft_count = int(getattr(drafts, "rowcount", 0) or 0)
-        self._checkpoint()
+        self._reclaim_deleted()
         print_jobs, prints = self._forget_prints(lookup, codes)
         report = ForgetReport(
             mask_id(id_number),
@@ -220,10 +231,8 @@ class Retention:
             return 0  # never delete outside the attachment folder
         return _overwrite_and_unlink(path)
 
-    def _checkpoint(self) -> None:
-        if self.store.engine.dialect.name == "sqlite":
-            with self.store.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    def _reclaim_deleted(self) -> None:
+        reclaim_deleted(self.store.engine, PERSONAL_TABLES)
 
 
 def _overwrite_and_unlink(path: Path) -> int:
@@ -258,8 +267,3 @@ def retention_for(
         print_retention=timedelta(days=security.print_queue_days),
         print_folder=print_dir,
     )
-
-
-def _secure_delete(session: Session) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("PRAGMA secure_delete=ON"))

@@ -1,4 +1,5 @@
-"""The local store: SQLAlchemy 2 over SQLite (WAL) by default; any SQLAlchemy URL works."""
+"""The local store: SQLAlchemy 2 over SQLite (WAL) by default, or PostgreSQL (psycopg 3); what
+differs between the two is in `kiosk.store.dialect` (docs/architecture.md §7)."""
 
 from kiosk.store.db import Store, open_store
 

@@ -73,6 +73,25 @@ def _sqlite_reason(message: str) -> tuple[str, str]:
     return (f"the database failed: {message}", "check the disk and the database file")
 
 
+def _server_reason(message: str) -> tuple[str, str]:
+    """(what failed, what to do) for a database server's (PostgreSQL's) driver message."""
+    text = message.lower()
+    if "password authentication failed" in text or "no pg_hba.conf entry" in text:
+        return (
+            f"the database server refused the kiosk's login: {message}",
+            "check the user and password in [storage] database_url (and the server's pg_hba.conf)",
+        )
+    if "database" in text and "does not exist" in text:
+        return (
+            f"the database does not exist on the server: {message}",
+            "create it (createdb -O USER NAME) or fix its name in [storage] database_url",
+        )
+    return (
+        f"the database does not answer: {message}",
+        "check the database server and [storage] database_url",
+    )
+
+
 def store_error(exc: BaseException, url: str) -> StoreError:
     """A typed error for a database failure at `url` (SQLAlchemy, driver or OS error)."""
     location = where(url)
@@ -91,11 +110,8 @@ def store_error(exc: BaseException, url: str) -> StoreError:
     if url.startswith("sqlite"):
         what, remedy = _sqlite_reason(message)
         return StoreError(what, location, remedy)
-    return StoreError(
-        f"the database does not answer: {message}",
-        location,
-        "check the database server and [storage] database_url",
-    )
+    what, remedy = _server_reason(message)
+    return StoreError(what, location, remedy)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

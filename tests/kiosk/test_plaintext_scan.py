@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -187,13 +187,26 @@ def _fill_kiosk(config: KioskConfig) -> None:
     return None
 
 
-def test_no_personal_data_in_plain_text_anywhere_under_the_data_folder(data_dir: Path) -> None:
-    config = replace(KioskConfig(), storage=replace(KioskConfig().storage, data_dir=str(data_dir)))
+def test_no_personal_data_in_plain_text_anywhere_under_the_data_folder(
+    data_dir: Path, store_url: str, store_is_sqlite: bool, store_bytes: Callable[[], bytes]
+) -> None:
+    # SQLite: the store's default file in the data folder; PostgreSQL: the server's files of the
+    # store's database, copied into the folder so the same scan reads them.
+    storage = replace(
+        KioskConfig().storage,
+        data_dir=str(data_dir),
+        database_url="" if store_is_sqlite else store_url,
+    )
+    config = replace(KioskConfig(), storage=storage)
     _fill_kiosk(config)
+    if store_is_sqlite:
+        assert (data_dir / "kiosk.db-wal").stat().st_size > 0
+    else:
+        (data_dir / "kiosk.db").write_bytes(store_bytes())
+        assert b"001******345" in (data_dir / "kiosk.db").read_bytes()  # the dossiers are there
     files = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()}
-    assert {"kiosk.db", "kiosk.db-wal", "logs/kiosk.log"} <= files
+    assert {"kiosk.db", "logs/kiosk.log"} <= files
     assert any(f.startswith("attachments/") for f in files)
-    assert (data_dir / "kiosk.db-wal").stat().st_size > 0
     secrets: dict[bytes, str] = {}
     for identity, phone in zip(CITIZENS, PHONES, strict=True):
         secrets |= secrets_of(identity, phone)

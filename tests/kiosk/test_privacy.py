@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import weakref
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,8 +37,8 @@ class Recording:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def store(store_url: str) -> Store:
+    return open_store(store_url)
 
 
 @pytest.fixture

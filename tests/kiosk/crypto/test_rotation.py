@@ -14,8 +14,8 @@ from kiosk.store.models import Attachment, Dossier
 PAYLOAD = "Nguyễn Văn An 001095012345".encode()
 
 
-def _store_with_dossier(tmp_path: Path, sealer: Sealer) -> tuple[object, bytes]:
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def _store_with_dossier(store_url: str, sealer: Sealer) -> tuple[object, bytes]:
+    store = open_store(store_url)
     blob = sealer.seal(PAYLOAD, b"dossier:K-1")
     with store.session() as session:
         dossier = Dossier(kiosk_reference="K-1", procedure_code="P", payload_sealed=blob)
@@ -37,9 +37,9 @@ def test_rotation_covers_dossier_payloads_and_attachment_data() -> None:
 
 
 def test_rotation_rewraps_everything_and_destroys_the_old_key(
-    tmp_path: Path, sealer: Sealer, key_paths: tuple[Path, Path]
+    tmp_path: Path, store_url: str, sealer: Sealer, key_paths: tuple[Path, Path]
 ) -> None:
-    store, old_blob = _store_with_dossier(tmp_path, sealer)
+    store, old_blob = _store_with_dossier(store_url, sealer)
     folder = tmp_path / "attachments"
     sealer.seal_file(folder / "x.bin", b"scan", b"att:file")
     old_kid = sealer.keyring.current
@@ -59,17 +59,17 @@ def test_rotation_rewraps_everything_and_destroys_the_old_key(
         reopened.open(old_blob, b"dossier:K-1")
 
 
-def test_rotation_keeps_lookup_hashes(tmp_path: Path, sealer: Sealer) -> None:
-    store, _ = _store_with_dossier(tmp_path, sealer)
+def test_rotation_keeps_lookup_hashes(store_url: str, sealer: Sealer) -> None:
+    store, _ = _store_with_dossier(store_url, sealer)
     before = sealer.lookup_hash("001095012345")
     rotate_data_key(sealer, store, None)
     assert sealer.lookup_hash("001095012345") == before
 
 
 def test_rotation_after_a_crash_finishes_with_old_keys_still_present(
-    tmp_path: Path, sealer: Sealer
+    tmp_path: Path, store_url: str, sealer: Sealer
 ) -> None:
-    store, _ = _store_with_dossier(tmp_path, sealer)
+    store, _ = _store_with_dossier(store_url, sealer)
     sealer.keyring.add_data_key()  # crashed right after saving the new key
     report = rotate_data_key(sealer, store, None)
     assert report.values == 2 and len(report.retired) == 2

@@ -32,8 +32,10 @@ def citizen(number: str = "001095012345", name: str = "Nguyễn Văn An") -> Cit
 
 
 @pytest.fixture
-def config(tmp_path):
-    return KioskConfig(storage=StorageConfig(data_dir=str(tmp_path / "kiosk")))
+def config(tmp_path, store_url):
+    return KioskConfig(
+        storage=StorageConfig(data_dir=str(tmp_path / "kiosk"), database_url=store_url)
+    )
 
 
 @pytest.fixture

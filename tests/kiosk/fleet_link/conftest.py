@@ -26,9 +26,11 @@ def double() -> Iterator[RunningFleetDouble]:
     running.stop()
 
 
-def kiosk_config(data_dir: Path, url: str, token: str, extra: str = "") -> KioskConfig:
+def kiosk_config(
+    data_dir: Path, url: str, token: str, extra: str = "", database_url: str = ""
+) -> KioskConfig:
     return parse_config(
-        f'[storage]\ndata_dir = "{data_dir}"\n'
+        f'[storage]\ndata_dir = "{data_dir}"\ndatabase_url = "{database_url}"\n'
         f'[fleet]\nurl = "{url}"\nkiosk_id = "{KIOSK_ID}"\ntoken = "{token}"\ninterval_s = 60\n'
         + extra,
         "test kiosk.toml",
@@ -36,8 +38,10 @@ def kiosk_config(data_dir: Path, url: str, token: str, extra: str = "") -> Kiosk
 
 
 @pytest.fixture
-def config(tmp_path: Path, double: RunningFleetDouble) -> KioskConfig:
-    return kiosk_config(tmp_path / "data", double.url, double.fleet.enroll(KIOSK_ID))
+def config(tmp_path: Path, double: RunningFleetDouble, store_url: str) -> KioskConfig:
+    return kiosk_config(
+        tmp_path / "data", double.url, double.fleet.enroll(KIOSK_ID), database_url=store_url
+    )
 
 
 @pytest.fixture

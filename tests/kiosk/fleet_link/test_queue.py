@@ -24,14 +24,13 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def test_queued_events_survive_a_restart(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
-    store = open_store(url)
+def test_queued_events_survive_a_restart(store_url: str, tmp_path: Path) -> None:
+    store = open_store(store_url)
     first = FleetQueue(store).add("help", {"help_id": "h1", "step": "face_check"})
     FleetQueue(store).add("heartbeat", {"version": "0.1.0"})
     store.close()
 
-    reopened = open_store(url)
+    reopened = open_store(store_url)
     try:
         unsent = FleetQueue(reopened).unsent()
     finally:
@@ -40,9 +39,9 @@ def test_queued_events_survive_a_restart(tmp_path: Path) -> None:
     assert [e.kind for e in unsent] == ["help", "heartbeat"]
 
 
-def test_help_requests_are_sent_before_older_heartbeats(tmp_path: Path) -> None:
+def test_help_requests_are_sent_before_older_heartbeats(store_url: str, tmp_path: Path) -> None:
     clock = Clock()
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     queue = FleetQueue(store, clock)
     queue.add("heartbeat", {})
     clock.advance(minutes=1)
@@ -55,9 +54,9 @@ def test_help_requests_are_sent_before_older_heartbeats(tmp_path: Path) -> None:
     store.close()
 
 
-def test_sent_events_leave_the_backlog(tmp_path: Path) -> None:
+def test_sent_events_leave_the_backlog(store_url: str, tmp_path: Path) -> None:
     clock = Clock()
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     queue = FleetQueue(store, clock)
     ids = [queue.add("heartbeat", {}) for _ in range(3)]
     clock.advance(seconds=90)
@@ -67,9 +66,9 @@ def test_sent_events_leave_the_backlog(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_day_offline_loses_nothing(tmp_path: Path) -> None:
+def test_a_day_offline_loses_nothing(store_url: str, tmp_path: Path) -> None:
     clock = Clock()
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     queue = FleetQueue(store, clock)
     for minute in range(24 * 60):  # one heartbeat a minute, a help request and an anchor
         queue.add("heartbeat", {"n": minute})
@@ -83,11 +82,11 @@ def test_a_day_offline_loses_nothing(tmp_path: Path) -> None:
 
 
 def test_past_the_cap_the_oldest_heartbeats_go_first_never_help_or_anchors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fleet_queue, "MAX_UNSENT", 5)
     clock = Clock()
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     queue = FleetQueue(store, clock)
     queue.add("help", {"help_id": "old"})
     queue.add("anchor", {"anchor": {"n": 1}})
@@ -102,10 +101,11 @@ def test_past_the_cap_the_oldest_heartbeats_go_first_never_help_or_anchors(
 
 
 def test_heartbeats_older_than_their_limit_are_dropped_but_old_help_requests_stay(
+    store_url: str,
     tmp_path: Path,
 ) -> None:
     clock = Clock()
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     queue = FleetQueue(store, clock)
     queue.add("heartbeat", {})
     queue.add("help", {"help_id": "h1"})
@@ -115,8 +115,8 @@ def test_heartbeats_older_than_their_limit_are_dropped_but_old_help_requests_sta
     store.close()
 
 
-def test_an_unknown_event_kind_is_refused(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def test_an_unknown_event_kind_is_refused(store_url: str, tmp_path: Path) -> None:
+    store = open_store(store_url)
     with pytest.raises(ValueError):
         FleetQueue(store).add("citizen", {})
     store.close()

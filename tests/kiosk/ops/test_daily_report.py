@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,8 @@ MASKED = "001******345"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def store(store_url: str) -> Store:
+    return open_store(store_url)
 
 
 def _visit(

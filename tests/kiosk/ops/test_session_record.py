@@ -16,8 +16,8 @@ from tests.fakes import fake_services
 from tests.sample_session import RESIDENCE
 
 
-def test_a_submitted_dossier_leaves_a_session_a_consent_and_a_receipt_record(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'k.db'}")
+def test_a_submitted_dossier_leaves_a_session_a_consent_and_a_receipt_record(tmp_path, store_url):
+    store = open_store(store_url)
     engine = JourneyEngine(fake_services())
     SessionRecorder(store, AuditLog(store)).attach(engine)
     runner = HeadlessRunner(engine)
@@ -43,8 +43,8 @@ def test_a_submitted_dossier_leaves_a_session_a_consent_and_a_receipt_record(tmp
     assert (receipt.state, receipt.location) == ("printed", "/tmp/receipt.pdf")
 
 
-def test_the_running_kiosks_recorder_writes_on_its_writer_thread_in_order(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'k.db'}")
+def test_the_running_kiosks_recorder_writes_on_its_writer_thread_in_order(tmp_path, store_url):
+    store = open_store(store_url)
     audit = AuditLog(store)
     writer_threads: set[int] = set()
     real_append = audit.append

@@ -9,38 +9,38 @@ from kiosk.store import open_store
 from kiosk.store.models import AuditEvent
 
 
-def make_log(tmp_path, entries=5):
-    store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+def make_log(store_url, entries=5):
+    store = open_store(store_url)
     log = AuditLog(store)
     for i in range(entries):
         log.append("citizen", "step", {"to": f"s{i}"}, session_id="x")
     return store, log
 
 
-def test_an_intact_log_verifies(tmp_path):
-    _, log = make_log(tmp_path)
+def test_an_intact_log_verifies(store_url):
+    _, log = make_log(store_url)
     verdict = log.verify()
     assert verdict.ok and verdict.entries == 5
 
 
-def test_an_edited_entry_is_named(tmp_path):
-    store, log = make_log(tmp_path)
+def test_an_edited_entry_is_named(store_url):
+    store, log = make_log(store_url)
     with store.session() as session:
         session.execute(update(AuditEvent).where(AuditEvent.id == 3).values(detail='{"to":"x"}'))
     verdict = log.verify()
     assert not verdict.ok and verdict.first_broken_id == 3
 
 
-def test_a_removed_entry_breaks_the_chain_at_the_next_one(tmp_path):
-    store, log = make_log(tmp_path)
+def test_a_removed_entry_breaks_the_chain_at_the_next_one(store_url):
+    store, log = make_log(store_url)
     with store.session() as session:
         session.execute(delete(AuditEvent).where(AuditEvent.id == 2))
     verdict = log.verify()
     assert not verdict.ok and verdict.first_broken_id == 3
 
 
-def test_swapped_entries_are_detected(tmp_path):
-    store, log = make_log(tmp_path)
+def test_swapped_entries_are_detected(store_url):
+    store, log = make_log(store_url)
     with store.session() as session:
         a, b = session.scalars(select(AuditEvent).where(AuditEvent.id.in_([2, 4]))).all()
         a.detail, b.detail = b.detail, a.detail

@@ -5,11 +5,12 @@ copy kept off the machine can be checked — and catches a rewrite made with the
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from kiosk.cli import main
 from kiosk.config import load_config
@@ -34,8 +35,8 @@ def sealer(tmp_path: Path) -> Sealer:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def store(store_url: str):
+    store = open_store(store_url)
     yield store
     store.close()
 
@@ -45,39 +46,52 @@ def _fill(log: AuditLog, count: int) -> None:
         log.append("citizen", "step", {"n": n, "citizen": "001******345"}, "s1")
 
 
-def append_forged_row(db_file: Path, action: str = "staff_login") -> int:
+def sql(url: str, statement: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Raw SQL straight to the store's database (SQLite or PostgreSQL), as someone holding the
+    database but not the keyring would write it."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def moment(value: Any) -> datetime:
+    """A stored time as read by raw SQL: text on SQLite, a datetime on PostgreSQL."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def append_forged_row(url: str, action: str = "staff_login") -> int:
     """What an attacker with the database but not the keyring does: a row with a recomputed
     SHA-256 that links to the newest entry. Returns its id."""
-    db = sqlite3.connect(db_file)
-    prev_id, prev_hash = db.execute(
-        "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    [(prev_hash,)] = sql(url, "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
     at = datetime.fromisoformat("2026-01-05T08:00:00+00:00")
     detail = json.dumps({"user": "mallory"})
     digest = entry_hash(prev_hash, at, "", "staff:mallory", action, detail)
-    db.execute(
-        "INSERT INTO audit_events (id, at, session_id, actor, action, detail, prev_hash, hash) "
-        "VALUES (?, ?, '', 'staff:mallory', ?, ?, ?, ?)",
-        (prev_id + 1, at.isoformat(), action, detail, prev_hash, digest),
-    )
-    db.commit()
-    db.close()
-    return int(prev_id + 1)
+    [(forged,)] = sql(
+        url,
+        "INSERT INTO audit_events (at, session_id, actor, action, detail, prev_hash, hash) "
+        "VALUES (:at, '', 'staff:mallory', :action, :detail, :prev, :hash) RETURNING id",
+        at=at.isoformat(), action=action, detail=detail, prev=prev_hash, hash=digest,
+    )  # fmt: skip
+    return int(forged)
 
 
-def test_a_forged_row_appended_with_a_recomputed_hash_is_named(tmp_path, sealer, store):
+def test_a_forged_row_appended_with_a_recomputed_hash_is_named(tmp_path, sealer, store, store_url):
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 5)
-    forged = append_forged_row(tmp_path / "kiosk.db")
+    forged = append_forged_row(store_url)
     verdict = log.verify()
     assert not verdict.ok and verdict.first_broken_id == forged
     assert "audit key" in verdict.reason
 
 
-def test_the_next_genuine_entry_does_not_cover_a_forged_row(tmp_path, sealer, store):
+def test_the_next_genuine_entry_does_not_cover_a_forged_row(tmp_path, sealer, store, store_url):
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 5)
-    forged = append_forged_row(tmp_path / "kiosk.db")
+    forged = append_forged_row(store_url)
     _fill(log, 3)
     verdict = log.verify()
     assert not verdict.ok and verdict.first_broken_id == forged
@@ -85,68 +99,65 @@ def test_the_next_genuine_entry_does_not_cover_a_forged_row(tmp_path, sealer, st
     assert anchored is not None and anchored.entry_id == 5  # the anchor did not move over it
 
 
-def test_entries_of_a_keyed_log_are_not_plain_sha256(tmp_path, sealer, store):
+def test_entries_of_a_keyed_log_are_not_plain_sha256(tmp_path, sealer, store, store_url):
     log = open_audit_log(tmp_path, store, sealer)
     digest = log.append("system", "start", {})
-    db = sqlite3.connect(tmp_path / "kiosk.db")
-    prev, at = db.execute("SELECT prev_hash, at FROM audit_events").fetchone()
-    assert digest != entry_hash(prev, datetime.fromisoformat(at), "", "system", "start", "{}")
+    [(prev, at)] = sql(store_url, "SELECT prev_hash, at FROM audit_events")
+    assert digest != entry_hash(prev, moment(at), "", "system", "start", "{}")
 
 
 def _legacy_log(tmp_path: Path, store: Store, sealer: Sealer, entries: int) -> None:
     """A log and anchor as a kiosk wrote them before the audit key: plain SHA-256 entries, an
     anchor MAC'd with the keyring's old anchor key."""
     _fill(AuditLog(store), entries)
-    db = sqlite3.connect(tmp_path / "kiosk.db")
-    last_id, last_hash = db.execute(
-        "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    db.close()
+    [(last_id, last_hash)] = sql(
+        str(store.engine.url.render_as_string(hide_password=False)),
+        "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1",
+    )
     body = {"id": last_id, "hash": last_hash}
     mac = sealer.anchor_mac(json.dumps(body, sort_keys=True).encode("utf-8"))
     write_atomically(anchor_path(tmp_path), json.dumps({**body, "mac": mac}).encode("utf-8"))
 
 
-def test_a_log_from_before_the_key_still_verifies_and_switches_at_a_marker(tmp_path, sealer, store):
+def test_a_log_from_before_the_key_still_verifies_and_switches_at_a_marker(
+    tmp_path, sealer, store, store_url
+):
     _legacy_log(tmp_path, store, sealer, 4)
     log = open_audit_log(tmp_path, store, sealer)
     assert log.verify().ok
     _fill(log, 2)
     verdict = log.verify()
     assert verdict.ok and verdict.entries == 7
-    db = sqlite3.connect(tmp_path / "kiosk.db")
-    assert db.execute("SELECT action FROM audit_events WHERE id = 5").fetchone() == (KEYED_MARKER,)
+    assert sql(store_url, "SELECT action FROM audit_events WHERE id = 5") == [(KEYED_MARKER,)]
     anchored = open_anchor(tmp_path, sealer).read()
     assert anchored is not None and (anchored.entry_id, anchored.keyed_from) == (7, 5)
 
 
-def test_after_the_switch_a_forged_row_is_named(tmp_path, sealer, store):
+def test_after_the_switch_a_forged_row_is_named(tmp_path, sealer, store, store_url):
     _legacy_log(tmp_path, store, sealer, 4)
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 1)
-    forged = append_forged_row(tmp_path / "kiosk.db")
+    forged = append_forged_row(store_url)
     verdict = log.verify()
     assert not verdict.ok and verdict.first_broken_id == forged
 
 
 def test_an_unkeyed_row_slipped_in_after_keyed_ones_is_named_even_at_the_end(
-    tmp_path, sealer, store
+    tmp_path, sealer, store, store_url
 ):
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 3)
-    db = sqlite3.connect(tmp_path / "kiosk.db")
-    prev, at, detail = db.execute(
-        "SELECT prev_hash, at, detail FROM audit_events WHERE id = 3"
-    ).fetchone()
-    rehashed = entry_hash(prev, datetime.fromisoformat(at), "s1", "citizen", "step", detail)
-    db.execute("UPDATE audit_events SET hash = ? WHERE id = 3", (rehashed,))
-    db.commit()
+    [(prev, at, detail)] = sql(
+        store_url, "SELECT prev_hash, at, detail FROM audit_events WHERE id = 3"
+    )
+    rehashed = entry_hash(prev, moment(at), "s1", "citizen", "step", detail)
+    sql(store_url, "UPDATE audit_events SET hash = :hash WHERE id = 3", hash=rehashed)
     verdict = log.verify()
     assert not verdict.ok and verdict.first_broken_id == 3
 
 
 def test_the_exported_anchor_is_json_signed_with_the_anchor_key_not_the_data_key(
-    tmp_path, sealer, store
+    tmp_path, sealer, store, store_url
 ):
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 3)
@@ -160,7 +171,7 @@ def test_the_exported_anchor_is_json_signed_with_the_anchor_key_not_the_data_key
     assert sealer.keyring.anchor_signing_key not in sealer.keyring.data_keys.values()
 
 
-def test_an_exported_anchor_that_was_edited_is_refused(tmp_path, sealer, store):
+def test_an_exported_anchor_that_was_edited_is_refused(tmp_path, sealer, store, store_url):
     _fill(open_audit_log(tmp_path, store, sealer), 3)
     exported = export_anchor(tmp_path, sealer)
     assert exported is not None
@@ -172,20 +183,19 @@ def test_an_exported_anchor_that_was_edited_is_refused(tmp_path, sealer, store):
         )
 
 
-def test_an_exported_anchor_catches_a_rewrite_made_with_the_local_keys(tmp_path, sealer, store):
+def test_an_exported_anchor_catches_a_rewrite_made_with_the_local_keys(
+    tmp_path, sealer, store, store_url
+):
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 6)
     exported = export_anchor(tmp_path, sealer)
     assert exported is not None
     # Someone holding this kiosk's keys drops the end of the log and writes a new one.
-    db = sqlite3.connect(tmp_path / "kiosk.db")
-    db.execute("DELETE FROM audit_events WHERE id > 2")
-    db.commit()
-    db.close()
+    sql(store_url, "DELETE FROM audit_events WHERE id > 2")
     anchor_path(tmp_path).unlink()
+    store.downgrade("base")  # a new, empty database in its place
     store.close()
-    (tmp_path / "kiosk.db").unlink()
-    rewritten = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    rewritten = open_store(store_url)
     again = open_audit_log(tmp_path, rewritten, sealer)
     _fill(again, 6)
     assert again.verify().ok  # locally nothing shows
@@ -195,15 +205,15 @@ def test_an_exported_anchor_catches_a_rewrite_made_with_the_local_keys(tmp_path,
     assert not verdict.ok and verdict.first_broken_id == 6
 
 
-def test_an_exported_anchor_beyond_the_end_names_the_missing_entries(tmp_path, sealer, store):
+def test_an_exported_anchor_beyond_the_end_names_the_missing_entries(
+    tmp_path, sealer, store, store_url
+):
     log = open_audit_log(tmp_path, store, sealer)
     _fill(log, 4)
     exported = export_anchor(tmp_path, sealer)
     assert exported is not None
     remembered = read_exported_anchor(exported, json.loads(exported)["body"]["kiosk_key"], "copy")
-    db = sqlite3.connect(tmp_path / "kiosk.db")
-    db.execute("DELETE FROM audit_events WHERE id > 2")
-    db.commit()
+    sql(store_url, "DELETE FROM audit_events WHERE id > 2")
     verdict = AuditLog(store, None, sealer.audit_mac).verify(external=[remembered])
     assert not verdict.ok and verdict.first_broken_id == 3
 
@@ -212,9 +222,12 @@ def test_an_exported_anchor_beyond_the_end_names_the_missing_entries(tmp_path, s
 
 
 @pytest.fixture
-def kiosk_toml(tmp_path: Path) -> Path:
+def kiosk_toml(tmp_path: Path, store_url: str) -> Path:
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    path.write_text(
+        f'[storage]\ndata_dir = "{tmp_path / "data"}"\ndatabase_url = "{store_url}"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -233,8 +246,8 @@ def _kiosk_log(kiosk_toml: Path, entries: int) -> Path:
 
 
 def test_audit_verify_names_the_first_forged_entry(kiosk_toml, capsys):
-    data_dir = _kiosk_log(kiosk_toml, 4)
-    forged = append_forged_row(data_dir / "kiosk.db")
+    _kiosk_log(kiosk_toml, 4)
+    forged = append_forged_row(load_config(kiosk_toml).database_url)
     assert main(["--config", str(kiosk_toml), "audit", "verify"]) == 1
     assert f"broken at entry {forged}" in capsys.readouterr().out
 
@@ -246,10 +259,7 @@ def test_audit_anchor_prints_the_signed_anchor_and_verify_checks_a_kept_copy(
     assert main(["--config", str(kiosk_toml), "audit", "anchor"]) == 0
     kept = tmp_path / "anchor-copy.json"
     kept.write_text(capsys.readouterr().out, encoding="utf-8")
-    db = sqlite3.connect(data_dir / "kiosk.db")
-    db.execute("DELETE FROM audit_events WHERE id > 2")
-    db.commit()
-    db.close()
+    sql(load_config(kiosk_toml).database_url, "DELETE FROM audit_events WHERE id > 2")
     anchor_path(data_dir).unlink()
     argv = ["--config", str(kiosk_toml), "audit", "verify", "--anchor", str(kept)]
     assert main(argv) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,8 +20,8 @@ from kiosk.store.models import AuditEvent
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> HelpDesk:
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+def desk(store_url: str) -> HelpDesk:
+    store = open_store(store_url)
     return HelpDesk(store, AuditLog(store))
 
 

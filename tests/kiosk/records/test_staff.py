@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -41,9 +40,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def directory(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> StaffDirectory:
+def directory(store_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> StaffDirectory:
     monkeypatch.setattr(staff_module, "SCRYPT_N", 2**10)  # fast hashes for the behaviour tests
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     directory = StaffDirectory(store, AuditLog(store), timedelta(minutes=15), clock)
     directory.add("an", PIN, "officer", "Nguyễn Văn An")
     directory.add("binh", "739164", "supervisor")
@@ -168,18 +167,18 @@ def test_stored_hash_does_not_contain_the_pin(directory: StaffDirectory) -> None
 # --- the PIN pad's lockout survives restarts ---------------------------------------------------
 
 
-def _restarted(tmp_path: Path, clock: Clock) -> StaffDirectory:
+def _restarted(store_url: str, clock: Clock) -> StaffDirectory:
     """A kiosk after a restart: a new store connection and a new directory on the same file."""
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    store = open_store(store_url)
     return StaffDirectory(store, AuditLog(store), timedelta(minutes=15), clock)
 
 
 def test_twelve_wrong_pins_over_three_restarts_lock_the_pin_pad(
-    directory: StaffDirectory, tmp_path: Path, clock: Clock
+    directory: StaffDirectory, store_url: str, clock: Clock
 ) -> None:
     outcomes = []
     for _ in range(3):
-        restarted = _restarted(tmp_path, clock)
+        restarted = _restarted(store_url, clock)
         for _ in range(4):
             with pytest.raises((WrongPin, LockedOut)) as error:
                 restarted.authenticate(None, "000001")
@@ -188,17 +187,17 @@ def test_twelve_wrong_pins_over_three_restarts_lock_the_pin_pad(
     assert outcomes[:5] == [WrongPin] * 4 + [LockedOut]
     assert set(outcomes[5:]) == {LockedOut}
     with pytest.raises(LockedOut):
-        _restarted(tmp_path, clock).authenticate(None, PIN)
+        _restarted(store_url, clock).authenticate(None, PIN)
 
 
 def test_the_pin_pad_opens_again_after_the_lockout_minutes(
-    directory: StaffDirectory, tmp_path: Path, clock: Clock
+    directory: StaffDirectory, store_url: str, clock: Clock
 ) -> None:
     for _ in range(5):
         with pytest.raises((WrongPin, LockedOut)):
             directory.authenticate(None, "000001")
     clock.now += timedelta(minutes=15, seconds=1)
-    assert _restarted(tmp_path, clock).authenticate(None, PIN).username == "an"
+    assert _restarted(store_url, clock).authenticate(None, PIN).username == "an"
 
 
 def test_a_right_pin_at_the_pad_resets_the_pads_count(directory: StaffDirectory) -> None:
@@ -212,13 +211,13 @@ def test_a_right_pin_at_the_pad_resets_the_pads_count(directory: StaffDirectory)
 
 
 def test_an_account_locked_by_name_is_locked_at_the_pin_pad_too(
-    directory: StaffDirectory, tmp_path: Path, clock: Clock
+    directory: StaffDirectory, store_url: str, clock: Clock
 ) -> None:
     for _ in range(5):
         with pytest.raises((WrongPin, LockedOut)):
             directory.authenticate("an", "000001")
     with pytest.raises(LockedOut):
-        _restarted(tmp_path, clock).authenticate(None, PIN)
+        _restarted(store_url, clock).authenticate(None, PIN)
 
 
 # --- the PIN policy ----------------------------------------------------------------------------

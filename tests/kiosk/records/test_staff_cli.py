@@ -22,9 +22,12 @@ CITIZEN = "001095012345"
 
 
 @pytest.fixture
-def kiosk_toml(tmp_path: Path) -> Path:
+def kiosk_toml(tmp_path: Path, store_url: str) -> Path:
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[storage]\ndata_dir = "{tmp_path / "kiosk"}"\n', encoding="utf-8")
+    path.write_text(
+        f'[storage]\ndata_dir = "{tmp_path / "kiosk"}"\ndatabase_url = "{store_url}"\n',
+        encoding="utf-8",
+    )
     return path
 
 

@@ -24,10 +24,10 @@ def portal(tmp_path):
 
 
 @pytest.fixture
-def kiosk_toml(tmp_path, portal):
+def kiosk_toml(tmp_path, portal, store_url):
     path = tmp_path / "kiosk.toml"
     path.write_text(
-        f'[storage]\ndata_dir = "{tmp_path / "kiosk"}"\n'
+        f'[storage]\ndata_dir = "{tmp_path / "kiosk"}"\ndatabase_url = "{store_url}"\n'
         f'[portal]\nurl = "{portal.url}"\nclient_id = "{DEMO_CLIENT_ID}"\n'
         f'client_secret = "{DEMO_CLIENT_SECRET}"\n',
         encoding="utf-8",
