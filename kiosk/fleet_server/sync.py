@@ -93,10 +93,16 @@ def _sync_once(
         accepted.append(event.id)
     session.flush()  # a replay racing this one fails here, inside the retry
     kiosk.last_seen = now
+    # An acknowledgement is handed over in every answer until the kiosk lists it as applied:
+    # an answer lost on the way loses nothing (docs/fleet.md §6).
+    confirmed = set(request.acks_applied)
     acks = []
     for row in session.scalars(
         select(HelpRequest).where(HelpRequest.kiosk_id == kiosk_id, HelpRequest.ack_pending)
     ):
+        if (row.help_id, row.state) in confirmed:
+            row.ack_pending = False
+            continue
         acks.append(
             {
                 "help_id": row.help_id,
@@ -105,7 +111,6 @@ def _sync_once(
                 "at": iso(aware(row.acked_at or now)),
             }
         )
-        row.ack_pending = False
     updates = [
         {"kind": kind, "sha256": sha, "url": f"/api/v1/updates/{kind}/{sha}"}
         for kind, sha in current_updates(session).items()
