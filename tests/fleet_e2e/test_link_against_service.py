@@ -6,8 +6,8 @@ revoked token and a service down for a day lose nothing."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
