@@ -68,10 +68,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _pin_update_key(config: Any) -> None:
     """Trust on first use: pin the fleet's update key now, when none is pinned yet."""
+    from kiosk.crypto.signed_update import raw_key_id as key_id
     from kiosk.fleet_link.client import FleetClient
     from kiosk.fleet_link.errors import FleetError
     from kiosk.fleet_link.queue import FleetQueue
-    from kiosk.fleet_link.update_signature import key_id
     from kiosk.fleet_link.updates import PINNED_KEY, UpdateApplier
     from kiosk.runtime import open_kiosk_audit_log
     from kiosk.store import open_store

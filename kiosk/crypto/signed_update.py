@@ -49,7 +49,12 @@ def public_key_b64(key: Ed25519PublicKey) -> str:
 
 
 def key_id(key: Ed25519PublicKey) -> str:
-    return hashlib.sha256(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()
+    return raw_key_id(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+def raw_key_id(raw: bytes) -> str:
+    """The key id of a raw 32-byte public key (as pinned in `[fleet] update_key`)."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 def sign_update(
@@ -93,7 +98,7 @@ def verify_update(
     except (binascii.Error, ValueError):
         raise UpdateRefused("the pinned fleet update key is not a base64 Ed25519 key") from None
     if claimed_key_id and not hmac.compare_digest(claimed_key_id, key_id(pinned)):
-        raise UpdateRefused("the update is signed with another key than the pinned fleet key")
+        raise UpdateRefused("the update is signed with another key than the pinned update key")
     if not hmac.compare_digest(hashlib.sha256(payload).hexdigest(), digest):
         raise UpdateRefused("the update's payload does not match its sha256")
     try:

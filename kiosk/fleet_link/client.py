@@ -11,7 +11,12 @@ from typing import Any
 
 import httpx
 
-from kiosk.fleet_link.errors import FleetError, FleetProtocolError, FleetTokenInvalid
+from kiosk.fleet_link.errors import (
+    FleetBatchRefused,
+    FleetError,
+    FleetProtocolError,
+    FleetTokenInvalid,
+)
 from kiosk.portal.bounded import (
     BodyTooLarge,
     BoundedTransport,
@@ -111,6 +116,11 @@ class FleetClient:
             )
         if status >= 500 or status in (408, 429):
             raise FleetError(f"fleet service {self.url} answered {status}")
+        if status in (400, 413) and path == SYNC_PATH:
+            detail = _refusal_detail(data)
+            raise FleetBatchRefused(
+                f"fleet service {self.url} refused the sync ({status}): {detail}", status, detail
+            )
         if status != 200:
             raise FleetProtocolError(f"fleet service {self.url}{path} answered {status}")
         try:
@@ -120,6 +130,16 @@ class FleetClient:
         if not isinstance(answer, dict):
             raise FleetProtocolError(f"{self.url}{path} answered with a JSON {type(answer)}")
         return answer
+
+
+def _refusal_detail(data: bytes) -> str:
+    """The refusal's `detail` (docs/fleet.md §2), one short line."""
+    try:
+        refusal = json.loads(data)
+        detail = str(refusal.get("detail") or refusal.get("error") or "")
+    except (ValueError, AttributeError):
+        detail = ""
+    return " ".join(detail.split())[:200] or "no detail"
 
 
 def _time(value: Any) -> datetime | None:

@@ -22,6 +22,17 @@ class FleetProtocolError(FleetError):
     code = "fleet_protocol"
 
 
+class FleetBatchRefused(FleetProtocolError):
+    """The service refused the sync's content (400 bad_request, 413 too_large): something in
+    the batch breaks the protocol. The link isolates the event(s) it refuses and drops them
+    (audited), so the rest is not held back forever."""
+
+    def __init__(self, message: str, status: int, detail: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
 class UpdateRefused(FleetError):
     """A catalogue or trust update was not applied: bad signature, unknown key, wrong hash, or a
     payload that does not validate. The old catalogue / trust store stays."""

@@ -21,10 +21,10 @@ from typing import Any
 
 from kiosk.config import KioskConfig
 from kiosk.fleet_link.client import FleetClient
-from kiosk.fleet_link.errors import FleetError, FleetTokenInvalid
+from kiosk.fleet_link.errors import FleetBatchRefused, FleetError, FleetTokenInvalid
 from kiosk.fleet_link.heartbeat import DeviceHealth, build_heartbeat
 from kiosk.fleet_link.help_desk import ACK_STATES, HelpDeskPort, help_body, is_closed
-from kiosk.fleet_link.queue import BATCH, FleetQueue
+from kiosk.fleet_link.queue import BATCH, FleetQueue, QueuedEvent
 from kiosk.fleet_link.updates import UpdateApplier, UpdateOutcome
 from kiosk.records.audit import AuditLog
 from kiosk.store import Store
@@ -49,6 +49,7 @@ class RoundReport:
     updates: list[UpdateOutcome] = field(default_factory=list)
     unsent: int = 0
     dropped: int = 0
+    refused: int = 0  # events the service refuses (400/413): dropped, audited
     server_time: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -63,6 +64,7 @@ class RoundReport:
             ],
             "unsent": self.unsent,
             "dropped": self.dropped,
+            "refused": self.refused,
         }
 
 
@@ -80,6 +82,7 @@ class FleetLink:
     ) -> None:
         self.config = config
         self.store = store
+        self.audit = audit
         self.client = client
         self.queue = FleetQueue(store, clock)
         self.updates = UpdateApplier(
@@ -94,6 +97,7 @@ class FleetLink:
         self.last_error = ""
         self._open_help: set[str] = set()
         self._acked: set[tuple[str, str]] = set()
+        self._to_confirm: set[tuple[str, str]] = set()  # applied acks the service must forget
         self._next_heartbeat = 0.0
         self._lock = threading.Lock()  # one round at a time (thread, `kiosk fleet send`)
         self._wake = threading.Event()
@@ -170,42 +174,98 @@ class FleetLink:
     def _send_all(self, report: RoundReport) -> None:
         while True:
             batch = self.queue.unsent(BATCH)
-            answer = self.client.sync(
-                {
-                    "kiosk_id": self.config.fleet.kiosk_id,
-                    "sent_at": self.clock().isoformat(),
-                    "events": [event.as_wire() for event in batch],
-                    "have": self.updates.have(),
-                }
-            )
-            report.server_time = answer.server_time
-            sent = {e.id for e in batch}
-            done = [i for i in (*answer.accepted, *answer.duplicates) if i in sent]
-            self.queue.mark_sent(done)
-            report.sent += len(done)
-            report.accepted += len(set(answer.accepted) & sent)
-            report.duplicates += len(set(answer.duplicates) & sent)
-            report.acks += self._hand_acks(answer.acks)
-            report.updates += self.updates.apply_announced(self.client, answer.updates)
+            try:
+                done = self._sync(batch, report)
+            except FleetBatchRefused as refusal:
+                if not batch:
+                    raise
+                self._sync([], report)  # the envelope itself is refused: keep every event
+                self._send_around(batch, refusal, report)
+                continue
             if len(batch) < BATCH or not done:
                 return
 
+    def _sync(self, batch: list[QueuedEvent], report: RoundReport) -> list[str]:
+        """One sync with `batch`: mark what the service took, hand acks over, apply updates."""
+        confirming = sorted(self._to_confirm)
+        answer = self.client.sync(
+            {
+                "kiosk_id": self.config.fleet.kiosk_id,
+                "sent_at": self.clock().isoformat(),
+                "events": [event.as_wire() for event in batch],
+                "have": self.updates.have(),
+                "acks_applied": [{"help_id": h, "state": s} for h, s in confirming],
+            }
+        )
+        self._to_confirm.difference_update(confirming)
+        report.server_time = answer.server_time
+        sent = {e.id for e in batch}
+        done = [i for i in (*answer.accepted, *answer.duplicates) if i in sent]
+        self.queue.mark_sent(done)
+        report.sent += len(done)
+        report.accepted += len(set(answer.accepted) & sent)
+        report.duplicates += len(set(answer.duplicates) & sent)
+        report.acks += self._hand_acks(answer.acks)
+        report.updates += self.updates.apply_announced(self.client, answer.updates)
+        return done
+
+    def _send_around(
+        self, batch: list[QueuedEvent], refusal: FleetBatchRefused, report: RoundReport
+    ) -> None:
+        """Halve a refused batch until the refused event(s) stand alone; send the rest."""
+        if len(batch) == 1:
+            self._drop_refused(batch[0], refusal, report)
+            return
+        half = len(batch) // 2
+        for part in (batch[:half], batch[half:]):
+            try:
+                self._sync(part, report)
+            except FleetBatchRefused as again:
+                self._send_around(part, again, report)
+
+    def _drop_refused(
+        self, event: QueuedEvent, refusal: FleetBatchRefused, report: RoundReport
+    ) -> None:
+        if not self.queue.drop(event.id):
+            return
+        report.refused += 1
+        self.audit.append(
+            "system:fleet",
+            "fleet_event_refused",
+            {"event_id": event.id, "kind": event.kind, "reason": refusal.detail},
+        )
+        log.error("fleet %s event %s refused by the service: %s", event.kind, event.id, refusal)
+
     def _hand_acks(self, acks: list[dict[str, Any]]) -> int:
+        """Hand the counter's answers to the help desk; each one applied (or already there) is
+        confirmed in the next sync, so the service stops handing it over (docs/fleet.md §6)."""
         if self.help_desk is None:
-            return 0
+            return 0  # not confirmed: the running kiosk takes it at its next sync
         handed = 0
         for ack in acks:
             help_id, state, by = str(ack.get("help_id", "")), ack.get("state"), ack.get("by", "")
-            if not help_id or state not in ACK_STATES or (help_id, str(state)) in self._acked:
+            if not help_id or state not in ACK_STATES:
                 continue
-            try:
-                self.help_desk.acknowledge(help_id, str(state), str(by)[:120])
-            except Exception:  # one bad ack (an unknown request) must not stop the others
-                log.exception("help request %s: acknowledgement not taken", help_id)
-                continue
-            self._acked.add((help_id, str(state)))
-            handed += 1
+            key = (help_id, str(state))
+            if key not in self._acked and not self._desk_has(help_id, str(state)):
+                try:
+                    self.help_desk.acknowledge(help_id, str(state), str(by)[:120])
+                except Exception:  # one bad ack (an unknown request) must not stop the others
+                    log.exception("help request %s: acknowledgement not taken", help_id)
+                handed += 1
+            self._acked.add(key)
+            self._to_confirm.add(key)
         return handed
+
+    def _desk_has(self, help_id: str, state: str) -> bool:
+        """The desk already shows this answer, or the request is no longer open (a repeat
+        after a restart must not be applied twice)."""
+        assert self.help_desk is not None
+        for request in self.help_desk.open_requests():
+            if str(request.help_id) == help_id:
+                current = str(getattr(request, "state", ""))
+                return current == state or current == "coming"
+        return True
 
     # --- the thread -----------------------------------------------------------------------------
 

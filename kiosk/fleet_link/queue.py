@@ -97,6 +97,14 @@ class FleetQueue:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
+    def drop(self, event_id: str) -> bool:
+        """Remove one unsent event (one the service refuses: it would be resent forever)."""
+        with self.store.session() as session:
+            result = session.execute(
+                delete(FleetEvent).where(FleetEvent.id == event_id, FleetEvent.sent_at.is_(None))
+            )
+            return bool(getattr(result, "rowcount", 0))
+
     def backlog(self) -> Backlog:
         with self.store.session() as session:
             count, oldest = session.execute(

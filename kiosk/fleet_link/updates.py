@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.crypto import signed_update
 from kiosk.crypto.keyring import write_atomically
+from kiosk.crypto.signed_update import KINDS, raw_key_id
 from kiosk.fleet_link.client import FleetClient
 from kiosk.fleet_link.errors import UpdateRefused
 from kiosk.fleet_link.queue import FleetQueue
-from kiosk.fleet_link.update_signature import KINDS, key_id, verify_update
 from kiosk.records.audit import AuditLog
 
 log = logging.getLogger(__name__)
@@ -120,14 +121,14 @@ class UpdateApplier:
     ) -> bytes:
         if document.get("kind") != kind or str(document.get("sha256", "")).lower() != sha:
             raise UpdateRefused("the update document is not the one announced")
+        signer = str(document.get("key_id", ""))
+        if not signer or not isinstance(document.get("signature_b64"), str):
+            raise UpdateRefused("the update is unsigned or malformed")
+        pinned = base64.b64encode(self.public_key(client, signer)).decode("ascii")
         try:
-            payload = base64.b64decode(str(document["payload_b64"]), validate=True)
-            signature = base64.b64decode(str(document["signature_b64"]), validate=True)
-            signer = str(document["key_id"])
-        except (KeyError, ValueError, binascii.Error):
-            raise UpdateRefused("the update is unsigned or malformed") from None
-        verify_update(kind, sha, payload, signature, signer, self.public_key(client, signer))
-        return payload
+            return signed_update.verify_update(document, pinned, kind).payload
+        except signed_update.UpdateRefused as exc:  # one verifier for both ends (docs/fleet.md §4)
+            raise UpdateRefused(str(exc)) from None
 
     def public_key(self, client: FleetClient, signer: str) -> bytes:
         """The pinned update key: configured, else pinned on first use (audited)."""
@@ -139,10 +140,10 @@ class UpdateApplier:
             raw = base64.b64decode(offered, validate=True)
         except (ValueError, binascii.Error):
             raise UpdateRefused("the fleet's update key is not base64") from None
-        if len(raw) != 32 or key_id(raw) != signer.lower():
+        if len(raw) != 32 or raw_key_id(raw) != signer.lower():
             raise UpdateRefused("the fleet's update key does not match the update's signer")
         self.queue.set_state(PINNED_KEY, offered)
-        self.audit.append(ACTOR, "fleet_update_key_pinned", {"key_id": key_id(raw)})
+        self.audit.append(ACTOR, "fleet_update_key_pinned", {"key_id": raw_key_id(raw)})
         return raw
 
     # --- applying -------------------------------------------------------------------------------

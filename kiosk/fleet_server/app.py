@@ -33,11 +33,19 @@ from kiosk.fleet_server import admin, help_desk, updates
 from kiosk.fleet_server.broker import ConsoleBroker
 from kiosk.fleet_server.clock import Clock, iso, system_clock
 from kiosk.fleet_server.db import FleetDb
-from kiosk.fleet_server.errors import BadRequest, FleetRefusal, Forbidden, NotFound, TooManyRequests
+from kiosk.fleet_server.errors import (
+    BadRequest,
+    FleetRefusal,
+    Forbidden,
+    NotFound,
+    TokenInvalid,
+    TooManyRequests,
+)
 from kiosk.fleet_server.limits import MAX_BODY_BYTES, RateLimiter, read_body
 from kiosk.fleet_server.messages import parse_sync
 from kiosk.fleet_server.status import fleet_status
 from kiosk.fleet_server.sync import sync
+from kiosk.fleet_server.tokens import token_hash
 from kiosk.store.db import StoreError
 
 STATIC = Path(__file__).with_name("static")
@@ -69,6 +77,9 @@ class FleetApp:
         self.rate = rate
         self.keepalive_s = keepalive_s
         self.broker = ConsoleBroker()
+        # token hash → kiosk id of tokens that were valid: the sync skips the lookup; its own
+        # transaction checks the token again (docs/fleet.md §10)
+        self._sync_tokens: dict[str, str] = {}
 
     # --- authentication ----------------------------------------------------------------------
 
@@ -91,9 +102,20 @@ class FleetApp:
     # --- kiosk API ---------------------------------------------------------------------------
 
     async def sync(self, request: Request) -> Response:
-        kiosk_id = await self.kiosk(request)
+        hashed = token_hash(_bearer(request))
+        kiosk_id = self._sync_tokens.get(hashed)
+        if kiosk_id is None:
+            kiosk_id = await run_in_threadpool(admin.kiosk_for_token, self.db, _bearer(request))
+            self._sync_tokens[hashed] = kiosk_id
+        self.rate.take(kiosk_id)
         parsed = parse_sync(await self.json_body(request))
-        answer, published = await run_in_threadpool(sync, self.db, kiosk_id, parsed, self.clock())
+        try:
+            answer, published = await run_in_threadpool(
+                sync, self.db, kiosk_id, parsed, self.clock(), hashed
+            )
+        except TokenInvalid:
+            self._sync_tokens.pop(hashed, None)  # revoked or replaced since
+            raise
         for event, data, office in published:
             self.broker.publish(event, data, office)
         return JSONResponse(answer)

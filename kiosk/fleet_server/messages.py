@@ -38,6 +38,8 @@ class SyncRequest:
     kiosk_id: str
     events: list[Event]
     have: dict[str, str] = field(default_factory=dict)
+    # (help_id, state) of acknowledgements the kiosk has applied: not handed to it again
+    acks_applied: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,26 @@ def parse_sync(document: Any) -> SyncRequest:
     events = [_event(item, index) for index, item in enumerate(raw_events)]
     have_raw = _dict(body.get("have", {}), "have")
     have = {k: str(v) for k, v in have_raw.items() if isinstance(k, str) and isinstance(v, str)}
-    return SyncRequest(kiosk_id, events, have)
+    return SyncRequest(kiosk_id, events, have, _acks_applied(body.get("acks_applied", [])))
+
+
+ACK_STATES = ("acknowledged", "coming")
+
+
+def _acks_applied(value: Any) -> list[tuple[str, str]]:
+    if not isinstance(value, list):
+        raise BadRequest("acks_applied is not a list")
+    if len(value) > MAX_EVENTS:
+        raise TooLarge(f"{len(value)} acks_applied in one sync; at most {MAX_EVENTS}")
+    applied = []
+    for index, item in enumerate(value):
+        entry = _dict(item, f"acks_applied[{index}]")
+        help_id = _matching(entry.get("help_id"), ID_PATTERN, f"acks_applied[{index}].help_id")
+        state = entry.get("state")
+        if state not in ACK_STATES:
+            raise BadRequest(f"acks_applied[{index}].state is not one of {', '.join(ACK_STATES)}")
+        applied.append((help_id, str(state)))
+    return applied
 
 
 def _event(item: Any, index: int) -> Event:

@@ -105,7 +105,7 @@ class HelpRequest(Base):
     )  # open|acknowledged|coming|closed
     by: Mapped[str] = mapped_column(String(80), default="")
     acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    ack_pending: Mapped[bool] = mapped_column(default=False)  # not yet handed to the kiosk
+    ack_pending: Mapped[bool] = mapped_column(default=False)  # the kiosk has not confirmed it
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -42,9 +42,11 @@ Published = list[tuple[str, dict[str, Any], str]]
 
 
 def sync(
-    db: FleetDb, kiosk_id: str, request: SyncRequest, now: datetime
+    db: FleetDb, kiosk_id: str, request: SyncRequest, now: datetime, token_hash: str = ""
 ) -> tuple[dict[str, Any], Published]:
-    """The sync answer, and the console events to publish once it is committed.
+    """The sync answer, and the console events to publish once it is committed. With
+    `token_hash`, the kiosk's token is checked again inside the transaction (a revoked or
+    replaced token is refused even when the caller looked it up earlier).
 
     Two syncs racing with the same event ids: the unique constraint stops the second insert;
     the retry then finds the ids already there and lists them as duplicates."""
@@ -53,7 +55,7 @@ def sync(
     for attempt in range(3):
         try:
             with db.session() as session:
-                return _sync_once(session, kiosk_id, request, now)
+                return _sync_once(session, kiosk_id, request, now, token_hash)
         except sa_exc.IntegrityError:
             if attempt == 2:
                 raise
@@ -61,11 +63,13 @@ def sync(
 
 
 def _sync_once(
-    session: Session, kiosk_id: str, request: SyncRequest, now: datetime
+    session: Session, kiosk_id: str, request: SyncRequest, now: datetime, token_hash: str
 ) -> tuple[dict[str, Any], Published]:
     kiosk = session.get(Kiosk, kiosk_id, with_for_update=True)
     if kiosk is None or kiosk.revoked_at is not None:
         raise TokenInvalid("the kiosk was revoked")
+    if token_hash and kiosk.token_hash != token_hash:
+        raise TokenInvalid("the kiosk was enrolled again with another token")
     ids = [event.id for event in request.events]
     known = set()
     if ids:
@@ -93,10 +97,16 @@ def _sync_once(
         accepted.append(event.id)
     session.flush()  # a replay racing this one fails here, inside the retry
     kiosk.last_seen = now
+    # An acknowledgement is handed over in every answer until the kiosk lists it as applied:
+    # an answer lost on the way loses nothing (docs/fleet.md §6).
+    confirmed = set(request.acks_applied)
     acks = []
     for row in session.scalars(
         select(HelpRequest).where(HelpRequest.kiosk_id == kiosk_id, HelpRequest.ack_pending)
     ):
+        if (row.help_id, row.state) in confirmed:
+            row.ack_pending = False
+            continue
         acks.append(
             {
                 "help_id": row.help_id,
@@ -105,7 +115,6 @@ def _sync_once(
                 "at": iso(aware(row.acked_at or now)),
             }
         )
-        row.ack_pending = False
     updates = [
         {"kind": kind, "sha256": sha, "url": f"/api/v1/updates/{kind}/{sha}"}
         for kind, sha in current_updates(session).items()

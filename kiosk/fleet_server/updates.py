@@ -83,15 +83,17 @@ def push_update(db: FleetDb, kind: str, payload: bytes, now: datetime) -> dict[s
 def current_updates(session: Session) -> dict[str, str]:
     """The newest pushed sha256 of each kind."""
     newest: dict[str, str] = {}
-    for kind in KINDS:
-        sha = session.scalars(
-            select(SignedUpdate.sha256)
-            .where(SignedUpdate.kind == kind)
-            .order_by(SignedUpdate.pushed_at.desc(), SignedUpdate.id.desc())
-            .limit(1)
-        ).first()
-        if sha is not None:
-            newest[kind] = sha
+    # One query for every kind (each sync asks): pushes are few, newest first.
+    rows = session.execute(
+        select(SignedUpdate.kind, SignedUpdate.sha256).order_by(
+            SignedUpdate.pushed_at.desc(), SignedUpdate.id.desc()
+        )
+    )
+    for kind, sha in rows:
+        if kind in KINDS:
+            newest.setdefault(kind, sha)
+        if len(newest) == len(KINDS):
+            break
     return newest
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "head"
 
-# The DB-API driver SQLAlchemy loads for each backend by default (named in the error).
-_DEFAULT_DRIVERS = {"postgresql": "psycopg2", "mysql": "mysqlclient", "mariadb": "mysqlclient"}
+# The DB-API driver each backend loads by default (named in the error; postgresql: is psycopg 3).
+_DEFAULT_DRIVERS = {"postgresql": "psycopg", "mysql": "mysqlclient", "mariadb": "mysqlclient"}
 
 
 class StoreError(Exception):

@@ -92,7 +92,7 @@ function renderAlerts(alerts, kiosks) {
 function barChart(rows, series, width) {
   const barHeight = 20, gap = 4;
   const rowHeight = (barHeight + gap) * series.length + 30;
-  const numberWidth = 56;
+  const numberWidth = series.some((s) => s.label) ? 120 : 56;
   const barWidth = Math.max(60, width - numberWidth);
   const height = Math.max(rowHeight * rows.length, 30);
   const max = Math.max(1, ...rows.flatMap((row) => series.map((s) => row[s.key] || 0)));
@@ -131,7 +131,7 @@ function barChart(rows, series, width) {
       const number = document.createElementNS(SVG, "text");
       number.setAttribute("x", String(length + 6));
       number.setAttribute("y", String(y + 15));
-      number.textContent = value.toLocaleString("vi-VN");
+      number.textContent = s.label ? `${value.toLocaleString("vi-VN")} ${s.label}` : value.toLocaleString("vi-VN");
       svg.append(bar, number);
     });
   });
@@ -147,7 +147,7 @@ function renderFigures(figures, names) {
   const offices = figures.month.offices.map((o) => ({ label: o.office || "(chưa đặt tên xã)", today: today.get(o.office) || 0, month: o.visits }));
   const officeChart = document.getElementById("chart-offices");
   officeChart.querySelector("svg")?.remove();
-  officeChart.append(barChart(offices, [{ key: "today" }, { key: "month" }], officeChart.clientWidth || 560));
+  officeChart.append(barChart(offices, [{ key: "today", label: "hôm nay" }, { key: "month", label: "tháng này" }], officeChart.clientWidth || 560));
 
   const codes = Object.keys(figures.month.procedures);
   const procedures = codes.map((code) => ({ label: names[code] || code, month: total(figures.month.procedures[code]) }));

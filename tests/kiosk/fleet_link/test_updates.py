@@ -15,9 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from kiosk.domain.catalogue import BUILTIN_CATALOGUE, catalogue_for_data_dir
-from kiosk.fleet_link.errors import UpdateRefused
 from kiosk.fleet_link.link import FleetLink
-from kiosk.fleet_link.update_signature import key_id, signed_bytes, verify_update
 from kiosk.store.models import AuditEvent
 from tests.kiosk.fleet_link.fleet_double import RunningFleetDouble, raw_public
 from tests.kiosk.trust_pki import Pki
@@ -152,38 +150,3 @@ def test_a_configured_update_key_is_used_instead_of_trust_on_first_use(
     configured = base64.b64encode(raw_public(Ed25519PrivateKey.generate())).decode()
     applier = UpdateApplier(tmp_path, tmp_path / "trust", None, None, configured)  # type: ignore[arg-type]
     assert applier.public_key(None, "") == base64.b64decode(configured)  # type: ignore[arg-type]
-
-
-# verify_update, check by check (docs/fleet_link.md §3): signed bytes are
-# b"kiosk-fleet-update-v1\n" + kind + b"\n" + sha256 + b"\n" + payload
-SIGNER = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
-PAYLOAD = b'{"format": 1}'
-SHA = hashlib.sha256(PAYLOAD).hexdigest()
-GOOD = SIGNER.sign(b"kiosk-fleet-update-v1\ncatalogue\n" + SHA.encode() + b"\n" + PAYLOAD)
-PUBLIC = raw_public(SIGNER)
-
-
-def test_the_signed_bytes_are_the_protocol_s_canonical_bytes() -> None:
-    assert signed_bytes("trust", "ab", b"xy") == b"kiosk-fleet-update-v1\ntrust\nab\nxy"
-
-
-def test_a_good_signature_verifies() -> None:
-    verify_update("catalogue", SHA, PAYLOAD, GOOD, key_id(PUBLIC), PUBLIC)
-
-
-@pytest.mark.parametrize(
-    ("kind", "sha", "payload", "signature", "signer", "why"),
-    [
-        ("catalogue", SHA, PAYLOAD + b" ", GOOD, key_id(PUBLIC), "hash"),
-        ("trust", SHA, PAYLOAD, GOOD, key_id(PUBLIC), "signature"),
-        ("catalogue", SHA, PAYLOAD, GOOD[:-1] + b"\0", key_id(PUBLIC), "signature"),
-        ("catalogue", SHA, PAYLOAD, GOOD, "00" * 32, "pinned update key"),
-        ("firmware", SHA, PAYLOAD, GOOD, key_id(PUBLIC), "unknown update kind"),
-    ],
-    ids=["payload changed", "kind changed", "signature changed", "other key", "unknown kind"],
-)
-def test_each_broken_part_of_an_update_is_refused(
-    kind: str, sha: str, payload: bytes, signature: bytes, signer: str, why: str
-) -> None:
-    with pytest.raises(UpdateRefused, match=why):
-        verify_update(kind, sha, payload, signature, signer, PUBLIC)

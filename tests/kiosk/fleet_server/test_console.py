@@ -67,16 +67,44 @@ def test_an_acknowledgement_on_the_console_reaches_the_kiosk_in_its_next_sync(fl
     assert [(a["help_id"], a["state"], a["by"]) for a in acks] == [("h-1", "coming", "Chị Lan")]
 
 
-def test_an_acknowledgement_is_handed_to_the_kiosk_once(fleet):
+def _acknowledged(fleet, state: str = "acknowledged") -> str:
     token, access = fleet.enroll(office=OFFICE), fleet.access(OFFICE)
     fleet.sync(token, [help_event("h-1")])
     fleet.http.post(
-        "/api/v1/help/h-1/ack",
-        json={"state": "acknowledged", "by": "Anh Minh"},
-        headers=bearer(access),
+        "/api/v1/help/h-1/ack", json={"state": state, "by": "Anh Minh"}, headers=bearer(access)
     )
+    return token
+
+
+def test_an_acknowledgement_is_handed_again_until_the_kiosk_confirms_it(fleet):
+    token = _acknowledged(fleet)
+    assert len(fleet.sync(token, []).json()["acks"]) == 1  # this answer may be lost
     assert len(fleet.sync(token, []).json()["acks"]) == 1
+
+
+def test_an_acknowledgement_the_kiosk_confirmed_is_not_handed_again(fleet):
+    token = _acknowledged(fleet)
+    applied = [{"help_id": "h-1", "state": "acknowledged"}]
+    assert fleet.sync(token, [], acks_applied=applied).json()["acks"] == []
     assert fleet.sync(token, []).json()["acks"] == []
+
+
+def test_a_confirmed_acknowledgement_followed_by_on_my_way_is_handed_again(fleet):
+    token = _acknowledged(fleet)
+    fleet.sync(token, [], acks_applied=[{"help_id": "h-1", "state": "acknowledged"}])
+    fleet.http.post(
+        "/api/v1/help/h-1/ack",
+        json={"state": "coming", "by": "Anh Minh"},
+        headers=bearer(fleet.access(OFFICE)),
+    )
+    acks = fleet.sync(token, []).json()["acks"]
+    assert [(a["help_id"], a["state"]) for a in acks] == [("h-1", "coming")]
+
+
+def test_an_ill_shaped_ack_confirmation_refuses_the_sync(fleet):
+    token = _acknowledged(fleet)
+    answer = fleet.sync(token, [], acks_applied=[{"help_id": "h-1", "state": "closed"}])
+    assert (answer.status_code, answer.json()["error"]) == (400, "bad_request")
 
 
 def test_a_console_that_opens_late_sees_the_open_requests(fleet):

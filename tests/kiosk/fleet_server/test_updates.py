@@ -91,21 +91,13 @@ def test_a_kiosk_fetches_the_update_key_to_pin_it_on_first_use(fleet):
 
 
 def test_an_update_the_service_signed_verifies_with_the_kiosks_own_verifier(fleet):
-    from kiosk.fleet_link.update_signature import verify_update as kiosk_verify
+    from kiosk.fleet_link.updates import signed_update as kiosk_verifier
 
     token = fleet.enroll()
     pushed = push_update(fleet.db, "catalogue", CATALOGUE.read_bytes(), fleet.clock())
     document = fleet.http.get(
         f"/api/v1/updates/catalogue/{pushed['sha256']}", headers=bearer(token)
     ).json()
-    key = base64.b64decode(
-        fleet.http.get("/api/v1/update-key", headers=bearer(token)).json()["key_b64"]
-    )
-    kiosk_verify(
-        document["kind"],
-        document["sha256"],
-        base64.b64decode(document["payload_b64"]),
-        base64.b64decode(document["signature_b64"]),
-        document["key_id"],
-        key,
-    )
+    key_b64 = fleet.http.get("/api/v1/update-key", headers=bearer(token)).json()["key_b64"]
+    verified = kiosk_verifier.verify_update(document, key_b64, "catalogue")
+    assert verified.payload == CATALOGUE.read_bytes()
