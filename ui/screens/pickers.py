@@ -39,6 +39,7 @@ class ChoiceButtons(QWidget):
             self.shown = choices
             for old in self.buttons.values():
                 self.grid.removeWidget(old)
+                old.hide()  # not drawn under the new answers until it is deleted
                 old.deleteLater()
             self.buttons = {}
             columns = self.columns([words for _, words in choices])

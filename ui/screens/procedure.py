@@ -127,6 +127,7 @@ class ChooseProcedureScreen(Screen):
         self.page = min(self.page, self.page_count() - 1)
         for tile in self.procedure_buttons:
             self.grid.removeWidget(tile)
+            tile.hide()  # not drawn under the new page's tiles until it is deleted
             tile.deleteLater()
         self.procedure_buttons = []
         columns = self._columns()
