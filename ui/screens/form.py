@@ -62,6 +62,7 @@ class ChipCard(QWidget):
         self.shown = rows
         for old in self.widgets:
             self.grid.removeWidget(old)
+            old.hide()  # not drawn under the new rows until it is deleted
             old.deleteLater()
         self.widgets, self.reveal_buttons, self.values = [], [], []
         line, column = 0, 0
@@ -139,10 +140,28 @@ class FormScreen(InstructionScreen):
         for action in (self.wrong, self.skip, self.other_place, self.yes, self.next):
             action.setMinimumWidth(theme.CHOICE_WIDTH)
             self.bottom.addWidget(action)
+        # Four buttons share the card's bar: the push to the right goes inside the ways out (one
+        # gap fewer), "Đúng" is only as wide as its word, and where "Thông tin này sai" still does
+        # not fit (a 1280-pixel panel) it goes under the card, where such a panel has the room.
+        stretch = self.bottom.takeAt(1)
+        assert stretch is not None and stretch.spacerItem() is not None
+        item = self.bottom.itemAt(0)
+        exits = item.layout() if item is not None else None
+        assert isinstance(exits, QHBoxLayout)
+        exits.addStretch(1)
+        self.yes.setMinimumWidth(min(theme.CHOICE_WIDTH, self.yes.sizeHint().width()))
+        self.wrong_row = QHBoxLayout()
+        self.wrong_row.addStretch(1)
+        self.extra.addLayout(self.wrong_row)
         # Until a view says which answer is asked, the chip's card's two answers only: five
         # buttons side by side would make the screen wider than the window.
         for action in (self.skip, self.other_place, self.next):
             action.hide()
+        self.blank = QWidget()  # the body's page while the keyboard lies over it
+        self.pages.addWidget(self.blank)
+        keep = self.bottom_host.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.bottom_host.setSizePolicy(keep)
         # The keyboard covers the screen below the header ("Gọi cán bộ" stays in reach).
         self.keyboard = VietnameseKeyboard(self.language, self.options.form)
         self.keyboard.setParent(self)
@@ -199,11 +218,23 @@ class FormScreen(InstructionScreen):
         value = question.value if question else ""
         self.keyboard.start(caption, value, optional=bool(question and question.optional))
         self._place_keyboard()
+        self._covered(True)
         self.keyboard.show()
         self.keyboard.raise_()
 
     def close_keyboard(self) -> None:
         self.keyboard.hide()
+        self._covered(False)
+
+    def _covered(self, covered: bool) -> None:
+        """What the keyboard lies over is hidden, not only covered: its buttons must not be
+        found (nor tapped) under the keys. Their room is kept, so the header does not move."""
+        if covered:
+            self.pages.setCurrentWidget(self.blank)
+        elif self.pages.currentWidget() is self.blank:
+            onlooker = self.view is not None and self.view.onlooker
+            self.pages.setCurrentWidget(self.cover if onlooker else self.body_host)
+        self.bottom_host.setVisible(not covered)
 
     def _place_keyboard(self) -> None:
         top = self.header.geometry().bottom() + 12
@@ -212,8 +243,28 @@ class FormScreen(InstructionScreen):
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._place_keyboard()
+        self._place_wrong()
+
+    def _place_wrong(self) -> None:
+        """ "Thông tin này sai" in the bottom bar when the bar has its room, else under the card."""
+        in_bar = self.bottom.indexOf(self.wrong) >= 0
+        needed = self.bottom.sizeHint().width()
+        if not in_bar and self.wrong.isVisibleTo(self):
+            needed += self.wrong.sizeHint().width() + self.bottom.spacing()
+        fits = needed <= self.width() - 2 * theme.MARGIN
+        if fits and not in_bar:
+            self.wrong_row.removeWidget(self.wrong)
+            self.bottom.insertWidget(self.bottom.indexOf(self.yes), self.wrong)
+        elif not fits and in_bar and self.wrong.isVisibleTo(self):
+            self.bottom.removeWidget(self.wrong)
+            self.wrong_row.addWidget(self.wrong)
 
     # --- rendering ---------------------------------------------------------------------------
+
+    def show_view(self, view: StepView) -> None:
+        super().show_view(view)  # shows the body again: the keyboard, if up, still covers it
+        if self.keyboard.isVisible():
+            self._covered(True)
 
     def render_view(self, view: StepView) -> None:
         question = view.question
@@ -232,6 +283,7 @@ class FormScreen(InstructionScreen):
         if question is None:
             self._show_page(self.card)
             self.card.set_rows(view.rows)
+            self._place_wrong()
             self.problem.set_text("")
             for widget in (self.skip, self.other_place, self.next):
                 widget.setVisible(False)
