@@ -108,7 +108,7 @@ def test_simulate_refuses_a_data_dir_holding_a_kiosks_store_in_one_line(tmp_path
 
 @pytest.fixture(scope="module")
 def simulated_against_a_configured_portal(tmp_path_factory):
-    """`kiosk simulate --citizens 1 --seed 7` (its citizen submits a dossier) with a production
+    """`kiosk simulate --citizens 1 --seed 1` (its citizen submits a dossier at the kiosk) with a production
     kiosk.toml: its database, its key file and a portal (a local one standing in for staging)."""
     folder = tmp_path_factory.mktemp("production")
     url = kiosk_store(folder / "data")
@@ -123,7 +123,7 @@ def simulated_against_a_configured_portal(tmp_path_factory):
     )
     before = digest(folder / "data" / "kiosk.db")
     try:
-        result = kiosk("simulate", "--citizens", "1", "--seed", "7", "--json", config=config,
+        result = kiosk("simulate", "--citizens", "1", "--seed", "1", "--json", config=config,
                        cwd=folder)  # fmt: skip
     finally:
         portal.stop()
