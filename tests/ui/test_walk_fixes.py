@@ -6,11 +6,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from kiosk.journey.steps import StepId
+from kiosk.journey.view import StepView
+from kiosk.journey.view_data import Question
 from tests.sample_session import sample_identity
 from tests.ui.person import screen, tap, wait_for
 from ui import theme
@@ -119,3 +122,55 @@ def test_the_chip_card_keeps_thông_tin_này_sai_whole_at_every_kiosk_size(qtbot
         cut = [p for p in layout_problems(kiosk, QSize(width, height)) if "Thông tin" in p]
         assert cut == [], (width, cut)
         assert form.wrong.width() >= form.wrong.sizeHint().width()
+
+
+def _question_view(question: Question) -> StepView:
+    return StepView(StepId.FORM, question.label, question.label, 7, 12, question=question)
+
+
+VILLAGES = tuple(f"Thôn {n}, Xã Đông Hội" for n in ("1", "2", "3", "Đông", "Tây", "Chợ"))
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080), (1280, 1024)])
+def test_questions_of_every_kind_in_turn_keep_the_window_at_the_screens_size(
+    qtbot, kiosk, width, height
+):
+    """The death procedure's walk: a choice, then two dates, a village, the keypad. Each answer
+    page replaces the last without the window growing to hold both (it grew to 977 px)."""
+    kiosk.resize(width, height)
+    kiosk.engine.state = StepId.FORM
+    form = kiosk.screen_for(StepId.FORM)
+    kiosk.stack.setCurrentWidget(form)
+    questions = [
+        Question("sex", "Giới tính", "choice", choices=("Nam", "Nữ")),
+        Question("born", "Ngày sinh người đã mất", "date", years=(1900, 2026)),
+        Question("died", "Ngày mất", "date", years=(2000, 2026)),
+        Question("place", "Nơi mất", "place", choices=VILLAGES, optional=True),
+        Question("phone", "Số điện thoại", "keypad", digits=10),
+        Question("relation", "Quan hệ", "choice", choices=("Cha", "Mẹ", "Ông", "Bà", "Khác")),
+    ]
+    for question in questions:
+        form.show_view(_question_view(question))
+        form.set_can_finish(True)
+        QApplication.processEvents()
+        assert kiosk.size() == QSize(width, height), question.key
+        assert layout_problems(kiosk, QSize(width, height)) == [], question.key
+
+
+def test_a_long_paper_name_fits_beside_the_camera_preview(qtbot, kiosk):
+    kiosk.engine.state = StepId.DOCUMENTS
+    documents = kiosk.screen_for(StepId.DOCUMENTS)
+    kiosk.stack.setCurrentWidget(documents)
+    paper = "Giấy chứng nhận kết hôn của cha mẹ (nếu có)"
+    view = StepView(
+        StepId.DOCUMENTS,
+        "Chụp giấy tờ kèm theo",
+        f"Bác đặt {paper} lên mặt bàn dưới camera và giữ yên.",
+        8,
+        12,
+        notice=f"Tờ 2/2: {paper}",
+    )
+    documents.show_view(view)
+    documents.set_help_notice("Đã báo cán bộ, Bác chờ một chút.")
+    QApplication.processEvents()
+    assert layout_problems(kiosk, QSize(1366, 768)) == []

@@ -19,8 +19,10 @@ class DocumentsScreen(CameraScreen):
     guide = "page"
 
     def build_actions(self) -> None:
-        # Which paper now ("Tờ 1/2: Giấy chứng sinh"), above the progress: it changes.
-        self.paper = label("", theme.TITLE_PX - 8, QFont.Weight.Bold)
+        # Which paper now ("Tờ 1/2: Giấy chứng sinh"), above the progress: it changes. Bold at
+        # the buttons' size: a long paper name wraps in the column beside the preview, and at a
+        # title's size three lines of it did not fit there on a 768-line screen.
+        self.paper = label("", theme.BUTTON_PX, QFont.Weight.Bold)
         self.paper.setAccessibleName("paper")
         self.extra.addWidget(self.paper)
         super().build_actions()

@@ -24,6 +24,7 @@ from kiosk.journey.texts import button
 from kiosk.journey.view import Row, StepView
 from kiosk.journey.view_data import Question
 from ui import theme
+from ui.screens.base import EXIT_GAP
 from ui.screens.instruction import InstructionScreen
 from ui.screens.keyboard import VietnameseKeyboard
 from ui.screens.keypad import Keypad
@@ -49,8 +50,8 @@ class ChipCard(QWidget):
         super().__init__()
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(32)
-        self.grid.setVerticalSpacing(14)
+        self.grid.setHorizontalSpacing(theme.px(32))
+        self.grid.setVerticalSpacing(theme.px(14))
         self.widgets: list[QWidget] = []
         self.reveal_buttons: list[RevealButton] = []
         self.values: list[QLabel] = []
@@ -87,6 +88,19 @@ class ChipCard(QWidget):
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(3, 1)
         self.grid.setRowStretch(line + 1, 1)
+
+    def needed_width(self) -> int:
+        """The narrowest the card can be, counted from its widgets whether or not Qt has shown
+        them yet (new rows are shown by a queued call, after the screen decides its layout)."""
+        columns: dict[int, int] = {}
+        for index in range(self.grid.count()):
+            item = self.grid.itemAt(index)
+            widget = item.widget() if item is not None else None
+            position: tuple[int, int, int, int] = self.grid.getItemPosition(index)  # type: ignore[assignment]
+            _, column, _, span = position
+            if widget is not None and span == 1:
+                columns[column] = max(columns.get(column, 0), widget.minimumSizeHint().width())
+        return sum(columns.values()) + self.grid.horizontalSpacing() * max(0, len(columns) - 1)
 
 
 class FormScreen(InstructionScreen):
@@ -149,7 +163,10 @@ class FormScreen(InstructionScreen):
         exits = item.layout() if item is not None else None
         assert isinstance(exits, QHBoxLayout)
         exits.addStretch(1)
-        self.yes.setMinimumWidth(min(theme.CHOICE_WIDTH, self.yes.sizeHint().width()))
+        # The answers' buttons as wide as their words where that is less: with both ways out,
+        # "Không có" and "Tiếp tục" share a 1280-pixel panel's bar.
+        for action in (self.yes, self.skip, self.other_place, self.next):
+            action.setMinimumWidth(min(theme.CHOICE_WIDTH, action.sizeHint().width()))
         self.wrong_row = QHBoxLayout()
         self.wrong_row.addStretch(1)
         self.extra.addLayout(self.wrong_row)
@@ -178,8 +195,12 @@ class FormScreen(InstructionScreen):
         self.question_pages[control] = widget
 
     def _show_page(self, page: QWidget) -> None:
+        # The old page hides before the new one shows: showing lays the screen out at once, and
+        # two pages at a time are taller than the window, which would grow to hold them.
         for widget in (self.card, *self.question_pages.values()):
-            widget.setVisible(widget is page)
+            if widget is not page:
+                widget.hide()
+        page.show()
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -244,20 +265,67 @@ class FormScreen(InstructionScreen):
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._place_keyboard()
         self._place_wrong()
+        if self.question is None:
+            self.picture.setVisible(self._card_has_room_for_picture())
 
-    def _place_wrong(self) -> None:
-        """ "Thông tin này sai" in the bottom bar when the bar has its room, else under the card."""
-        in_bar = self.bottom.indexOf(self.wrong) >= 0
-        needed = self.bottom.sizeHint().width()
-        if not in_bar and self.wrong.isVisibleTo(self):
-            needed += self.wrong.sizeHint().width() + self.bottom.spacing()
-        fits = needed <= self.width() - 2 * theme.MARGIN
-        if fits and not in_bar:
-            self.wrong_row.removeWidget(self.wrong)
-            self.bottom.insertWidget(self.bottom.indexOf(self.yes), self.wrong)
-        elif not fits and in_bar and self.wrong.isVisibleTo(self):
-            self.bottom.removeWidget(self.wrong)
-            self.wrong_row.addWidget(self.wrong)
+    def set_can_finish(self, can: bool) -> None:
+        self._place_wrong(finish=can)  # "Kết thúc" takes the bar's room: placed before shown
+        super().set_can_finish(can)
+
+    def _card_has_room_for_picture(self) -> bool:
+        """The pictogram beside the chip's card only where both fit (not on a 1280 panel)."""
+        needed = self.picture.minimumWidth() + self.row.spacing()
+        needed += self.card.needed_width() + 2 * theme.MARGIN
+        return needed <= self.window().width()
+
+    def _show_answers(self, wanted: list[BigButton]) -> None:
+        """The bar's answers: the others hidden first, the wanted placed, then shown (showing
+        lays the screen out at once: with too many buttons the window would grow)."""
+        for widget in (self.wrong, self.skip, self.other_place, self.yes, self.next):
+            if widget not in wanted:
+                widget.hide()
+        self._place_wrong(wanted)
+        for widget in wanted:
+            widget.show()
+
+    def _place_wrong(
+        self, shown: list[BigButton] | None = None, finish: bool | None = None
+    ) -> None:
+        """ "Thông tin này sai" and "Không có" in the bottom bar when the bar has their room,
+        else under the answers (a 1280-pixel panel has room below, not beside)."""
+        answers = [self.wrong, self.skip, self.other_place, self.yes, self.next]
+        if shown is None:
+            shown = [w for w in answers if w.isVisibleTo(self)]
+        if finish is None:
+            finish = self.finish_button.isVisibleTo(self)
+        movable = [w for w in (self.wrong, self.skip) if w in shown]
+        below: list[BigButton] = []
+        while movable and self._bar_width([w for w in shown if w not in below], finish) > (
+            self._room()
+        ):
+            below.append(movable.pop(0))
+        for widget in answers:
+            in_bar = self.bottom.indexOf(widget) >= 0
+            if widget in below and in_bar:
+                self.bottom.removeWidget(widget)
+                self.wrong_row.addWidget(widget)
+            elif widget not in below and not in_bar and widget in (self.wrong, self.skip):
+                self.wrong_row.removeWidget(widget)
+                later = [
+                    w for w in answers[answers.index(widget) + 1 :] if self.bottom.indexOf(w) >= 0
+                ]
+                self.bottom.insertWidget(self.bottom.indexOf(later[0]), widget)
+
+    def _room(self) -> int:
+        return self.window().width() - 2 * theme.MARGIN
+
+    def _bar_width(self, answers: list[BigButton], finish: bool) -> int:
+        """The bottom bar's narrowest width with the ways out shown and these answers."""
+        exits = [self.back_button] if self.back_button.isVisibleTo(self) else []
+        exits += [self.finish_button] if finish else []
+        width = sum(max(w.minimumWidth(), w.sizeHint().width()) for w in exits + answers)
+        width += EXIT_GAP * max(0, len(exits) - 1)
+        return width + self.bottom.spacing() * len(answers)
 
     # --- rendering ---------------------------------------------------------------------------
 
@@ -273,29 +341,27 @@ class FormScreen(InstructionScreen):
         )
         self.question = question
         asking = question is not None
-        self.picture.setVisible(not asking)
+        self.picture.setVisible(not asking and self._card_has_room_for_picture())
         if self.instruction is not None:
             self.instruction.setVisible(False)  # said aloud; the card or question is the text
-        self.wrong.setVisible(not asking)
-        self.yes.setVisible(not asking)
         for choice in (self.yes, self.wrong, self.next, self.skip):  # nothing while prefilling
             choice.setEnabled(view.ready)
         if question is None:
             self._show_page(self.card)
             self.card.set_rows(view.rows)
-            self._place_wrong()
+            self.picture.setVisible(self._card_has_room_for_picture())
+            self._show_answers([self.wrong, self.yes])
             self.problem.set_text("")
-            for widget in (self.skip, self.other_place, self.next):
-                widget.setVisible(False)
             self.close_keyboard()
             return
         control = Control(question.control)
         self._show_page(self.question_pages[control])
         self.problem.set_text(question.problem)
         self.keyboard.show_problem(question.problem)
-        self.skip.setVisible(question.optional)
-        self.other_place.setVisible(control is Control.PLACE)
-        self.next.setVisible(control in (Control.DATE, Control.KEYPAD))
+        answers = [self.skip] if question.optional else []
+        answers += [self.other_place] if control is Control.PLACE else []
+        answers += [self.next] if control in (Control.DATE, Control.KEYPAD) else []
+        self._show_answers(answers)
         if not new_question:
             self._keyboard_for(view, control, reopen=False)
             return
