@@ -137,7 +137,7 @@ def test_a_procedure_done_at_the_counter_says_so_and_gives_a_queue_number_withou
 
 def _answer_like_a_citizen(qtbot, window, form) -> None:  # type: ignore[no-untyped-def]
     """One question of the zero-typing form, answered with its own control: the first choice,
-    the date offered, the digits on the keypad (an optional number skipped), a word on the keyboard."""
+    the date offered, digits on the keypad (an optional number skipped), a word on the keys."""
     question = form.view.question
     if question.control == "choice":
         tap(qtbot, form.choice.buttons[question.choices[0]])

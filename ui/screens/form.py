@@ -186,6 +186,7 @@ class FormScreen(InstructionScreen):
         self.keyboard.saved.connect(self._answer)
         self.keyboard.cancelled.connect(self._keyboard_back)
         self.keyboard.skipped.connect(self._skip)
+        self.keyboard.finish_asked.connect(self.finish_asked)
         self.question: Question | None = None
 
     def _add_page(self, control: Control, widget: QWidget) -> None:
@@ -271,6 +272,7 @@ class FormScreen(InstructionScreen):
     def set_can_finish(self, can: bool) -> None:
         self._place_wrong(finish=can)  # "Kết thúc" takes the bar's room: placed before shown
         super().set_can_finish(can)
+        self.keyboard.finish.setVisible(can)  # the keyboard covers the bar: its own way out
 
     def _card_has_room_for_picture(self) -> bool:
         """The pictogram beside the chip's card only where both fit (not on a 1280 panel)."""
