@@ -61,7 +61,10 @@ class LoopAnimation(QWidget):
 
 
 class PlaceCardAnimation(LoopAnimation):
-    """The card comes down onto the lit reader (first 60 % of the loop), then rests there."""
+    """The card comes down onto the lit reader (first 60 % of the loop), then rests there. The
+    card shows its front: the instruction says the chip (on the back) faces down."""
+
+    CARD = "card_face_up"
 
     def __init__(self, animated: bool) -> None:
         super().__init__(animated)
@@ -76,12 +79,13 @@ class PlaceCardAnimation(LoopAnimation):
         painter.drawRoundedRect(reader, 14, 14)
         travel = min(phase / 0.6, 1.0)
         card = QRectF(w * 0.14, h * (0.0 + 0.25 * travel), w * 0.72, h * 0.5)
-        picture = pictogram_pixmap("card", theme.ACCENT, self.width())
+        picture = pictogram_pixmap(self.CARD, theme.ACCENT, self.width())
         painter.drawPixmap(card, picture, QRectF(picture.rect()))
 
 
 class LookAtCameraAnimation(LoopAnimation):
-    """The camera's corner marks close in around the face, then hold."""
+    """The camera's corner marks close in around the face, then hold. Always in the accent
+    colour: green means success (docs/ui.md §4), and nothing has matched yet."""
 
     def __init__(self, animated: bool) -> None:
         super().__init__(animated)
@@ -94,7 +98,7 @@ class LookAtCameraAnimation(LoopAnimation):
             QRectF(w * 0.2, h * 0.2, w * 0.6, h * 0.6), picture, QRectF(picture.rect())
         )
         inset = 0.02 + 0.12 * min(phase / 0.6, 1.0)
-        painter.setPen(QPen(QColor(theme.SUCCESS if phase >= 0.6 else theme.ACCENT), 8))
+        painter.setPen(QPen(QColor(theme.ACCENT), 8))
         frame = QRectF(w * inset, h * inset, w * (1 - 2 * inset), h * (1 - 2 * inset))
         arm = w * 0.16
         for x, y, dx, dy in (

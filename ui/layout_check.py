@@ -74,9 +74,21 @@ def _layer(widget: QWidget, root: QWidget) -> QWidget:
     return root if widget.parentWidget() is root and isinstance(widget, QAbstractButton) else widget
 
 
+def _drawn_rect(widget: QWidget, root: QWidget) -> QRect:
+    """Where the widget is drawn: inside a scroll area, only the part within its viewport (a
+    row below the fold is not drawn over the bottom bar)."""
+    rect = _rect_in(widget, root)
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if parent.objectName() == "qt_scrollarea_viewport":
+            rect = rect.intersected(_rect_in(parent, root))
+        parent = parent.parentWidget()
+    return rect
+
+
 def _overlaps(buttons: list[QAbstractButton], root: QWidget) -> list[str]:
     found = []
-    placed = [(b, _rect_in(b, root), _layer(b, root)) for b in buttons]
+    placed = [(b, _drawn_rect(b, root), _layer(b, root)) for b in buttons]
     for index, (a, rect_a, layer_a) in enumerate(placed):
         for b, rect_b, layer_b in placed[index + 1 :]:
             nested = a.isAncestorOf(b) or b.isAncestorOf(a)

@@ -383,6 +383,10 @@ class MainWindow(QWidget):
         screen = self.current_screen()
         screen.title.setText(texts.get("ui.maintenance", self.language, self.form))
         screen.header.progress.setText(texts.get("staff.startup_error", error=type(error).__name__))
+        # Out of service: nothing on the screen may look tappable (a tap would wait for ever).
+        for part in (screen.pages, screen.bottom_host, screen.header.replay_button):
+            part.hide()
+        screen.header.staff_button.hide()  # no store to raise a request in: the title says so
 
     def _on_transition(self, transition: Transition, ctx: object) -> None:
         if transition.new is transition.old:

@@ -68,13 +68,15 @@ class Visit:
 
 
 def tour(procedures: int) -> list[Visit]:
-    """Every journey, every procedure, the help, idle, back, error and decline paths."""
+    """Every journey, every procedure, the help, idle, back, error and decline paths. The first
+    four pass every kind of screen (a dossier with help, idle and back; an account; an error; a
+    counter procedure): the walk the default test run takes at each size."""
     visits = [
         Visit("submit", 0, frozenset({"call_staff", "idle_more_time", "back_from_review"})),
         Visit("account"),
         Visit("submit", 1, frozenset({"portal_refuses"})),
+        Visit("submit", 2, frozenset({"idle_runs_out"})),  # a procedure done at the counter
         Visit("status"),
-        Visit("submit", 2, frozenset({"idle_runs_out"})),
         Visit("practice"),
         Visit("submit", None, frozenset({"decline"})),
     ]

@@ -195,6 +195,11 @@ class Header(QWidget):
     def set_notice(self, text: str) -> None:
         """Show `text` in the progress's place ("" shows the progress again)."""
         self.notice.setText(text)
+        # What goes hides before what comes shows: both at once are wider than a 1280 panel,
+        # and showing lays the window out at once.
+        for widget in (self.notice, self.progress_box, self.spacer):
+            if widget.isVisibleTo(self) and (widget is self.notice) != bool(text):
+                widget.hide()
         self.notice.setVisible(bool(text))
         self.progress_box.setVisible(not text)
         self.spacer.setVisible(not text)

@@ -203,3 +203,34 @@ def test_an_error_screen_offers_retry_only_where_it_can_work(qtbot, kiosk, code)
 
 def test_the_retryable_codes_are_all_codes_of_the_catalogue():
     assert sorted(RETRY_HELPS - set(codes())) == []
+
+
+def test_the_keyboard_offers_kết_thúc_and_finishing_from_it_wipes(qtbot, demo):
+    """The keyboard covers the bottom bar: it carries its own "Kết thúc" (the name of a death
+    registration's deceased is written on it)."""
+    window, _runtime = demo
+    _start(qtbot, window)
+    wait_for(qtbot, window, StepId.CHOOSE_PROCEDURE, timeout=WALK_MS)
+    listing = screen(window)
+    qtbot.waitUntil(lambda: bool(listing.procedure_buttons), timeout=WALK_MS)
+    for _ in range(listing.page_count()):
+        tiles = [t for t in listing.procedure_buttons if t.card.code == "death_registration"]
+        if tiles:
+            break
+        tap(qtbot, listing.next_page)
+    tap(qtbot, tiles[0])
+    wait_for(qtbot, window, StepId.PROCEDURE_DETAIL)
+    tap(qtbot, screen(window).choose)
+    wait_for(qtbot, window, StepId.FORM, timeout=WALK_MS)
+    form = screen(window)
+    qtbot.waitUntil(lambda: form.view.ready, timeout=WALK_MS)
+    tap(qtbot, form.yes)
+    tap(qtbot, form.skip)  # no phone number
+    qtbot.waitUntil(form.keyboard.isVisible)  # the relationship, written
+    assert not form.finish_button.isVisible()  # under the keyboard
+    assert form.keyboard.finish.isVisible()
+    tap(qtbot, form.keyboard.finish)
+    assert window.finish_question.isVisible()
+    tap(qtbot, window.finish_question.finish)
+    wait_for(qtbot, window, StepId.GOODBYE)
+    assert window.engine.ctx.identity is None

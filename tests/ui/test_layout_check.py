@@ -4,7 +4,14 @@ a small window built to break it, and a clean window passes."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import theme
 from ui.layout_check import layout_problems
@@ -106,3 +113,36 @@ def test_an_overlay_above_the_screen_is_not_an_overlap(qtbot):
     QPushButton("Cần thêm thời gian", overlay).setGeometry(screen_button.geometry())
     overlay.show()
     assert layout_problems(window) == []
+
+
+def _list_above_a_button(qtbot, rows: int):  # type: ignore[no-untyped-def]
+    """A scrolling list of buttons with a button under it, the list's rows below the fold lying
+    (undrawn) where that button is."""
+    host = QWidget()
+    area = QScrollArea(host)
+    area.setGeometry(0, 0, 600, 200)
+    area.setWidgetResizable(True)
+    content = QWidget()
+    column = QVBoxLayout(content)
+    for index in range(rows):
+        column.addWidget(QPushButton(f"Dòng {index}"))
+    area.setWidget(content)
+    below = QPushButton("Gửi hồ sơ", host)
+    below.setGeometry(0, 220, 600, 60)
+    return _window(qtbot, host, size=(640, 400)), area
+
+
+def test_a_row_below_the_fold_is_not_drawn_on_the_button_under_the_list(qtbot):
+    window, _ = _list_above_a_button(qtbot, 30)
+    host = window.layout().itemAt(0).widget()
+    host.setMinimumHeight(300)
+    QApplication.processEvents()
+    assert not any("drawn on top" in p for p in layout_problems(window))
+
+
+def test_a_button_inside_a_list_s_viewport_over_another_is_a_problem(qtbot):
+    window, area = _list_above_a_button(qtbot, 30)
+    window.layout().itemAt(0).widget().setMinimumHeight(300)
+    area.setGeometry(0, 0, 600, 260)  # the viewport now reaches over "Gửi hồ sơ"
+    QApplication.processEvents()
+    assert any("drawn on top" in p for p in layout_problems(window))

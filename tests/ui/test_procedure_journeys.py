@@ -135,21 +135,50 @@ def test_a_procedure_done_at_the_counter_says_so_and_gives_a_queue_number_withou
     wait_for(qtbot, window, StepId.GOODBYE)
 
 
+def _answer_like_a_citizen(qtbot, window, form) -> None:  # type: ignore[no-untyped-def]
+    """One question of the zero-typing form, answered with its own control: the first choice,
+    the date offered, digits on the keypad (an optional number skipped), a word on the keys."""
+    question = form.view.question
+    if question.control == "choice":
+        tap(qtbot, form.choice.buttons[question.choices[0]])
+    elif question.control == "date":
+        tap(qtbot, form.next)
+    elif question.control == "keypad" and question.optional:
+        tap(qtbot, form.skip)
+    elif question.control == "keypad":
+        digits = "0912345678" if question.key == "phone" else "012345678901"
+        for digit in digits[: question.digits]:
+            tap(qtbot, form.keypad.keys[digit])
+        tap(qtbot, form.next)
+    else:
+        qtbot.waitUntil(form.keyboard.isVisible)
+        for key in ["shift", "a", "n"]:
+            tap(qtbot, form.keyboard.keys[key])
+        tap(qtbot, form.keyboard.save)
+
+
 def _submit_licence_to_review(qtbot, window):  # type: ignore[no-untyped-def]
     listing = _to_the_list(qtbot, window)
     tap(qtbot, _tile(qtbot, listing, "driving_licence_renewal"))
     wait_for(qtbot, window, StepId.PROCEDURE_DETAIL)
     tap(qtbot, screen(window).choose)
     wait_for(qtbot, window, StepId.FORM, timeout=10_000)
-    engine = window.engine
-    draft = engine.ctx.draft
-    for spec in draft.procedure.fields:  # the fields the chip cannot know, given as answers
-        if spec.required and not draft.values.get(spec.key):
-            draft.values[spec.key] = "012345678901" if "licence" in spec.key else "Nguyễn Văn A"
-    engine.ctx.field_index = len(draft.procedure.fields) - 1
-    from kiosk.journey.events import Confirmed
-
-    window.dispatch(Confirmed())
+    form = screen(window)
+    qtbot.waitUntil(lambda: form.view.ready, timeout=10_000)
+    tap(qtbot, form.yes)  # the chip's card is right
+    while window.engine.state is StepId.FORM:
+        question = form.view.question
+        assert question is not None and not question.problem, question
+        _answer_like_a_citizen(qtbot, window, form)
+        qtbot.waitUntil(
+            lambda q=question: (
+                window.engine.state is not StepId.FORM
+                or form.view.question is None
+                or form.view.question.key != q.key
+                or bool(form.view.question.problem)
+            ),
+            timeout=10_000,
+        )
     wait_for(qtbot, window, StepId.REVIEW, timeout=60_000)
     return screen(window)
 

@@ -57,3 +57,38 @@ def test_review_values_follow_the_screen_too(qtbot, restore_scale):
 
     theme.set_scale(2.0)
     assert ReviewScreen("vi").big_px == 60
+
+
+def test_the_procedure_screens_values_follow_the_screen(qtbot, restore_scale):
+    from ui.screens.procedure import CounterTicketScreen, ProcedureDetailScreen
+
+    theme.set_scale(2.0)
+    assert ProcedureDetailScreen("vi").big_px == theme.BODY_PX == 60
+    assert CounterTicketScreen("vi").big_px == theme.BIG_NUMBER_PX == 120
+
+
+def test_the_procedure_list_at_1080p_is_the_1366_design_scaled_not_a_denser_list(
+    qtbot, restore_scale
+):
+    """Two columns of 1.4× tiles, 1.4× apart, as at 1366×768: 1920 px is not "wide" once the
+    tiles are scaled (the fixed 1700 px switch made three columns of cramped names)."""
+    from kiosk.journey.steps import StepId
+    from kiosk.journey.view import StepView
+    from kiosk.journey.view_data import ProcedureCard
+    from ui.screens.procedure import ChooseProcedureScreen
+
+    theme.set_scale(theme.scale_for(1920, 1080))
+    screen = ChooseProcedureScreen("vi")
+    qtbot.addWidget(screen)
+    screen.resize(1920, 1080)
+    screen.show()
+    qtbot.waitExposed(screen)
+    cards = tuple(
+        ProcedureCard(f"p{n}", f"Thủ tục số {n}", "miễn phí", "document") for n in range(9)
+    )
+    screen.show_view(StepView(StepId.CHOOSE_PROCEDURE, "Chọn thủ tục", "", procedures=cards))
+    qtbot.waitUntil(lambda: len(screen.procedure_buttons) > 0)
+    assert screen._columns() == 2
+    assert screen.grid.horizontalSpacing() == theme.BUTTON_GAP == 84
+    tile = screen.procedure_buttons[0]
+    assert tile.minimumHeight() == theme.BUTTON_HEIGHT + theme.SMALL_PX + theme.px(16)

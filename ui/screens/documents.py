@@ -9,6 +9,8 @@ from ui import theme
 from ui.screens.camera import CameraScreen
 from ui.widgets import Pictogram, label
 
+PHOTOGRAPHING = "hold_document_still"  # the camera's progress key while it takes the picture
+
 
 class DocumentsScreen(CameraScreen):
     """The page under the camera, with the sheet's outline to fit it into."""
@@ -17,8 +19,10 @@ class DocumentsScreen(CameraScreen):
     guide = "page"
 
     def build_actions(self) -> None:
-        # Which paper now ("Tờ 1/2: Giấy chứng sinh"), above the progress: it changes.
-        self.paper = label("", theme.TITLE_PX - 8, QFont.Weight.Bold)
+        # Which paper now ("Tờ 1/2: Giấy chứng sinh"), above the progress: it changes. Bold at
+        # the buttons' size: a long paper name wraps in the column beside the preview, and at a
+        # title's size three lines of it did not fit there on a 768-line screen.
+        self.paper = label("", theme.BUTTON_PX, QFont.Weight.Bold)
         self.paper.setAccessibleName("paper")
         self.extra.addWidget(self.paper)
         super().build_actions()
@@ -27,5 +31,12 @@ class DocumentsScreen(CameraScreen):
         super().render_view(view)
         self.paper.setText(view.notice)
         self.paper.setVisible(bool(view.notice))
+        # What the camera asks now replaces the instruction (it says "giữ yên" again): both
+        # beside the preview do not fit a 768-line screen.
+        if self.instruction is not None:
+            self.instruction.setVisible(not view.guidance)
+        # While the sheet is being photographed "Quay lại" is not offered: the picture being
+        # taken would be lost with it ("Kết thúc" stays).
+        self.back_button.setVisible(view.can_go_back and view.progress_key != PHOTOGRAPHING)
         if isinstance(self.picture, Pictogram):
             self.picture.set_name(view.pictogram or self.pictogram_name)

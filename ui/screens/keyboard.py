@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QRawFont
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import texts
 from kiosk.journey.texts import button
@@ -40,6 +47,7 @@ class VietnameseKeyboard(QWidget):
     saved = Signal(str)
     cancelled = Signal()
     skipped = Signal()
+    finish_asked = Signal()  # "Kết thúc"
 
     def __init__(self, language: str = "vi", form: str = "Bác") -> None:
         super().__init__()
@@ -48,13 +56,26 @@ class VietnameseKeyboard(QWidget):
         self.buffer = TelexBuffer()
         self.shift = False
         column = QVBoxLayout(self)
-        column.setContentsMargins(theme.MARGIN // 2, 0, theme.MARGIN // 2, theme.MARGIN // 2)
+        # A gap above "Kết thúc" from "Gọi cán bộ" just over it (≥ 24 px between targets).
+        column.setContentsMargins(
+            theme.MARGIN // 2, theme.px(24), theme.MARGIN // 2, theme.MARGIN // 2
+        )
         column.setSpacing(8)
+        # What is being written, and at its right "Kết thúc": the keyboard covers the screen's
+        # bottom bar, and a citizen must always have a way out (docs/ui.md §12).
+        top = QHBoxLayout()
+        words = QVBoxLayout()
+        words.setSpacing(8)
         self.caption = label("", theme.SMALL_PX, role="muted")
-        column.addWidget(self.caption)
+        words.addWidget(self.caption)
         self.display = label("", theme.TITLE_PX, QFont.Weight.Bold)
         self.display.setAccessibleName("chữ đang viết")
-        column.addWidget(self.display)
+        words.addWidget(self.display)
+        top.addLayout(words, 1)
+        self.finish = BigButton(button("exit.finish", language), "cross")
+        self.finish.clicked.connect(self.finish_asked)
+        top.addWidget(self.finish, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(top)
         self.problem = ProblemLine()
         column.addWidget(self.problem)
         grid = QGridLayout()

@@ -24,12 +24,11 @@ class ChoiceButtons(QWidget):
     chosen = Signal(str)
     pressed = Signal()
 
-    def __init__(self, width: int = 1200) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.width_for = width  # the room the answers share (the screen's content width)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(CHOICE_GAP)
+        self.grid.setSpacing(theme.px(CHOICE_GAP))
         self.buttons: dict[str, QPushButton] = {}
         self.shown: tuple[tuple[str, str], ...] = ()
 
@@ -39,6 +38,7 @@ class ChoiceButtons(QWidget):
             self.shown = choices
             for old in self.buttons.values():
                 self.grid.removeWidget(old)
+                old.hide()  # not drawn under the new answers until it is deleted
                 old.deleteLater()
             self.buttons = {}
             columns = self.columns([words for _, words in choices])
@@ -54,11 +54,17 @@ class ChoiceButtons(QWidget):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
+    def width_for(self) -> int:
+        """The room the answers share: the window's width inside the screen's margins (this
+        widget may not be laid out yet when the answers arrive)."""
+        return self.window().width() - 2 * theme.MARGIN
+
     def columns(self, words: list[str]) -> int:
         metrics = QFontMetrics(theme.font(theme.BUTTON_PX, QFont.Weight.DemiBold))
         widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
-        cell = widest + theme.ICON + 80 + CHOICE_GAP  # words, pictogram, padding, gap
-        return max(1, min(len(words), 5, self.width_for // max(cell, 1)))
+        gap = theme.px(CHOICE_GAP)
+        cell = widest + theme.ICON + theme.px(80) + gap  # words, pictogram, padding, gap
+        return max(1, min(len(words), 5, (self.width_for() + gap) // max(cell, 1)))
 
     def _button(self, words: str, big: bool) -> QPushButton:
         if big:

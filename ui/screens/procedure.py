@@ -16,7 +16,12 @@ from ui.screens.base import Screen
 from ui.screens.rows import RowsScreen
 from ui.widgets import BigButton, Pictogram, label, pictogram
 
-TILE_GAP = theme.BUTTON_GAP  # ≥ 15 mm between choices (docs/ui.md §5)
+THREE_COLUMNS_FROM = 1700  # px of list width at the 1366×768 design: three columns of tiles
+
+
+def tile_gap() -> int:
+    """≥ 15 mm between choices (docs/ui.md §5), at the screen's scale: read when laid out."""
+    return theme.BUTTON_GAP
 
 
 def _quiet(widget: QWidget) -> QWidget:
@@ -35,12 +40,12 @@ class ProcedureTile(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setMinimumHeight(self.height_px())
         row = QHBoxLayout(self)
-        row.setContentsMargins(16, 8, 16, 8)
-        row.setSpacing(16)
-        self.picture = _quiet(pictogram(card.pictogram, theme.ICON + 24))
+        row.setContentsMargins(theme.px(16), theme.px(8), theme.px(16), theme.px(8))
+        row.setSpacing(theme.px(16))
+        self.picture = _quiet(pictogram(card.pictogram, theme.ICON + theme.px(24)))
         row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignVCenter)
         column = QVBoxLayout()
-        column.setSpacing(2)
+        column.setSpacing(theme.px(2))
         self.name = _quiet(label(card.name, theme.BUTTON_PX, QFont.Weight.DemiBold))
         assert isinstance(self.name, QLabel)
         column.addWidget(self.name)
@@ -53,7 +58,7 @@ class ProcedureTile(QPushButton):
 
     @staticmethod
     def height_px() -> int:
-        return theme.BUTTON_HEIGHT + theme.SMALL_PX + 16
+        return theme.BUTTON_HEIGHT + theme.SMALL_PX + theme.px(16)
 
 
 class ChooseProcedureScreen(Screen):
@@ -63,7 +68,7 @@ class ChooseProcedureScreen(Screen):
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(TILE_GAP)
+        self.grid.setSpacing(tile_gap())
         self.body.addWidget(self.grid_host, 1)
         self.cards: tuple[ProcedureCard, ...] = ()
         self.procedure_buttons: list[ProcedureTile] = []
@@ -79,7 +84,7 @@ class ChooseProcedureScreen(Screen):
         self.next_page = BigButton(texts.get("button.page_next", self.language), "forward", True)
         self.next_page.clicked.connect(lambda: self.turn(1))
         pager = QHBoxLayout()
-        pager.setSpacing(TILE_GAP)
+        pager.setSpacing(tile_gap())
         pager.addStretch(1)
         for widget in (self.previous_page, self.page_label, self.next_page):
             if isinstance(widget, BigButton):
@@ -107,13 +112,13 @@ class ChooseProcedureScreen(Screen):
 
     def _fit(self) -> int:
         """How many tiles fit the space the list has now (two columns, three on wide screens)."""
-        width, height = self.grid_host.width(), self.grid_host.height()
-        columns = 3 if width >= 1700 else 2
-        rows = max(1, (height + TILE_GAP) // (ProcedureTile.height_px() + TILE_GAP))
-        return columns * rows
+        gap = tile_gap()
+        rows = max(1, (self.grid_host.height() + gap) // (ProcedureTile.height_px() + gap))
+        return self._columns() * rows
 
     def _columns(self) -> int:
-        return 3 if self.grid_host.width() >= 1700 else 2
+        """Three where the list is wide for the scaled design (not merely many pixels wide)."""
+        return 3 if self.grid_host.width() >= theme.px(THREE_COLUMNS_FROM) else 2
 
     def turn(self, pages: int) -> None:
         self.page = max(0, min(self.page + pages, self.page_count() - 1))
@@ -127,6 +132,7 @@ class ChooseProcedureScreen(Screen):
         self.page = min(self.page, self.page_count() - 1)
         for tile in self.procedure_buttons:
             self.grid.removeWidget(tile)
+            tile.hide()  # not drawn under the new page's tiles until it is deleted
             tile.deleteLater()
         self.procedure_buttons = []
         columns = self._columns()
@@ -162,7 +168,7 @@ class ProcedureDetailScreen(RowsScreen):
     """What the procedure takes, before choosing it: papers, who comes, fee, days."""
 
     pictogram_name = "document"
-    big_px = theme.BODY_PX
+    big_size = "BODY_PX"
 
     def build_actions(self) -> None:
         super().build_actions()
@@ -182,7 +188,7 @@ class CounterTicketScreen(RowsScreen):
     """The queue number, large: the officer calls it."""
 
     pictogram_name = "staff"
-    big_px = theme.BIG_NUMBER_PX
+    big_size = "BIG_NUMBER_PX"
 
     def build_actions(self) -> None:
         super().build_actions()

@@ -58,6 +58,7 @@ class ReviewScreen(RowsScreen):
         self.thumbnails_shown = view.thumbnails
         for old in self.thumbnails:
             self.thumbnail_row.removeWidget(old)
+            old.hide()
             old.deleteLater()
         self.thumbnails = []
         for index, thumbnail in enumerate(view.thumbnails):
