@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import CliError, add_command, load_config_from_args
+from kiosk.cli.staff import staff_refusal
 
 A4_KINDS = ("receipt", "kiosk-reference", "ct04", "report")
 SLIP_KINDS = ("receipt", "kiosk-reference", "ct04", "activation", "offline", "ticket")
@@ -164,22 +165,10 @@ def _staff_may_reprint(config: Any, username: str | None, job_id: str) -> None:
             raise CliError(f"{username} may not reprint receipts; nothing was printed") from None
         except StaffError as exc:
             raise CliError(
-                f"not confirmed: {_refusal(exc, username)}; nothing was printed"
+                f"not confirmed: {staff_refusal(exc, username)}; nothing was printed"
             ) from None
     finally:
         store.close()
-
-
-def _refusal(exc: Exception, username: str) -> str:
-    from kiosk.records.staff import Disabled, LockedOut, WrongPin
-
-    if isinstance(exc, WrongPin):
-        return f"wrong PIN or no staff account {username!r}"
-    if isinstance(exc, LockedOut):
-        return f"{username} is locked after repeated wrong PINs until {exc.until:%H:%M} UTC"
-    if isinstance(exc, Disabled):
-        return f"staff account {username!r} is disabled"
-    return str(exc)
 
 
 def register(subparsers: Any) -> None:

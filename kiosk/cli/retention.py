@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from kiosk.cli import CliError, add_command, load_config_from_args
+from kiosk.cli.staff import staff_refusal
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any, Any]:
@@ -122,19 +123,9 @@ def _confirm_supervisor(config: Any, retention: Any, username: str, pin: str) ->
             f"{username} is not a supervisor: only a supervisor may forget a citizen"
         ) from None
     except StaffError as exc:
-        raise CliError(f"not confirmed: {_refusal(exc, username)}; nothing was deleted") from None
-
-
-def _refusal(exc: Exception, username: str) -> str:
-    from kiosk.records.staff import Disabled, LockedOut, WrongPin
-
-    if isinstance(exc, WrongPin):
-        return f"wrong PIN or no staff account {username!r}"
-    if isinstance(exc, LockedOut):
-        return f"{username} is locked after repeated wrong PINs until {exc.until:%H:%M} UTC"
-    if isinstance(exc, Disabled):
-        return f"staff account {username!r} is disabled"
-    return str(exc)
+        raise CliError(
+            f"not confirmed: {staff_refusal(exc, username)}; nothing was deleted"
+        ) from None
 
 
 def register(subparsers: Any) -> None:

@@ -117,6 +117,19 @@ def _unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def staff_refusal(exc: Exception, username: str) -> str:
+    """One line saying why a staff confirmation (name + PIN) was refused."""
+    from kiosk.records.staff import Disabled, LockedOut, WrongPin
+
+    if isinstance(exc, WrongPin):
+        return f"wrong PIN or no staff account {username!r}"
+    if isinstance(exc, LockedOut):
+        return f"{username} is locked after repeated wrong PINs until {exc.until:%H:%M} UTC"
+    if isinstance(exc, Disabled):
+        return f"staff account {username!r} is disabled"
+    return str(exc)
+
+
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "staff", _list, "staff accounts (officers, supervisors)")
     parser.set_defaults(json=False)
