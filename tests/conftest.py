@@ -110,3 +110,23 @@ def store_bytes(request: pytest.FixtureRequest, store_url: str) -> Callable[[], 
         return b"".join(p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file())
 
     return read
+
+
+@pytest.fixture(autouse=True)
+def qt_event_loops_still_run() -> Iterator[None]:
+    """A test that runs the kiosk's Qt application in this process (`kiosk run` through `main`)
+    must leave it able to run event loops: a stray Quit processed after `exec()` makes every
+    later `QEventLoop.exec()` return at once, and the UI tests far later in the run time out."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    if QCoreApplication.instance() is None:
+        return
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    if loop.exec() != 0:
+        pytest.fail("this test left the Qt application unable to run an event loop (stray Quit)")

@@ -37,7 +37,15 @@ def run_kiosk(
     exit_when_ready: bool = False,
     english: bool = False,
 ) -> int:
-    from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+    from PySide6.QtCore import (
+        QCoreApplication,
+        QEvent,
+        QObject,
+        QRunnable,
+        QThreadPool,
+        QTimer,
+        Signal,
+    )
     from PySide6.QtWidgets import QApplication
 
     from kiosk.journey.engine import JourneyEngine
@@ -57,7 +65,8 @@ def run_kiosk(
     engine = JourneyEngine(services=None)  # type: ignore[arg-type]  # set once the runtime is up
     language = "en" if english else config.ui.language
     window = MainWindow(engine, config, language)
-    app.installEventFilter(ActivityFilter(window))
+    activity = ActivityFilter(window)
+    app.installEventFilter(activity)
     from kiosk.ops.heartbeat import Heartbeat
     from ui.lockdown import KioskLockdown
 
@@ -156,6 +165,14 @@ def run_kiosk(
             engine.end_session("shutdown")
             window.runner.wait_idle(2000)
             runtime.close()
+        # The application outlives this call when it is made in-process (tests): take back what
+        # was put on it. quit() closes the windows, and the last one closing posts a second Quit
+        # that would outlive exec() and end every later event loop of the process at once.
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        app.removeEventFilter(activity)
+        app.removeEventFilter(lockdown)
+        window.hide()
+        window.deleteLater()
     failure = holder.get("failure")
     if isinstance(failure, Exception):
         raise failure  # a broken store, disk or key: one line and exit 2 (`kiosk.cli.main`)
