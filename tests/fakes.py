@@ -102,7 +102,7 @@ class FakeAccounts:
 
     def verify_otp(self, identity: CitizenIdentity, phone: str, otp: str) -> str:
         if otp != "123456":
-            raise ServiceError("wrong otp", code="otp_wrong")
+            raise ServiceError("wrong otp", code="otp_invalid")
         return identity.id_number
 
 
@@ -126,14 +126,15 @@ class FakePrinter:
 
 
 class FakeTickets:
-    """Queue numbers from 1, never printed, staff told (records the procedures)."""
+    """Queue numbers from 1, printed when `printed`, staff told (records the procedures)."""
 
-    def __init__(self) -> None:
+    def __init__(self, printed: bool = False) -> None:
         self.issued: list[str] = []
+        self.printed = printed
 
     def issue(self, procedure: Procedure) -> CounterTicket:
         self.issued.append(procedure.code)
-        return CounterTicket(f"{len(self.issued):03d}", printed=False, staff_told=True)
+        return CounterTicket(f"{len(self.issued):03d}", printed=self.printed, staff_told=True)
 
 
 def fake_services(face: FakeFace | None = None) -> Services:

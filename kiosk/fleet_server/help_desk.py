@@ -8,13 +8,31 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kiosk import texts
 from kiosk.fleet_server.clock import iso
 from kiosk.fleet_server.db import FleetDb, aware
 from kiosk.fleet_server.errors import BadRequest, Conflict, Forbidden, NotFound
 from kiosk.fleet_server.models import HelpRequest
+from kiosk.texts import errors
 
 ACK_STATES = ("acknowledged", "coming")
 OPEN_STATES = ("open", *ACK_STATES)
+# Reasons that are not error codes (docs/fleet.md §6); an error code is said with the kiosk's
+# own sentence for it, about "công dân".
+REASONS = {
+    "citizen": "Công dân bấm “Gọi cán bộ”",
+    "counter_ticket": "Công dân đã lấy số, chờ làm thủ tục tại quầy",
+    "staff_help": "Máy cần cán bộ giúp công dân",
+}
+
+
+def reason_text(reason: str) -> str:
+    """What the officer reads for a request's reason, in Vietnamese, with no personal data."""
+    if reason in REASONS:
+        return REASONS[reason]
+    if errors.known(reason) == reason:
+        return "Máy báo: " + texts.get(f"error.{reason}.citizen", "vi", "công dân")
+    return f"Máy báo lỗi ({reason})"
 
 
 def help_view(row: HelpRequest) -> dict[str, Any]:
@@ -27,6 +45,7 @@ def help_view(row: HelpRequest) -> dict[str, Any]:
         "step_number": row.step_number,
         "step_title": row.step_title,
         "reason": row.reason,
+        "reason_text": reason_text(row.reason),
         "at": iso(aware(row.at)),
         "state": row.state,
         "by": row.by,

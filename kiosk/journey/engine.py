@@ -278,7 +278,8 @@ class JourneyEngine:
             ctx.failed_step = (
                 old.value if old not in (StepId.ERROR, StepId.STAFF_HELP) else (ctx.failed_step)
             )
-            ctx.resume_step = ctx.failed_step
+            retry_at = STEP[old].retry_at if old not in (StepId.ERROR, StepId.STAFF_HELP) else None
+            ctx.resume_step = retry_at.value if retry_at is not None else ctx.failed_step
             ctx.error_code = error_code(event) or event.kind
             ctx.unavailable_feature = event.feature if isinstance(event, Unavailable) else ""
         elif new is StepId.CARD_PAUSED:

@@ -2,14 +2,6 @@
 // new one, and the officer's answer ("Đã nhận" / "Đang tới") that the kiosk shows the citizen.
 "use strict";
 
-const REASONS = {
-  citizen: "Công dân bấm “Gọi cán bộ”",
-  face_failed: "Không xác nhận được khuôn mặt",
-  card_failed: "Không đọc được thẻ căn cước",
-  payment_failed: "Thanh toán chưa thành công",
-  printer: "Máy in có sự cố",
-  timeout: "Công dân chờ quá lâu ở một bước",
-};
 const STATES = {
   open: "Đang chờ cán bộ",
   acknowledged: "Đã nhận",
@@ -50,7 +42,7 @@ function render() {
     card.querySelector(".kiosk").textContent = `Máy ${request.kiosk_id}`;
     const number = request.step_number ? `Bước ${request.step_number}: ` : "";
     card.querySelector(".step").textContent = number + (request.step_title || request.step || "");
-    card.querySelector(".reason").textContent = REASONS[request.reason] || `Máy báo lỗi (${request.reason})`;
+    card.querySelector(".reason").textContent = request.reason_text || request.reason;
     card.querySelector(".waited").textContent = `gọi lúc ${Fleet.time(request.at)} (${Fleet.ago(request.at)})`;
     const by = request.by ? ` — ${request.by}` : "";
     card.querySelector(".state").textContent = (STATES[request.state] || request.state) + by;

@@ -98,6 +98,7 @@ ACCOUNT_VERIFY = Step(
     work=_verify_otp,
     report_label="Tạo tài khoản",
     counted_as=StepId.ACCOUNT_OTP,
+    retry_at=StepId.ACCOUNT_OTP,  # a wrong or expired code: a new code is sent and typed again
 )
 
 

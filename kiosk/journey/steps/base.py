@@ -68,6 +68,7 @@ class Step:
     counted_as: StepId | None = None  # shown with that step's number (printing = done)
     after_identity_of: frozenset[Journey] = frozenset()  # journeys that go here after the face
     override_to: Target | None = None  # staff may override a failure here, and go there
+    retry_at: StepId | None = None  # "Thử lại" after a failure here goes there (default: here)
     answer: Event | None = None  # what a cooperative citizen taps (`kiosk simulate`)
     ends_journey: bool = False  # the journey's result is on screen
     aside: bool = False  # paused, failed, being helped or leaving: not the citizen's work

@@ -21,6 +21,7 @@ from kiosk.journey.events import (
 )
 from kiosk.journey.steps.base import STAY, SUBMIT, Handled, Step
 from kiosk.journey.steps.ids import StepId
+from kiosk.journey.texts import phrase
 from kiosk.journey.view_data import ProcedureCard, Row, StepView
 from kiosk.services.interfaces import Services
 from printing.wording import money
@@ -157,7 +158,10 @@ def _ticket_view(view: StepView, ctx: JourneyContext, language: str, form: str) 
     if ctx.procedure is None:
         return view
     rows = (Row(texts.get("ui.row_ticket", language), ctx.ticket),) if ctx.ticket else ()
-    return replace(view, big_text=ctx.ticket, rows=rows, ready=bool(ctx.ticket), pictogram="staff")
+    view = replace(view, big_text=ctx.ticket, rows=rows, ready=bool(ctx.ticket), pictogram="staff")
+    if ctx.extras.get(TICKET_PRINTED):  # the number is on paper: nothing to remember
+        view = replace(view, say=phrase("ticket_printed", language, form))
+    return view
 
 
 # A procedure done at the counter ends here at once, not after a form: a number, shown large.

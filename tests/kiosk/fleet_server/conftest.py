@@ -133,7 +133,7 @@ def help_event(help_id: str = "", at: datetime | None = None, **body: Any) -> di
             "step": "face_check",
             "step_number": 6,
             "step_title": "Kiểm tra khuôn mặt",
-            "reason": "face_failed",
+            "reason": "face_tries_exhausted",
         }
         | body,
         at,

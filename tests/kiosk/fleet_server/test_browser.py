@@ -86,7 +86,7 @@ def test_a_help_request_appears_live_on_the_console_with_its_kiosk_and_step(flee
     card = _card(browser, "h-1")
     assert card.find_element(_by("CLASS_NAME"), "kiosk").text == "Máy K1"
     assert card.find_element(_by("CLASS_NAME"), "step").text == "Bước 6: Kiểm tra khuôn mặt"
-    assert "Không xác nhận được khuôn mặt" in card.text
+    assert "Máy báo: Máy chưa nhận ra khuôn mặt của công dân" in card.text
     assert card.get_attribute("data-state") == "open"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 
+from kiosk.fleet_server.help_desk import reason_text
 from tests.kiosk.fleet_server.conftest import bearer, event, help_event
 
 OFFICE = "UBND xã Tân Phú"
@@ -42,7 +43,8 @@ def test_a_help_request_reaches_the_console_with_its_kiosk_and_step(fleet):
         "step": "face_check",
         "step_number": 6,
         "step_title": "Kiểm tra khuôn mặt",
-        "reason": "face_failed",
+        "reason": "face_tries_exhausted",
+        "reason_text": "Máy báo: Máy chưa nhận ra khuôn mặt của công dân sau ba lần thử.",
         "at": "",
         "state": "open",
         "by": "",
@@ -193,3 +195,10 @@ def test_signing_in_sets_a_cookie_the_console_then_uses(fleet):
     assert signed_in.json() == {"office": OFFICE, "province": False, "label": "test"}
     assert "httponly" in signed_in.headers["set-cookie"].lower()
     assert fleet.http.get("/api/v1/console/requests").status_code == 200
+
+
+def test_the_officer_reads_each_reason_in_vietnamese():
+    assert reason_text("citizen") == "Công dân bấm “Gọi cán bộ”"
+    assert reason_text("counter_ticket") == "Công dân đã lấy số, chờ làm thủ tục tại quầy"
+    assert reason_text("card_expired") == "Máy báo: Thẻ căn cước của công dân đã hết hạn."
+    assert reason_text("no_such_code") == "Máy báo lỗi (no_such_code)"

@@ -281,3 +281,15 @@ def test_the_form_says_nothing_and_takes_no_answer_until_it_is_prefilled():
     HeadlessRunner(engine).settle()
     ready = view_for(StepId.FORM, engine.ctx)
     assert ready.ready and ready.rows[0].value == "Nguyễn Văn An"  # the chip's card
+
+
+def test_a_wrong_otp_retried_sends_a_new_code_and_asks_for_it_again():
+    services = fake_services()
+    engine = JourneyEngine(services)
+    answers = [ev.ChoseAccount(), ev.Consented(), ev.PhoneEntered("0912345678")]
+    answers.append(ev.OtpEntered("000000"))
+    seen = run_journey(engine, answers)
+    assert (seen[-1], engine.ctx.error_code) == (StepId.ERROR, "otp_invalid")
+    assert run_journey(engine, [ev.Retry()])[-1] is StepId.ACCOUNT_OTP
+    assert services.accounts.phones == ["0912345678", "0912345678"]  # a second code was sent
+    assert run_journey(engine, [ev.OtpEntered("123456")])[-1] is StepId.ACCOUNT_DONE

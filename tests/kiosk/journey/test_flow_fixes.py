@@ -11,7 +11,7 @@ from kiosk.journey.context import Journey
 from kiosk.journey.engine import HeadlessRunner, JourneyEngine
 from kiosk.journey.steps import StepId
 from kiosk.journey.view import view_for
-from tests.fakes import fake_services
+from tests.fakes import FakeTickets, fake_services
 from tests.sample_session import RESIDENCE, sample_identity
 
 # Listed free, 8.000 đồng once the date asked is more than 60 days ago (docs/domain.md §6).
@@ -110,3 +110,17 @@ def test_a_counter_procedure_takes_its_number_from_the_ticket_service():
     runner.settle()
     assert engine.state is StepId.COUNTER_TICKET and engine.ctx.ticket == "001"
     assert services.tickets.issued == [at_counter.code]  # type: ignore[attr-defined]
+    assert "trên màn hình" in view_for(StepId.COUNTER_TICKET, engine.ctx).say  # not printed
+
+
+def test_a_printed_counter_ticket_is_not_to_be_remembered_from_the_screen():
+    at_counter = dataclasses.replace(RESIDENCE, counter_reason="Cán bộ cần xem bản chính.")
+    engine, services, runner = _engine(at_counter)
+    services.tickets = FakeTickets(printed=True)  # type: ignore[misc]
+    for event in (ev.ChoseSubmit(), ev.Consented(), ev.ProcedureChosen(at_counter.code)):
+        engine.dispatch(event)
+        runner.settle()
+    engine.dispatch(ev.TicketRequested())
+    runner.settle()
+    say = view_for(StepId.COUNTER_TICKET, engine.ctx).say
+    assert "vừa in ra" in say and "trên màn hình" not in say
