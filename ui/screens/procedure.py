@@ -3,8 +3,8 @@ what a procedure takes before it is chosen, and the queue number for the counter
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk import texts
@@ -17,6 +17,7 @@ from ui.screens.rows import RowsScreen
 from ui.widgets import BigButton, Pictogram, label, pictogram
 
 THREE_COLUMNS_FROM = 1700  # px of list width at the 1366×768 design: three columns of tiles
+MIN_BUTTON_HEIGHT = 96  # docs/ui.md §5: a primary button's least height
 
 
 def tile_gap() -> int:
@@ -58,7 +59,14 @@ class ProcedureTile(QPushButton):
 
     @staticmethod
     def height_px() -> int:
-        return theme.BUTTON_HEIGHT + theme.SMALL_PX + theme.px(16)
+        """The least height of a primary button (docs/ui.md §5: 96 px) when the name and the fee
+        fit in it on their two lines, so that two rows of tiles fit under the title at 1366×768;
+        else what those two lines need."""
+        lines = (
+            QFontMetrics(theme.font(theme.BUTTON_PX, QFont.Weight.DemiBold)).height()
+            + QFontMetrics(theme.font(theme.SMALL_PX)).height()
+        )
+        return max(theme.px(MIN_BUTTON_HEIGHT), lines + theme.px(2) + 2 * theme.px(8))
 
 
 class ChooseProcedureScreen(Screen):
@@ -70,6 +78,7 @@ class ChooseProcedureScreen(Screen):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(tile_gap())
         self.body.addWidget(self.grid_host, 1)
+        self.grid_host.installEventFilter(self)
         self.cards: tuple[ProcedureCard, ...] = ()
         self.procedure_buttons: list[ProcedureTile] = []
         self.page = 0
@@ -105,10 +114,13 @@ class ChooseProcedureScreen(Screen):
         self.page = 0
         self._lay_out()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        if self._fit() != self.per_page:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # The list's own height decides how many tiles fit: it settles after the screen's (the
+        # title, the bars and the pager take theirs first), so its resize is the one followed.
+        resized = watched is self.grid_host and event.type() == QEvent.Type.Resize
+        if resized and self._fit() != self.per_page:
             self._lay_out()
+        return super().eventFilter(watched, event)
 
     def _fit(self) -> int:
         """How many tiles fit the space the list has now (two columns, three on wide screens)."""
@@ -149,6 +161,11 @@ class ChooseProcedureScreen(Screen):
         self.grid.setRowStretch(rows, 1)
         for column in range(columns):
             self.grid.setColumnStretch(column, 1)
+        # Placed and shown now, not on the next loop: the first frame of a page has its tiles,
+        # each in its own place.
+        self.grid.activate()
+        for tile in self.procedure_buttons:
+            tile.show()
         pages = self.page_count()
         several = pages > 1
         self.page_label.setVisible(several)
