@@ -18,6 +18,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain.ethnic_groups import CHOICE_LISTS
 from kiosk.domain.forms import KINDS
 from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import (
@@ -267,7 +268,8 @@ def _document(entry: Any, where: str) -> DocumentSpec:
 
 
 _FIELD_KEYS = {
-    "key", "label", "kind", "required", "prefill_from", "choices", "pattern", "pattern_hint",
+    "key", "label", "kind", "required", "prefill_from", "choices", "choices_from", "pattern",
+    "pattern_hint",
     "min_length", "max_length", "min_value", "max_value", "not_future", "not_past",
     "min_age_years",
 }  # fmt: skip
@@ -290,6 +292,11 @@ def _field(entry: Any, where: str) -> FormField:
     choices = entry.get("choices", [])
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
         raise CatalogueInvalid(f"{at}.choices must be a list of strings")
+    if "choices_from" in entry:  # a long official list kept in code (the 54 ethnic groups)
+        named = _str(entry, "choices_from", at)
+        if choices or named not in CHOICE_LISTS:
+            raise CatalogueInvalid(f"{at}.choices_from must be one of {sorted(CHOICE_LISTS)}")
+        choices = list(CHOICE_LISTS[named])
     if (kind == "choice") != bool(choices):
         raise CatalogueInvalid(f"{at}: choices go with kind 'choice' and only with it")
     optional_ints = {}

@@ -117,7 +117,7 @@ class FormScreen(InstructionScreen):
         self.page_column.addWidget(self.card)
         self.question_pages: dict[Control, QWidget] = {}
         self.problem = ProblemLine()
-        self.choice = ChoiceButtons()
+        self.choice = ChoiceButtons(self.language)
         self.choice.chosen.connect(self._answer)
         self.choice.pressed.connect(self.pressed)
         self.date = DatePicker(self.language)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from kiosk import texts
 from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.forms import Control, answer_problem, control_for, date_years, questions
+from kiosk.domain.identity import CitizenIdentity
 from kiosk.domain.model import FormField, Progress
 from kiosk.journey.context import JourneyContext
 from kiosk.journey.events import (
@@ -158,10 +159,18 @@ def _form_view(view: StepView, ctx: JourneyContext, language: str, form: str) ->
 
 def _choices(spec: FormField, control: Control, ctx: JourneyContext) -> tuple[str, ...]:
     if control is Control.CHOICE:
-        return spec.choices
+        return question_view_choices(spec, ctx.identity)
     if control is Control.PLACE:
         return tuple(ctx.extras.get(VILLAGES, ()))
     return ()
+
+
+def question_view_choices(spec: FormField, identity: CitizenIdentity | None) -> tuple[str, ...]:
+    """A choice question's answers; for a child's ethnicity the card holder's own comes first."""
+    own = identity.ethnicity if identity is not None else ""
+    if own in spec.choices:
+        return (own, *(choice for choice in spec.choices if choice != own))
+    return spec.choices
 
 
 def _digits(spec: FormField) -> int:

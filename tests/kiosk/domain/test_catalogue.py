@@ -18,6 +18,7 @@ from kiosk.domain.catalogue import (
     seal_catalogue,
     seal_path,
 )
+from kiosk.domain.ethnic_groups import ETHNIC_GROUPS
 
 ICT = timezone(timedelta(hours=7))
 REQUIRED_CODES = {
@@ -180,3 +181,19 @@ def test_cli_seal_reseals_an_edited_file(copy, capsys):
     assert main(["catalogue", "seal", str(copy)]) == 0
     assert main(["catalogue", "check", str(copy)]) == 0
     assert "2026.3" in capsys.readouterr().out
+
+
+def test_a_childs_ethnicity_is_picked_from_the_54_groups():
+    birth = next(p for p in load_catalogue().procedures if p.code == "birth_registration")
+    ethnicity = next(f for f in birth.fields if f.key == "child_ethnicity")
+    assert ethnicity.kind == "choice" and ethnicity.choices == ETHNIC_GROUPS
+    assert len(ETHNIC_GROUPS) == len(set(ETHNIC_GROUPS)) == 54 and ETHNIC_GROUPS[0] == "Kinh"
+
+
+def test_choices_from_must_name_a_known_list(copy):
+    edit(
+        copy,
+        lambda d: d["procedures"][0]["fields"][-1].update(kind="choice", choices_from="tribes"),
+    )
+    with pytest.raises(CatalogueInvalid, match="choices_from"):
+        seal_catalogue(copy)

@@ -124,3 +124,14 @@ def test_a_printed_counter_ticket_is_not_to_be_remembered_from_the_screen():
     runner.settle()
     say = view_for(StepId.COUNTER_TICKET, engine.ctx).say
     assert "vừa in ra" in say and "trên màn hình" not in say
+
+
+def test_the_card_holders_own_ethnicity_is_the_first_answer_for_the_childs():
+    from kiosk.domain.catalogue import load_catalogue
+    from kiosk.journey.steps.form import question_view_choices
+
+    birth = next(p for p in load_catalogue().procedures if p.code == "birth_registration")
+    ethnicity = next(f for f in birth.fields if f.key == "child_ethnicity")
+    holder = dataclasses.replace(sample_identity(), ethnicity="Tày")
+    choices = question_view_choices(ethnicity, holder)
+    assert choices[0] == "Tày" and sorted(choices) == sorted(ethnicity.choices)
