@@ -226,7 +226,9 @@ def test_the_keyboard_offers_kết_thúc_and_finishing_from_it_wipes(qtbot, demo
     qtbot.waitUntil(lambda: form.view.ready, timeout=WALK_MS)
     tap(qtbot, form.yes)
     tap(qtbot, form.skip)  # no phone number
-    qtbot.waitUntil(form.keyboard.isVisible)  # the relationship, written
+    qtbot.waitUntil(lambda: form.view.question.key == "relationship")
+    tap(qtbot, form.choice.buttons["Con"])
+    qtbot.waitUntil(form.keyboard.isVisible)  # the deceased's name, written
     assert not form.finish_button.isVisible()  # under the keyboard
     assert form.keyboard.finish.isVisible()
     tap(qtbot, form.keyboard.finish)

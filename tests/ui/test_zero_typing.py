@@ -114,17 +114,17 @@ def test_a_death_is_registered_on_the_keypad_and_keyboard_only_what_the_chip_can
         tap(qtbot, form.keypad.keys[digit])
     assert form.number.text() == "0912 345 678"
     tap(qtbot, form.next)
-    # The relationship: the Vietnamese keyboard, below the header ("Gọi cán bộ" stays visible).
+    # The relationship: one big button per answer.
+    qtbot.waitUntil(lambda: form.view.question.key == "relationship")
+    assert not form.keyboard.isVisible()
+    tap(qtbot, form.choice.buttons["Con"])
+    # The deceased's name: the Vietnamese keyboard, below the header ("Gọi cán bộ" stays
+    # visible), with â and a tone key.
+    qtbot.waitUntil(lambda: form.view.question.key == "deceased_name")
     qtbot.waitUntil(form.keyboard.isVisible)
-    assert form.view.question.key == "relationship"
     assert form.keyboard.geometry().top() > form.header.staff_button.geometry().bottom()
     tap(qtbot, form.keyboard.save)  # nothing written: refused at the field
     assert form.keyboard.problem.isVisible()
-    for key in ["shift", "c", "o", "n"]:
-        tap(qtbot, form.keyboard.keys[key])
-    tap(qtbot, form.keyboard.save)
-    # The deceased's name, with â and a tone key.
-    qtbot.waitUntil(lambda: form.view.question.key == "deceased_name")
     for key in ["shift", "l", "ê", "space", "shift", "t", "â", "tone-s", "n"]:
         tap(qtbot, form.keyboard.keys[key])
     assert form.keyboard.text() == "Lê Tấn"
