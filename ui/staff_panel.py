@@ -440,30 +440,34 @@ class StaffPanel(QWidget):
         left.addStretch(1)
         return left
 
+    @staticmethod
+    def _row_list(
+        column: QVBoxLayout, name: str, px: int, rows: int, tapped: Callable[[WrapButton], None]
+    ) -> tuple[QLabel, list[WrapButton]]:
+        """A titled list of `rows` row buttons (filled on refresh) and its "nothing here" line."""
+        column.addWidget(label(texts.get(f"staff.{name}_title"), px, QFont.Weight.Bold))
+        empty = label(texts.get(f"staff.{name}_none"), theme.STAFF_PX, role="muted")
+        column.addWidget(empty)
+        buttons: list[WrapButton] = []
+        for _ in range(rows):
+            widget = staff_row_button("")
+            widget.clicked.connect(lambda _=False, w=widget: tapped(w))
+            column.addWidget(widget)
+            buttons.append(widget)
+        return empty, buttons
+
     def _desk_column(self, px: int) -> QVBoxLayout:
         right = QVBoxLayout()
         right.setSpacing(8)
-        right.addWidget(label(texts.get("staff.help_title"), px, QFont.Weight.Bold))
-        self.help_empty = label(texts.get("staff.help_none"), theme.STAFF_PX, role="muted")
-        right.addWidget(self.help_empty)
-        self.help_buttons: list[WrapButton] = []
-        for _ in range(HELP_ROWS):
-            widget = staff_row_button("")
-            widget.clicked.connect(lambda _=False, w=widget: self._acknowledge(w))
-            right.addWidget(widget)
-            self.help_buttons.append(widget)
+        self.help_empty, self.help_buttons = self._row_list(
+            right, "help", px, HELP_ROWS, self._acknowledge
+        )
         self.help_more = label("", theme.STAFF_PX, role="muted")
         right.addWidget(self.help_more)
         right.addSpacing(8)
-        right.addWidget(label(texts.get("staff.reprint_title"), px, QFont.Weight.Bold))
-        self.reprint_empty = label(texts.get("staff.reprint_none"), theme.STAFF_PX, role="muted")
-        right.addWidget(self.reprint_empty)
-        self.reprint_buttons: list[WrapButton] = []
-        for _ in range(REPRINT_ROWS):
-            widget = staff_row_button("")
-            widget.clicked.connect(lambda _=False, w=widget: self._reprint(w))
-            right.addWidget(widget)
-            self.reprint_buttons.append(widget)
+        self.reprint_empty, self.reprint_buttons = self._row_list(
+            right, "reprint", px, REPRINT_ROWS, self._reprint
+        )
         right.addStretch(1)
         row = QHBoxLayout()
         self.mute_button = staff_button(texts.get("staff.mute"))
