@@ -52,7 +52,7 @@ class ProcedureTile(QPushButton):
         column.addWidget(self.name)
         details = card.fee
         if card.at_counter:
-            details += " · " + texts.get("ui.at_counter", language)
+            details += " · " + texts.get("ui.at_counter_short", language)  # one line on the tile
         self.details = _quiet(label(details, theme.SMALL_PX, role="muted"))
         column.addWidget(self.details)
         row.addLayout(column, 1)
