@@ -174,3 +174,31 @@ def test_a_long_paper_name_fits_beside_the_camera_preview(qtbot, kiosk):
     documents.set_help_notice("Đã báo cán bộ, Bác chờ một chút.")
     QApplication.processEvents()
     assert layout_problems(kiosk, QSize(1366, 768)) == []
+
+
+@pytest.mark.parametrize("guidance", ["", "Bác giữ yên giấy tờ, máy đang chụp."])
+def test_the_longest_paper_of_the_catalogue_is_named_once_and_fits(qtbot, kiosk, guidance):
+    """The instruction names the paper; beside it the line says "Tờ k/n" alone (both named it,
+    and the second was cut at 768 lines). While the camera's words stand in for the
+    instruction, the line names the paper."""
+    from kiosk.domain.catalogue import load_catalogue
+    from kiosk.journey.steps.papers import photographed
+
+    paper = max((d.name for p in load_catalogue().procedures for d in photographed(p)), key=len)
+    kiosk.engine.state = StepId.DOCUMENTS
+    documents = kiosk.screen_for(StepId.DOCUMENTS)
+    kiosk.stack.setCurrentWidget(documents)
+    view = StepView(
+        StepId.DOCUMENTS,
+        "Chụp giấy tờ kèm theo",
+        f"Bác đặt {paper} lên mặt bàn dưới camera và giữ yên.",
+        8,
+        12,
+        notice=f"Tờ 1/1: {paper}",
+        paper_position=(1, 1),
+        guidance=guidance,
+    )
+    documents.show_view(view)
+    QApplication.processEvents()
+    assert documents.paper.text() == (f"Tờ 1/1: {paper}" if guidance else "Tờ 1/1")
+    assert layout_problems(kiosk, QSize(1366, 768)) == []
