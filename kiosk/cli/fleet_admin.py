@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,31 @@ from typing import Any
 from kiosk.cli import CliError, add_command
 
 
-def open_db(url: str) -> Any:
-    """The migrated fleet database; every failure is one line (exit 2)."""
+def open_db(url: str, secrets_key: str | None = None) -> Any:
+    """The migrated fleet database with its secrets opened (and sealed, given a secrets key:
+    `--secrets-key FILE` or KIOSK_FLEET_SECRETS_KEY); every failure is one line (exit 2)."""
+    from kiosk.crypto.errors import CryptoError
     from kiosk.fleet_server.db import open_fleet_db
+    from kiosk.fleet_server.secrets import SecretsLocked, load_secrets, seal_and_check
     from kiosk.store.db import StoreError
 
     try:
-        return open_fleet_db(url)
+        secrets = load_secrets(secrets_key)
+    except CryptoError as exc:
+        raise CliError(f"fleet secrets key: {exc}") from None
+    try:
+        db = open_fleet_db(url, secrets=secrets)
     except StoreError as exc:
         remedy = exc.remedy if "driver" in exc.what else "check the database server and --db"
         raise CliError(f"fleet database: {exc.what} ({exc.where}); {remedy}") from None
+    try:
+        sealed = seal_and_check(db)
+    except SecretsLocked as exc:
+        db.close()
+        raise CliError(str(exc)) from None
+    if sealed:
+        print(f"fleet: sealed {sealed} secrets with the secrets key", file=sys.stderr)
+    return db
 
 
 def _now() -> datetime:
@@ -39,7 +55,7 @@ def _now() -> datetime:
 
 def _with_db(action: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
-        db = open_db(args.db)
+        db = open_db(args.db, args.secrets_key)
         try:
             return int(action(db, args))
         finally:
@@ -184,6 +200,7 @@ def register_admin(fleet_subparsers: Any) -> None:
         metavar="URL",
         help="the fleet database, e.g. postgresql+psycopg://fleet@localhost/fleet",
     )
+    add_secrets_key(admin)
     actions = admin.add_subparsers(dest="admin_command", metavar="ACTION")
 
     enroll = add_command(actions, "enroll", _with_db(_enroll), "enroll a kiosk: print its token")
@@ -232,6 +249,15 @@ def register_admin(fleet_subparsers: Any) -> None:
     )
     revoke_access.add_argument("--office", default="", metavar="NAME")
     revoke_access.add_argument("--label", default="", metavar="L", help="empty: all of them")
+
+
+def add_secrets_key(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--secrets-key",
+        metavar="FILE",
+        help="32-byte key sealing the database's signing and data keys (made if missing; "
+        "default: $KIOSK_FLEET_SECRETS_KEY, else kept unsealed)",
+    )
 
 
 def _no_action(_args: argparse.Namespace) -> int:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sys
 from typing import Any
 
 from kiosk.cli import CliError, add_command
+from kiosk.cli.fleet_admin import add_secrets_key
 
 DEFAULT_PORT = 8700
 
@@ -40,12 +42,22 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk.fleet_server.serve import serve
 
     _check_free(args.host, args.port)
-    open_db(args.db).close()  # a bad URL, a missing driver or a silent server: one line, exit 2
+    # A bad URL, a missing driver, a silent server or a secret that does not open: one line,
+    # exit 2, before serving.
+    db = open_db(args.db, args.secrets_key)
+    secrets = db.secrets
+    db.close()
+    if not secrets.sealing:
+        print(
+            "fleet: warning: the signing key and kiosks' data keys are kept unsealed in the "
+            "database; give --secrets-key FILE (docs/fleet.md §8)",
+            file=sys.stderr,
+        )
     print(
         f"fleet service on http://{args.host}:{args.port} (console /console, dashboard /dashboard)",
         flush=True,
     )
-    serve(args.db, args.host, args.port)
+    serve(args.db, args.host, args.port, secrets=secrets)
     return 0
 
 
@@ -64,3 +76,4 @@ def register(subparsers: Any) -> None:
         help="address to listen on (default 127.0.0.1, behind a TLS proxy)",
     )
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="P")
+    add_secrets_key(parser)

@@ -16,6 +16,7 @@ from kiosk.fleet_server.db import FleetDb
 from kiosk.fleet_server.errors import BadRequest, Conflict, NotFound, TokenInvalid
 from kiosk.fleet_server.messages import ID_PATTERN
 from kiosk.fleet_server.models import AccessToken, Kiosk
+from kiosk.fleet_server.secrets import data_key_label
 from kiosk.fleet_server.tokens import new_token, token_hash
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def hold_data_key(db: FleetDb, kiosk_id: str, key_b64: object) -> None:
         assert kiosk is not None
         if kiosk.data_key is not None:
             raise Conflict("a data key is already held for this kiosk: rotate it instead")
-        kiosk.data_key = key
+        kiosk.data_key = db.secrets.seal(key, data_key_label(kiosk_id))
     log.info("fleet: holding the data key of kiosk %s", kiosk_id)
 
 
@@ -134,9 +135,11 @@ def rotate_data_key(db: FleetDb, kiosk_id: str, old_b64: object, new_b64: object
     with db.session() as session:
         kiosk = session.get(Kiosk, kiosk_id, with_for_update=True)
         assert kiosk is not None
-        if kiosk.data_key is None or not hmac.compare_digest(kiosk.data_key, old):
+        label = data_key_label(kiosk_id)
+        held = None if kiosk.data_key is None else db.secrets.open(kiosk.data_key, label)
+        if held is None or not hmac.compare_digest(held, old):
             raise Conflict("old_b64 is not the key held for this kiosk")
-        kiosk.data_key = new
+        kiosk.data_key = db.secrets.seal(new, label)
     log.info("fleet: rotated the data key of kiosk %s", kiosk_id)
 
 
@@ -145,7 +148,7 @@ def release_data_key(db: FleetDb, kiosk_id: str) -> str:
         kiosk = session.get(Kiosk, kiosk_id)
         if kiosk is None or kiosk.data_key is None:
             raise NotFound("no data key is held for this kiosk")
-        key = kiosk.data_key
+        key = db.secrets.open(kiosk.data_key, data_key_label(kiosk_id))
     log.info("fleet: released the data key to kiosk %s", kiosk_id)
     return base64.b64encode(key).decode("ascii")
 

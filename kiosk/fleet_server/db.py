@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.fleet_server.secrets import FleetSecrets
 from kiosk.store.db import StoreError, create_store_engine, store_error
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -20,9 +21,10 @@ VERSION_TABLE = "fleet_alembic_version"  # apart from a kiosk store's, should th
 
 
 class FleetDb:
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, secrets: FleetSecrets | None = None) -> None:
         self.engine = engine
         self.url = url
+        self.secrets = secrets or FleetSecrets()  # the signing and data keys, sealed at rest
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -60,13 +62,14 @@ class FleetDb:
         return config
 
 
-def open_fleet_db(url: str, migrate: bool = True) -> FleetDb:
-    """The fleet database at `url`, its schema brought to the newest migration.
+def open_fleet_db(url: str, migrate: bool = True, secrets: FleetSecrets | None = None) -> FleetDb:
+    """The fleet database at `url`, its schema brought to the newest migration, its secrets
+    opened with `secrets` (kiosk/fleet_server/secrets.py).
 
     Raises `StoreError` for a URL that is not one, a missing driver, or a database that does not
     answer."""
     url = driver_url(url)
-    db = FleetDb(create_store_engine(url), url)
+    db = FleetDb(create_store_engine(url), url, secrets)
     try:
         if migrate:
             db.migrate()

@@ -10,15 +10,22 @@ from typing import Any
 from kiosk.fleet_server.app import create_app
 from kiosk.fleet_server.clock import Clock, system_clock
 from kiosk.fleet_server.db import FleetDb, open_fleet_db
+from kiosk.fleet_server.secrets import FleetSecrets
 from kiosk.fleet_server.updates import update_signing_key
 
 
-def serve(url: str, host: str, port: int, clock: Clock = system_clock) -> None:
+def serve(
+    url: str,
+    host: str,
+    port: int,
+    clock: Clock = system_clock,
+    secrets: FleetSecrets | None = None,
+) -> None:
     """Migrate the database, make the update-signing key if there is none, then serve until
     stopped (SIGTERM from systemd, Ctrl+C)."""
     import uvicorn
 
-    db = open_fleet_db(url)
+    db = open_fleet_db(url, secrets=secrets)
     try:
         update_signing_key(db)
         uvicorn.run(

@@ -1,5 +1,6 @@
 """Signed updates: the fleet's Ed25519 update-signing key (made on first use, kept in the
-database), pushing a catalogue or trust payload, and the documents kiosks fetch (docs/fleet.md §4).
+database, sealed with the secrets key when there is one), pushing a catalogue or trust payload,
+and the documents kiosks fetch (docs/fleet.md §4).
 """
 
 from __future__ import annotations
@@ -16,31 +17,36 @@ from kiosk.crypto.signed_update import KINDS, key_id, public_key_b64, sign_updat
 from kiosk.fleet_server.db import FleetDb
 from kiosk.fleet_server.errors import NotFound
 from kiosk.fleet_server.models import ServerKey, SignedUpdate
+from kiosk.fleet_server.secrets import server_key_label
 
 SIGNING_KEY = "update-signing"
 
 
-def _load(session: Session) -> Ed25519PrivateKey | None:
+def _load(db: FleetDb, session: Session) -> Ed25519PrivateKey | None:
     row = session.get(ServerKey, SIGNING_KEY)
-    return None if row is None else Ed25519PrivateKey.from_private_bytes(row.private_raw)
+    if row is None:
+        return None
+    raw = db.secrets.open(row.private_raw, server_key_label(SIGNING_KEY))
+    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def update_signing_key(db: FleetDb) -> Ed25519PrivateKey:
     """The service's update-signing key; the first call makes it (two services starting at once
     agree on one: the primary key lets only the first insert through)."""
     with db.session() as session:
-        key = _load(session)
+        key = _load(db, session)
     if key is not None:
         return key
     fresh = Ed25519PrivateKey.generate()
     raw = fresh.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     try:
         with db.session() as session:
-            session.add(ServerKey(name=SIGNING_KEY, private_raw=raw))
+            sealed = db.secrets.seal(raw, server_key_label(SIGNING_KEY))
+            session.add(ServerKey(name=SIGNING_KEY, private_raw=sealed))
     except sa_exc.IntegrityError:
         pass
     with db.session() as session:
-        key = _load(session)
+        key = _load(db, session)
     assert key is not None
     return key
 
