@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
+from kiosk.domain.calendar.vietnam_time import VIETNAM
 from kiosk.domain.form_dates import parse_form_date
 
 Progress = Callable[[float, str], None]  # (fraction 0..1, short status key) for the UI
@@ -183,9 +184,13 @@ class Procedure:
         """When the result is due: the legal time in working days, or the same-day rule."""
         if self.same_day is None:
             return working_days.add(received_at, self.processing_days)
-        if received_at.timetz().replace(tzinfo=None) >= self.same_day.cutoff:
-            return working_days.add(received_at, 1)
-        return working_days.add(received_at, 0)
+        local = received_at.astimezone(VIETNAM) if received_at.tzinfo else received_at
+        if local.time() < self.same_day.cutoff:  # the same working day (a day off: the next)
+            return working_days.add(received_at, 0)
+        # After the cutoff, also after closing: the working day after the reception day. (Adding
+        # one working day to a reception after closing counted from the next opening, a day late.)
+        next_day = datetime.combine(local.date() + timedelta(days=1), time(0), local.tzinfo)
+        return working_days.add(next_day, 0)
 
 
 @dataclass

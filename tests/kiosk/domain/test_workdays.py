@@ -168,3 +168,26 @@ def test_cli_bad_input_exits_2_with_one_line(args: tuple[str, ...]) -> None:
     done = _kiosk("workdays", *args)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("received", "due", "why"),
+    [
+        ("2026-12-03T14:59", "2026-12-03T17:00", "Thursday before 15:00: the same day"),
+        ("2026-12-03T15:30", "2026-12-04T17:00", "Thursday after 15:00: Friday"),
+        ("2026-12-03T22:30", "2026-12-04T17:00", "Thursday after closing: Friday, not Monday"),
+        ("2026-12-04T16:00", "2026-12-07T17:00", "Friday after 15:00: Monday"),
+        ("2026-12-05T10:00", "2026-12-07T17:00", "Saturday: Monday"),
+    ],
+)
+def test_a_same_day_procedure_is_due_by_the_next_working_day_at_the_latest(
+    calendar: WorkingCalendar, received: str, due: str, why: str
+) -> None:
+    from kiosk.domain.catalogue import load_catalogue
+
+    vietnam = timezone(timedelta(hours=7))
+    start = datetime.fromisoformat(received).replace(tzinfo=vietnam)
+    death = load_catalogue().get("death_registration")
+    assert death.same_day is not None
+    expected = datetime.fromisoformat(due).replace(tzinfo=vietnam)
+    assert death.due_at(start, calendar) == expected, why
