@@ -69,3 +69,13 @@ def test_the_answer_given_before_opens_on_its_page_marked(qtbot):
     choices.chosen.connect(chosen.append)
     tap(qtbot, choices.buttons[last])
     assert chosen == [last]
+
+
+def test_pages_follow_the_room_once_it_settles_keeping_the_answers_in_view(qtbot):
+    _window, choices = _choices(qtbot, (1366, 768), 200)  # a short room first: small pages
+    tap(qtbot, choices.pager[-1])
+    tap(qtbot, choices.pager[-1])
+    first = next(iter(choices.buttons))
+    choices.setFixedHeight(380)  # the layout gives more room: larger pages
+    qtbot.waitUntil(lambda: choices.rows_fit() == 4 and choices._laid_out_for[0] == 4)
+    assert first in choices.buttons  # the answer shown first is still on screen

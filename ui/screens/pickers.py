@@ -54,16 +54,16 @@ class ChoiceButtons(QWidget):
         """`choices`: (the answer sent, the words on its button)."""
         self.picked = picked
         if choices != self.shown:
-            self.shown = choices
-            answers = [answer for answer, _ in choices]
-            self.page = answers.index(picked) // max(self.per_page(), 1) if picked in answers else 0
-            self._lay_out()
+            self.shown, self.page = choices, 0
+            self._lay_out(keep=picked)  # the page with the answer given before
         self._mark()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         if self._laid_out_for != (self.rows_fit(), self.width_for()):
-            self._lay_out()
+            # The room settled (or changed): pages of another size, still showing what was first.
+            self._lay_out(keep=next(iter(self.buttons), ""))
+            self._mark()
 
     def width_for(self) -> int:
         """The room the answers share: the window's width inside the screen's margins (this
@@ -96,8 +96,12 @@ class ChoiceButtons(QWidget):
         self._lay_out()
         self._mark()
 
-    def _lay_out(self) -> None:
+    def _lay_out(self, keep: str = "") -> None:
+        """Lay out the page holding the answer `keep` (none: the current page)."""
         self._laid_out_for = (self.rows_fit(), self.width_for())
+        answers = [answer for answer, _ in self.shown]
+        if keep in answers:
+            self.page = answers.index(keep) // max(self.per_page(), 1)
         for old in [*self.buttons.values(), *self.pager]:
             self.grid.removeWidget(old)
             old.hide()  # not drawn under the new answers until it is deleted
