@@ -124,9 +124,12 @@ def _fee_view(view: StepView, ctx: JourneyContext, language: str, form: str) -> 
             Row(texts.get("ui.row_payee", language), fee_data.payee),
             Row(texts.get("ui.row_account", language), fee_data.account),
         )
-    # What the voice says while the bank is asked, shown too (docs/ui.md §10).
+    # What the voice says while the bank is asked, shown too (docs/ui.md §10); before the bank
+    # has given the QR, that it is on its way (the instruction already speaks of scanning it).
     waiting = ctx.fee is not None and not ctx.paid and ctx.progress[1] == "fee_ready"
+    requesting = ctx.fee is None and not ctx.paid
     notice = guidance("fee_ready", language, form) if waiting else ""
+    notice = guidance("fee_requesting", language, form) if requesting else notice
     return replace(
         view, big_text=amount, qr_payload=qr, say=say, rows=rows, fee=fee_data, notice=notice
     )

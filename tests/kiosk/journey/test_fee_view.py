@@ -71,3 +71,11 @@ def test_the_fee_screen_asks_for_the_stored_dossiers_fee():
     ctx.result = replace(ctx.result, fee_vnd=8000)
     view = view_for(StepId.FEE, ctx)
     assert view.big_text == "8.000 đồng" and view.fee is not None and view.fee.amount_vnd == 8000
+
+
+def test_before_the_bank_gives_the_qr_the_screen_says_it_is_on_its_way():
+    ctx = _context(paid=False)
+    ctx.fee = None  # the payment request is being made
+    view = view_for(StepId.FEE, ctx)
+    assert view.notice == "Máy đang tạo mã thanh toán. Bác chờ một chút."
+    assert view.qr_payload == ""
