@@ -25,3 +25,14 @@ def wait_for(qtbot, window, step: StepId, timeout: int = 3000) -> None:  # type:
 
 def screen(window):  # type: ignore[no-untyped-def]
     return window.screens[window.engine.state]
+
+
+def procedure_tile(qtbot, listing, code: str):  # type: ignore[no-untyped-def]
+    """Turn the procedure list's pages until the procedure's tile is on screen, as a citizen
+    would."""
+    for _ in range(listing.page_count()):
+        found = [t for t in listing.procedure_buttons if t.card.code == code]
+        if found:
+            return found[0]
+        tap(qtbot, listing.next_page)
+    raise AssertionError(f"{code} is on no page")

@@ -16,7 +16,7 @@ from kiosk.records.help_requests import HelpState
 from kiosk.runtime import open_runtime
 from kiosk.texts.errors import RETRY_HELPS, codes
 from tests.ui.fakes import FakeStaffDirectory, quick_config
-from tests.ui.person import screen, tap, wait_for
+from tests.ui.person import procedure_tile, screen, tap, wait_for
 from ui.app import hand_over
 from ui.main_window import MainWindow
 from ui.voice import Voice
@@ -213,12 +213,7 @@ def test_the_keyboard_offers_kết_thúc_and_finishing_from_it_wipes(qtbot, demo
     wait_for(qtbot, window, StepId.CHOOSE_PROCEDURE, timeout=WALK_MS)
     listing = screen(window)
     qtbot.waitUntil(lambda: bool(listing.procedure_buttons), timeout=WALK_MS)
-    for _ in range(listing.page_count()):
-        tiles = [t for t in listing.procedure_buttons if t.card.code == "death_registration"]
-        if tiles:
-            break
-        tap(qtbot, listing.next_page)
-    tap(qtbot, tiles[0])
+    tap(qtbot, procedure_tile(qtbot, listing, "death_registration"))
     wait_for(qtbot, window, StepId.PROCEDURE_DETAIL)
     tap(qtbot, screen(window).choose)
     wait_for(qtbot, window, StepId.FORM, timeout=WALK_MS)

@@ -12,7 +12,7 @@ from kiosk.journey.engine import JourneyEngine
 from kiosk.journey.steps import StepId
 from kiosk.runtime import open_runtime
 from tests.ui.fakes import quick_config
-from tests.ui.person import screen, tap, wait_for
+from tests.ui.person import procedure_tile, screen, tap, wait_for
 from ui.app import hand_over
 from ui.main_window import MainWindow
 from ui.voice import Voice
@@ -50,16 +50,6 @@ def _to_the_list(qtbot, window):  # type: ignore[no-untyped-def]
     wait_for(qtbot, window, StepId.CHOOSE_PROCEDURE, timeout=60_000)
     qtbot.waitUntil(lambda: bool(screen(window).procedure_buttons), timeout=5000)
     return screen(window)
-
-
-def _tile(qtbot, listing, code: str):  # type: ignore[no-untyped-def]
-    """Turn pages until the procedure's tile is on screen, as a citizen would."""
-    for _ in range(listing.page_count()):
-        found = [t for t in listing.procedure_buttons if t.card.code == code]
-        if found:
-            return found[0]
-        tap(qtbot, listing.next_page)
-    raise AssertionError(f"{code} is on no page")
 
 
 def _codes_on_every_page(qtbot, listing) -> list[str]:  # type: ignore[no-untyped-def]
@@ -100,7 +90,7 @@ def test_the_detail_screen_says_what_to_bring_who_comes_the_fee_and_the_days_bef
 ):
     window = _window(qtbot, runtime)
     listing = _to_the_list(qtbot, window)
-    tap(qtbot, _tile(qtbot, listing, "driving_licence_renewal"))
+    tap(qtbot, procedure_tile(qtbot, listing, "driving_licence_renewal"))
     wait_for(qtbot, window, StepId.PROCEDURE_DETAIL)
     detail = screen(window)
     shown = {row.label: row.value for row in detail.view.rows}
@@ -119,7 +109,7 @@ def test_a_procedure_done_at_the_counter_says_so_and_gives_a_queue_number_withou
 ):
     window = _window(qtbot, runtime)
     listing = _to_the_list(qtbot, window)
-    tile = _tile(qtbot, listing, "certified_copy")
+    tile = procedure_tile(qtbot, listing, "certified_copy")
     assert "làm tại quầy" in tile.details.text()
     tap(qtbot, tile)
     wait_for(qtbot, window, StepId.PROCEDURE_DETAIL)
@@ -159,7 +149,7 @@ def _answer_like_a_citizen(qtbot, window, form) -> None:  # type: ignore[no-unty
 
 def _submit_licence_to_review(qtbot, window):  # type: ignore[no-untyped-def]
     listing = _to_the_list(qtbot, window)
-    tap(qtbot, _tile(qtbot, listing, "driving_licence_renewal"))
+    tap(qtbot, procedure_tile(qtbot, listing, "driving_licence_renewal"))
     wait_for(qtbot, window, StepId.PROCEDURE_DETAIL)
     tap(qtbot, screen(window).choose)
     wait_for(qtbot, window, StepId.FORM, timeout=10_000)

@@ -12,7 +12,7 @@ from kiosk.journey.engine import JourneyEngine
 from kiosk.journey.steps import StepId
 from kiosk.runtime import open_runtime
 from tests.ui.fakes import quick_config
-from tests.ui.person import screen, tap, wait_for
+from tests.ui.person import procedure_tile, screen, tap, wait_for
 from ui.app import hand_over
 from ui.main_window import MainWindow
 from ui.screens.keyboard import missing_glyphs
@@ -60,12 +60,7 @@ def _to_procedure(qtbot, kiosk, code: str) -> None:  # type: ignore[no-untyped-d
     wait_for(qtbot, kiosk, StepId.CHOOSE_PROCEDURE, timeout=SLOW)
     qtbot.waitUntil(lambda: bool(screen(kiosk).procedure_buttons), timeout=SLOW)
     listing = screen(kiosk)
-    for _ in range(listing.page_count()):  # turn pages until the procedure is on screen
-        tiles = [t for t in listing.procedure_buttons if t.card.code == code]
-        if tiles:
-            break
-        tap(qtbot, listing.next_page)
-    tap(qtbot, tiles[0])
+    tap(qtbot, procedure_tile(qtbot, listing, code))
     wait_for(qtbot, kiosk, StepId.PROCEDURE_DETAIL)
     tap(qtbot, screen(kiosk).choose)
     wait_for(qtbot, kiosk, StepId.FORM, timeout=SLOW)
